@@ -1,0 +1,122 @@
+"""interessent: run the communication side of a public programme by its written strategy.
+
+>>> import interessent
+>>> interessent.parse_period("2026-Q3")
+Period(start=datetime.date(2026, 7, 1), end=datetime.date(2026, 9, 30))
+
+The public API is what ``__all__`` lists. Names whose modules import heavy libraries
+(SQLAlchemy, networkx, Jinja) load on first use, so ``import interessent`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import ImportRejected as ImportRejected
+from .errors import InteressentError as InteressentError
+from .errors import InvalidInput as InvalidInput
+from .errors import NotFound as NotFound
+from .errors import PlanError as PlanError
+from .errors import PlanProblem as PlanProblem
+from .errors import RowProblem as RowProblem
+from .errors import StoreBusy as StoreBusy
+from .errors import StoreError as StoreError
+from .errors import WorkspaceError as WorkspaceError
+from .model import Interaction as Interaction
+from .model import Kind as Kind
+from .model import Language as Language
+from .model import Relationship as Relationship
+from .model import RelationshipKind as RelationshipKind
+from .model import RoleAssignment as RoleAssignment
+from .model import Stakeholder as Stakeholder
+from .periods import Period as Period
+from .periods import Unit as Unit
+from .periods import parse_date as parse_date
+from .periods import parse_period as parse_period
+
+if TYPE_CHECKING:
+    from .exporting import export as export
+    from .importing import ImportResult as ImportResult
+    from .importing import import_file as import_file
+    from .plan import Commitment as Commitment
+    from .plan import CommitmentKind as CommitmentKind
+    from .plan import Plan as Plan
+    from .plan import TargetGroup as TargetGroup
+    from .plan import check_plan as check_plan
+    from .plan import load_plan as load_plan
+    from .plan import parse_plan as parse_plan
+    from .registry import find_stakeholders as find_stakeholders
+    from .registry import stakeholder_profile as stakeholder_profile
+    from .store import Store as Store
+    from .workspace import Workspace as Workspace
+    from .workspace import init_workspace as init_workspace
+
+_LAZY = {
+    "Commitment": "plan",
+    "CommitmentKind": "plan",
+    "ImportResult": "importing",
+    "Plan": "plan",
+    "Store": "store",
+    "TargetGroup": "plan",
+    "Workspace": "workspace",
+    "check_plan": "plan",
+    "export": "exporting",
+    "find_stakeholders": "registry",
+    "import_file": "importing",
+    "init_workspace": "workspace",
+    "load_plan": "plan",
+    "parse_plan": "plan",
+    "stakeholder_profile": "registry",
+}
+
+__all__ = [
+    "Commitment",
+    "CommitmentKind",
+    "ImportRejected",
+    "ImportResult",
+    "InteressentError",
+    "Interaction",
+    "InvalidInput",
+    "Kind",
+    "Language",
+    "NotFound",
+    "Period",
+    "Plan",
+    "PlanError",
+    "PlanProblem",
+    "Relationship",
+    "RelationshipKind",
+    "RoleAssignment",
+    "RowProblem",
+    "Stakeholder",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "TargetGroup",
+    "Unit",
+    "Workspace",
+    "WorkspaceError",
+    "check_plan",
+    "export",
+    "find_stakeholders",
+    "import_file",
+    "init_workspace",
+    "load_plan",
+    "parse_date",
+    "parse_period",
+    "stakeholder_profile",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'interessent' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,144 @@
+"""stakeholder add|list|show|edit and log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._context import Context, pass_context
+from ._output import emit, format_option
+
+if TYPE_CHECKING:
+    from ..model import Stakeholder
+
+_LIST_COLUMNS = ["id", "name", "kind", "organisation", "roles", "groups", "influence",
+                 "interest", "language"]
+
+
+def _record(s: Stakeholder) -> dict[str, Any]:
+    import attrs
+
+    return attrs.asdict(s, recurse=False)
+
+
+@click.group()
+def stakeholder() -> None:
+    """Register, list, show and edit stakeholders."""
+
+
+@stakeholder.command("list")
+@click.option("--group", "-g", help="Only members of this target group (key).")
+@click.option("--role", help="Only holders of this role (key).")
+@click.option("--tag", help="Only those with this tag.")
+@click.option("--search", "-s", help="Only those whose name or id contains this text.")
+@format_option
+@pass_context
+def stakeholder_list(
+    context: Context, group: str | None, role: str | None, tag: str | None,
+    search: str | None, fmt: str,
+) -> None:
+    """List stakeholders (members of a group include those its rule selects)."""
+    from ..registry import find_stakeholders
+
+    found = find_stakeholders(context.workspace, group=group, role=role, tag=tag, search=search)
+    emit([_record(s) for s in found], _LIST_COLUMNS, fmt, empty="no stakeholders match")
+
+
+@stakeholder.command("show")
+@click.argument("id")
+@format_option
+@pass_context
+def stakeholder_show(context: Context, id: str, fmt: str) -> None:
+    """Show one stakeholder with relationships and recent interactions."""
+    from ..registry import stakeholder_profile
+
+    profile = stakeholder_profile(context.workspace, id)
+    if fmt != "table":
+        emit([profile.as_dict()], list(profile.as_dict()), fmt)
+        return
+    for line in profile.lines():
+        click.echo(line)
+
+
+def _stakeholder_options(f: Any) -> Any:
+    options = [
+        click.option("--kind", type=click.Choice(("person", "organisation"))),
+        click.option("--email"),
+        click.option("--phone"),
+        click.option("--address"),
+        click.option("--organisation", help="The organisation's id or name."),
+        click.option("--role", "roles", multiple=True, help="A role key (repeatable)."),
+        click.option("--group", "groups", multiple=True, help="A target group (repeatable)."),
+        click.option("--influence", type=click.IntRange(1, 5)),
+        click.option("--interest", type=click.IntRange(1, 5)),
+        click.option("--language", type=click.Choice(("nb", "nn", "en"))),
+        click.option("--legal-basis"),
+        click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
+        click.option("--notes"),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@stakeholder.command("add")
+@click.argument("name")
+@click.option("--id", "id_", help="A stable id (default: derived from the name).")
+@_stakeholder_options
+@pass_context
+def stakeholder_add(context: Context, name: str, id_: str | None, **fields: Any) -> None:
+    """Register a new stakeholder called NAME."""
+    from ..registry import add_stakeholder
+
+    values = {k: v for k, v in fields.items() if v not in (None, ())}
+    added = add_stakeholder(context.workspace, name=name, id=id_, **values)
+    click.echo(f"Added {added.id} ({added.name})")
+
+
+@stakeholder.command("edit")
+@click.argument("id")
+@click.option("--name")
+@_stakeholder_options
+@click.option("--clear", "clear", multiple=True, metavar="FIELD",
+              help="Empty this field (repeatable), e.g. --clear email.")
+@pass_context
+def stakeholder_edit(context: Context, id: str, clear: tuple[str, ...], **fields: Any) -> None:
+    """Change fields of stakeholder ID; repeatable options replace the whole list."""
+    from ..registry import edit_stakeholder
+
+    values = {k: v for k, v in fields.items() if v not in (None, ())}
+    changed = edit_stakeholder(context.workspace, id, clear=clear, **values)
+    click.echo(f"Updated {changed.id} ({changed.name})")
+
+
+@click.command("log")
+@click.argument("kind")
+@click.option("--date", "date", help="When (YYYY-MM-DD, default today).")
+@click.option("--with", "participants", multiple=True, metavar="ID",
+              help="A participant reached directly (repeatable).")
+@click.option("--group", "groups", multiple=True, help="An audience group (repeatable).")
+@click.option("--channel", help="The plan's channel key.")
+@click.option("--topic")
+@click.option("--commitment", "commitments", multiple=True, metavar="ID",
+              help="A commitment of the plan it fulfils (repeatable).")
+@click.option("--host", help="The stakeholder that hosted it.")
+@click.option("--success", is_flag=True, help="It is a success story.")
+@click.option("--notes")
+@click.option("--id", "id_", help="An id (default: the next K<year>-<nnnn>).")
+@pass_context
+def log(context: Context, kind: str, date: str | None, id_: str | None, **fields: Any) -> None:
+    """Record an interaction of KIND (meeting, letter, article, board_meeting …).
+
+    \b
+    interessent log meeting --with kari-aune --channel direkte --commitment B5 \\
+        --topic "Dialogmøte om sjømatnæringa"
+    """
+    from ..registry import log_interaction
+
+    values = {k: v for k, v in fields.items() if v not in (None, (), False)}
+    logged = log_interaction(context.workspace, kind=kind, date=date, id=id_, **values)
+    click.echo(f"Logged {logged.id}: {logged.kind} on {logged.date.isoformat()}")
+
+
+COMMANDS = [stakeholder, log]

@@ -1,0 +1,200 @@
+"""The domain: stakeholders, relationships, interactions, target groups, commitments.
+
+These are plain attrs values, separate from the database rows in :mod:`interessent.store`
+(conversion happens at that boundary). Ids are stable text ids, as users see them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+__all__ = [
+    "BUILTIN_INTERACTION_KINDS",
+    "BUILTIN_RELATIONSHIP_KINDS",
+    "Interaction",
+    "Kind",
+    "Language",
+    "Relationship",
+    "RelationshipKind",
+    "RoleAssignment",
+    "Stakeholder",
+]
+
+
+class Kind(enum.StrEnum):
+    """Whether a stakeholder is a person or an organisation."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Language(enum.StrEnum):
+    """The written language a stakeholder prefers: bokmål, nynorsk or English."""
+
+    NB = "nb"
+    NN = "nn"
+    EN = "en"
+
+
+def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        raise TypeError("expected a sequence of strings, not a single string")
+    return tuple(dict.fromkeys(v for v in value if v))
+
+
+def _score(_inst: Any, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+    if value is not None and not 1 <= value <= 5:
+        raise ValueError(f"{attribute.name} must be between 1 and 5, not {value}")
+
+
+def _unit(_inst: Any, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{attribute.name} must be between 0 and 1, not {value}")
+
+
+def _non_empty(_inst: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    if not value.strip():
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+@frozen
+class Stakeholder:
+    """A person or an organisation the programme communicates with.
+
+    ``organisation`` is the id of the organisation a person belongs to. ``roles`` and
+    ``groups`` are keys defined by the plan. ``influence`` and ``interest`` are the
+    declared 1–5 scores of a power/interest grid.
+    """
+
+    id: str = field(validator=_non_empty)
+    name: str = field(validator=_non_empty)
+    kind: Kind = field(default=Kind.PERSON, converter=Kind)
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    organisation: str | None = None
+    roles: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
+    groups: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
+    influence: int | None = field(default=None, validator=_score)
+    interest: int | None = field(default=None, validator=_score)
+    language: Language = field(default=Language.NB, converter=Language)
+    legal_basis: str | None = None
+    tags: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
+    notes: str | None = None
+    opted_out: bool = False
+    restricted: bool = False
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind is Kind.PERSON
+
+
+@frozen
+class RelationshipKind:
+    """A kind of tie. ``directed`` kinds read "source → target" (Kari works_for Osen Sjømat)."""
+
+    key: str
+    name: str
+    directed: bool = True
+    description: str = ""
+
+
+BUILTIN_RELATIONSHIP_KINDS: tuple[RelationshipKind, ...] = (
+    RelationshipKind("works_for", "arbeider for", True, "a person employed by an organisation"),
+    RelationshipKind("board_member", "styremedlem i", True, "sits on the board of"),
+    RelationshipKind("board_chair", "styreleder i", True, "chairs the board of"),
+    RelationshipKind("observer", "observatør i", True, "holds an observer seat on a board"),
+    RelationshipKind("member_of", "medlem av", True, "a member of an association or body"),
+    RelationshipKind("owner_of", "eier av", True, "owns (part of) a company"),
+    RelationshipKind("leads", "leder", True, "leads an organisation or a team"),
+    RelationshipKind("knows", "kjenner", False, "knows personally"),
+    RelationshipKind("family", "familie", False, "family"),
+    RelationshipKind("media_contact", "mediekontakt", False, "a journalist's contact"),
+    RelationshipKind("partner", "samarbeidspartner", False, "organisations working together"),
+    RelationshipKind("advises", "rådgir", True, "advises or mentors"),
+    RelationshipKind("funds", "finansierer", True, "funds"),
+)
+
+#: Interaction kinds every plan knows; a plan may add its own.
+BUILTIN_INTERACTION_KINDS: dict[str, str] = {
+    "meeting": "møte",
+    "letter": "brev",
+    "email": "e-post",
+    "call": "telefon",
+    "article": "nyhetssak i media",
+    "post": "innlegg i sosiale medier",
+    "web": "sak på hjemmesiden",
+    "board_meeting": "styremøte",
+    "report": "rapport",
+    "annual_report": "årsrapport",
+    "event": "arrangement",
+    "visit": "bedriftsbesøk",
+    "presentation": "presentasjon",
+}
+
+
+@frozen
+class Relationship:
+    """A typed tie between two stakeholders, by id. Strength is 0–1."""
+
+    source: str = field(validator=_non_empty)
+    target: str = field(validator=_non_empty)
+    kind: str = field(validator=_non_empty)
+    strength: float = field(default=1.0, converter=float, validator=_unit)
+    directed: bool = True
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.source == self.target:
+            raise ValueError("a stakeholder cannot be related to itself")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("end comes before start")
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What identifies a relationship: the same two ends and kind are the same tie."""
+        return (self.source, self.target, self.kind)
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@frozen
+class Interaction:
+    """Something that happened: a meeting, a letter, an article, a board meeting …
+
+    ``participants`` are stakeholders reached in person; ``groups`` are audiences reached
+    as a whole (a newspaper article reaches ``befolkningen``, not named people). ``host``
+    is the stakeholder that hosted it (a board meeting held at a local company).
+    ``commitments`` are the ids of the plan's commitments it fulfils.
+    """
+
+    id: str = field(validator=_non_empty)
+    date: dt.date
+    kind: str = field(validator=_non_empty)
+    channel: str | None = None
+    participants: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
+    groups: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
+    topic: str | None = None
+    commitments: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
+    host: str | None = None
+    success: bool = False
+    notes: str | None = None
+
+
+@frozen
+class RoleAssignment:
+    """A role (styreleder, daglig_leder, ordfører …) held by a stakeholder."""
+
+    stakeholder: str
+    role: str
+

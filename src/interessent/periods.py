@@ -1,0 +1,166 @@
+"""Calendar periods and cadence windows: ``2026``, ``2026-H1``, ``2026-Q3``, ``2026-11``,
+``2026-01-01..2026-06-30``.
+
+A :class:`Period` is an inclusive range of dates. A :class:`Cadence` unit (month, quarter,
+half-year, year) cuts any period into the calendar windows a commitment is checked in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterator
+
+from attrs import frozen
+
+from .errors import InvalidInput
+
+__all__ = ["Period", "Unit", "parse_date", "parse_period"]
+
+
+class Unit(enum.StrEnum):
+    """A cadence unit: how often a commitment must be kept."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+
+    @property
+    def months(self) -> int:
+        return {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Unit:
+        """A unit from its name or a common English or Norwegian word for it."""
+        key = text.strip().lower().replace("-", "_").replace(" ", "_")
+        unit = _UNIT_ALIASES.get(key)
+        if unit is None:
+            expected = ", ".join(u.value for u in cls)
+            raise ValueError(f"unknown period {text!r} (expected one of {expected})")
+        return unit
+
+    def window(self, day: dt.date) -> Period:
+        """The calendar window of this unit that contains ``day``."""
+        first_month = (day.month - 1) // self.months * self.months + 1
+        start = dt.date(day.year, first_month, 1)
+        return Period(start, _add_months(start, self.months) - dt.timedelta(days=1))
+
+    def windows(self, period: Period) -> Iterator[Period]:
+        """Every window of this unit that overlaps ``period``, in order."""
+        window = self.window(period.start)
+        while window.start <= period.end:
+            yield window
+            window = self.window(window.end + dt.timedelta(days=1))
+
+
+_UNIT_ALIASES: dict[str, Unit] = {
+    **{u.value: u for u in Unit},
+    "monthly": Unit.MONTH,
+    "måned": Unit.MONTH,
+    "maned": Unit.MONTH,
+    "månedlig": Unit.MONTH,
+    "quarterly": Unit.QUARTER,
+    "kvartal": Unit.QUARTER,
+    "kvartalsvis": Unit.QUARTER,
+    "half_yearly": Unit.HALF_YEAR,
+    "halfyear": Unit.HALF_YEAR,
+    "semiannual": Unit.HALF_YEAR,
+    "halvår": Unit.HALF_YEAR,
+    "halvårlig": Unit.HALF_YEAR,
+    "yearly": Unit.YEAR,
+    "annual": Unit.YEAR,
+    "annually": Unit.YEAR,
+    "år": Unit.YEAR,
+    "årlig": Unit.YEAR,
+}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@frozen(order=True)
+class Period:
+    """An inclusive range of dates."""
+
+    start: dt.date
+    end: dt.date
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidInput(f"period ends ({self.end}) before it starts ({self.start})")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def overlaps(self, other: Period) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def clip(self, other: Period) -> Period | None:
+        """The part of this period inside ``other``, or None."""
+        if not self.overlaps(other):
+            return None
+        return Period(max(self.start, other.start), min(self.end, other.end))
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+_PERIOD_FORMS = "2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30"
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date (``2026-11-26``); Norwegian ``26.11.2026`` is accepted too."""
+    value = text.strip()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise InvalidInput(f"not a date: {text!r} ({exc})") from None
+    raise InvalidInput(f"not a date: {text!r} (expected YYYY-MM-DD)")
+
+
+def parse_period(text: str) -> Period:
+    """A period from one of the forms ``2026``, ``2026-H1``, ``2026-Q3``, ``2026-11`` or
+    ``2026-01-01..2026-06-30``."""
+    value = text.strip().upper()
+    if ".." in value:
+        first, _, last = value.partition("..")
+        try:
+            return Period(parse_date(first), parse_date(last))
+        except InvalidInput as exc:
+            raise InvalidInput(f"not a period: {text!r}: {exc}") from None
+    match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{1,2}))?", value)
+    if not match:
+        raise InvalidInput(f"not a period: {text!r} (expected {_PERIOD_FORMS})")
+    year = int(match.group(1))
+    part = match.group(2)
+    if part is None:
+        return Period.year(year)
+    if part[0] == "H":
+        return Unit.HALF_YEAR.window(dt.date(year, (int(part[1]) - 1) * 6 + 1, 1))
+    if part[0] == "Q":
+        return Unit.QUARTER.window(dt.date(year, (int(part[1]) - 1) * 3 + 1, 1))
+    month = int(part)
+    if not 1 <= month <= 12:
+        raise InvalidInput(f"not a period: {text!r} (month {month} does not exist)")
+    return Unit.MONTH.window(dt.date(year, month, 1))

@@ -1,0 +1,736 @@
+"""The database: SQLAlchemy 2 typed tables, sessions and migrations.
+
+Integer surrogate keys (``pk``) inside, stable text ids (``id``) outside. SQLite by
+default (WAL, a busy timeout, writes that begin IMMEDIATE); any SQLAlchemy URL works,
+PostgreSQL for teams. The schema is kept by the Alembic migrations shipped in
+``interessent/migrations``; opening an older database upgrades it.
+
+Rows are not domain objects: :meth:`Store.stakeholders` and friends convert at this
+boundary, and bulk paths (imports) use Core statements, never one ORM object a row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from .errors import InvalidInput, NotFound, StoreBusy, StoreError
+from .model import Interaction, Kind, Language, Relationship, Stakeholder
+
+__all__ = ["SCHEMA_HEAD", "Store"]
+
+#: The newest migration; a test keeps it equal to Alembic's head.
+SCHEMA_HEAD = "0002"
+
+_NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=_NAMING)
+
+
+class StakeholderRow(Base):
+    __tablename__ = "stakeholders"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(Text)
+    organisation_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL"), index=True
+    )
+    influence: Mapped[int | None] = mapped_column(Integer)
+    interest: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(5))
+    legal_basis: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+
+class StakeholderRoleRow(Base):
+    __tablename__ = "stakeholder_roles"
+
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class StakeholderGroupRow(Base):
+    __tablename__ = "stakeholder_groups"
+
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True
+    )
+    group_key: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class StakeholderTagRow(Base):
+    __tablename__ = "stakeholder_tags"
+
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class RelationshipRow(Base):
+    __tablename__ = "relationships"
+    __table_args__ = (UniqueConstraint("source_pk", "target_pk", "kind"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_pk: Mapped[int] = mapped_column(ForeignKey("stakeholders.pk", ondelete="CASCADE"))
+    target_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(100))
+    strength: Mapped[float] = mapped_column(Float)
+    directed: Mapped[bool] = mapped_column(Boolean)
+    start: Mapped[dt.date | None] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class InteractionRow(Base):
+    __tablename__ = "interactions"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str | None] = mapped_column(String(100))
+    topic: Mapped[str | None] = mapped_column(Text)
+    host_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL")
+    )
+    success: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class InteractionParticipantRow(Base):
+    __tablename__ = "interaction_participants"
+
+    interaction_pk: Mapped[int] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="CASCADE"), primary_key=True
+    )
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class InteractionGroupRow(Base):
+    __tablename__ = "interaction_groups"
+
+    interaction_pk: Mapped[int] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="CASCADE"), primary_key=True
+    )
+    group_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class InteractionCommitmentRow(Base):
+    __tablename__ = "interaction_commitments"
+
+    interaction_pk: Mapped[int] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="CASCADE"), primary_key=True
+    )
+    commitment_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+Index("ix_relationships_source_kind", RelationshipRow.source_pk, RelationshipRow.kind)
+
+ST = StakeholderRow.__table__
+ROLES = StakeholderRoleRow.__table__
+GROUPS = StakeholderGroupRow.__table__
+TAGS = StakeholderTagRow.__table__
+REL = RelationshipRow.__table__
+INT = InteractionRow.__table__
+PART = InteractionParticipantRow.__table__
+IGROUPS = InteractionGroupRow.__table__
+ICOMM = InteractionCommitmentRow.__table__
+
+#: Stakeholder columns that hold one value each (the rest are child tables).
+STAKEHOLDER_SCALARS = (
+    "name", "kind", "email", "phone", "address", "organisation", "influence", "interest",
+    "language", "legal_basis", "notes",
+)
+STAKEHOLDER_LISTS = {"roles": (ROLES, "role"), "groups": (GROUPS, "group_key"),
+                     "tags": (TAGS, "tag")}
+
+
+# --- engine -------------------------------------------------------------------------------
+
+
+def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so BEGIN is ours (SQLAlchemy's
+        # documented recipe), then set the pragmas every connection needs.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the write lock up front, so two writers queue on the busy
+        # timeout instead of failing with "database is locked" half-way through.
+        writing = conn.get_execution_options().get("interessent_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    return engine
+
+
+def _translate(exc: DBAPIError, url: str) -> StoreError:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = message.lower()
+    where = _redact(url)
+    if "locked" in lowered or "busy" in lowered:
+        return StoreBusy(f"the database is busy (another process is writing); try again: {where}")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(f"the database is read-only, nothing was written: {where}")
+    if "full" in lowered:
+        return StoreError(f"the disk is full, nothing was written: {where}")
+    if "unable to open" in lowered:
+        return StoreError(f"cannot open the database: {where}")
+    if "malformed" in lowered or "not a database" in lowered:
+        return StoreError(f"the database file is damaged or not a database: {where}")
+    return StoreError(f"database error ({message}): {where}")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # pragma: no cover - a URL SQLAlchemy cannot parse
+        return "<database>"
+
+
+class Store:
+    """A connection to one interessent database.
+
+    >>> store = Store("sqlite:///:memory:")
+    >>> store.counts()
+    {'stakeholders': 0, 'relationships': 0, 'interactions': 0}
+    """
+
+    def __init__(self, url: str, *, busy_timeout_ms: int = 10_000, upgrade: bool = True) -> None:
+        self.url = url
+        try:
+            if url.startswith("sqlite"):
+                self.engine = _sqlite_engine(url, busy_timeout_ms)
+            else:
+                self.engine = create_engine(url, pool_pre_ping=True)
+        except Exception as exc:  # an unknown dialect, a missing driver …
+            raise StoreError(f"cannot use database {_redact(url)}: {exc}") from None
+        if upgrade:
+            self.upgrade()
+
+    @classmethod
+    def for_path(cls, path: Path, **kwargs: Any) -> Store:
+        """A store in a SQLite file."""
+        return cls(f"sqlite:///{path}", **kwargs)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at, or None for an empty database."""
+        try:
+            with self.engine.connect() as conn:
+                has = self.engine.dialect.has_table(conn, "alembic_version")
+                if not has:
+                    return None
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError as exc:
+            raise _translate(exc, self.url) from None
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to ``revision`` (the newest by default)."""
+        if revision == "head" and self.revision() == SCHEMA_HEAD:
+            return
+        from . import migrations
+
+        try:
+            migrations.upgrade(self.engine, revision)
+        except DBAPIError as exc:
+            raise _translate(exc, self.url) from None
+
+    # --- transactions ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading (one consistent snapshot)."""
+        try:
+            with Session(self.engine) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise _translate(exc, self.url) from None
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work commits at the end, or not at all on any error."""
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(interessent_write=True)
+                with Session(bind=conn) as session, session.begin():
+                    yield session
+        except OperationalError as exc:
+            raise _translate(exc, self.url) from None
+        except DBAPIError as exc:
+            raise _translate(exc, self.url) from None
+
+    # --- reading --------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        with self.read() as s:
+            return {
+                "stakeholders": s.scalar(select(func.count()).select_from(ST)) or 0,
+                "relationships": s.scalar(select(func.count()).select_from(REL)) or 0,
+                "interactions": s.scalar(select(func.count()).select_from(INT)) or 0,
+            }
+
+    def pk_map(self, session: Session, ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Stakeholder id → pk, for all stakeholders or the given ids."""
+        query = select(ST.c.id, ST.c.pk)
+        if ids is not None:
+            wanted = list(set(ids))
+            result: dict[str, int] = {}
+            for chunk in _chunks(wanted, 500):
+                result.update(session.execute(query.where(ST.c.id.in_(chunk))).tuples().all())
+            return result
+        return dict(session.execute(query).tuples().all())
+
+    def pk_ids(self, ids: Iterable[str]) -> list[str]:
+        """Those of ``ids`` that are registered stakeholders."""
+        with self.read() as s:
+            return sorted(self.pk_map(s, ids))
+
+    def stakeholder(self, id: str) -> Stakeholder:
+        found = self.stakeholders(ids=[id])
+        if not found:
+            raise NotFound(f"no stakeholder with id {id!r}")
+        return found[0]
+
+    def stakeholders(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        group: str | None = None,
+        role: str | None = None,
+        tag: str | None = None,
+        search: str | None = None,
+    ) -> list[Stakeholder]:
+        """Stakeholders, sorted by id, optionally filtered. Group membership here is what is
+        registered; :meth:`interessent.Workspace.members` adds the plan's group rules."""
+        org = ST.alias("org")
+        query = (
+            select(ST, org.c.id.label("org_id"))
+            .outerjoin(org, org.c.pk == ST.c.organisation_pk)
+            .order_by(ST.c.id)
+        )
+        if ids is not None:
+            query = query.where(ST.c.id.in_(list(ids)))
+        if group is not None:
+            query = query.where(
+                ST.c.pk.in_(select(GROUPS.c.stakeholder_pk).where(GROUPS.c.group_key == group))
+            )
+        if role is not None:
+            query = query.where(
+                ST.c.pk.in_(select(ROLES.c.stakeholder_pk).where(ROLES.c.role == role))
+            )
+        if tag is not None:
+            query = query.where(ST.c.pk.in_(select(TAGS.c.stakeholder_pk).where(TAGS.c.tag == tag)))
+        if search:
+            pattern = f"%{search.lower()}%"
+            query = query.where(
+                func.lower(ST.c.name).like(pattern) | func.lower(ST.c.id).like(pattern)
+            )
+        with self.read() as s:
+            rows = s.execute(query).mappings().all()
+            pks = [r["pk"] for r in rows]
+            lists = self._stakeholder_lists(s, pks if ids is not None or len(pks) < 500 else None)
+        return [_stakeholder_from_row(r, lists) for r in rows]
+
+    def _stakeholder_lists(
+        self, s: Session, pks: Sequence[int] | None
+    ) -> dict[str, dict[int, list[str]]]:
+        result: dict[str, dict[int, list[str]]] = {}
+        for name, (table, column) in STAKEHOLDER_LISTS.items():
+            per: dict[int, list[str]] = {}
+            query = select(table.c.stakeholder_pk, table.c[column]).order_by(
+                table.c.stakeholder_pk, table.c[column]
+            )
+            if pks is None:
+                rows: Iterable[Any] = s.execute(query)
+            else:
+                rows = []
+                for chunk in _chunks(list(pks), 500):
+                    rows.extend(s.execute(query.where(table.c.stakeholder_pk.in_(chunk))))
+            for pk, value in rows:
+                per.setdefault(pk, []).append(value)
+            result[name] = per
+        return result
+
+    def relationships(self, *, stakeholder: str | None = None) -> list[Relationship]:
+        """All relationships (or those touching one stakeholder), sorted."""
+        src, dst = ST.alias("src"), ST.alias("dst")
+        query = (
+            select(REL, src.c.id.label("source"), dst.c.id.label("target"))
+            .join(src, src.c.pk == REL.c.source_pk)
+            .join(dst, dst.c.pk == REL.c.target_pk)
+            .order_by(src.c.id, dst.c.id, REL.c.kind)
+        )
+        if stakeholder is not None:
+            query = query.where((src.c.id == stakeholder) | (dst.c.id == stakeholder))
+        with self.read() as s:
+            rows = s.execute(query).mappings().all()
+        return [
+            Relationship(
+                source=r["source"], target=r["target"], kind=r["kind"], strength=r["strength"],
+                directed=bool(r["directed"]), start=r["start"], end=r["end"],
+            )
+            for r in rows
+        ]
+
+    def interactions(
+        self,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        stakeholder: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[Interaction]:
+        """Interactions, oldest first, optionally in a date range or with one participant."""
+        host = ST.alias("host")
+        query = (
+            select(INT, host.c.id.label("host_id"))
+            .outerjoin(host, host.c.pk == INT.c.host_pk)
+            .order_by(INT.c.date, INT.c.id)
+        )
+        if start is not None:
+            query = query.where(INT.c.date >= start)
+        if end is not None:
+            query = query.where(INT.c.date <= end)
+        if ids is not None:
+            query = query.where(INT.c.id.in_(list(ids)))
+        if stakeholder is not None:
+            who = select(ST.c.pk).where(ST.c.id == stakeholder).scalar_subquery()
+            query = query.where(
+                INT.c.pk.in_(select(PART.c.interaction_pk).where(PART.c.stakeholder_pk == who))
+                | (INT.c.host_pk == who)
+            )
+        with self.read() as s:
+            rows = s.execute(query).mappings().all()
+            pks = [r["pk"] for r in rows]
+            parts = _grouped(s, PART.join(ST, ST.c.pk == PART.c.stakeholder_pk),
+                             PART.c.interaction_pk, ST.c.id, pks)
+            groups = _grouped(s, IGROUPS, IGROUPS.c.interaction_pk, IGROUPS.c.group_key, pks)
+            comms = _grouped(s, ICOMM, ICOMM.c.interaction_pk, ICOMM.c.commitment_id, pks)
+        return [
+            Interaction(
+                id=r["id"], date=r["date"], kind=r["kind"], channel=r["channel"],
+                participants=tuple(parts.get(r["pk"], ())), groups=tuple(groups.get(r["pk"], ())),
+                topic=r["topic"], commitments=tuple(comms.get(r["pk"], ())), host=r["host_id"],
+                success=bool(r["success"]), notes=r["notes"],
+            )
+            for r in rows
+        ]
+
+    # --- writing --------------------------------------------------------------------------
+
+    def add_stakeholder(self, stakeholder: Stakeholder) -> None:
+        """Register a new stakeholder; its id must be new."""
+        with self.write() as s:
+            if s.scalar(select(ST.c.pk).where(ST.c.id == stakeholder.id)) is not None:
+                raise InvalidInput(f"a stakeholder with id {stakeholder.id!r} already exists")
+            self.save_stakeholders(s, [stakeholder])
+
+    def update_stakeholder(self, stakeholder: Stakeholder) -> None:
+        """Replace an existing stakeholder's record with ``stakeholder``."""
+        with self.write() as s:
+            if s.scalar(select(ST.c.pk).where(ST.c.id == stakeholder.id)) is None:
+                raise NotFound(f"no stakeholder with id {stakeholder.id!r}")
+            self.save_stakeholders(s, [stakeholder])
+
+    def save_stakeholders(
+        self,
+        s: Session,
+        records: Sequence[Mapping[str, Any]] | Sequence[Stakeholder],
+        *,
+        columns: Iterable[str] | None = None,
+    ) -> tuple[int, int]:
+        """Upsert stakeholders by id inside the caller's transaction; returns (added, updated).
+
+        ``records`` are :class:`Stakeholder` values or mappings with an ``id`` and any of the
+        stakeholder fields. Only ``columns`` are written for existing stakeholders (all
+        fields when None), which is how an import with fewer columns leaves the others be.
+        ``organisation`` holds an organisation id that must exist by the end of the batch.
+        """
+        rows = [_stakeholder_to_dict(r) if isinstance(r, Stakeholder) else dict(r)
+                for r in records]
+        cols = set(columns) if columns is not None else set(STAKEHOLDER_SCALARS) | set(
+            STAKEHOLDER_LISTS)
+        scalars = [c for c in STAKEHOLDER_SCALARS if c in cols and c != "organisation"]
+        existing = self.pk_map(s, (r["id"] for r in rows))
+        now = _now()
+        new = [r for r in rows if r["id"] not in existing]
+        old = [r for r in rows if r["id"] in existing]
+        if new:
+            s.execute(
+                insert(ST),
+                [
+                    {
+                        "id": r["id"], "name": r["name"],
+                        "kind": str(r.get("kind") or Kind.PERSON),
+                        "language": str(r.get("language") or Language.NB),
+                        **{c: r.get(c) for c in scalars if c not in ("name", "kind", "language")},
+                        "opted_out": bool(r.get("opted_out", False)),
+                        "restricted": bool(r.get("restricted", False)),
+                        "created_at": now, "updated_at": now,
+                    }
+                    for r in new
+                ],
+            )
+            existing.update(self.pk_map(s, (r["id"] for r in new)))
+        if old:
+            from sqlalchemy import bindparam
+
+            values = {c: bindparam(f"v_{c}") for c in scalars}
+            values["updated_at"] = bindparam("v_updated_at")
+            stmt = update(ST).where(ST.c.pk == bindparam("b_pk")).values(values)
+            s.connection().execute(
+                stmt,
+                [
+                    {"b_pk": existing[r["id"]], "v_updated_at": now,
+                     **{f"v_{c}": _scalar(c, r.get(c)) for c in scalars}}
+                    for r in old
+                ],
+            )
+        if "organisation" in cols:
+            with_org = [r for r in rows if r.get("organisation")]
+            orgs = self.pk_map(s, (r["organisation"] for r in with_org))
+            missing = sorted({r["organisation"] for r in with_org} - set(orgs))
+            if missing:
+                raise NotFound(f"unknown organisation {', '.join(map(repr, missing))}")
+            by_org: list[dict[str, Any]] = [
+                {"b_pk": existing[r["id"]], "org": orgs.get(r.get("organisation") or "")}
+                for r in rows
+            ]
+            if by_org:
+                from sqlalchemy import bindparam
+
+                s.connection().execute(
+                    update(ST).where(ST.c.pk == bindparam("b_pk"))
+                    .values(organisation_pk=bindparam("org")),
+                    by_org,
+                )
+        for name, (table, column) in STAKEHOLDER_LISTS.items():
+            if name not in cols:
+                continue
+            old_pks = [existing[r["id"]] for r in old]
+            for chunk in _chunks(old_pks, 500):
+                s.execute(delete(table).where(table.c.stakeholder_pk.in_(chunk)))
+            children = [
+                {"stakeholder_pk": existing[r["id"]], column: value}
+                for r in rows
+                for value in dict.fromkeys(r.get(name) or ())
+            ]
+            if children:
+                s.execute(insert(table), children)
+        return len(new), len(old)
+
+    def save_relationships(self, s: Session, rels: Sequence[Relationship]) -> tuple[int, int]:
+        """Upsert relationships by (source, target, kind); returns (added, updated)."""
+        ends = {r.source for r in rels} | {r.target for r in rels}
+        pks = self.pk_map(s, ends)
+        missing = sorted(ends - set(pks))
+        if missing:
+            raise NotFound(f"unknown stakeholder {', '.join(map(repr, missing))}")
+        existing = {
+            (a, b, k): pk
+            for pk, a, b, k in s.execute(select(REL.c.pk, REL.c.source_pk, REL.c.target_pk,
+                                                REL.c.kind))
+        }
+        new, old = [], []
+        for r in rels:
+            row = {"source_pk": pks[r.source], "target_pk": pks[r.target], "kind": r.kind,
+                   "strength": r.strength, "directed": r.directed, "start": r.start,
+                   "end": r.end}
+            pk = existing.get((row["source_pk"], row["target_pk"], r.kind))
+            if pk is None:
+                new.append(row)
+            else:
+                old.append({**{f"v_{k}": v for k, v in row.items()}, "b_pk": pk})
+        if new:
+            s.execute(insert(REL), new)
+        if old:
+            from sqlalchemy import bindparam
+
+            cols = ("strength", "directed", "start", "end")
+            s.connection().execute(
+                update(REL).where(REL.c.pk == bindparam("b_pk"))
+                .values({c: bindparam(f"v_{c}") for c in cols}),
+                old,
+            )
+        return len(new), len(old)
+
+    def save_interactions(self, s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
+        """Upsert interactions by id; returns (added, updated)."""
+        people = {p for i in items for p in i.participants} | {i.host for i in items if i.host}
+        pks = self.pk_map(s, people)
+        missing = sorted(people - set(pks))
+        if missing:
+            raise NotFound(f"unknown stakeholder {', '.join(map(repr, missing))}")
+        existing: dict[str, int] = {}
+        for chunk in _chunks([i.id for i in items], 500):
+            found = s.execute(select(INT.c.id, INT.c.pk).where(INT.c.id.in_(chunk)))
+            existing.update(found.tuples().all())
+        old_pks = list(existing.values())
+        for chunk in _chunks(old_pks, 500):
+            for table in (PART, IGROUPS, ICOMM):
+                s.execute(delete(table).where(table.c.interaction_pk.in_(chunk)))
+            s.execute(delete(INT).where(INT.c.pk.in_(chunk)))
+        rows = [
+            {"id": i.id, "date": i.date, "kind": i.kind, "channel": i.channel, "topic": i.topic,
+             "host_pk": pks[i.host] if i.host else None, "success": i.success, "notes": i.notes}
+            for i in items
+        ]
+        if rows:
+            s.execute(insert(INT), rows)
+        ipks: dict[str, int] = {}
+        for chunk in _chunks([i.id for i in items], 500):
+            ipks.update(s.execute(select(INT.c.id, INT.c.pk).where(INT.c.id.in_(chunk))).tuples().all())
+        parts = [{"interaction_pk": ipks[i.id], "stakeholder_pk": pks[p]}
+                 for i in items for p in i.participants]
+        groups = [{"interaction_pk": ipks[i.id], "group_key": g} for i in items for g in i.groups]
+        comms = [{"interaction_pk": ipks[i.id], "commitment_id": c}
+                 for i in items for c in i.commitments]
+        for table, values in ((PART, parts), (IGROUPS, groups), (ICOMM, comms)):
+            if values:
+                s.execute(insert(table), values)
+        return len(items) - len(existing), len(existing)
+
+    def add_interaction(self, interaction: Interaction) -> None:
+        """Log one interaction; its id must be new."""
+        with self.write() as s:
+            if s.scalar(select(INT.c.pk).where(INT.c.id == interaction.id)) is not None:
+                raise InvalidInput(f"an interaction with id {interaction.id!r} already exists")
+            self.save_interactions(s, [interaction])
+
+    def next_interaction_id(self, day: dt.date) -> str:
+        """A fresh id of the form ``K2026-0042``."""
+        prefix = f"K{day.year}-"
+        with self.read() as s:
+            ids = s.scalars(select(INT.c.id).where(INT.c.id.like(f"{prefix}%"))).all()
+        numbers = [int(i[len(prefix):]) for i in ids if i[len(prefix):].isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _scalar(column: str, value: Any) -> Any:
+    if column in ("kind", "language") and value is not None:
+        return str(value)
+    return value
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _grouped(s: Session, table: Any, key: Any, value: Any, pks: Sequence[int]) -> dict[
+    int, list[str]
+]:
+    result: dict[int, list[str]] = {}
+    if not pks:
+        return result
+    query = select(key, value).select_from(table).order_by(key, value)
+    if len(pks) <= 500:
+        rows: Iterable[Any] = s.execute(query.where(key.in_(list(pks))))
+    else:  # reading a large share: one pass over the table beats many IN lists
+        wanted = set(pks)
+        rows = (r for r in s.execute(query) if r[0] in wanted)
+    for k, v in rows:
+        result.setdefault(k, []).append(v)
+    return result
+
+
+def _stakeholder_to_dict(s: Stakeholder) -> dict[str, Any]:
+    return {
+        "id": s.id, "name": s.name, "kind": s.kind.value, "email": s.email, "phone": s.phone,
+        "address": s.address, "organisation": s.organisation, "roles": list(s.roles),
+        "groups": list(s.groups), "influence": s.influence, "interest": s.interest,
+        "language": s.language.value, "legal_basis": s.legal_basis, "tags": list(s.tags),
+        "notes": s.notes, "opted_out": s.opted_out, "restricted": s.restricted,
+    }
+
+
+def _stakeholder_from_row(r: Mapping[str, Any], lists: dict[str, dict[int, list[str]]]) -> (
+    Stakeholder
+):
+    pk = r["pk"]
+    return Stakeholder(
+        id=r["id"], name=r["name"], kind=Kind(r["kind"]), email=r["email"], phone=r["phone"],
+        address=r["address"], organisation=r["org_id"],
+        roles=tuple(lists["roles"].get(pk, ())), groups=tuple(lists["groups"].get(pk, ())),
+        influence=r["influence"], interest=r["interest"], language=Language(r["language"]),
+        legal_basis=r["legal_basis"], tags=tuple(lists["tags"].get(pk, ())), notes=r["notes"],
+        opted_out=bool(r["opted_out"]), restricted=bool(r["restricted"]),
+    )

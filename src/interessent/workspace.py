@@ -1,0 +1,271 @@
+"""A workspace: a folder with the plan (``interessent.toml``), ``templates/`` and the
+database (``interessent.db``, unless ``--db`` / ``INTERESSENT_DB`` names another).
+
+>>> import tempfile, pathlib
+>>> ws = init_workspace(pathlib.Path(tempfile.mkdtemp()) / "demo")
+>>> ws.plan.programme.name
+'Mitt omstillingsprogram'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import InteressentError, WorkspaceError
+
+if TYPE_CHECKING:
+    from .model import Stakeholder
+    from .plan import Plan, TargetGroup
+    from .store import Store
+
+__all__ = ["DB_FILE", "PLAN_FILE", "Workspace", "example_names", "example_path",
+           "init_workspace"]
+
+PLAN_FILE = "interessent.toml"
+DB_FILE = "interessent.db"
+TEMPLATES_DIR = "templates"
+DB_ENV = "INTERESSENT_DB"
+
+
+class Workspace:
+    """An open workspace. The plan and the store are loaded on first use."""
+
+    def __init__(self, root: Path, *, db: str | None = None) -> None:
+        self.root = root.resolve()
+        if not (self.root / PLAN_FILE).is_file():
+            raise WorkspaceError(
+                f"{self.root} is not an interessent workspace (no {PLAN_FILE}); "
+                "run 'interessent init DIR' to make one"
+            )
+        self.db_url = db or os.environ.get(DB_ENV) or f"sqlite:///{self.root / DB_FILE}"
+        self._plan: Plan | None = None
+        self._store: Store | None = None
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.root)!r})"
+
+    @classmethod
+    def find(cls, start: Path | None = None, *, db: str | None = None) -> Workspace:
+        """The workspace at ``start`` (default: the current folder) or its nearest parent."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / PLAN_FILE).is_file():
+                return cls(folder, db=db)
+        raise WorkspaceError(
+            f"not inside an interessent workspace (no {PLAN_FILE} in {here} or above); "
+            "run 'interessent init DIR' or pass --workspace DIR"
+        )
+
+    @property
+    def plan_path(self) -> Path:
+        return self.root / PLAN_FILE
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    @property
+    def plan(self) -> Plan:
+        """The validated plan (a :class:`~interessent.errors.PlanError` if it is broken)."""
+        if self._plan is None:
+            from .plan import load_plan
+
+            self._plan = load_plan(self.plan_path)
+        return self._plan
+
+    @property
+    def store(self) -> Store:
+        """The database, upgraded to the current schema on first use."""
+        if self._store is None:
+            from .store import Store
+
+            self._store = Store(self.db_url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def members(self, group: str | TargetGroup) -> list[Stakeholder]:
+        """Members of a target group: those registered with it plus those its rule selects."""
+        target = self.plan.group(group) if isinstance(group, str) else group
+        everyone = self.store.stakeholders()
+        return [s for s in everyone if is_member(s, target)]
+
+
+def is_member(stakeholder: Stakeholder, group: TargetGroup) -> bool:
+    """Whether a stakeholder belongs to a group, registered or by the group's rule."""
+    if group.key in stakeholder.groups:
+        return True
+    rule = group.rule
+    return bool(
+        stakeholder.id in rule.ids
+        or set(stakeholder.roles) & set(rule.roles)
+        or set(stakeholder.tags) & set(rule.tags)
+        or set(stakeholder.groups) & set(rule.groups)
+        or stakeholder.kind.value in rule.kinds
+    )
+
+
+# --- examples and init --------------------------------------------------------------------
+
+
+def _examples_root() -> Path:
+    packaged = Path(str(resources.files("interessent"))) / "examples"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "examples"  # a source checkout
+    if checkout.is_dir():
+        return checkout
+    raise WorkspaceError("the bundled examples are missing from this installation")
+
+
+def example_names() -> list[str]:
+    """The examples that ship with interessent (``osen``)."""
+    try:
+        root = _examples_root()
+    except WorkspaceError:
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / PLAN_FILE).is_file())
+
+
+def example_path(name: str) -> Path:
+    """The folder of a bundled example."""
+    path = _examples_root() / name
+    if not (path / PLAN_FILE).is_file():
+        known = ", ".join(example_names()) or "none"
+        raise WorkspaceError(f"no example named {name!r} (known: {known})")
+    return path
+
+
+_MINIMAL_PLAN = """\
+# The plan of your programme: target groups, channels, roles and commitments.
+# See docs/plan.md for every key, and the Osen example (interessent init DIR --example osen).
+
+[programme]
+name = "Mitt omstillingsprogram"
+municipality = "Min kommune"
+start = {start}
+vision = ""
+goals = []
+
+[[groups]]
+key = "befolkningen"
+name = "Befolkningen"
+number = 1
+
+[[channels]]
+key = "direkte"
+name = "Direkte kontakt"
+kind = "direct"
+
+[[roles]]
+key = "daglig_leder"
+name = "Daglig leder"
+programme = true
+
+[[roles]]
+key = "styreleder"
+name = "Styreleder"
+programme = true
+
+[[topics]]
+key = "daily"
+name = "Løpende aktiviteter"
+
+[[topics]]
+key = "overarching"
+name = "Overordnede, viktige saker"
+
+[information]
+notify = ["styreleder", "daglig_leder"]
+
+[[information.rules]]
+topic = "daily"
+roles = ["daglig_leder"]
+
+[[information.rules]]
+topic = "overarching"
+roles = ["styreleder"]
+"""
+
+DATA_FILES = (("stakeholders", "stakeholders"), ("relationships", "relationships"),
+              ("interactions", "interactions"))
+
+
+def init_workspace(
+    root: Path,
+    *,
+    example: str | None = None,
+    source: Path | None = None,
+    db: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Workspace:
+    """Make a workspace at ``root``: a minimal plan, or a copy of an example (``example``
+    names a bundled one, ``source`` any folder laid out like one) with its data imported.
+
+    Nothing is left behind when it fails.
+    """
+    if example and source:
+        raise WorkspaceError("give an example name or a source folder, not both")
+    root = root.resolve()
+    if (root / PLAN_FILE).exists():
+        raise WorkspaceError(f"{root} is already a workspace ({PLAN_FILE} exists)")
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} exists and is not a folder")
+    if root.exists() and any(root.iterdir()):
+        raise WorkspaceError(f"{root} is not empty; choose a new or empty folder")
+    origin = example_path(example) if example else source
+    if origin is not None and not (origin / PLAN_FILE).is_file():
+        raise WorkspaceError(f"{origin} has no {PLAN_FILE}; it is not an example folder")
+    created = not root.exists()
+    try:
+        if origin is None:
+            root.mkdir(parents=True, exist_ok=True)
+            (root / TEMPLATES_DIR).mkdir()
+            (root / PLAN_FILE).write_text(
+                _MINIMAL_PLAN.format(start=dt.date.today().replace(month=1, day=1).isoformat()),
+                encoding="utf-8",
+            )
+        else:
+            shutil.copytree(
+                origin, root, dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns(DB_FILE, f"{DB_FILE}-*", "__pycache__"),
+            )
+            (root / TEMPLATES_DIR).mkdir(exist_ok=True)
+        ws = Workspace(root, db=db)
+        ws.plan  # noqa: B018 - validate before anything is imported
+        if origin is not None:
+            from .importing import import_file
+
+            for kind, stem in DATA_FILES:
+                for path in sorted((root / "data").glob(f"{stem}.*")):
+                    result = import_file(ws, kind, path)
+                    if progress:
+                        progress(result.summary())
+        else:
+            ws.store  # noqa: B018 - create the database
+        return ws
+    except (InteressentError, OSError):
+        if created:
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            for child in root.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        raise
