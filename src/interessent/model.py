@@ -43,11 +43,12 @@ class Language(enum.StrEnum):
 
 
 def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
+    """Keys held as a set (roles, groups, tags): sorted, without duplicates or blanks."""
     if value is None:
         return ()
     if isinstance(value, str):
         raise TypeError("expected a sequence of strings, not a single string")
-    return tuple(dict.fromkeys(v for v in value if v))
+    return tuple(sorted({v for v in value if v}))
 
 
 def _score(_inst: Any, attribute: attrs.Attribute[int | None], value: int | None) -> None:

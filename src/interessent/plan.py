@@ -431,7 +431,10 @@ def _cattrs_problems(exc: BaseException, path: str) -> Iterator[tuple[str, str]]
         for key in sorted(exc.extra_fields):
             yield (f"{path}.{key}" if path else key, "unknown key")
     elif isinstance(exc, KeyError):
-        yield (f"{path}.{exc.args[0]}" if path else str(exc.args[0]), "required key is missing")
+        key = str(exc.args[0])
+        if not (path == key or path.endswith(f".{key}")):
+            path = f"{path}.{key}" if path else key
+        yield (path, "required key is missing")
     elif isinstance(exc, TypeError) and "missing" in str(exc) and "argument" in str(exc):
         names = re.findall(r"'(\w+)'", str(exc))
         for name in names or ["?"]:

@@ -354,9 +354,9 @@ class Store:
             wanted = list(set(ids))
             result: dict[str, int] = {}
             for chunk in _chunks(wanted, 500):
-                result.update(session.execute(query.where(ST.c.id.in_(chunk))).tuples().all())
+                result.update((k, v) for k, v in session.execute(query.where(ST.c.id.in_(chunk))))
             return result
-        return dict(session.execute(query).tuples().all())
+        return {k: v for k, v in session.execute(query)}
 
     def pk_ids(self, ids: Iterable[str]) -> list[str]:
         """Those of ``ids`` that are registered stakeholders."""
@@ -642,7 +642,7 @@ class Store:
         existing: dict[str, int] = {}
         for chunk in _chunks([i.id for i in items], 500):
             found = s.execute(select(INT.c.id, INT.c.pk).where(INT.c.id.in_(chunk)))
-            existing.update(found.tuples().all())
+            existing.update((k, v) for k, v in found)
         old_pks = list(existing.values())
         for chunk in _chunks(old_pks, 500):
             for table in (PART, IGROUPS, ICOMM):
@@ -657,7 +657,7 @@ class Store:
             s.execute(insert(INT), rows)
         ipks: dict[str, int] = {}
         for chunk in _chunks([i.id for i in items], 500):
-            ipks.update(s.execute(select(INT.c.id, INT.c.pk).where(INT.c.id.in_(chunk))).tuples().all())
+            ipks.update((k, v) for k, v in s.execute(select(INT.c.id, INT.c.pk).where(INT.c.id.in_(chunk))))
         parts = [{"interaction_pk": ipks[i.id], "stakeholder_pk": pks[p]}
                  for i in items for p in i.participants]
         groups = [{"interaction_pk": ipks[i.id], "group_key": g} for i in items for g in i.groups]
