@@ -28,11 +28,12 @@ def test_period_forms(text: str, start: dt.date, end: dt.date) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "26", "2026-Q5", "2026-H3", "2026-13", "2026-00", "last year", "2026-06-31..2026-07-01",
-             "2026-07-01..2026-06-30", "2026/11"],
+    "text",
+    ["", "26", "2026-Q5", "2026-H3", "2026-13", "2026-00", "last year",
+     "2026-06-31..2026-07-01", "2026-07-01..2026-06-30", "2026/11"],
 )
 def test_malformed_periods_are_clear_errors(text: str) -> None:
-    with pytest.raises(InvalidInput, match="period|date"):
+    with pytest.raises(InvalidInput, match=r"period|date"):
         parse_period(text)
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from interessent import PlanError, parse_plan
-from interessent.plan import CommitmentKind, load_plan
 from interessent.periods import Unit
+from interessent.plan import CommitmentKind, load_plan
 
 BASE = """\
 [programme]

@@ -479,7 +479,8 @@ def load_plan(path: Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PlanError(str(path), [PlanProblem("(file)", "the plan file does not exist")]) from None
+        problem = PlanProblem("(file)", "the plan file does not exist")
+        raise PlanError(str(path), [problem]) from None
     except UnicodeDecodeError as exc:
         raise PlanError(str(path), [PlanProblem("(file)", f"not UTF-8 text: {exc}")]) from None
     return parse_plan(text, source=str(path))

@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -349,14 +350,7 @@ class Store:
 
     def pk_map(self, session: Session, ids: Iterable[str] | None = None) -> dict[str, int]:
         """Stakeholder id → pk, for all stakeholders or the given ids."""
-        query = select(ST.c.id, ST.c.pk)
-        if ids is not None:
-            wanted = list(set(ids))
-            result: dict[str, int] = {}
-            for chunk in _chunks(wanted, 500):
-                result.update((k, v) for k, v in session.execute(query.where(ST.c.id.in_(chunk))))
-            return result
-        return {k: v for k, v in session.execute(query)}
+        return _id_map(session, ST, ids)
 
     def pk_ids(self, ids: Iterable[str]) -> list[str]:
         """Those of ``ids`` that are registered stakeholders."""
@@ -522,80 +516,77 @@ class Store:
         ``records`` are :class:`Stakeholder` values or mappings with an ``id`` and any of the
         stakeholder fields. Only ``columns`` are written for existing stakeholders (all
         fields when None), which is how an import with fewer columns leaves the others be.
-        ``organisation`` holds an organisation id that must exist by the end of the batch.
+        ``organisation`` holds an organisation id, registered already or in this batch.
         """
-        rows = [_stakeholder_to_dict(r) if isinstance(r, Stakeholder) else dict(r)
-                for r in records]
+        rows = [_stakeholder_to_dict(r) if isinstance(r, Stakeholder) else r for r in records]
         cols = set(columns) if columns is not None else set(STAKEHOLDER_SCALARS) | set(
             STAKEHOLDER_LISTS)
+        with_org = "organisation" in cols
         scalars = [c for c in STAKEHOLDER_SCALARS if c in cols and c != "organisation"]
-        existing = self.pk_map(s, (r["id"] for r in rows))
-        now = _now()
+        conn = s.connection()
+        existing = _id_map(s, ST, [r["id"] for r in rows])
         new = [r for r in rows if r["id"] not in existing]
         old = [r for r in rows if r["id"] in existing]
-        if new:
-            s.execute(
-                insert(ST),
-                [
-                    {
-                        "id": r["id"], "name": r["name"],
-                        "kind": str(r.get("kind") or Kind.PERSON),
-                        "language": str(r.get("language") or Language.NB),
-                        **{c: r.get(c) for c in scalars if c not in ("name", "kind", "language")},
-                        "opted_out": bool(r.get("opted_out", False)),
-                        "restricted": bool(r.get("restricted", False)),
-                        "created_at": now, "updated_at": now,
-                    }
-                    for r in new
-                ],
-            )
-            existing.update(self.pk_map(s, (r["id"] for r in new)))
+        batch_ids = {r["id"] for r in new}
+        org_ids = {r["organisation"] for r in rows if with_org and r.get("organisation")}
+        org_pks = _id_map(s, ST, org_ids) if org_ids else {}
+        unknown = sorted(org_ids - set(org_pks) - batch_ids)
+        if unknown:
+            raise NotFound(f"unknown organisation {', '.join(map(repr, unknown))}")
+        now = _db_time(conn, _now())
+        names = ["id", "name", "kind", "email", "phone", "address", "organisation_pk",
+                 "influence", "interest", "language", "legal_basis", "notes", "opted_out",
+                 "restricted", "created_at", "updated_at"]
+        # Organisations new in this batch get their pk before the people who name them.
+        pending = new
+        while pending:
+            ready = [r for r in pending
+                     if not (with_org and r.get("organisation")) or r["organisation"] in org_pks]
+            late: list[Mapping[str, Any]] = []
+            if not ready:  # organisations that name each other: link them afterwards
+                ready, late = pending, pending
+            _insert_many(conn, ST, names, [
+                (r["id"], r["name"], str(r.get("kind") or Kind.PERSON), r.get("email"),
+                 r.get("phone"), r.get("address"),
+                 org_pks.get(r["organisation"]) if with_org and r.get("organisation") else None,
+                 r.get("influence"), r.get("interest"), str(r.get("language") or Language.NB),
+                 r.get("legal_basis"), r.get("notes"), bool(r.get("opted_out", False)),
+                 bool(r.get("restricted", False)), now, now)
+                for r in ready
+            ])
+            added = _id_map(s, ST, [r["id"] for r in ready])
+            existing.update(added)
+            org_pks.update((k, v) for k, v in added.items() if k in org_ids)
+            old += late
+            done = {r["id"] for r in ready}
+            pending = [r for r in pending if r["id"] not in done]
         if old:
-            from sqlalchemy import bindparam
-
-            values = {c: bindparam(f"v_{c}") for c in scalars}
+            values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in scalars}
+            if with_org:
+                values["organisation_pk"] = bindparam("v_organisation_pk")
             values["updated_at"] = bindparam("v_updated_at")
-            stmt = update(ST).where(ST.c.pk == bindparam("b_pk")).values(values)
-            s.connection().execute(
-                stmt,
+            conn.execute(
+                update(ST).where(ST.c.pk == bindparam("b_pk")).values(values),
                 [
-                    {"b_pk": existing[r["id"]], "v_updated_at": now,
-                     **{f"v_{c}": _scalar(c, r.get(c)) for c in scalars}}
+                    {"b_pk": existing[r["id"]], "v_updated_at": _now(),
+                     **{f"v_{c}": _scalar(c, r.get(c)) for c in scalars},
+                     **({"v_organisation_pk": org_pks.get(r.get("organisation") or "")}
+                        if with_org else {})}
                     for r in old
                 ],
             )
-        if "organisation" in cols:
-            with_org = [r for r in rows if r.get("organisation")]
-            orgs = self.pk_map(s, (r["organisation"] for r in with_org))
-            missing = sorted({r["organisation"] for r in with_org} - set(orgs))
-            if missing:
-                raise NotFound(f"unknown organisation {', '.join(map(repr, missing))}")
-            by_org: list[dict[str, Any]] = [
-                {"b_pk": existing[r["id"]], "org": orgs.get(r.get("organisation") or "")}
-                for r in rows
-            ]
-            if by_org:
-                from sqlalchemy import bindparam
-
-                s.connection().execute(
-                    update(ST).where(ST.c.pk == bindparam("b_pk"))
-                    .values(organisation_pk=bindparam("org")),
-                    by_org,
-                )
+        old_pks = [existing[r["id"]] for r in old]
         for name, (table, column) in STAKEHOLDER_LISTS.items():
             if name not in cols:
                 continue
-            old_pks = [existing[r["id"]] for r in old]
             for chunk in _chunks(old_pks, 500):
                 s.execute(delete(table).where(table.c.stakeholder_pk.in_(chunk)))
-            children = [
-                {"stakeholder_pk": existing[r["id"]], column: value}
+            _insert_many(conn, table, ["stakeholder_pk", column], [
+                (existing[r["id"]], value)
                 for r in rows
                 for value in dict.fromkeys(r.get(name) or ())
-            ]
-            if children:
-                s.execute(insert(table), children)
-        return len(new), len(old)
+            ])
+        return len(new), len(old) - sum(1 for r in old if r["id"] in batch_ids)
 
     def save_relationships(self, s: Session, rels: Sequence[Relationship]) -> tuple[int, int]:
         """Upsert relationships by (source, target, kind); returns (added, updated)."""
@@ -619,11 +610,11 @@ class Store:
                 new.append(row)
             else:
                 old.append({**{f"v_{k}": v for k, v in row.items()}, "b_pk": pk})
+        conn = s.connection()
         if new:
-            s.execute(insert(REL), new)
+            _insert_many(conn, REL, list(new[0]), [
+                tuple(_db_value(conn, v) for v in row.values()) for row in new])
         if old:
-            from sqlalchemy import bindparam
-
             cols = ("strength", "directed", "start", "end")
             s.connection().execute(
                 update(REL).where(REL.c.pk == bindparam("b_pk"))
@@ -639,33 +630,26 @@ class Store:
         missing = sorted(people - set(pks))
         if missing:
             raise NotFound(f"unknown stakeholder {', '.join(map(repr, missing))}")
-        existing: dict[str, int] = {}
-        for chunk in _chunks([i.id for i in items], 500):
-            found = s.execute(select(INT.c.id, INT.c.pk).where(INT.c.id.in_(chunk)))
-            existing.update((k, v) for k, v in found)
+        existing = _id_map(s, INT, [i.id for i in items])
         old_pks = list(existing.values())
         for chunk in _chunks(old_pks, 500):
             for table in (PART, IGROUPS, ICOMM):
                 s.execute(delete(table).where(table.c.interaction_pk.in_(chunk)))
             s.execute(delete(INT).where(INT.c.pk.in_(chunk)))
-        rows = [
-            {"id": i.id, "date": i.date, "kind": i.kind, "channel": i.channel, "topic": i.topic,
-             "host_pk": pks[i.host] if i.host else None, "success": i.success, "notes": i.notes}
+        conn = s.connection()
+        _insert_many(conn, INT, ["id", "date", "kind", "channel", "topic", "host_pk", "success",
+                                 "notes"], [
+            (i.id, _db_value(conn, i.date), i.kind, i.channel, i.topic,
+             pks[i.host] if i.host else None, i.success, i.notes)
             for i in items
-        ]
-        if rows:
-            s.execute(insert(INT), rows)
-        ipks: dict[str, int] = {}
-        for chunk in _chunks([i.id for i in items], 500):
-            ipks.update((k, v) for k, v in s.execute(select(INT.c.id, INT.c.pk).where(INT.c.id.in_(chunk))))
-        parts = [{"interaction_pk": ipks[i.id], "stakeholder_pk": pks[p]}
-                 for i in items for p in i.participants]
-        groups = [{"interaction_pk": ipks[i.id], "group_key": g} for i in items for g in i.groups]
-        comms = [{"interaction_pk": ipks[i.id], "commitment_id": c}
-                 for i in items for c in i.commitments]
-        for table, values in ((PART, parts), (IGROUPS, groups), (ICOMM, comms)):
-            if values:
-                s.execute(insert(table), values)
+        ])
+        ipks = _id_map(s, INT, [i.id for i in items])
+        _insert_many(conn, PART, ["interaction_pk", "stakeholder_pk"],
+                     [(ipks[i.id], pks[p]) for i in items for p in i.participants])
+        _insert_many(conn, IGROUPS, ["interaction_pk", "group_key"],
+                     [(ipks[i.id], g) for i in items for g in i.groups])
+        _insert_many(conn, ICOMM, ["interaction_pk", "commitment_id"],
+                     [(ipks[i.id], c) for i in items for c in i.commitments])
         return len(items) - len(existing), len(existing)
 
     def add_interaction(self, interaction: Interaction) -> None:
@@ -682,6 +666,52 @@ class Store:
             ids = s.scalars(select(INT.c.id).where(INT.c.id.like(f"{prefix}%"))).all()
         numbers = [int(i[len(prefix):]) for i in ids if i[len(prefix):].isdigit()]
         return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+_BIG = 5_000
+
+
+def _id_map(s: Session, table: Any, ids: Iterable[str] | None) -> dict[str, int]:
+    """Text id → pk for ``ids`` (all rows when None): IN lists for a few, one read for many."""
+    query = select(table.c.id, table.c.pk)
+    if ids is None:
+        return {k: v for k, v in s.execute(query)}
+    wanted = set(ids)
+    if len(wanted) > _BIG:
+        return {k: v for k, v in s.execute(query) if k in wanted}
+    result: dict[str, int] = {}
+    for chunk in _chunks(list(wanted), 500):
+        result.update((k, v) for k, v in s.execute(query.where(table.c.id.in_(chunk))))
+    return result
+
+
+def _insert_many(conn: Any, table: Any, columns: Sequence[str],
+                 rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT many rows. On SQLite straight through the driver's executemany (values
+    already in storage form, see :func:`_db_value`); elsewhere through SQLAlchemy."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    conn.exec_driver_sql(sql, list(rows))
+
+
+def _db_time(conn: Any, value: dt.datetime) -> Any:
+    """A timestamp as the dialect stores it (SQLAlchemy's SQLite text form)."""
+    if conn.dialect.name == "sqlite":
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def _db_value(conn: Any, value: Any) -> Any:
+    """A date as the dialect stores it; other values unchanged."""
+    if conn.dialect.name == "sqlite" and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _scalar(column: str, value: Any) -> Any:

@@ -36,8 +36,8 @@ DB_ENV = "INTERESSENT_DB"
 class Workspace:
     """An open workspace. The plan and the store are loaded on first use."""
 
-    def __init__(self, root: Path, *, db: str | None = None) -> None:
-        self.root = root.resolve()
+    def __init__(self, root: Path | str, *, db: str | None = None) -> None:
+        self.root = Path(root).resolve()
         if not (self.root / PLAN_FILE).is_file():
             raise WorkspaceError(
                 f"{self.root} is not an interessent workspace (no {PLAN_FILE}); "
@@ -51,9 +51,9 @@ class Workspace:
         return f"Workspace({str(self.root)!r})"
 
     @classmethod
-    def find(cls, start: Path | None = None, *, db: str | None = None) -> Workspace:
+    def find(cls, start: Path | str | None = None, *, db: str | None = None) -> Workspace:
         """The workspace at ``start`` (default: the current folder) or its nearest parent."""
-        here = (start or Path.cwd()).resolve()
+        here = Path(start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / PLAN_FILE).is_file():
                 return cls(folder, db=db)
@@ -207,7 +207,7 @@ DATA_FILES = (("stakeholders", "stakeholders"), ("relationships", "relationships
 
 
 def init_workspace(
-    root: Path,
+    root: Path | str,
     *,
     example: str | None = None,
     source: Path | None = None,
@@ -221,7 +221,7 @@ def init_workspace(
     """
     if example and source:
         raise WorkspaceError("give an example name or a source folder, not both")
-    root = root.resolve()
+    root = Path(root).resolve()
     if (root / PLAN_FILE).exists():
         raise WorkspaceError(f"{root} is already a workspace ({PLAN_FILE} exists)")
     if root.exists() and not root.is_dir():
