@@ -36,7 +36,15 @@ from .periods import parse_date as parse_date
 from .periods import parse_period as parse_period
 
 if TYPE_CHECKING:
+    from .coverage import CommitmentStatus as CommitmentStatus
+    from .coverage import GroupCoverage as GroupCoverage
+    from .coverage import Status as Status
+    from .coverage import check_commitments as check_commitments
+    from .coverage import due as due
     from .exporting import export as export
+    from .graph import LeaderScore as LeaderScore
+    from .graph import build_graph as build_graph
+    from .graph import rank_leaders as rank_leaders
     from .importing import ImportResult as ImportResult
     from .importing import import_file as import_file
     from .plan import Commitment as Commitment
@@ -55,31 +63,42 @@ if TYPE_CHECKING:
 _LAZY = {
     "Commitment": "plan",
     "CommitmentKind": "plan",
+    "CommitmentStatus": "coverage",
+    "GroupCoverage": "coverage",
     "ImportResult": "importing",
+    "LeaderScore": "graph",
     "Plan": "plan",
+    "Status": "coverage",
     "Store": "store",
     "TargetGroup": "plan",
     "Workspace": "workspace",
+    "build_graph": "graph",
+    "check_commitments": "coverage",
     "check_plan": "plan",
+    "due": "coverage",
     "export": "exporting",
     "find_stakeholders": "registry",
     "import_file": "importing",
     "init_workspace": "workspace",
     "load_plan": "plan",
     "parse_plan": "plan",
+    "rank_leaders": "graph",
     "stakeholder_profile": "registry",
 }
 
 __all__ = [
     "Commitment",
     "CommitmentKind",
+    "CommitmentStatus",
+    "GroupCoverage",
     "ImportRejected",
     "ImportResult",
-    "InteressentError",
     "Interaction",
+    "InteressentError",
     "InvalidInput",
     "Kind",
     "Language",
+    "LeaderScore",
     "NotFound",
     "Period",
     "Plan",
@@ -90,6 +109,7 @@ __all__ = [
     "RoleAssignment",
     "RowProblem",
     "Stakeholder",
+    "Status",
     "Store",
     "StoreBusy",
     "StoreError",
@@ -97,7 +117,10 @@ __all__ = [
     "Unit",
     "Workspace",
     "WorkspaceError",
+    "build_graph",
+    "check_commitments",
     "check_plan",
+    "due",
     "export",
     "find_stakeholders",
     "import_file",
@@ -105,6 +128,8 @@ __all__ = [
     "load_plan",
     "parse_date",
     "parse_period",
+    "parse_plan",
+    "rank_leaders",
     "stakeholder_profile",
 ]
 

@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     bindparam,
@@ -182,15 +183,15 @@ class InteractionCommitmentRow(Base):
 
 Index("ix_relationships_source_kind", RelationshipRow.source_pk, RelationshipRow.kind)
 
-ST = StakeholderRow.__table__
-ROLES = StakeholderRoleRow.__table__
-GROUPS = StakeholderGroupRow.__table__
-TAGS = StakeholderTagRow.__table__
-REL = RelationshipRow.__table__
-INT = InteractionRow.__table__
-PART = InteractionParticipantRow.__table__
-IGROUPS = InteractionGroupRow.__table__
-ICOMM = InteractionCommitmentRow.__table__
+ST: Table = cast("Table", StakeholderRow.__table__)
+ROLES: Table = cast("Table", StakeholderRoleRow.__table__)
+GROUPS: Table = cast("Table", StakeholderGroupRow.__table__)
+TAGS: Table = cast("Table", StakeholderTagRow.__table__)
+REL: Table = cast("Table", RelationshipRow.__table__)
+INT: Table = cast("Table", InteractionRow.__table__)
+PART: Table = cast("Table", InteractionParticipantRow.__table__)
+IGROUPS: Table = cast("Table", InteractionGroupRow.__table__)
+ICOMM: Table = cast("Table", InteractionCommitmentRow.__table__)
 
 #: Stakeholder columns that hold one value each (the rest are child tables).
 STAKEHOLDER_SCALARS = (
@@ -752,9 +753,7 @@ def _stakeholder_to_dict(s: Stakeholder) -> dict[str, Any]:
     }
 
 
-def _stakeholder_from_row(r: Mapping[str, Any], lists: dict[str, dict[int, list[str]]]) -> (
-    Stakeholder
-):
+def _stakeholder_from_row(r: Any, lists: dict[str, dict[int, list[str]]]) -> Stakeholder:
     pk = r["pk"]
     return Stakeholder(
         id=r["id"], name=r["name"], kind=Kind(r["kind"]), email=r["email"], phone=r["phone"],

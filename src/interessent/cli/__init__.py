@@ -55,9 +55,9 @@ def cli(ctx: click.Context, workspace: Path | None, db: str | None) -> None:
 
 
 def _register() -> None:
-    from . import _data, _people, _setup
+    from . import _data, _engine, _people, _setup
 
-    for module in (_setup, _data, _people):
+    for module in (_setup, _data, _people, _engine):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -55,27 +55,41 @@ def import_(
 
 
 @click.command("export")
-@click.argument("kind", type=click.Choice(KINDS))
-@click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+@click.argument("kind", type=click.Choice((*KINDS, "graph")))
+@click.option("--format", "fmt", type=click.Choice(("csv", "json", "graphml", "gexf")),
+              help="csv or json for the register (default csv); graphml or gexf for the "
+              "graph (default graphml).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
+@click.option("--as-of", "as_of", metavar="DATE", help="For the graph: ties active that day.")
 @pass_context
-def export_(context: Context, kind: str, fmt: str, out: Path | None) -> None:
-    """Export stakeholders, relationships or interactions as CSV or JSON.
+def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
+            as_of: str | None) -> None:
+    """Export stakeholders, relationships, interactions (CSV, JSON) or the graph (GraphML,
+    GEXF for Gephi).
 
     The CSV is the import format (and safe to open in Excel): export, edit, import back.
     """
+    if kind == "graph":
+        if fmt not in (None, "graphml", "gexf"):
+            raise click.UsageError("the graph exports as graphml or gexf")
+        from ._engine import write_graph_to
+
+        write_graph_to(context, fmt or "graphml", out, as_of)
+        return
+    if fmt not in (None, "csv", "json"):
+        raise click.UsageError(f"{kind} export as csv or json")
+    fmt = fmt or "csv"
     from ..exporting import export
 
     ws = context.workspace
     if out is None:
-        export(ws, kind, fmt, sys.stdout)  # type: ignore[arg-type]
+        export(ws, kind, fmt, sys.stdout)
         return
     from ..files import write_atomically
 
     def write(stream: TextIO) -> int:
-        return export(ws, kind, fmt, stream)  # type: ignore[arg-type]
+        return export(ws, kind, fmt, stream)
 
     count = write_atomically(out, write)
     click.echo(f"Wrote {count} {kind} to {out}", err=True)

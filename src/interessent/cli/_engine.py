@@ -1,0 +1,198 @@
+"""leaders, coverage, due and the graph export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._context import Context, pass_context
+from ._output import emit, format_option
+
+if TYPE_CHECKING:
+    from ..coverage import CommitmentStatus
+    from ..periods import Period
+
+
+def _as_of(value: str | None) -> dt.date:
+    from ..periods import parse_date
+
+    return parse_date(value) if value else dt.date.today()
+
+
+def _period(value: str | None, as_of: dt.date) -> Period:
+    from ..periods import Period, parse_period
+
+    return parse_period(value) if value else Period.year(as_of.year)
+
+
+as_of_option = click.option("--as-of", "as_of", metavar="DATE",
+                            help="Judge as on this day (YYYY-MM-DD; default today).")
+period_option = click.option(
+    "--period", metavar="PERIOD",
+    help="2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30 (default: this year).",
+)
+
+
+@click.command()
+@click.option("--group", "-g", help="Rank within this target group.")
+@click.option("--top", type=click.IntRange(min=1), help="How many (default: the plan's).")
+@click.option("--explain", is_flag=True, help="Show each component of each score.")
+@as_of_option
+@format_option
+@pass_context
+def leaders(context: Context, group: str | None, top: int | None, explain: bool,
+            as_of: str | None, fmt: str) -> None:
+    """Rank the opinion leaders, overall or within a target group."""
+    from ..graph import explain as explain_score
+    from ..graph import rank_leaders
+
+    ws = context.workspace
+    ranked = rank_leaders(ws, group=group, top=top or ws.plan.leaders.top, as_of=_as_of(as_of))
+    rows = []
+    for s in ranked:
+        row: dict[str, Any] = {"rank": s.rank, "id": s.id, "name": s.name,
+                               "score": round(s.score, 4), "pinned": s.pinned,
+                               **{k: round(v, 4) for k, v in s.components.items()}}
+        if explain:
+            row["explanation"] = explain_score(s)
+        rows.append(row)
+    columns = ["rank", "id", "name", "score"]
+    if explain:
+        columns += [*ranked[0].components, "explanation"] if ranked else []
+    emit(rows, columns, fmt, empty="no stakeholders to rank")
+
+
+def _commitment_row(c: CommitmentStatus) -> dict[str, Any]:
+    return {"id": c.id, "title": c.title, "status": c.status.value, "expected": c.expected,
+            "actual": c.actual, "logged": c.logged, "due": c.due,
+            "responsible": c.responsible, "missing": list(c.missing),
+            "explanation": c.explanation}
+
+
+@click.command()
+@period_option
+@as_of_option
+@click.option("--group", "-g", "groups", multiple=True, help="Only this group (repeatable).")
+@format_option
+@pass_context
+def coverage(context: Context, period: str | None, as_of: str | None, groups: tuple[str, ...],
+             fmt: str) -> None:
+    """How well each target group was reached, and how its commitments stand."""
+    from ..coverage import coverage as compute
+
+    day = _as_of(as_of)
+    span = _period(period, day)
+    result = compute(context.workspace, span, as_of=day, groups=list(groups) or None)
+    rows = [
+        {
+            "key": g.key, "name": g.name, "period": str(g.period), "as_of": g.as_of,
+            "score": round(g.score, 4), "members": g.members,
+            "reached_directly": g.reached_directly,
+            "reached_through_network": g.reached_through_network,
+            "direct_reach": round(g.direct_reach, 4), "network_reach": round(g.network_reach, 4),
+            "leaders": g.leaders, "leaders_informed": g.leaders_informed,
+            "touchpoints": g.touchpoints, "broadcasts": dict(g.broadcasts),
+            "components": {k: None if v is None else round(v, 4)
+                           for k, v in g.components.items()},
+            "commitments": [_commitment_row(c) for c in g.commitments],
+        }
+        for g in result
+    ]
+    if fmt != "table":
+        columns = ["key", "name", "score", "members", "reached_directly",
+                   "reached_through_network", "direct_reach", "network_reach", "leaders",
+                   "leaders_informed", "touchpoints"]
+        emit(rows, columns, fmt)
+        return
+    click.echo(f"Coverage {span} as of {day.isoformat()}\n")
+    table = [
+        {**r, "direct": f"{r['direct_reach']:.0%}", "network": f"{r['network_reach']:.0%}",
+         "reached": f"{r['reached_directly']}/{r['members']}",
+         "leaders_": f"{r['leaders_informed']}/{r['leaders']}", "score_": f"{r['score']:.2f}"}
+        for r in rows
+    ]
+    emit(table, ["key", "name", "reached", "direct", "network", "leaders_", "touchpoints",
+                 "score_"], fmt,
+         headers={"leaders_": "leaders", "score_": "score", "reached": "reached"})
+    seen: dict[str, CommitmentStatus] = {}
+    for g in result:
+        for c in g.commitments:
+            seen.setdefault(c.id, c)
+    if seen:
+        click.echo("")
+        emit([_commitment_row(c) for c in seen.values()],
+             ["id", "title", "status", "expected", "actual", "due", "explanation"], fmt)
+
+
+@click.command()
+@as_of_option
+@click.option("--within", default="30d", show_default=True, metavar="DAYS",
+              help="Show what falls due within this many days (30d, 2w, 45).")
+@click.option("--contacts", default=10, show_default=True, type=click.IntRange(min=0),
+              help="How many people to suggest contacting next.")
+@format_option
+@pass_context
+def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: str) -> None:
+    """What is overdue, what falls due soon, and whom to contact next."""
+    from ..coverage import due as compute
+
+    day = _as_of(as_of)
+    result = compute(context.workspace, as_of=day, within_days=_days(within), contacts=contacts)
+    items = [{"urgency": i.urgency, **_commitment_row(i.commitment)} for i in result.items]
+    people = [{"id": c.id, "name": c.name, "group": c.group, "value": round(c.value, 4),
+               "reason": c.reason} for c in result.contacts]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"as_of": day.isoformat(), "within_days": result.within,
+                               "commitments": items, "contacts": people},
+                              ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        emit(items, ["urgency", "id", "title", "status", "expected", "actual", "due"], fmt)
+        return
+    click.echo(f"As of {day.isoformat()}, within {result.within} days:\n")
+    emit(items, ["urgency", "id", "title", "expected", "actual", "due", "explanation"], fmt,
+         empty="Nothing overdue or falling due.")
+    if people:
+        click.echo("\nContact next:")
+        emit(people, ["id", "name", "group", "reason"], fmt)
+
+
+def _days(text: str) -> int:
+    from ..errors import InvalidInput
+
+    value = text.strip().lower()
+    factor = 1
+    if value.endswith("d"):
+        value = value[:-1]
+    elif value.endswith("w"):
+        value, factor = value[:-1], 7
+    if not value.isdigit():
+        raise InvalidInput(f"not a number of days: {text!r} (write 30d, 2w or 45)")
+    return int(value) * factor
+
+
+def write_graph_to(context: Context, fmt: str, out: Path | None, as_of: str | None) -> None:
+    from ..graph import write_graph
+
+    ws = context.workspace
+    day = _as_of(as_of)
+    if out is None:
+        write_graph(ws, fmt, sys.stdout.buffer, as_of=day)  # type: ignore[arg-type]
+        return
+    import io
+
+    from ..files import write_atomically
+
+    buffer = io.BytesIO()
+    nodes = write_graph(ws, fmt, buffer, as_of=day)  # type: ignore[arg-type]
+    write_atomically(out, lambda stream: stream.write(buffer.getvalue().decode("utf-8")))
+    click.echo(f"Wrote {nodes} stakeholders to {out}", err=True)
+
+
+COMMANDS = [leaders, coverage, due]

@@ -1,0 +1,45 @@
+"""The docs cannot drift from the code they describe."""
+
+import re
+from pathlib import Path
+
+import attrs
+
+from interessent import plan as plan_module
+from interessent.model import RelationshipKind
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+# Each documented table: the attrs class whose fields it must list.
+TABLES = {
+    "[programme]": plan_module.Programme,
+    "[[phases]]": plan_module.Phase,
+    "[[groups]]": plan_module.TargetGroup,
+    "selector": plan_module.Members,
+    "[[channels]]": plan_module.Channel,
+    "[[roles]]": plan_module.Role,
+    "[[topics]]": plan_module.Topic,
+    "[information]": plan_module.Information,
+    "[[information.rules]]": plan_module.SpeakingRule,
+    "[[commitments]]": plan_module.Commitment,
+    "[coverage]": plan_module.CoverageWeights,
+    "[leaders]": plan_module.LeaderSettings,
+    "[[interaction_kinds]]": plan_module.InteractionKind,
+    "[[relationship_kinds]]": RelationshipKind,
+    "requires": plan_module.RequiredTie,
+}
+
+
+def test_every_plan_key_is_documented() -> None:
+    text = (DOCS / "plan.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)`", text, flags=re.MULTILINE))
+    documented |= set(re.findall(r"^\| \| `([a-z_]+)`", text, flags=re.MULTILINE))
+    missing = {
+        f"{table}.{f.name}"
+        for table, cls in TABLES.items()
+        for f in attrs.fields(cls)
+        if f.name not in documented and f.name != "source"
+    }
+    top = {f.name for f in attrs.fields(plan_module.Plan)} - {"source"}
+    missing |= {f"plan.{name}" for name in top if name not in text}
+    assert not missing, f"undocumented plan keys: {sorted(missing)}"
