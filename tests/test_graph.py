@@ -64,6 +64,11 @@ weight = 1.0
 key = "ansatt"
 name = "Ansatt"
 
+[[roles]]
+key = "journalist"
+name = "Journalist"
+weight = 0.5
+
 [leaders]
 {leaders}
 """
@@ -164,10 +169,10 @@ def test_path_middle_has_betweenness_one_ends_zero(method: str) -> None:
 
 def test_components_worked_out_by_hand(make_ws: Make) -> None:
     # a – b – c with a: influence 5 and ordfører (role weight 1.0), b: nothing declared,
-    # c: influence 1 and daglig leder (0.5). Default weights 0.35/0.25/0.25/0.15.
+    # c: influence 1 and journalist (0.5). Default weights 0.35/0.25/0.25/0.15.
     ws = make_ws(
         [person("a", influence=5, roles=["ordforer"]), person("b"),
-         person("c", influence=1, roles=["daglig_leder", "ansatt"])],
+         person("c", influence=1, roles=["journalist", "ansatt"])],
         [knows("a", "b"), knows("b", "c")],
     )
     # PageRank of a 3-path: middle m = (1-α)/3 + α(1 - m) → m = 0.9/1.85; each end (1-m)/2
@@ -197,12 +202,24 @@ def test_components_worked_out_by_hand(make_ws: Make) -> None:
         by_id = {s.id: s for s in ranked}
         assert by_id["a"].influence == 5 and by_id["a"].role == "ordforer"
         assert by_id["b"].influence is None and by_id["b"].role is None
-        assert by_id["c"].role == "daglig_leder"
+        assert by_id["c"].role == "journalist"
         assert explain(by_id["b"]) == (
             "0.72 = 0.35×pagerank 1.00 + 0.25×betweenness 1.00 + 0.25×influence 0.50 "
             "+ 0.15×role 0.00"
         )
         json.dumps([s.to_dict() for s in ranked])  # JSON-ready
+
+
+def test_the_programmes_own_people_inform_leaders_and_are_not_ranked(make_ws: Make) -> None:
+    # dl (daglig leder, a programme role) sits in the middle of a–dl–c: the most central,
+    # yet the one who informs the leaders, not one of them — unless the plan pins them.
+    people = [person("a"), person("dl", roles=["daglig_leder"]), person("c")]
+    ties = [knows("a", "dl"), knows("dl", "c")]
+    for method in ("exact", "sparse"):
+        assert sorted(ids(rank_leaders(make_ws(people, ties), as_of=DAY, method=method))) == [
+            "a", "c"]
+        pinned = make_ws(people, ties, leaders='pinned = ["dl"]')
+        assert ids(rank_leaders(pinned, as_of=DAY, method=method))[0] == "dl"
 
 
 def test_plan_weights_are_normalised(make_ws: Make) -> None:

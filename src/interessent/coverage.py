@@ -52,7 +52,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CommitmentStatus",
+    "Contact",
     "DueItem",
     "Dues",
     "GroupCoverage",
@@ -403,7 +404,7 @@ def _status(windows: Sequence[WindowResult], period: Period, as_of: dt.date, *,
 
 
 def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
-              leaders: Mapping[str, Sequence[str]]) -> CommitmentStatus:
+              leaders: Sequence[str]) -> CommitmentStatus:
     plan = log.plan
     base: dict[str, Any] = {"id": c.id, "title": c.title, "kind": c.kind, "groups": c.groups,
                             "responsible": c.responsible}
@@ -437,8 +438,7 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
         if c.kind is CommitmentKind.PER_MEMBER:
             picked = log.select(c.members)
         else:
-            ids = {i for g in c.groups for i in leaders.get(g, ())}
-            picked = {pk: sid for pk, sid in log.select(Members(ids=tuple(ids))).items()}
+            picked = log.select(Members(ids=tuple(leaders)))
         contacts = log.contacts(picked, seen, c)
         results_list = []
         for w in windows:
@@ -543,14 +543,27 @@ def check_commitments(
     as_of = as_of or dt.date.today()
     plan = ws.plan
     chosen = [plan.commitment(i) for i in ids] if ids is not None else list(plan.commitments)
-    leader_groups = {g for c in chosen if c.kind is CommitmentKind.LEADERS for g in c.groups}
-    leaders = _leaders_by_group(ws, leader_groups, as_of) if leader_groups else {}
-    for c in chosen:
-        if c.kind is CommitmentKind.LEADERS and c.top:
-            leaders.update(_leaders_by_group(ws, c.groups, as_of, c.top))
+    leaders = {c.id: _commitment_leaders(ws, c, as_of) for c in chosen
+               if c.kind is CommitmentKind.LEADERS}
     with ws.store.read() as session:
         log = _Log(ws, session)
-        return [_evaluate(log, c, period, as_of, leaders) for c in chosen]
+        return [_evaluate(log, c, period, as_of, leaders.get(c.id, ())) for c in chosen]
+
+
+def _commitment_leaders(ws: Workspace, c: Commitment, as_of: dt.date) -> list[str]:
+    """The ``top`` opinion leaders across a commitment's groups (pinned ones first).
+
+    The best N of the groups together are among the best N of each group, so merging the
+    groups' rankings gives the same answer as ranking their union."""
+    from .graph import rank_leaders
+
+    n = c.top or ws.plan.leaders.top
+    best: dict[str, tuple[bool, float]] = {}
+    for g in c.groups:
+        for s in rank_leaders(ws, group=g, top=n, as_of=as_of):
+            best[s.id] = (s.pinned, s.score)
+    order = sorted(best, key=lambda i: (not best[i][0], -best[i][1], i))
+    return order[:n]
 
 
 # --- coverage -----------------------------------------------------------------------------
@@ -717,7 +730,7 @@ def _next_contacts(ws: Workspace, plan: Plan, as_of: dt.date, limit: int) -> lis
             window = unit.window(as_of)
             members = log.select(Members(groups=(g.key,))) | log.select(g.rule)
             hits = log.contacts(members, Period(window.start, as_of), None)
-            top = set(ws_leaders_ids(scores, members.values(), plan.leaders.top)) | pinned
+            top = set(_best_of(scores, members.values(), plan.leaders.top)) | pinned
             for pk, sid in members.items():
                 if hits.get(pk):
                     continue
@@ -732,10 +745,6 @@ def _next_contacts(ws: Workspace, plan: Plan, as_of: dt.date, limit: int) -> lis
     return [Contact(c.id, names[c.id].name, c.group, c.value, c.reason) for c in chosen[:limit]]
 
 
-def ws_leaders_ids(scores: Mapping[str, float], ids: Iterable[str], top: int) -> list[str]:
+def _best_of(scores: Mapping[str, float], ids: Iterable[str], top: int) -> list[str]:
     """The ``top`` best-scored of ``ids``."""
     return sorted(ids, key=lambda i: (-scores.get(i, 0.0), i))[:top]
-
-
-def counts_by_channel(items: Iterable[str]) -> dict[str, int]:
-    return dict(Counter(items))

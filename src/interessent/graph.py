@@ -685,17 +685,24 @@ def rank_leaders(
     settings = plan.leaders
     if method == "sparse" or (method == "auto" and _stakeholder_count(ws) > SPARSE_ABOVE):
         return _rank_store(ws, plan, target, top, day, co_participation, sources, seed)
-    people, graph = _load(ws, day, co_participation)
+    def load() -> tuple[list[Stakeholder], list[str], Floats, Floats]:
+        people, graph = _load(ws, day, co_participation)
+        nodes = sorted(graph)
+        pr, bc = _centralities(graph, nodes, method, sources, seed, "weight")
+        return people, nodes, pr, bc
+
+    people, nodes, pr, bc = ws.memo(("leaders", day, co_participation, method, sources, seed),
+                                    load)
     weights = _role_weights(plan)
-    nodes = sorted(graph)
-    pr, bc = _centralities(graph, nodes, method, sources, seed, "weight")
     by_id = {s.id: s for s in people}
+    own = _programme_own(plan)
     inf = np.array([_influence_value(by_id[n].influence) for n in nodes], dtype=np.float64)
     best_roles = [_best_role(by_id[n].roles, weights) for n in nodes]
     roles = np.array([w for _, w in best_roles], dtype=np.float64)
     excluded = set(settings.excluded)
     population = np.array(
         [i for i, n in enumerate(nodes) if n not in excluded
+         and (n in settings.pinned or not own(n, by_id[n].roles))
          and (target is None or is_member(by_id[n], target))], dtype=np.int64)
     position = {n: i for i, n in enumerate(nodes)}
     pinned = [position[p] for p in settings.pinned if p in position]
@@ -708,6 +715,19 @@ def rank_leaders(
         _score_of(ranked, i, r, nodes[i], by_id[nodes[i]].name, pr, bc, inf, best_roles[i][0])
         for r, i in enumerate(ranked.order, start=1)
     ]
+
+
+def _programme_own(plan: Plan) -> Callable[[str, Iterable[str]], bool]:
+    """Whether a stakeholder is the programme itself: its organisation, or one of its own
+    people (a role with ``programme = true``). They inform the leaders; they are not
+    ranked among them unless pinned."""
+    roles = plan.programme_roles
+    organisation = plan.programme.organisation
+
+    def own(id_: str, held: Iterable[str]) -> bool:
+        return id_ == organisation or not roles.isdisjoint(held)
+
+    return own
 
 
 def _stakeholder_count(ws: Workspace) -> int:
@@ -759,11 +779,21 @@ def _active(day: dt.date) -> Any:
                 or_(REL.c.end.is_(None), REL.c.end >= day))
 
 
-def _rank_store(
-    ws: Workspace, plan: Plan, target: TargetGroup | None, top: int | None, day: dt.date,
-    co_participation: bool, sources: int | None, seed: int,
-) -> list[LeaderScore]:
-    settings = plan.leaders
+@attrs.frozen
+class _Network:
+    """A network read from the store and its centralities, by stakeholder index."""
+
+    pks: Ints
+    lookup: Ints
+    influence: Floats
+    role: Floats
+    role_of: dict[int, str]
+    pagerank: Floats
+    betweenness: Floats
+
+
+def _network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
+             sources: int | None, seed: int) -> _Network:
     weights = _role_weights(plan)
     with ws.store.read() as session:
         conn = session.connection()
@@ -793,8 +823,29 @@ def _rank_store(
                     if weights[key] > role[i]:
                         role[i] = weights[key]
                         role_of[i] = key
+    matrix = _csr(n, a, b, w)
+    return _Network(
+        pks=pks, lookup=lookup,
+        influence=np.where(nodes["influence"] > 0, nodes["influence"], np.nan),
+        role=role, role_of=role_of, pagerank=_pagerank(matrix),
+        betweenness=_betweenness(_binary(matrix), sources=sources, seed=seed),
+    )
+
+
+def _rank_store(
+    ws: Workspace, plan: Plan, target: TargetGroup | None, top: int | None, day: dt.date,
+    co_participation: bool, sources: int | None, seed: int,
+) -> list[LeaderScore]:
+    settings = plan.leaders
+    net = ws.memo(("leaders-sparse", day, co_participation, sources, seed),
+                  lambda: _network(ws, plan, day, co_participation, sources, seed))
+    pks, lookup, n = net.pks, net.lookup, len(net.pks)
+    pr, bc, inf, role = net.pagerank, net.betweenness, net.influence, net.role
+    with ws.store.read() as session:
+        conn = session.connection()
         with _rows(conn, select(ST.c.id, ST.c.pk)
-                   .where(ST.c.id.in_([*settings.pinned, *settings.excluded]))) as rows:
+                   .where(ST.c.id.in_([*settings.pinned, *settings.excluded,
+                                       plan.programme.organisation or ""]))) as rows:
             named = {id_: int(pk) for id_, pk in rows}
         if target is None:
             member = np.ones(n, dtype=bool)
@@ -805,13 +856,18 @@ def _rank_store(
         for key in settings.excluded:
             if key in named:
                 member[lookup[named[key]]] = False
+        own_roles = sorted(plan.programme_roles)
+        if own_roles:
+            found = _read(conn, select(ROLES.c.stakeholder_pk).where(ROLES.c.role.in_(own_roles)),
+                          [("pk", np.int64)])
+            member[lookup[found["pk"]]] = False
+        if plan.programme.organisation in named:
+            member[lookup[named[plan.programme.organisation]]] = False
+        for key in settings.pinned:
+            if key in named and (target is None or key in _ids_in(conn, target, [key])):
+                member[lookup[named[key]]] = True
         population = np.flatnonzero(member).astype(np.int64)
         pinned = [int(lookup[named[p]]) for p in settings.pinned if p in named]
-
-        matrix = _csr(n, a, b, w)
-        pr = _pagerank(matrix)
-        bc = _betweenness(_binary(matrix), sources=sources, seed=seed)
-        inf = np.where(nodes["influence"] > 0, nodes["influence"], np.nan)
 
         def ids_of(idx: Ints) -> list[str]:
             found = _lookup(conn, pks[idx])
@@ -824,7 +880,7 @@ def _rank_store(
         chosen = _lookup(conn, pks[np.array(ranked.order, dtype=np.int64)])
     return [
         _score_of(ranked, i, r, chosen[int(pks[i])][0], chosen[int(pks[i])][1], pr, bc, inf,
-                  role_of.get(i))
+                  net.role_of.get(i))
         for r, i in enumerate(ranked.order, start=1)
     ]
 
@@ -854,6 +910,13 @@ def _co_ties(interaction: Ints, person: Ints, n: int) -> tuple[Ints, Ints, Float
     weight = np.minimum(1.0, CO_PARTICIPATION_STEP * shared.data)
     return (shared.row.astype(np.int64), shared.col.astype(np.int64),
             np.asarray(weight, dtype=np.float64))
+
+
+def _ids_in(conn: Connection, group: TargetGroup, ids: Sequence[str]) -> set[str]:
+    """Those of ``ids`` that are members of ``group``."""
+    query = select(ST.c.id).where(ST.c.id.in_(list(ids)), ST.c.pk.in_(_members_query(group)))
+    with _rows(conn, query) as rows:
+        return {row[0] for row in rows}
 
 
 def _members_query(group: TargetGroup) -> Select[tuple[int]]:

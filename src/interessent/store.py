@@ -41,7 +41,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from .errors import InvalidInput, NotFound, StoreBusy, StoreError
@@ -334,10 +334,14 @@ class Store:
                 conn = conn.execution_options(interessent_write=True)
                 with Session(bind=conn) as session, session.begin():
                     yield session
-        except OperationalError as exc:
-            raise _translate(exc, self.url) from None
         except DBAPIError as exc:
             raise _translate(exc, self.url) from None
+        finally:
+            self.generation += 1
+
+    generation: int = 0
+    """Counts write transactions through this store, so that results computed from the
+    data (see :meth:`interessent.Workspace.memo`) know when they are stale."""
 
     # --- reading --------------------------------------------------------------------------
 

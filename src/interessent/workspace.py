@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .errors import InteressentError, WorkspaceError
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DB_FILE", "PLAN_FILE", "Workspace", "example_names", "example_path",
            "init_workspace"]
+
+T = TypeVar("T")
 
 PLAN_FILE = "interessent.toml"
 DB_FILE = "interessent.db"
@@ -46,6 +48,7 @@ class Workspace:
         self.db_url = db or os.environ.get(DB_ENV) or f"sqlite:///{self.root / DB_FILE}"
         self._plan: Plan | None = None
         self._store: Store | None = None
+        self._memo: dict[Hashable, tuple[int, Any]] = {}
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.root)!r})"
@@ -98,6 +101,19 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` until something is written to the store.
+
+        Commands that rank the network several times (coverage ranks each group) read and
+        rank it once."""
+        generation = self.store.generation
+        found = self._memo.get(key)
+        if found is not None and found[0] == generation:
+            return cast(T, found[1])
+        value = compute()
+        self._memo[key] = (generation, value)
+        return value
 
     def members(self, group: str | TargetGroup) -> list[Stakeholder]:
         """Members of a target group: those registered with it plus those its rule selects."""

@@ -21,12 +21,15 @@ format_option = click.option(
 
 
 def _plain(value: Any) -> Any:
+    """A JSON-ready copy: enums by value, dates as ISO text, tuples as lists, recursively."""
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple):
+    if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
     return value
 
 
