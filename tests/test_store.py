@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from interessent import Interaction, NotFound, Relationship, Stakeholder, StoreBusy, StoreError
-from interessent import migrations
+from interessent import (
+    Interaction,
+    NotFound,
+    Relationship,
+    Stakeholder,
+    StoreBusy,
+    StoreError,
+    migrations,
+)
 from interessent.store import SCHEMA_HEAD, Base, Store
 
 
@@ -22,7 +29,8 @@ def store(tmp_path: Path):
 
 def people() -> list[Stakeholder]:
     return [
-        Stakeholder("osen-sjomat", "Osen Sjømat AS", kind="organisation", groups=("naeringslivet",)),
+        Stakeholder("osen-sjomat", "Osen Sjømat AS", kind="organisation",
+                    groups=("naeringslivet",)),
         Stakeholder("kari-aune", "Kari Aune", organisation="osen-sjomat", roles=("daglig_leder",),
                     groups=("naeringslivet", "befolkningen"), influence=4, tags=("lokal",)),
     ]

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .graph import rank_leaders as rank_leaders
     from .importing import ImportResult as ImportResult
     from .importing import import_file as import_file
+    from .importing import import_rows as import_rows
     from .plan import Commitment as Commitment
     from .plan import CommitmentKind as CommitmentKind
     from .plan import Plan as Plan
@@ -54,7 +55,10 @@ if TYPE_CHECKING:
     from .plan import check_plan as check_plan
     from .plan import load_plan as load_plan
     from .plan import parse_plan as parse_plan
+    from .registry import add_stakeholder as add_stakeholder
+    from .registry import edit_stakeholder as edit_stakeholder
     from .registry import find_stakeholders as find_stakeholders
+    from .registry import log_interaction as log_interaction
     from .registry import stakeholder_profile as stakeholder_profile
     from .store import Store as Store
     from .workspace import Workspace as Workspace
@@ -72,15 +76,19 @@ _LAZY = {
     "Store": "store",
     "TargetGroup": "plan",
     "Workspace": "workspace",
+    "add_stakeholder": "registry",
     "build_graph": "graph",
     "check_commitments": "coverage",
     "check_plan": "plan",
     "due": "coverage",
+    "edit_stakeholder": "registry",
     "export": "exporting",
     "find_stakeholders": "registry",
     "import_file": "importing",
+    "import_rows": "importing",
     "init_workspace": "workspace",
     "load_plan": "plan",
+    "log_interaction": "registry",
     "parse_plan": "plan",
     "rank_leaders": "graph",
     "stakeholder_profile": "registry",
@@ -117,15 +125,19 @@ __all__ = [
     "Unit",
     "Workspace",
     "WorkspaceError",
+    "add_stakeholder",
     "build_graph",
     "check_commitments",
     "check_plan",
     "due",
+    "edit_stakeholder",
     "export",
     "find_stakeholders",
     "import_file",
+    "import_rows",
     "init_workspace",
     "load_plan",
+    "log_interaction",
     "parse_date",
     "parse_period",
     "parse_plan",

@@ -6,15 +6,30 @@ Values typed by a person go through the same checks as an imported row (see
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
+
+from .errors import ImportRejected, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from .model import Interaction, Relationship, Stakeholder
     from .workspace import Workspace
 
-__all__ = ["StakeholderProfile", "find_stakeholders", "stakeholder_profile"]
+__all__ = [
+    "StakeholderProfile",
+    "add_stakeholder",
+    "edit_stakeholder",
+    "find_stakeholders",
+    "log_interaction",
+    "stakeholder_profile",
+]
+
+#: Fields a person may give for a stakeholder, as the import columns they become.
+STAKEHOLDER_FIELDS = ("kind", "email", "phone", "address", "organisation", "roles", "groups",
+                      "influence", "interest", "language", "legal_basis", "tags", "notes")
 
 
 def find_stakeholders(
@@ -103,3 +118,116 @@ def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
         interactions=tuple(reversed(interactions)),
         names=names,
     )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, list | tuple | set | frozenset):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _one_row(ws: Workspace, kind: str, row: Mapping[str, str], what: str) -> None:
+    """Import one typed-in row; a bad value is one clear error without row numbers."""
+    from .importing import import_rows
+
+    try:
+        import_rows(ws, kind, [row], source=what)
+    except ImportRejected as exc:
+        reasons = "; ".join(p.message for p in exc.problems)
+        raise InvalidInput(f"{what}: {reasons}") from None
+
+
+def _check_fields(fields: Mapping[str, Any]) -> None:
+    unknown = sorted(set(fields) - set(STAKEHOLDER_FIELDS))
+    if unknown:
+        raise InvalidInput(f"unknown stakeholder field {', '.join(unknown)} "
+                           f"(known: {', '.join(STAKEHOLDER_FIELDS)})")
+
+
+def add_stakeholder(ws: Workspace, *, name: str, id: str | None = None,
+                    **fields: Any) -> Stakeholder:
+    """Register a new stakeholder. Without an ``id`` one is made from the name
+    (``Kari Ørsjødal`` → ``kari-orsjodal``, or ``kari-orsjodal-2`` if that is taken).
+    Values are checked as an imported row's are: roles and groups must be the plan's."""
+    from .importing import slugify
+
+    _check_fields(fields)
+    store = ws.store
+    if id is None:
+        base = slugify(name)
+        taken = set(store.pk_ids([base, *(f"{base}-{n}" for n in range(2, 100))]))
+        id = next((c for c in [base, *(f"{base}-{n}" for n in range(2, 100))]
+                   if c not in taken), None)
+        if id is None:
+            raise InvalidInput(f"too many stakeholders are called {name!r}; give an --id")
+    elif store.pk_ids([id]):
+        raise InvalidInput(f"a stakeholder with id {id!r} already exists; "
+                           "use 'interessent stakeholder edit' to change it")
+    row = {"id": id, "name": name, **{k: _cell(v) for k, v in fields.items()}}
+    _one_row(ws, "stakeholders", row, f"stakeholder {id}")
+    return store.stakeholder(id)
+
+
+def edit_stakeholder(ws: Workspace, id: str, *, name: str | None = None,
+                     clear: Iterable[str] = (), **fields: Any) -> Stakeholder:
+    """Change the given fields of a stakeholder; ``clear`` names fields to empty. Lists
+    (roles, groups, tags) given are replaced whole. Fields not named keep their values."""
+    _check_fields(fields)
+    cleared = list(clear)
+    _check_fields(dict.fromkeys(cleared))
+    current = ws.store.stakeholder(id)  # NotFound for an unknown id
+    both = sorted(set(cleared) & set(fields))
+    if both:
+        raise InvalidInput(f"both set and cleared: {', '.join(both)}")
+    if not fields and not cleared and name is None:
+        raise InvalidInput("nothing to change: give a field to set or --clear")
+    row = {"id": id, "name": name if name is not None else current.name,
+           **{k: _cell(v) for k, v in fields.items()}, **dict.fromkeys(cleared, "")}
+    _one_row(ws, "stakeholders", row, f"stakeholder {id}")
+    return ws.store.stakeholder(id)
+
+
+def log_interaction(
+    ws: Workspace,
+    *,
+    kind: str,
+    date: str | dt.date | None = None,
+    id: str | None = None,
+    participants: Iterable[str] = (),
+    groups: Iterable[str] = (),
+    channel: str | None = None,
+    topic: str | None = None,
+    commitments: Iterable[str] = (),
+    host: str | None = None,
+    success: bool = False,
+    notes: str | None = None,
+) -> Interaction:
+    """Record one interaction, checked as an imported row is (kinds, channels, groups and
+    commitments must be the plan's; participants and host registered stakeholders)."""
+    from .periods import parse_date
+
+    day = date if isinstance(date, dt.date) else parse_date(date) if date else dt.date.today()
+    store = ws.store
+    if id is None:
+        id = store.next_interaction_id(day)
+    elif store.interactions(ids=[id]):
+        raise InvalidInput(f"an interaction with id {id!r} already exists")
+    people = list(participants)
+    audience = list(groups)
+    if not people and not audience:
+        raise InvalidInput("say whom it reached: --with a stakeholder or --group an audience")
+    row = {"id": id, "date": day.isoformat(), "kind": kind, "channel": channel or "",
+           "participants": _cell(people), "groups": _cell(audience), "topic": topic or "",
+           "commitments": _cell(list(commitments)), "host": host or "",
+           "success": _cell(success), "notes": notes or ""}
+    _one_row(ws, "interactions", row, f"interaction {id}")
+    found = store.interactions(ids=[id])
+    if not found:  # pragma: no cover - the import above wrote it
+        raise NotFound(f"interaction {id} was not recorded")
+    return found[0]

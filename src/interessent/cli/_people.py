@@ -87,7 +87,7 @@ def _stakeholder_options(f: Any) -> Any:
 @click.option("--id", "id_", help="A stable id (default: derived from the name).")
 @_stakeholder_options
 @pass_context
-def stakeholder_add(context: Context, name: str, id_: str | None, **fields: Any) -> None:
+def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: Any) -> None:
     """Register a new stakeholder called NAME."""
     from ..registry import add_stakeholder
 
@@ -103,7 +103,7 @@ def stakeholder_add(context: Context, name: str, id_: str | None, **fields: Any)
 @click.option("--clear", "clear", multiple=True, metavar="FIELD",
               help="Empty this field (repeatable), e.g. --clear email.")
 @pass_context
-def stakeholder_edit(context: Context, id: str, clear: tuple[str, ...], **fields: Any) -> None:
+def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], **fields: Any) -> None:
     """Change fields of stakeholder ID; repeatable options replace the whole list."""
     from ..registry import edit_stakeholder
 
@@ -127,7 +127,7 @@ def stakeholder_edit(context: Context, id: str, clear: tuple[str, ...], **fields
 @click.option("--notes")
 @click.option("--id", "id_", help="An id (default: the next K<year>-<nnnn>).")
 @pass_context
-def log(context: Context, kind: str, date: str | None, id_: str | None, **fields: Any) -> None:
+def log(context: Context, /, kind: str, date: str | None, id_: str | None, **fields: Any) -> None:
     """Record an interaction of KIND (meeting, letter, article, board_meeting …).
 
     \b

@@ -1,0 +1,146 @@
+"""Export stakeholders, relationships and interactions as CSV or JSON.
+
+CSV files are what :mod:`interessent.importing` reads back, losslessly: English headers
+in the column order of SPEC §4, comma-separated, UTF-8 with a byte-order mark (so Excel
+opens æ, ø and å right), ``|`` between the values of a multi-valued cell, booleans
+``true``/``false``, ISO dates, numbers as Python writes them. Exporting, importing into
+an empty workspace with the same plan and exporting again gives the same bytes.
+
+Formula injection
+-----------------
+A spreadsheet treats a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return as a formula, and a formula can run commands or leak data when a
+colleague opens the file (CSV injection). So :func:`neutralise` puts an apostrophe in
+front of such a cell, as OWASP advises: the spreadsheet then takes the cell as text
+instead of a formula. :mod:`interessent.importing` removes exactly that apostrophe again,
+so nothing is lost in a round trip.
+
+A Norwegian phone number ``+47 912 34 567`` is such a cell. It is exported as
+``'+47 912 34 567``; a spreadsheet shows it as text (Excel hides the apostrophe of a
+cell typed that way; some programs show it), never as the sum ``+47 + …``, and importing
+the file gives back ``+47 912 34 567`` unchanged. A cell that already begins with
+apostrophes before such a character gets one more, so the rule can always be undone:
+``'=x`` is exported as ``''=x`` and imported as ``'=x``.
+
+JSON (a list of objects with the same keys; lists as arrays, ``null`` for no value) is
+for programs, not spreadsheets, and is written as it is, unneutralised. Stakeholders in
+JSON also carry ``opted_out`` and ``restricted``.
+
+Write to a text stream opened with ``newline=""`` and ``encoding="utf-8"``; the CSV
+starts with the byte-order mark character and ends lines with CRLF, as Excel expects.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+from .errors import InvalidInput
+from .importing import COLUMNS, FORMULA_TRIGGERS, Kind, parse_kind
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+__all__ = ["FORMATS", "export", "neutralise", "records"]
+
+Format = Literal["csv", "json"]
+FORMATS: tuple[Format, ...] = ("csv", "json")
+
+
+def neutralise(cell: str) -> str:
+    """Make a CSV cell safe to open in a spreadsheet: a cell that would start a formula
+    gets a leading apostrophe.
+
+    >>> neutralise("+47 912 34 567")
+    "'+47 912 34 567"
+    >>> neutralise("Osen Sjømat AS")
+    'Osen Sjømat AS'
+    """
+    if cell.lstrip("'")[:1] in FORMULA_TRIGGERS:
+        return "'" + cell
+    return cell
+
+
+def export(ws: Workspace, kind: str, fmt: Format | str, out: TextIO) -> int:
+    """Write all stakeholders, relationships or interactions to ``out`` as ``csv`` or
+    ``json``; returns how many were written."""
+    which = parse_kind(kind)
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r} (expected csv or json)")
+    rows = records(ws, which, extra=fmt == "json")
+    if fmt == "csv":
+        _write_csv(out, COLUMNS[which], rows)
+    else:
+        json.dump([{k: _json_value(v) for k, v in r.items()} for r in rows], out,
+                  ensure_ascii=False, indent=2)
+        out.write("\n")
+    return len(rows)
+
+
+def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, Any]]:
+    """Every stakeholder, relationship or interaction as a dict keyed by the columns of
+    SPEC §4 (with ``extra``, stakeholders also carry ``opted_out`` and ``restricted``)."""
+    which: Kind = parse_kind(kind)
+    store = ws.store
+    if which == "stakeholders":
+        return [
+            {
+                "id": s.id, "name": s.name, "kind": s.kind, "email": s.email,
+                "phone": s.phone, "address": s.address, "organisation": s.organisation,
+                "roles": s.roles, "groups": s.groups, "influence": s.influence,
+                "interest": s.interest, "language": s.language,
+                "legal_basis": s.legal_basis, "tags": s.tags, "notes": s.notes,
+                **({"opted_out": s.opted_out, "restricted": s.restricted} if extra else {}),
+            }
+            for s in store.stakeholders()
+        ]
+    if which == "relationships":
+        return [
+            {"source": r.source, "target": r.target, "kind": r.kind, "strength": r.strength,
+             "directed": r.directed, "start": r.start, "end": r.end}
+            for r in store.relationships()
+        ]
+    return [
+        {"id": i.id, "date": i.date, "kind": i.kind, "channel": i.channel,
+         "participants": i.participants, "groups": i.groups, "topic": i.topic,
+         "commitments": i.commitments, "host": i.host, "success": i.success,
+         "notes": i.notes}
+        for i in store.interactions()
+    ]
+
+
+def _write_csv(out: TextIO, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([neutralise(_csv_text(r[c])) for c in columns] for r in rows)
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, tuple | list):
+        return "|".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
