@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import attrs
+import pytest
 
 from interessent import plan as plan_module
 from interessent.model import RelationshipKind
@@ -43,3 +44,24 @@ def test_every_plan_key_is_documented() -> None:
     top = {f.name for f in attrs.fields(plan_module.Plan)} - {"source"}
     missing |= {f"plan.{name}" for name in top if name not in text}
     assert not missing, f"undocumented plan keys: {sorted(missing)}"
+
+
+def _python_blocks(path: Path) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+
+
+DOC_PAGES = sorted(p for p in DOCS.glob("*.md") if _python_blocks(p))
+
+
+@pytest.mark.parametrize("page", DOC_PAGES, ids=[p.name for p in DOC_PAGES])
+def test_python_examples_in_the_docs_run(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every ```python block runs, in order, beside a fresh Osen workspace `osen-demo`."""
+    from interessent import init_workspace
+
+    init_workspace(tmp_path / "osen-demo", example="osen").close()
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": "docs_example"}
+    for block in _python_blocks(page):
+        exec(compile(block, str(page), "exec"), namespace)  # noqa: S102 - our own docs

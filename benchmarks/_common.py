@@ -1,0 +1,336 @@
+"""Helpers the benchmark scripts share: size flags, child processes, memory, the table.
+
+Each side of a comparison runs in its own child process, so its peak memory (``VmHWM``,
+else ``ru_maxrss``) is its own and one side's garbage cannot slow the other down. A child
+prints one JSON object on its last stdout line; :func:`run_child` returns it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PLAN = HERE / "plan.toml"
+OUT = HERE / "out"
+
+FULL = {"stakeholders": 100_000, "relationships": 500_000, "interactions": 1_000_000}
+QUICK = {"stakeholders": 2_000, "relationships": 10_000, "interactions": 20_000}
+
+#: Every table of the schema, in dependency order.
+TABLES = (
+    "stakeholders", "stakeholder_roles", "stakeholder_groups", "stakeholder_tags",
+    "relationships", "interactions", "interaction_participants", "interaction_groups",
+    "interaction_commitments",
+)
+
+#: The pragmas interessent.store sets on every SQLite connection (a raw side sets them too).
+PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL",
+           "PRAGMA synchronous = NORMAL")
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def size_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--stakeholders/--relationships/--interactions`` (default: the full size),
+    ``--quick``, ``--repeat``, ``--seed`` and ``--data``."""
+    parser.add_argument("--stakeholders", type=int, help=f"default {FULL['stakeholders']:,}")
+    parser.add_argument("--relationships", type=int, help=f"default {FULL['relationships']:,}")
+    parser.add_argument("--interactions", type=int, help=f"default {FULL['interactions']:,}")
+    parser.add_argument("--quick", action="store_true",
+                        help="a small smoke run (defaults become "
+                             + ", ".join(f"{v:,}" for v in QUICK.values()) + ")")
+    parser.add_argument("--repeat", type=int,
+                        help="runs of each side, best time kept (default: 3 up to 20,000 "
+                             "stakeholders, else 1)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path,
+                        help="where the generated CSV files go (default: benchmarks/out/…, "
+                             "reused when the sizes match; a temporary folder with --quick)")
+
+
+def sizes(args: argparse.Namespace) -> dict[str, int]:
+    base = QUICK if args.quick else FULL
+    return {k: getattr(args, k) if getattr(args, k) is not None else v for k, v in base.items()}
+
+
+def repeats(args: argparse.Namespace, n: Mapping[str, int]) -> int:
+    if args.repeat is not None:
+        return max(1, int(args.repeat))
+    return 3 if n["stakeholders"] <= 20_000 else 1
+
+
+def dataset(args: argparse.Namespace, n: Mapping[str, int], scratch: Path) -> dict[str, Path]:
+    """The CSV files for these sizes, generated (or reused) where ``--data`` says."""
+    sys.path.insert(0, str(HERE))
+    from generate import generate
+
+    if args.data is not None:
+        folder = args.data
+    elif args.quick:
+        folder = scratch / "data"
+    else:
+        folder = OUT / "data-{stakeholders}-{relationships}-{interactions}".format(**n)
+        folder = folder.with_name(f"{folder.name}-seed{args.seed}")
+    return generate(folder, n["stakeholders"], n["relationships"], n["interactions"],
+                    args.seed, reuse=True)
+
+
+def scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for databases (``$BENCH_TMP`` chooses where)."""
+    return tempfile.TemporaryDirectory(prefix="interessent-bench-",
+                                       dir=os.environ.get("BENCH_TMP"))
+
+
+# --- children -----------------------------------------------------------------------------
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident memory so far, in KiB.
+
+    Linux's ``VmHWM`` where there is one: ``ru_maxrss`` survives ``exec``, so a child
+    started from a large parent would report the parent's size. Else ``ru_maxrss``.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak
+
+
+def current_rss_kib() -> int:
+    """This process's resident memory now, in KiB (0 where /proc is missing)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def report(**values: Any) -> None:
+    """What a child hands back: one JSON line, with its peak memory added."""
+    values.setdefault("peak_kib", peak_rss_kib())
+    print(json.dumps(values), flush=True)
+
+
+def run_child(script: Path, *args: str) -> dict[str, Any]:
+    """Run ``script`` with ``args`` in a fresh interpreter; its last stdout line, parsed."""
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"child {' '.join(args)} failed (exit {done.returncode}):\n"
+                           f"{done.stderr.strip()}")
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        raise RuntimeError(f"child {' '.join(args)} printed nothing:\n{done.stderr.strip()}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+# --- databases ----------------------------------------------------------------------------
+
+
+def schema_template(folder: Path) -> Path:
+    """An empty database with interessent's schema, made by ``interessent.store.Store``
+    itself (its migrations), to copy for each run. Schema creation is never timed."""
+    from interessent.store import Store
+
+    path = folder / "template.db"
+    if not path.exists():
+        store = Store.for_path(path)
+        store.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def copy_database(template: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+    return target
+
+
+def connect_raw(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the store's pragmas; transactions are explicit."""
+    con = sqlite3.connect(path, isolation_level=None)
+    for pragma in PRAGMAS:
+        con.execute(pragma)
+    return con
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+
+
+def same_rows(ours: Path, raw: Path, checks: Mapping[str, str] | None = None) -> None:
+    """Assert that two databases hold the same number of rows in every table (and the same
+    answer to each of ``checks``, SQL queries returning one row): both sides did the
+    same work, or the comparison means nothing."""
+    a, b = table_counts(ours), table_counts(raw)
+    problems = [f"{t}: ours {a[t]:,}, raw {b[t]:,}" for t in TABLES if a[t] != b[t]]
+    for label, query in (checks or {}).items():
+        va, vb = _one(ours, query), _one(raw, query)
+        if va != vb:
+            problems.append(f"{label}: ours {va}, raw {vb}")
+    if problems:
+        raise AssertionError("the two sides did different work:\n  " + "\n  ".join(problems))
+
+
+def _one(path: Path, query: str) -> tuple[Any, ...]:
+    con = sqlite3.connect(path)
+    try:
+        return tuple(con.execute(query).fetchone())
+    finally:
+        con.close()
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of a benchmark table."""
+
+    what: str
+    rows: int
+    ours: list[float] = field(default_factory=list)
+    raw: list[float] = field(default_factory=list)
+    budget: float | None = None
+    ours_peak_kib: int = 0
+    raw_peak_kib: int = 0
+    ours_base_kib: int = 0
+    raw_base_kib: int = 0
+
+    @property
+    def ratio(self) -> float:
+        return min(self.ours) / min(self.raw)
+
+    @property
+    def over(self) -> bool:
+        return self.budget is not None and self.ratio > self.budget
+
+
+def _mib(kib: int) -> str:
+    return f"{kib / 1024:,.0f}"
+
+
+def print_table(title: str, rows: Sequence[Row], notes: Iterable[str] = ()) -> None:
+    header = ("measured", "rows", "ours s", "raw s", "ratio", "budget", "verdict",
+              "peak MiB ours", "peak MiB raw", "mem ×")
+    lines = []
+    for r in rows:
+        verdict = "OVER BUDGET" if r.over else ("ok" if r.budget is not None else "-")
+        lines.append((
+            r.what, f"{r.rows:,}", f"{min(r.ours):.2f}", f"{min(r.raw):.2f}",
+            f"{r.ratio:.2f}×", f"≤ {r.budget:.1f}×" if r.budget is not None else "none",
+            verdict, _mib(r.ours_peak_kib), _mib(r.raw_peak_kib),
+            f"{r.ours_peak_kib / max(r.raw_peak_kib, 1):.2f}×",
+        ))
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    right = {1, 2, 3, 4, 7, 8, 9}
+
+    def fmt(cells: Sequence[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+    print()
+    print(title)
+    print(fmt(header))
+    print("  ".join("-" * w for w in widths))
+    for line in lines:
+        print(fmt(line))
+    for note in notes:
+        print(note)
+    over = [r.what for r in rows if r.over]
+    if over:
+        print(f"\nOVER BUDGET: {', '.join(over)}")
+
+
+# --- a prepared workspace (the read benchmarks) -------------------------------------------
+
+
+def prepared_workspace(args: argparse.Namespace, n: Mapping[str, int], scratch: Path,
+                       log: Any = print) -> Path:
+    """A workspace folder (``plan.toml`` as ``interessent.toml``) whose database holds the
+    generated data for these sizes, imported with ``interessent.importing.import_file``.
+
+    For the benchmarks that only read (leaders, coverage). Kept under
+    ``benchmarks/out/ws-…`` and reused while the data (its manifest's fingerprint), the plan
+    and the schema revision are unchanged; built in ``scratch`` with ``--quick``. Building it
+    is never timed. The database is checkpointed (no ``-wal`` file), so a plain copy of
+    ``interessent.db`` is a complete copy.
+    """
+    import hashlib
+    import time
+
+    from interessent.store import SCHEMA_HEAD
+
+    data = dataset(args, n, scratch)
+    manifest = data["stakeholders"].parent / "manifest.json"
+    digest = hashlib.sha256()
+    digest.update(manifest.read_bytes())
+    digest.update(PLAN.read_bytes())
+    digest.update(SCHEMA_HEAD.encode())
+    stamp = digest.hexdigest()
+    if args.quick and args.data is None:
+        folder = scratch / "workspace"
+    else:
+        name = "ws-{stakeholders}-{relationships}-{interactions}".format(**n)
+        folder = OUT / f"{name}-seed{args.seed}"
+    ready = folder / "prepared.json"
+    if ready.is_file():
+        try:
+            if json.loads(ready.read_text(encoding="utf-8")).get("stamp") == stamp:
+                return folder
+        except ValueError:
+            pass
+    from interessent.importing import import_file
+    from interessent.workspace import Workspace
+
+    building = folder.with_name(folder.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    shutil.copyfile(PLAN, building / "interessent.toml")
+    t0 = time.perf_counter()
+    with Workspace(building) as ws:
+        for kind in ("stakeholders", "relationships", "interactions"):
+            result = import_file(ws, kind, data[kind])
+            log(f"  prepared workspace: {result.rows:,} {kind} imported "
+                f"({time.perf_counter() - t0:.0f} s)")
+    con = sqlite3.connect(building / "interessent.db")
+    try:
+        # No ANALYZE: our side must meet the database as a user's import leaves it.
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+    (building / "prepared.json").write_text(
+        json.dumps({"stamp": stamp, **n, "seed": args.seed}, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    building.rename(folder)
+    return folder
+
+
+def warm(path: Path) -> None:
+    """Read a file once so that whichever side runs first does not pay for a cold cache."""
+    with path.open("rb") as stream:
+        while stream.read(1 << 24):
+            pass
