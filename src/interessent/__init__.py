@@ -60,6 +60,8 @@ if TYPE_CHECKING:
     from .registry import find_stakeholders as find_stakeholders
     from .registry import log_interaction as log_interaction
     from .registry import stakeholder_profile as stakeholder_profile
+    from .risk import Risk as Risk
+    from .risk import structural_risks as structural_risks
     from .store import Store as Store
     from .workspace import Workspace as Workspace
     from .workspace import init_workspace as init_workspace
@@ -72,6 +74,7 @@ _LAZY = {
     "ImportResult": "importing",
     "LeaderScore": "graph",
     "Plan": "plan",
+    "Risk": "risk",
     "Status": "coverage",
     "Store": "store",
     "TargetGroup": "plan",
@@ -92,6 +95,7 @@ _LAZY = {
     "parse_plan": "plan",
     "rank_leaders": "graph",
     "stakeholder_profile": "registry",
+    "structural_risks": "risk",
 }
 
 __all__ = [
@@ -114,6 +118,7 @@ __all__ = [
     "PlanProblem",
     "Relationship",
     "RelationshipKind",
+    "Risk",
     "RoleAssignment",
     "RowProblem",
     "Stakeholder",
@@ -143,6 +148,7 @@ __all__ = [
     "parse_plan",
     "rank_leaders",
     "stakeholder_profile",
+    "structural_risks",
 ]
 
 

@@ -171,7 +171,7 @@ class GroupCoverage:
 # --- SQL ----------------------------------------------------------------------------------
 
 
-def _members_sql(group: TargetGroup, n: int) -> tuple[str, dict[str, Any], list[str]]:
+def members_sql(group: TargetGroup, n: int) -> tuple[str, dict[str, Any], list[str]]:
     """A SELECT of the pks of a group's members: registered, or by the group's rule."""
     rule = group.rule
     params: dict[str, Any] = {f"g{n}": group.key}
@@ -215,7 +215,7 @@ def _reach_sql(groups: Sequence[TargetGroup]) -> tuple[Any, dict[str, Any]]:
     """One query: per group, members, weights, direct and network reach."""
     selects, params, expanding = [], {}, []
     for n, group in enumerate(groups):
-        sql, p, e = _members_sql(group, n)
+        sql, p, e = members_sql(group, n)
         selects.append(f"SELECT :k{n} AS gkey, pk FROM ({sql}) AS m{n}")
         params.update(p)
         params[f"k{n}"] = group.key
@@ -289,7 +289,7 @@ class _Log:
     def select(self, sel: Members) -> dict[int, str]:
         """pk → id of the stakeholders a selector picks."""
         group = TargetGroup(key="\x00", name="", rule=sel)
-        sql, params, expanding = _members_sql(group, 0)
+        sql, params, expanding = members_sql(group, 0)
         stmt = text(f"SELECT s.pk, s.id FROM stakeholders s WHERE s.pk IN ({sql})").bindparams(
             *(bindparam(n, expanding=True) for n in expanding))
         return {pk: sid for pk, sid in self.s.execute(stmt, params)}

@@ -947,8 +947,9 @@ def leaders_unknown_to_programme(
     ws: Workspace, leaders: Sequence[LeaderScore], *, as_of: dt.date | None = None
 ) -> list[LeaderScore]:
     """The leaders nobody in the programme knows: no relationship active on ``as_of``
-    (default today; either direction, any kind) ties them to a stakeholder holding a role
-    the plan marks ``programme = true``. Leaders who hold such a role themselves are known.
+    (default today; either direction, any kind) ties them to the programme's organisation
+    or to a stakeholder holding a role the plan marks ``programme = true``. Leaders who
+    hold such a role themselves are known.
     """
     programme_roles = sorted(ws.plan.programme_roles)
     if not leaders:
@@ -958,6 +959,9 @@ def leaders_unknown_to_programme(
     with ws.store.read() as session:
         insiders = set(session.scalars(
             select(ROLES.c.stakeholder_pk).where(ROLES.c.role.in_(programme_roles))).all())
+        organisation = ws.plan.programme.organisation
+        if organisation:  # a tie to the programme's organisation (an observer seat) counts
+            insiders.update(ws.store.pk_map(session, [organisation]).values())
         pk_of = ws.store.pk_map(session, ids)
         wanted = list(pk_of.values())
         known: set[int] = {pk for pk in wanted if pk in insiders}

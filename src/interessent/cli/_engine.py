@@ -196,3 +196,24 @@ def write_graph_to(context: Context, fmt: str, out: Path | None, as_of: str | No
 
 
 COMMANDS = [leaders, coverage, due]
+
+
+@click.command()
+@period_option
+@as_of_option
+@format_option
+@pass_context
+def risks(context: Context, period: str | None, as_of: str | None, fmt: str) -> None:
+    """Where reach hangs by a thread: groups with no tie to the programme's people,
+    groups reached through one person only, leaders nobody in the programme knows."""
+    from ..risk import structural_risks
+
+    day = _as_of(as_of)
+    found = structural_risks(context.workspace, _period(period, day), as_of=day)
+    rows = [{"kind": r.kind.value, "group": r.group, "subject": r.subject,
+             "explanation": r.explanation} for r in found]
+    emit(rows, ["kind", "group", "subject", "explanation"], fmt,
+         empty="No structural risks found.")
+
+
+COMMANDS.append(risks)

@@ -73,7 +73,8 @@ def emit(
     titles = [(headers or {}).get(c, c) for c in columns]
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [max(len(t), *(len(r[i]) for r in cells)) for i, t in enumerate(titles)]
-    widths = [min(w, 48) for w in widths]
+    # Long cells are cut at 48 characters, except in the last column, which may run on.
+    widths = [min(w, 48) if i < len(widths) - 1 else w for i, w in enumerate(widths)]
 
     def line(values: Sequence[str]) -> str:
         parts = [

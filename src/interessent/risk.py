@@ -1,0 +1,125 @@
+"""Structural risk: where the programme's reach hangs by a thread.
+
+Three checks, on the relationships active on ``as_of`` and the interactions of the
+period up to ``as_of``. The programme's own people are its organisation and everyone
+holding a role the plan marks ``programme = true``.
+
+- **no tie**: a target group none of whose members has a tie to the programme's own
+  people, nor met one of them in the period. Nobody inside can carry the message.
+- **single person**: a group the programme reaches through one of its people only —
+  the only programme person with a tie to a member or a meeting with one. If that person
+  leaves, the group is cut off.
+- **unknown leader**: an opinion leader of a group with no tie to any of the programme's
+  own people (see :func:`interessent.graph.leaders_unknown_to_programme`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+from attrs import frozen
+from sqlalchemy import bindparam, text
+
+from .periods import Period
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+__all__ = ["Risk", "RiskKind", "structural_risks"]
+
+
+class RiskKind(enum.StrEnum):
+    NO_TIE = "no tie"
+    SINGLE_PERSON = "single person"
+    UNKNOWN_LEADER = "unknown leader"
+
+
+@frozen
+class Risk:
+    """One structural risk, with the group (and the person) it concerns."""
+
+    kind: RiskKind
+    group: str
+    subject: str | None
+    explanation: str
+
+
+def _programme_people(ws: Workspace) -> dict[int, str]:
+    plan = ws.plan
+    roles = sorted(plan.programme_roles)
+    org = plan.programme.organisation or ""
+    with ws.store.read() as s:
+        stmt = text("""SELECT s.pk, s.id FROM stakeholders s WHERE s.id = :org
+                       OR s.pk IN (SELECT stakeholder_pk FROM stakeholder_roles
+                                   WHERE role IN :roles)""").bindparams(
+            bindparam("roles", expanding=True))
+        return {pk: sid for pk, sid in s.execute(stmt, {"org": org, "roles": roles or [""]})}
+
+
+def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = None) -> list[Risk]:
+    """The structural risks of every target group, groups in plan order."""
+    from .coverage import members_sql
+    from .graph import leaders_unknown_to_programme, rank_leaders
+
+    day = as_of or dt.date.today()
+    plan = ws.plan
+    insiders = _programme_people(ws)
+    end = min(period.end, day)
+    risks: list[Risk] = []
+    names = {s.id: s.name for s in ws.store.stakeholders(ids=list(insiders.values()))}
+    with ws.store.read() as s:
+        for n, group in enumerate(plan.groups):
+            member_select, params, expanding = members_sql(group, n)
+            stmt = text(f"""
+                WITH members AS ({member_select}),
+                links AS (
+                    SELECT rel.target_pk AS insider, rel.source_pk AS member
+                        FROM relationships rel
+                        WHERE (rel.start IS NULL OR rel.start <= :day)
+                          AND (rel."end" IS NULL OR rel."end" >= :day)
+                    UNION ALL
+                    SELECT rel.source_pk, rel.target_pk FROM relationships rel
+                        WHERE (rel.start IS NULL OR rel.start <= :day)
+                          AND (rel."end" IS NULL OR rel."end" >= :day)
+                    UNION ALL
+                    SELECT a.stakeholder_pk, b.stakeholder_pk
+                        FROM interaction_participants a
+                        JOIN interaction_participants b
+                          ON a.interaction_pk = b.interaction_pk
+                         AND a.stakeholder_pk <> b.stakeholder_pk
+                        JOIN interactions i ON i.pk = a.interaction_pk
+                        WHERE i.date >= :start AND i.date <= :end
+                )
+                SELECT DISTINCT links.insider FROM links
+                    JOIN members m ON m.pk = links.member
+                    WHERE links.insider IN :insiders
+                UNION
+                SELECT m.pk FROM members m WHERE m.pk IN :insiders
+            """).bindparams(*(bindparam(x, expanding=True) for x in [*expanding, "insiders"]))
+            found = [pk for (pk,) in s.execute(stmt, {
+                **params, "day": day, "start": period.start, "end": end,
+                "insiders": list(insiders) or [-1],
+            })]
+            people = sorted(insiders[pk] for pk in found if pk in insiders)
+            if not people:
+                risks.append(Risk(RiskKind.NO_TIE, group.key, None,
+                                  f"nobody in {group.name} has a tie to the programme's people "
+                                  "or met one of them in the period"))
+            elif len(people) == 1:
+                who = people[0]
+                risks.append(Risk(RiskKind.SINGLE_PERSON, group.key, who,
+                                  f"{group.name} is reached through {names.get(who, who)} "
+                                  "only"))
+    for group in plan.groups:
+        leaders = rank_leaders(ws, group=group.key, top=plan.leaders.top, as_of=day)
+        for leader in leaders_unknown_to_programme(ws, leaders, as_of=day):
+            risks.append(Risk(RiskKind.UNKNOWN_LEADER, group.key, leader.id,
+                              f"{leader.name} (leader #{leader.rank} of {group.key}) has no "
+                              "tie to anyone in the programme"))
+    order = {g.key: i for i, g in enumerate(plan.groups)}
+    kinds = list(RiskKind)
+    risks.sort(key=lambda r: (kinds.index(r.kind), order[r.group], r.subject or ""))
+    return risks
+
