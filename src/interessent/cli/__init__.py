@@ -54,10 +54,21 @@ def cli(ctx: click.Context, workspace: Path | None, db: str | None) -> None:
     ctx.call_on_close(context.close)
 
 
-def _register() -> None:
-    from . import _data, _engine, _people, _setup
+#: The modules that define commands, each exporting COMMANDS. One line each.
+_COMMAND_MODULES = (
+    "_setup",
+    "_data",
+    "_people",
+    "_engine",
+    "_draft",
+)
 
-    for module in (_setup, _data, _people, _engine):
+
+def _register() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        module = importlib.import_module(f".{name}", __name__)
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,222 @@
+"""draft, notify and templates list|show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ._context import Context, pass_context
+from ._output import emit, format_option
+
+if TYPE_CHECKING:
+    from ..drafting import DraftRun
+
+#: The formats of :data:`interessent.drafting.FORMATS`, spelt out so ``--help`` needs no
+#: import of the drafting machinery.
+_FORMATS = ("md", "txt", "html", "eml", "docx")
+_SHOWN = 20
+
+
+def _as_of(value: str | None) -> dt.date:
+    from ..periods import parse_date
+
+    return parse_date(value) if value else dt.date.today()
+
+
+def _values(pairs: tuple[str, ...]) -> dict[str, str]:
+    from ..errors import InvalidInput
+
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise InvalidInput(f"--set wants KEY=VALUE with a plain KEY, not {pair!r}")
+        values[key] = value
+    return values
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _report(run: DraftRun, *, dry_run: bool = False) -> None:
+    sig = run.signature
+    count = len(run.letters)
+    noun = "letter" if count == 1 else "letters"
+    if dry_run:
+        click.echo(f"Would draft {count} {noun} ({run.template}, {run.format}); wrote nothing.")
+    elif run.combined:
+        click.echo(f"Drafted {count} {noun} ({run.template}, {run.format}) into one file: "
+                   f"{_relative(run.files[0])}")
+    else:
+        click.echo(f"Drafted {count} {noun} ({run.template}, {run.format}) in "
+                   f"{_relative(run.out)}:")
+    if not run.combined:
+        for letter in run.letters[:_SHOWN]:
+            where = letter.path.name if letter.path else letter.recipient
+            click.echo(f"  {where:<32} {letter.name} ({letter.language})")
+        if count > _SHOWN:
+            click.echo(f"  … and {count - _SHOWN} more")
+    cleared = f", cleared by {sig.cleared_by_title}" if sig.cleared_by_title else ""
+    click.echo(f"Signed by {sig.name} ({sig.title}{cleared}) on {sig.topic_name.lower()}; "
+               f"rule: {sig.rule}")
+    if run.skipped:
+        click.echo(f"Skipped {len(run.skipped)}:")
+        for s in run.skipped:
+            click.echo(f"  {s.id} ({s.name}): {s.reason}")
+    if run.recorded:
+        first, last = run.recorded[0], run.recorded[-1]
+        span = first if first == last else f"{first} … {last}"
+        click.echo(f"Logged {len(run.recorded)} interaction"
+                   f"{'' if len(run.recorded) == 1 else 's'}: {span}")
+
+
+def _policy_options(f: click.decorators.FC) -> click.decorators.FC:
+    options = [
+        click.option("--signer", metavar="ROLE",
+                     help="Who signs: a role (or a stakeholder id); by default the role that "
+                     "speaks on the topic."),
+        click.option("--topic", metavar="TOPIC",
+                     help="The kind of matter (daily, overarching, …); by default the "
+                     "template's, else daily. Political matters are refused."),
+        click.option("--cleared-by", "cleared_by", metavar="ROLE",
+                     help="The role that cleared a letter signed by someone who must confer "
+                     "first (board members, staff)."),
+        click.option("--record", is_flag=True,
+                     help="Log each letter as an interaction, so coverage moves."),
+        click.option("--as-of", "as_of", metavar="DATE",
+                     help="Date the letters on this day (YYYY-MM-DD; default today)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@click.command()
+@click.argument("template")
+@click.option("--group", "-g", "groups", multiple=True, metavar="GROUP",
+              help="The members of this target group (repeatable).")
+@click.option("--stakeholder", "-s", "stakeholders", multiple=True, metavar="ID",
+              help="This stakeholder (repeatable).")
+@click.option("--uncovered", is_flag=True,
+              help="Only members not reached in the current window, opinion leaders first.")
+@click.option("--leaders", is_flag=True, help="Only the groups' opinion leaders.")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="md", show_default=True,
+              help="md, txt, html, eml (for a mail client) or docx (Word).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The folder for the letters (default: utkast/TEMPLATE-DATE).")
+@click.option("--combined", is_flag=True, help="One file with every letter, for printing.")
+@click.option("--event", metavar="TEXT", help="The event, for templates that use it.")
+@click.option("--set", "values", multiple=True, metavar="KEY=VALUE",
+              help="A value templates read as values.KEY (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Render every letter, write nothing.")
+@_policy_options
+@pass_context
+def draft(
+    context: Context, template: str, groups: tuple[str, ...], stakeholders: tuple[str, ...],
+    uncovered: bool, leaders: bool, fmt: str, out: Path | None, combined: bool,
+    event: str | None, values: tuple[str, ...], dry_run: bool, signer: str | None,
+    topic: str | None, cleared_by: str | None, record: bool, as_of: str | None,
+) -> None:
+    """Draft one letter per recipient from TEMPLATE.
+
+    Each letter is tailored (salutation, language, passages for the recipient's groups
+    and roles, last contact, success stories, next commitment) and signed by whoever the
+    plan's information responsibility names for the topic. Recipients who opted out,
+    whose data is restricted or who cannot receive the format are listed as skipped. If
+    any letter fails to render, none is written.
+    """
+    from ..drafting import draft as make
+
+    run = make(
+        context.workspace, template, groups=groups, stakeholders=stakeholders,
+        uncovered=uncovered, leaders=leaders, fmt=fmt, out=out, signer=signer, topic=topic,
+        cleared_by=cleared_by, record=record and not dry_run, combined=combined,
+        as_of=_as_of(as_of), event=event, values=_values(values), write=not dry_run,
+    )
+    _report(run, dry_run=dry_run)
+
+
+@click.command()
+@click.argument("event")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Also draft a notice to each of them into this folder.")
+@click.option("--template", default="hendelse", show_default=True,
+              help="The template of the notice.")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="md", show_default=True,
+              help="The format of the notices.")
+@_policy_options
+@pass_context
+def notify(context: Context, event: str, out: Path | None, template: str, fmt: str,
+           signer: str | None, topic: str | None, cleared_by: str | None, record: bool,
+           as_of: str | None) -> None:
+    """Whom to notify of a significant EVENT, in the plan's order, with contact details.
+
+    With --out, a notice to each of them is drafted there (the signer excepted).
+    """
+    from ..drafting import notify as make
+
+    notice = make(context.workspace, event, out=out, template=template, fmt=fmt,
+                  signer=signer, topic=topic, cleared_by=cleared_by, record=record,
+                  as_of=_as_of(as_of), write=out is not None)
+    click.echo(f"Notify of «{notice.event}», in this order:")
+    for n in notice.notifiees:
+        if not n.people:
+            click.echo(f"  {n.order}. {n.title}: nobody in the register holds this role")
+            continue
+        for person in n.people:
+            contact = ", ".join(x for x in (person.phone, person.email) if x) or "no contact"
+            click.echo(f"  {n.order}. {n.title}: {person.name} ({person.id}) — {contact}")
+    if notice.run is not None:
+        click.echo("")
+        _report(notice.run)
+
+
+@click.group()
+def templates() -> None:
+    """List the letter templates and show their source."""
+
+
+@templates.command("list")
+@format_option
+@pass_context
+def templates_list(context: Context, fmt: str) -> None:
+    """Every template: its variants (language, format) and where it comes from."""
+    from ..drafting import list_templates
+
+    rows = [
+        {"name": t.name, "kind": "layout" if t.layout else "letter",
+         "languages": ", ".join(t.languages) or "-", "formats": ", ".join(t.formats),
+         "source": t.source, "topic": t.topic or "", "serves": ", ".join(t.serves),
+         "files": [f"{name} ({source})" for name, source in t.files],
+         "description": t.description}
+        for t in list_templates(context.workspace)
+    ]
+    emit(rows, ["name", "kind", "languages", "formats", "source", "serves", "description"],
+         fmt, empty="no templates")
+
+
+@templates.command("show")
+@click.argument("name")
+@click.option("--language", type=click.Choice(("nb", "nn", "en")),
+              help="The variant for this language.")
+@click.option("--format", "fmt", type=click.Choice(("md", "txt", "html")),
+              help="The variant for this format.")
+@pass_context
+def templates_show(context: Context, name: str, language: str | None, fmt: str | None) -> None:
+    """Print the source of template NAME (or of one file, such as dialogmote.nn.j2)."""
+    from ..drafting import template_source
+
+    path, text = template_source(context.workspace, name, language=language, fmt=fmt)
+    click.echo(f"# {path}", err=True)
+    click.echo(text, nl=False)
+
+
+COMMANDS = [draft, notify, templates]

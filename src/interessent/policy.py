@@ -1,0 +1,332 @@
+"""Information responsibility (informasjonsansvar): who may sign on which matter, and whom
+to notify of a significant event.
+
+The plan's ``[information]`` table holds the rules. In Osen: the daglig leder speaks on
+ongoing, daily matters; the styreleder on overarching, important ones; other board
+members and staff only after conferring with the styreleder or the daglig leder; the
+programme does not speak on political matters at all; significant events are notified
+to the styreleder, the daglig leder, the ordfører and the rådmann, in that order.
+
+:func:`resolve_signer` applies the rules to one letter (or one drafting run) and returns
+the :class:`Signature` that is printed under the letter and recorded with it;
+:func:`notification_list` answers "whom do we tell, and how do we reach them?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from attrs import frozen
+
+from .errors import InteressentError, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from .model import Stakeholder
+    from .plan import Plan, Role, SpeakingRule, Topic
+    from .store import Store
+    from .workspace import Workspace
+
+__all__ = [
+    "Contact",
+    "Notifiee",
+    "PolicyError",
+    "Signature",
+    "notification_list",
+    "resolve_signer",
+]
+
+
+class PolicyError(InteressentError, PermissionError):
+    """The plan's information responsibility forbids what was asked (a political matter,
+    a signer who may not speak on the topic, a missing or wrong clearance)."""
+
+
+@frozen
+class Signature:
+    """Who signs a letter, on which topic, and under which rule of the plan.
+
+    ``role`` and ``cleared_by`` are role keys; ``title`` and ``cleared_by_title`` their
+    names. ``rule`` is the rule's description in the plan (or one made from it).
+    """
+
+    role: str
+    title: str
+    stakeholder: str
+    name: str
+    email: str | None
+    phone: str | None
+    organisation: str | None
+    topic: str
+    topic_name: str
+    rule: str
+    cleared_by: str | None = None
+    cleared_by_title: str | None = None
+
+    @property
+    def note(self) -> str:
+        """The line recorded with each letter: who signed and under which rule."""
+        text = f"Signert av {self.name} ({self.title}) etter regelen: {self.rule}"
+        if self.cleared_by_title:
+            text += f" Avklart med {self.cleared_by_title.lower()}."
+        return text
+
+
+@frozen
+class Contact:
+    """How to reach one person: the contact details of the register."""
+
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    address: str | None
+    organisation: str | None
+
+
+@frozen
+class Notifiee:
+    """One role to notify of a significant event, with whoever holds it."""
+
+    order: int
+    role: str
+    title: str
+    people: tuple[Contact, ...]
+
+
+# --- looking people up --------------------------------------------------------------------
+
+
+class _Directory:
+    """Stakeholders by role and id, from a workspace, a store or a list already loaded."""
+
+    def __init__(self, source: Workspace | Store | Iterable[Stakeholder]) -> None:
+        from .store import Store
+        from .workspace import Workspace
+
+        self._store: Store | None = None
+        self._people: dict[str, Stakeholder] | None = None
+        if isinstance(source, Workspace):
+            self._store = source.store
+        elif isinstance(source, Store):
+            self._store = source
+        else:
+            self._people = {s.id: s for s in source}
+
+    def by_role(self, role: str) -> list[Stakeholder]:
+        if self._people is not None:
+            return [s for s in self._people.values() if role in s.roles]
+        assert self._store is not None
+        return self._store.stakeholders(role=role)
+
+    def by_ids(self, ids: Sequence[str]) -> dict[str, Stakeholder]:
+        if self._people is not None:
+            return {i: self._people[i] for i in ids if i in self._people}
+        assert self._store is not None
+        return {s.id: s for s in self._store.stakeholders(ids=list(ids))}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def _role(plan: Plan, text: str) -> Role | None:
+    """A role by key, name or alias, case-insensitively."""
+    wanted = _norm(text)
+    for role in plan.roles:
+        if wanted in {_norm(role.key), _norm(role.name), *(_norm(a) for a in role.aliases)}:
+            return role
+    return None
+
+
+def _topic(plan: Plan, text: str) -> Topic:
+    wanted = _norm(text)
+    for topic in plan.topics:
+        if wanted in (_norm(topic.key), _norm(topic.name)):
+            return topic
+    known = ", ".join(t.key for t in plan.topics) or "none"
+    raise InvalidInput(f"unknown topic {text!r} (the plan's topics: {known})")
+
+
+def _title(plan: Plan, key: str) -> str:
+    role = _role(plan, key)
+    return role.name if role else key
+
+
+def _rule_text(plan: Plan, rule: SpeakingRule, topic: Topic) -> str:
+    if rule.description:
+        return rule.description
+    who = " eller ".join(_title(plan, r) for r in rule.roles)
+    text = f"{who} uttaler seg om {topic.name.lower()} (informasjonsansvar)"
+    if rule.cleared_by:
+        text += " etter å ha konferert med " + " eller ".join(
+            _title(plan, r).lower() for r in rule.cleared_by)
+    return text[0].upper() + text[1:]
+
+
+def _who_may(plan: Plan, rules: Sequence[SpeakingRule]) -> str:
+    parts = []
+    for rule in rules:
+        roles = ", ".join(rule.roles)
+        if rule.cleared_by:
+            parts.append(f"{roles} (with --cleared-by {' or '.join(rule.cleared_by)})")
+        else:
+            parts.append(f"{roles} (on their own authority)")
+    return "; ".join(parts)
+
+
+# --- the signer ---------------------------------------------------------------------------
+
+
+def resolve_signer(
+    plan: Plan,
+    source: Workspace | Store | Iterable[Stakeholder],
+    *,
+    topic: str,
+    signer_role: str | None = None,
+    cleared_by: str | None = None,
+) -> Signature:
+    """Who signs a letter on ``topic``, by the plan's information responsibility.
+
+    ``signer_role`` is a role key (or its name or alias), or the id of a stakeholder who
+    holds a role the rules allow; by default the role that speaks on the topic on its own
+    authority. A role whose rule requires clearance needs ``cleared_by``, one of the roles
+    the rule names. A topic the plan forbids (political matters) is refused with
+    :class:`PolicyError`, quoting the plan.
+    """
+    matter = _topic(plan, topic)
+    if matter.forbidden:
+        quote = f": «{matter.description}»" if matter.description else ""
+        raise PolicyError(
+            f"refused: the plan forbids the programme to speak on {matter.name.lower()} "
+            f"(topic {matter.key!r}){quote} No letter was drafted."
+        )
+    rules = [r for r in plan.information.rules if r.topic == matter.key]
+    rules += [r for r in plan.information.rules if r.topic == "*"]
+    # rules on the programme's own authority come before those that need clearance
+    rules.sort(key=lambda r: bool(r.cleared_by))
+    if not rules:
+        raise PolicyError(
+            f"the plan names nobody who may speak on {matter.name.lower()} "
+            f"(topic {matter.key!r}); add an [[information.rules]] entry for it"
+        )
+    directory = _Directory(source)
+    person: Stakeholder | None = None
+    if signer_role is None:
+        own = next((r for r in rules if not r.cleared_by), None)
+        if own is None:
+            raise PolicyError(
+                f"no role speaks on {matter.name.lower()} on its own authority; name the "
+                f"signer and who cleared it: {_who_may(plan, rules)}"
+            )
+        rule, role_key = own, own.roles[0]
+    else:
+        role = _role(plan, signer_role)
+        if role is None:
+            found = directory.by_ids([signer_role])
+            if not found:
+                known = ", ".join(r.key for r in plan.roles) or "none"
+                raise InvalidInput(
+                    f"--signer {signer_role!r} is neither a role of the plan ({known}) nor "
+                    "a registered stakeholder"
+                )
+            person = found[signer_role]
+            allowed = [(r, k) for r in rules for k in r.roles if k in person.roles]
+            if not allowed:
+                raise PolicyError(
+                    f"{person.name} ({person.id}) holds no role that may speak on "
+                    f"{matter.name.lower()}; may: {_who_may(plan, rules)}"
+                )
+            rule, role_key = allowed[0]
+        else:
+            matching = [r for r in rules if role.key in r.roles]
+            if not matching:
+                raise PolicyError(
+                    f"{role.name} may not sign on {matter.name.lower()} (topic "
+                    f"{matter.key!r}) under the plan's information responsibility; may: "
+                    f"{_who_may(plan, rules)}"
+                )
+            rule, role_key = matching[0], role.key
+    cleared: Role | None = None
+    if cleared_by is not None:
+        cleared = _role(plan, cleared_by)
+        if cleared is None:
+            known = ", ".join(r.key for r in plan.roles) or "none"
+            raise InvalidInput(f"--cleared-by {cleared_by!r} is not a role of the plan ({known})")
+    if rule.cleared_by:
+        options = " or ".join(rule.cleared_by)
+        if cleared is None:
+            raise PolicyError(
+                f"{_title(plan, role_key)} may speak on {matter.name.lower()} only after "
+                f"conferring with {' or '.join(_title(plan, r).lower() for r in rule.cleared_by)}"
+                f": add --cleared-by {options}"
+            )
+        if cleared.key not in rule.cleared_by:
+            raise PolicyError(
+                f"--cleared-by {cleared.key}: {_title(plan, role_key)} must confer with "
+                f"{options}, not {cleared.name.lower()}"
+            )
+    if person is None:
+        person = _holder(plan, directory, role_key)
+    org_id = plan.programme.organisation or person.organisation
+    orgs = directory.by_ids([org_id]) if org_id else {}
+    return Signature(
+        role=role_key,
+        title=_title(plan, role_key),
+        stakeholder=person.id,
+        name=person.name,
+        email=person.email,
+        phone=person.phone,
+        organisation=orgs[org_id].name if org_id in orgs else None,
+        topic=matter.key,
+        topic_name=matter.name,
+        rule=_rule_text(plan, rule, matter),
+        cleared_by=cleared.key if cleared else None,
+        cleared_by_title=cleared.name if cleared else None,
+    )
+
+
+def _holder(plan: Plan, directory: _Directory, role_key: str) -> Stakeholder:
+    """The one person who holds ``role_key`` for the programme."""
+    holders = directory.by_role(role_key)
+    if len(holders) > 1 and plan.programme.organisation:
+        own = [s for s in holders if s.organisation == plan.programme.organisation]
+        holders = own or holders
+    if not holders:
+        raise NotFound(
+            f"nobody in the register holds the role {role_key!r}; register the person "
+            f"(interessent stakeholder add … --role {role_key}) or name another signer"
+        )
+    if len(holders) > 1:
+        names = ", ".join(f"{s.name} ({s.id})" for s in holders)
+        raise InvalidInput(
+            f"several stakeholders hold the role {role_key!r}: {names}; name the person "
+            "with --signer ID"
+        )
+    return holders[0]
+
+
+# --- significant events -------------------------------------------------------------------
+
+
+def notification_list(ws: Workspace) -> list[Notifiee]:
+    """Whom to notify of a significant event, in the plan's order, with contact details.
+
+    A role nobody holds is listed with no people, so the gap shows.
+    """
+    plan = ws.plan
+    directory = _Directory(ws)
+    held = {role: directory.by_role(role) for role in plan.information.notify}
+    orgs = directory.by_ids(sorted({s.organisation for people in held.values()
+                                    for s in people if s.organisation}))
+    result = []
+    for n, role in enumerate(plan.information.notify, start=1):
+        people = tuple(
+            Contact(
+                id=s.id, name=s.name, email=s.email, phone=s.phone, address=s.address,
+                organisation=orgs[s.organisation].name if s.organisation in orgs else None,
+            )
+            for s in held[role]
+        )
+        result.append(Notifiee(order=n, role=role, title=_title(plan, role), people=people))
+    return result
