@@ -26,6 +26,11 @@ def write_atomically(path: Path, write: Callable[[TextIO], T], *, encoding: str 
         raise InvalidInput(f"no such folder: {folder}")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); a written report or export is shared
+        # like any other file the user makes, so it takes the usual umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding=encoding, newline="") as stream:
             result = write(stream)
             stream.flush()

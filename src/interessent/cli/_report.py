@@ -1,0 +1,47 @@
+"""report: the dashboard, or a draft of the status report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._context import Context, pass_context
+from ._engine import _as_of, _period, as_of_option, period_option
+
+#: :data:`interessent.report.FORMATS`, spelt out so ``--help`` imports nothing heavy.
+_FORMATS = ("html", "md", "docx")
+_WHAT = {"html": "the dashboard", "md": "the status report (Markdown)",
+         "docx": "the status report (Word)"}
+
+
+@click.command()
+@period_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="html", show_default=True,
+              help="html: the dashboard, one page that opens offline; md or docx: a draft of "
+              "the status report to the council and to TFK, IN and KMD, in Norwegian.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Where to write it (default: rapporter/rapport-PERIOD-DATE.FORMAT in the "
+              "workspace).")
+@pass_context
+def report(context: Context, period: str | None, as_of: str | None, fmt: str,
+           out: Path | None) -> None:
+    """Write the dashboard or draft the status report; print the file's path last.
+
+    The dashboard shows coverage per target group month by month, a calendar of the
+    plan's commitments, the network with its opinion leaders, a power/interest grid,
+    the period's success stories and what is due next. The status report (--format md
+    or docx) covers coverage, commitments kept and missed, success stories and
+    resources used, with a line for the finance figures to fill in.
+    """
+    from ..report import write_report
+
+    day = _as_of(as_of)
+    span = _period(period, day)
+    path = write_report(context.workspace, span, as_of=day, fmt=fmt, out=out)
+    click.echo(f"Wrote {_WHAT[fmt]} for {span} as of {day.isoformat()}:")
+    click.echo(str(path))
+
+
+COMMANDS = [report]
