@@ -50,6 +50,8 @@ def test_unit_names_in_english_and_norwegian() -> None:
     assert Unit.parse("Kvartal") is Unit.QUARTER
     assert Unit.parse("half-year") is Unit.HALF_YEAR
     assert Unit.parse("årlig") is Unit.YEAR
+    assert Unit.parse("årleg") is Unit.YEAR  # nynorsk
+    assert Unit.parse("månadleg") is Unit.MONTH
     with pytest.raises(ValueError, match="unknown period 'fortnightly'"):
         Unit.parse("fortnightly")
 

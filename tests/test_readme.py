@@ -50,6 +50,7 @@ def _checkout_copy(dest: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the checkout")
+@pytest.mark.sqlite_only(reason="the README's main command is the embedded SQLite set-up")
 def test_the_main_command_on_a_fresh_checkout(tmp_path: Path) -> None:
     """pip install . into a fresh venv (a real wheel: the example and the migrations must
     ship inside it), then the Osen example end to end."""
@@ -65,6 +66,10 @@ def test_the_main_command_on_a_fresh_checkout(tmp_path: Path) -> None:
     # the coverage of the start-up year: every group, every commitment of the strategy
     assert "Coverage 2026-01-01..2026-12-31" in done.stdout
     assert "Befolkningen i Osen" in done.stdout and "Styremøter hos lokale bedrifter" in done.stdout
+    # it ends with the path of a report a newcomer can open
+    last = Path(done.stdout.strip().splitlines()[-1])
+    assert last.is_absolute() and last.suffix == ".html" and last.is_file()
+    assert "Omstillingsprogrammet i Osen" in last.read_text(encoding="utf-8")
     # the wheel, not the checkout, served the example and the migrations
     site = list((checkout / ".venv" / "lib").glob("python3*/site-packages/interessent"))
     assert site and (site[0] / "examples" / "osen" / "interessent.toml").is_file()

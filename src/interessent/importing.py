@@ -113,24 +113,28 @@ COLUMNS: dict[Kind, tuple[str, ...]] = {
                      "commitments", "host", "success", "notes"),
 }
 
+#: Header names besides the English ones: bokmål first, then nynorsk where it differs.
 _ALIASES: dict[Kind, dict[str, tuple[str, ...]]] = {
     "stakeholders": {
-        "id": (), "name": ("navn",), "kind": ("type",), "email": ("e-post", "epost"),
-        "phone": ("telefon",), "address": ("adresse",),
-        "organisation": ("organisasjon", "organization"), "roles": ("roller", "rolle"),
-        "groups": ("målgrupper", "målgruppe"), "influence": ("innflytelse",),
+        "id": (), "name": ("navn", "namn"), "kind": ("type",),
+        "email": ("e-post", "epost"), "phone": ("telefon",), "address": ("adresse",),
+        "organisation": ("organisasjon", "organization"),
+        "roles": ("roller", "rolle"), "groups": ("målgrupper", "målgruppe"),
+        "influence": ("innflytelse", "innverknad"),
         "interest": ("interesse",), "language": ("målform", "språk"),
-        "legal_basis": ("rettslig_grunnlag",), "tags": ("stikkord",), "notes": ("notater",),
+        "legal_basis": ("rettslig_grunnlag", "rettsleg_grunnlag"), "tags": ("stikkord",),
+        "notes": ("notater", "notat"),
     },
     "relationships": {
-        "source": ("fra", "kilde"), "target": ("til", "mål"), "kind": ("type",),
-        "strength": ("styrke",), "directed": ("rettet",), "start": (), "end": ("slutt",),
+        "source": ("fra", "kilde", "frå", "kjelde"), "target": ("til", "mål"),
+        "kind": ("type",), "strength": ("styrke",), "directed": ("rettet", "retta"),
+        "start": (), "end": ("slutt",),
     },
     "interactions": {
         "id": (), "date": ("dato",), "kind": ("type",), "channel": ("kanal",),
-        "participants": ("deltakere",), "groups": ("målgrupper", "målgruppe"),
+        "participants": ("deltakere", "deltakarar"), "groups": ("målgrupper", "målgruppe"),
         "topic": ("tema",), "commitments": ("tiltak",), "host": ("vert",),
-        "success": ("suksess",), "notes": ("notater",),
+        "success": ("suksess",), "notes": ("notater", "notat"),
     },
 }
 
@@ -262,13 +266,18 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     if not text.strip():
         raise InvalidInput(f"{name} is empty")
     sep = _delimiter(text, delimiter)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"')
+    # strict: a quote that is never closed is an error, not one cell holding the rest of
+    # the file (as is a stray quote after a quoted cell)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"',
+                        strict=True)
+    read_lines = 0
     headers: list[str] | None = None
     header_row = 1
     rows: list[list[str]] = []
     numbers: list[int] = []
     try:
         for number, record in enumerate(reader, start=1):
+            read_lines = reader.line_num
             if not (record and record[0].strip()) and not "".join(record).strip():
                 continue
             if headers is None:
@@ -279,6 +288,9 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
             if len(rows) > MAX_ROWS:
                 raise InvalidInput(f"{name} has more than {MAX_ROWS:,} rows; split it")
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InvalidInput(f"{name} line {read_lines + 1}: a quoted cell (\") is never "
+                               "closed; not valid CSV") from None
         raise InvalidInput(f"{name} line {reader.line_num}: not valid CSV ({exc})") from None
     if headers is None:
         raise InvalidInput(f"{name} is empty")
@@ -324,9 +336,10 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
+            at = exc.start + len(codecs.BOM_UTF8)  # the decoder counts after the BOM
+            line = data[:at].count(b"\n") + 1
             raise InvalidInput(
-                f"{name} starts like UTF-8 but is not: byte 0x{data[exc.start]:02x} on line {line}"
+                f"{name} starts like UTF-8 but is not: byte 0x{data[at]:02x} on line {line}"
             ) from None
     try:
         return data.decode("utf-8"), "utf-8"
@@ -802,14 +815,19 @@ def import_rows(
     *,
     source: str = "(input)",
     dry_run: bool = False,
+    action: str = "import",
+    subject: str | None = None,
 ) -> ImportResult:
     """Import rows given as mappings of column → cell text, with exactly the checks and
-    the duplicate policy of a file (the columns are those of the first row)."""
+    the duplicate policy of a file (the columns are those of the first row).
+
+    ``action`` and ``subject`` (the id of the one stakeholder or interaction the rows are
+    about) label the audit entry, as :mod:`interessent.registry` does for add, edit, log."""
     which = parse_kind(kind)
     headers = list(rows[0]) if rows else []
     table = Table(headers=headers, rows=[[r.get(h, "") for h in headers] for r in rows],
                   row_numbers=list(range(2, len(rows) + 2)), encoding="utf-8", delimiter=None)
-    return _import_table(ws, which, table, source, dry_run, None)
+    return _import_table(ws, which, table, source, dry_run, None, action, subject)
 
 
 def _import_table(
@@ -819,6 +837,8 @@ def _import_table(
     source: str,
     dry_run: bool,
     progress: Progress | None,
+    action: str = "import",
+    subject: str | None = None,
 ) -> ImportResult:
     cols, labels = _columns(table, which, source)
     plan = ws.plan
@@ -837,6 +857,11 @@ def _import_table(
             raise ImportRejected(source, sorted(job.problems, key=lambda p: p.row))
         if not dry_run:
             checked.write(s)
+            from .privacy import audit_import
+
+            audit_import(store, s, which, source=source, action=action, subject=subject,
+                         rows=len(table), added=checked.added, updated=checked.updated,
+                         columns=list(cols))
     job.tick(job.total)
     return ImportResult(
         kind=which, source=source, rows=len(table), added=checked.added,

@@ -62,6 +62,8 @@ _UNIT_ALIASES: dict[str, Unit] = {
     "måned": Unit.MONTH,
     "maned": Unit.MONTH,
     "månedlig": Unit.MONTH,
+    "månad": Unit.MONTH,
+    "månadleg": Unit.MONTH,
     "quarterly": Unit.QUARTER,
     "kvartal": Unit.QUARTER,
     "kvartalsvis": Unit.QUARTER,
@@ -70,11 +72,13 @@ _UNIT_ALIASES: dict[str, Unit] = {
     "semiannual": Unit.HALF_YEAR,
     "halvår": Unit.HALF_YEAR,
     "halvårlig": Unit.HALF_YEAR,
+    "halvårleg": Unit.HALF_YEAR,
     "yearly": Unit.YEAR,
     "annual": Unit.YEAR,
     "annually": Unit.YEAR,
     "år": Unit.YEAR,
     "årlig": Unit.YEAR,
+    "årleg": Unit.YEAR,
 }
 
 

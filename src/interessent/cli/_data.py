@@ -9,9 +9,11 @@ from typing import TextIO
 import click
 
 from ._context import Context, pass_context
+from ._output import ProgressBar
 
 KINDS = ("stakeholders", "relationships", "interactions")
-_PROGRESS_FROM = 500
+#: Files with more rows than this show a progress bar (on a terminal).
+PROGRESS_ROWS = 500
 
 
 @click.command("import")
@@ -34,23 +36,11 @@ def import_(
     from ..importing import import_file
 
     ws = context.workspace
-    bar: list[object] = []
-
-    def progress(done: int, total: int) -> None:
-        if total < _PROGRESS_FROM:
-            return
-        if not bar:
-            bar.append(click.progressbar(length=total, label=f"{kind}", file=sys.stderr))
-            bar[0].__enter__()  # type: ignore[attr-defined]
-        pb = bar[0]
-        pb.update(done - pb.pos)  # type: ignore[attr-defined]
-
-    try:
+    # The importer counts each row twice (checked, then written).
+    label = f"{'Checking' if dry_run else 'Importing'} {file.name}"
+    with ProgressBar(label, more_than=2 * PROGRESS_ROWS) as progress:
         result = import_file(ws, kind, file, encoding=encoding, delimiter=delimiter,
                              dry_run=dry_run, progress=progress)
-    finally:
-        if bar:
-            bar[0].__exit__(None, None, None)  # type: ignore[attr-defined]
     click.echo(result.summary())
 
 
