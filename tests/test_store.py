@@ -1,4 +1,5 @@
-"""The store against real SQLite files: schema, migrations, transactions, locking."""
+"""The store against real databases (a SQLite file, or PostgreSQL with ``--backend
+postgresql``): schema, migrations, transactions; SQLite's locking and pragmas."""
 
 import datetime as dt
 import sqlite3
@@ -21,8 +22,8 @@ from interessent.store import SCHEMA_HEAD, Base, Store
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    s = Store.for_path(tmp_path / "t.db")
+def store(db_url: str):
+    s = Store(db_url)
     yield s
     s.close()
 
@@ -48,6 +49,7 @@ def test_migrations_build_exactly_the_orm_schema(store: Store) -> None:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
+@pytest.mark.sqlite_only
 def test_a_database_made_at_the_first_migration_opens_and_upgrades(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{path}")
@@ -70,6 +72,7 @@ def test_a_database_made_at_the_first_migration_opens_and_upgrades(tmp_path: Pat
                                                                      False)
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -128,6 +131,7 @@ def test_relationships_and_interactions_round_trip(store: Store) -> None:
         store.save_relationships(s, [Relationship("nobody", "kari-aune", "knows")])
 
 
+@pytest.mark.sqlite_only
 def test_a_second_writer_waits_then_gets_a_clear_busy_error(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     with Store.for_path(path) as first, Store.for_path(path, busy_timeout_ms=200) as second:
@@ -152,6 +156,7 @@ def test_a_second_writer_waits_then_gets_a_clear_busy_error(tmp_path: Path) -> N
         assert [p.id for p in second.stakeholders()] == ["a"]
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)

@@ -5,6 +5,7 @@ import pytest
 from interessent import Workspace, WorkspaceError, init_workspace
 
 
+@pytest.mark.sqlite_only(reason="checks the workspace's interessent.db file")
 def test_init_makes_a_minimal_valid_workspace(tmp_path: Path) -> None:
     with init_workspace(tmp_path / "ws") as ws:
         assert ws.plan.groups[0].key == "befolkningen"

@@ -26,6 +26,15 @@ JSON (a list of objects with the same keys; lists as arrays, ``null`` for no val
 for programs, not spreadsheets, and is written as it is, unneutralised. Stakeholders in
 JSON also carry ``opted_out`` and ``restricted``.
 
+Restricted records
+------------------
+A stakeholder whose processing is restricted (GDPR art. 18, see
+:func:`interessent.privacy.restrict`; erased people are restricted too) is left out of the
+stakeholder export, and relationships touching one are left out of the relationship
+export: an export is processing, which a restriction forbids. Importing such a file back
+adds and updates, never deletes, so the restricted records stay in the store untouched.
+Interactions keep their participants' ids (see docs/privacy.md).
+
 Write to a text stream opened with ``newline=""`` and ``encoding="utf-8"``; the CSV
 starts with the byte-order mark character and ends lines with CRLF, as Excel expects.
 """
@@ -83,7 +92,10 @@ def export(ws: Workspace, kind: str, fmt: Format | str, out: TextIO) -> int:
 
 def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, Any]]:
     """Every stakeholder, relationship or interaction as a dict keyed by the columns of
-    SPEC §4 (with ``extra``, stakeholders also carry ``opted_out`` and ``restricted``)."""
+    SPEC §4 (with ``extra``, stakeholders also carry ``opted_out`` and ``restricted``).
+    Restricted stakeholders and their relationships are left out (see above)."""
+    from .privacy import restricted_ids
+
     which: Kind = parse_kind(kind)
     store = ws.store
     if which == "stakeholders":
@@ -97,12 +109,15 @@ def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, 
                 **({"opted_out": s.opted_out, "restricted": s.restricted} if extra else {}),
             }
             for s in store.stakeholders()
+            if not s.restricted
         ]
     if which == "relationships":
+        hidden = restricted_ids(ws)
         return [
             {"source": r.source, "target": r.target, "kind": r.kind, "strength": r.strength,
              "directed": r.directed, "start": r.start, "end": r.end}
             for r in store.relationships()
+            if r.source not in hidden and r.target not in hidden
         ]
     return [
         {"id": i.id, "date": i.date, "kind": i.kind, "channel": i.channel,

@@ -132,12 +132,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _one_row(ws: Workspace, kind: str, row: Mapping[str, str], what: str) -> None:
+def _one_row(ws: Workspace, kind: str, row: Mapping[str, str], what: str, action: str) -> None:
     """Import one typed-in row; a bad value is one clear error without row numbers."""
     from .importing import import_rows
 
     try:
-        import_rows(ws, kind, [row], source=what)
+        import_rows(ws, kind, [row], source=what, action=action, subject=row["id"])
     except ImportRejected as exc:
         reasons = "; ".join(p.message for p in exc.problems)
         raise InvalidInput(f"{what}: {reasons}") from None
@@ -170,7 +170,7 @@ def add_stakeholder(ws: Workspace, *, name: str, id: str | None = None,
         raise InvalidInput(f"a stakeholder with id {id!r} already exists; "
                            "use 'interessent stakeholder edit' to change it")
     row = {"id": id, "name": name, **{k: _cell(v) for k, v in fields.items()}}
-    _one_row(ws, "stakeholders", row, f"stakeholder {id}")
+    _one_row(ws, "stakeholders", row, f"stakeholder {id}", "add")
     return store.stakeholder(id)
 
 
@@ -189,7 +189,7 @@ def edit_stakeholder(ws: Workspace, id: str, *, name: str | None = None,
         raise InvalidInput("nothing to change: give a field to set or --clear")
     row = {"id": id, "name": name if name is not None else current.name,
            **{k: _cell(v) for k, v in fields.items()}, **dict.fromkeys(cleared, "")}
-    _one_row(ws, "stakeholders", row, f"stakeholder {id}")
+    _one_row(ws, "stakeholders", row, f"stakeholder {id}", "edit")
     return ws.store.stakeholder(id)
 
 
@@ -226,7 +226,7 @@ def log_interaction(
            "participants": _cell(people), "groups": _cell(audience), "topic": topic or "",
            "commitments": _cell(list(commitments)), "host": host or "",
            "success": _cell(success), "notes": notes or ""}
-    _one_row(ws, "interactions", row, f"interaction {id}")
+    _one_row(ws, "interactions", row, f"interaction {id}", "log")
     found = store.interactions(ids=[id])
     if not found:  # pragma: no cover - the import above wrote it
         raise NotFound(f"interaction {id} was not recorded")

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import getpass
+import json
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -50,7 +53,7 @@ from .model import Interaction, Kind, Language, Relationship, Stakeholder
 __all__ = ["SCHEMA_HEAD", "Store"]
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -89,6 +92,8 @@ class StakeholderRow(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """When the person's data was erased (GDPR art. 17); the row stays, anonymised."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
@@ -181,6 +186,41 @@ class InteractionCommitmentRow(Base):
     commitment_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
 
 
+class ConsentRow(Base):
+    """A legal basis (consent or another basis of GDPR art. 6) for holding a stakeholder's
+    data: where it came from, from when, until when. Rows are history; the newest is current."""
+
+    __tablename__ = "consents"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), index=True
+    )
+    basis: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(Text)
+    given: Mapped[dt.date] = mapped_column(Date)
+    expires: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class AuditRow(Base):
+    """Who changed what, when. Never personal data: a stakeholder is referred to by its
+    integer ``subject_pk`` (not its name-derived id), ``detail`` holds counts and keys."""
+
+    __tablename__ = "audit_log"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    subject_kind: Mapped[str] = mapped_column(String(50))
+    subject_pk: Mapped[int | None] = mapped_column(Integer, index=True)
+    subject_ref: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
 Index("ix_relationships_source_kind", RelationshipRow.source_pk, RelationshipRow.kind)
 
 ST: Table = cast("Table", StakeholderRow.__table__)
@@ -192,6 +232,11 @@ INT: Table = cast("Table", InteractionRow.__table__)
 PART: Table = cast("Table", InteractionParticipantRow.__table__)
 IGROUPS: Table = cast("Table", InteractionGroupRow.__table__)
 ICOMM: Table = cast("Table", InteractionCommitmentRow.__table__)
+CONSENTS: Table = cast("Table", ConsentRow.__table__)
+AUDIT: Table = cast("Table", AuditRow.__table__)
+
+#: The environment variable that names who is working (else the operating-system user).
+ACTOR_ENV = "INTERESSENT_USER"
 
 #: Stakeholder columns that hold one value each (the rest are child tables).
 STAKEHOLDER_SCALARS = (
@@ -232,20 +277,103 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
 
 
 def _translate(exc: DBAPIError, url: str) -> StoreError:
-    message = str(exc.orig) if exc.orig is not None else str(exc)
+    """One clear :class:`StoreError` for what the database refused. SQLite's and
+    PostgreSQL's error codes first; the message text for errors that carry none."""
+    orig = exc.orig
+    message = str(orig) if orig is not None else str(exc)
     lowered = message.lower()
     where = _redact(url)
-    if "locked" in lowered or "busy" in lowered:
-        return StoreBusy(f"the database is busy (another process is writing); try again: {where}")
-    if "readonly" in lowered or "read-only" in lowered:
+    code = str(getattr(orig, "sqlite_errorname", "") or getattr(orig, "sqlstate", "") or "")
+    busy = f"the database is busy (another process is writing); try again: {where}"
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or code in _PG_BUSY or (
+            not code and ("locked" in lowered or "busy" in lowered)):
+        return StoreBusy(busy)
+    if code == "23505":  # a unique key another transaction committed first
+        return StoreBusy("another process wrote the same records at the same time; nothing "
+                         f"was written, try again: {where}")
+    if code.startswith("SQLITE_READONLY") or code == "25006" or (
+            not code and ("readonly" in lowered or "read-only" in lowered)):
         return StoreError(f"the database is read-only, nothing was written: {where}")
-    if "full" in lowered:
+    if code in ("SQLITE_FULL", "53100") or any(
+            w in lowered for w in ("disk is full", "no space left", "disk full")):
         return StoreError(f"the disk is full, nothing was written: {where}")
-    if "unable to open" in lowered:
-        return StoreError(f"cannot open the database: {where}")
-    if "malformed" in lowered or "not a database" in lowered:
+    if code.startswith("SQLITE_IOERR") or "disk i/o error" in lowered:
+        return StoreError(f"the disk reported an I/O error, nothing was written: {where}")
+    if code == "SQLITE_CANTOPEN" or "unable to open" in lowered:
+        return StoreError(f"cannot open the database{_why_not_open(url)}: {where}")
+    if code in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or (
+            "malformed" in lowered or "not a database" in lowered):
         return StoreError(f"the database file is damaged or not a database: {where}")
-    return StoreError(f"database error ({message}): {where}")
+    if code in ("42501", "SQLITE_PERM", "SQLITE_AUTH"):
+        return StoreError(f"the database refused: permission denied ({message.strip()}): "
+                          f"{where}")
+    if code == "3D000" or (not code and "database" in lowered and "does not exist" in lowered):
+        return StoreError(f"the database does not exist on the server: {where}")
+    if code.startswith("28") or (not code and "authentication failed" in lowered):
+        return StoreError(f"the database server refused the login: {where}")
+    if code.startswith("08") or (not code and any(
+            w in lowered for w in ("connection refused", "could not connect",
+                                   "connection failed", "server closed the connection"))):
+        return StoreError(f"cannot connect to the database server: {where}")
+    return StoreError(f"database error ({message.strip()}): {where}")
+
+
+#: Names how long a writer waits for another one, in milliseconds (default 10 s).
+BUSY_TIMEOUT_ENV = "INTERESSENT_BUSY_TIMEOUT_MS"
+
+
+def _busy_timeout(given: int | None) -> int:
+    if given is not None:
+        return int(given)
+    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if not text:
+        return 10_000
+    if not text.isdigit():
+        raise InvalidInput(f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds, "
+                           f"not {text!r}")
+    return int(text)
+
+
+def _pg_dump_advice(url: str, target: Path) -> str:
+    """How to back up a server database: its own dump tool, whose copy is consistent too."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # pragma: no cover - a URL SQLAlchemy cannot parse
+        return "interessent backup copies SQLite files; use the database's own backup tool"
+    if not parsed.get_backend_name().startswith("postgresql"):
+        return (f"interessent backup copies SQLite files; back up {parsed.get_backend_name()} "
+                "with its own tools")
+    # no password on a command line: pg_dump takes it from PGPASSWORD or ~/.pgpass
+    plain = parsed.set(drivername="postgresql")._replace(password=None).render_as_string()
+    return ("interessent backup copies SQLite files; back up a PostgreSQL register with "
+            f"pg_dump, which takes a consistent copy while others work: pg_dump "
+            f"--format=custom --file {target} '{plain}' (restore with pg_restore; see "
+            "docs/team.md)")
+
+
+#: PostgreSQL's "try again" errors: serialization failure, deadlock, lock timeout.
+_PG_BUSY = frozenset({"40001", "40P01", "55P03"})
+
+
+def _why_not_open(url: str) -> str:
+    """Why a SQLite file cannot be opened, when the file system says so."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        database = make_url(url).database
+    except Exception:  # pragma: no cover - a URL SQLAlchemy cannot parse
+        return ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return ""
+    folder = Path(database).resolve().parent
+    if not folder.is_dir():
+        return f" (the folder {folder} does not exist)"
+    if not os.access(folder, os.W_OK):
+        return (f" (its folder {folder} is read-only; SQLite writes its -wal and -shm files "
+                "beside the database, even to read it)")
+    return ""
 
 
 def _redact(url: str) -> str:
@@ -265,11 +393,18 @@ class Store:
     {'stakeholders': 0, 'relationships': 0, 'interactions': 0}
     """
 
-    def __init__(self, url: str, *, busy_timeout_ms: int = 10_000, upgrade: bool = True) -> None:
+    def __init__(self, url: str, *, busy_timeout_ms: int | None = None,
+                 upgrade: bool = True) -> None:
         self.url = url
+        timeout = _busy_timeout(busy_timeout_ms)
         try:
             if url.startswith("sqlite"):
-                self.engine = _sqlite_engine(url, busy_timeout_ms)
+                self.engine = _sqlite_engine(url, timeout)
+            elif url.startswith("postgresql"):
+                # A writer waits for another's row locks as long as SQLite's busy timeout,
+                # then fails with StoreBusy, instead of waiting for ever.
+                self.engine = create_engine(url, pool_pre_ping=True, connect_args={
+                    "options": f"-c lock_timeout={timeout}"})
             else:
                 self.engine = create_engine(url, pool_pre_ping=True)
         except Exception as exc:  # an unknown dialect, a missing driver …
@@ -315,6 +450,54 @@ class Store:
         except DBAPIError as exc:
             raise _translate(exc, self.url) from None
 
+    # --- backup ---------------------------------------------------------------------------
+
+    def backup(self, path: Path | str, *, force: bool = False) -> Path:
+        """A consistent copy of a SQLite database at ``path``, taken while others may read
+        and write (SQLite's online backup API, one read snapshot). It is written under a
+        temporary name, checked with ``PRAGMA integrity_check`` and then renamed, so
+        ``path`` is a whole, sound database or untouched. An existing ``path`` is replaced
+        only with ``force``. Other databases are backed up with their own tools
+        (``pg_dump`` for PostgreSQL): a :class:`StoreError` says how."""
+        import sqlite3
+
+        target = Path(path).expanduser().absolute()
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError(_pg_dump_advice(self.url, target))
+        if target.is_dir():
+            raise InvalidInput(f"{target} is a folder; name the backup file")
+        if target.exists() and not force:
+            raise InvalidInput(f"{target} exists; choose a new name or replace it with --force")
+        if not target.parent.is_dir():
+            raise InvalidInput(f"the folder {target.parent} does not exist")
+        source = self.engine.url.database
+        if source and source not in (":memory:",) and not source.startswith("file:") and (
+                Path(source).resolve() == target.resolve()):
+            raise InvalidInput("the backup cannot replace the database itself")
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                copy = sqlite3.connect(temporary)
+                try:
+                    raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+                    checked = copy.execute("PRAGMA integrity_check").fetchall()
+                finally:
+                    copy.close()
+            finally:
+                raw.close()
+            if checked != [("ok",)]:
+                raise StoreError(f"the copy failed its integrity check ({checked[0][0]}); "
+                                 f"the database may be damaged: {_redact(self.url)}")
+            temporary.replace(target)
+        except sqlite3.Error as exc:
+            raise _translate(DBAPIError(None, None, exc), self.url) from None
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+        finally:
+            temporary.unlink(missing_ok=True)
+        return target
+
     # --- transactions ---------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -334,6 +517,7 @@ class Store:
                 conn = conn.execution_options(interessent_write=True)
                 with Session(bind=conn) as session, session.begin():
                     yield session
+                    _audit_unlabelled(self, session)
         except DBAPIError as exc:
             raise _translate(exc, self.url) from None
         finally:
@@ -342,6 +526,67 @@ class Store:
     generation: int = 0
     """Counts write transactions through this store, so that results computed from the
     data (see :meth:`interessent.Workspace.memo`) know when they are stale."""
+
+    # --- the audit log and erasure (see interessent.privacy) ------------------------------
+
+    def audit(
+        self,
+        s: Session,
+        action: str,
+        subject_kind: str,
+        subject: str | int | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record one audit entry in the caller's transaction: who (``INTERESSENT_USER``,
+        else the operating-system user) did ``action`` to what, now.
+
+        When ``subject_kind`` is ``"stakeholder"``, ``subject`` is its id or pk and only the
+        integer pk is stored, because ids are made from names and are personal data.
+        Otherwise ``subject`` is a non-personal reference (an interaction id, a file name).
+        ``detail`` must hold counts and keys, never personal data.
+        """
+        subject_pk: int | None = None
+        ref: str | None = None
+        if subject_kind == "stakeholder" and subject is not None:
+            subject_pk = (subject if isinstance(subject, int)
+                          else s.scalar(select(ST.c.pk).where(ST.c.id == subject)))
+        elif subject is not None:
+            ref = str(subject)[:200]
+        s.execute(insert(AUDIT).values(
+            at=_now(), actor=current_actor(), action=action, subject_kind=subject_kind,
+            subject_pk=subject_pk, subject_ref=ref,
+            detail=json.dumps(dict(detail), ensure_ascii=False, sort_keys=True, default=str)
+            if detail else None,
+        ))
+        s.info["interessent_audited"] = True
+
+    def secure_delete(self, s: Session) -> None:
+        """On SQLite, have this transaction overwrite what it deletes with zeros, so freed
+        pages keep no copy of erased data (a no-op elsewhere)."""
+        if self.engine.dialect.name == "sqlite":
+            s.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+
+    def compact(self) -> bool:
+        """Rebuild a SQLite file so that nothing deleted survives in it: ``VACUUM`` rewrites
+        it without free pages, then a ``TRUNCATE`` checkpoint empties the write-ahead log.
+        Returns whether that was done completely (False on other databases, in memory, or
+        when another process still reads the log; see docs/privacy.md)."""
+        if self.engine.dialect.name != "sqlite" or self.engine.url.database in (
+                None, "", ":memory:"):
+            return False
+        import sqlite3
+
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.close()
+        except sqlite3.Error as exc:  # locked, read-only, disk full …
+            raise _translate(DBAPIError(None, None, exc), self.url) from None
+        finally:
+            raw.close()
+        return bool(busy is not None and busy[0] == 0)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -398,9 +643,14 @@ class Store:
         if tag is not None:
             query = query.where(ST.c.pk.in_(select(TAGS.c.stakeholder_pk).where(TAGS.c.tag == tag)))
         if search:
-            pattern = f"%{search.lower()}%"
+            # %, _ and \ are searched for as text; an explicit escape character, because
+            # PostgreSQL's LIKE escapes with \ by default and SQLite's with nothing
+            plain = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
+                "_", "\\_")
+            pattern = f"%{plain}%"
             query = query.where(
-                func.lower(ST.c.name).like(pattern) | func.lower(ST.c.id).like(pattern)
+                func.lower(ST.c.name).like(pattern, escape="\\")
+                | func.lower(ST.c.id).like(pattern, escape="\\")
             )
         with self.read() as s:
             rows = s.execute(query).mappings().all()
@@ -591,7 +841,9 @@ class Store:
                 for r in rows
                 for value in dict.fromkeys(r.get(name) or ())
             ])
-        return len(new), len(old) - sum(1 for r in old if r["id"] in batch_ids)
+        result = len(new), len(old) - sum(1 for r in old if r["id"] in batch_ids)
+        _note_write(s, "stakeholders", *result)
+        return result
 
     def save_relationships(self, s: Session, rels: Sequence[Relationship]) -> tuple[int, int]:
         """Upsert relationships by (source, target, kind); returns (added, updated)."""
@@ -626,6 +878,7 @@ class Store:
                 .values({c: bindparam(f"v_{c}") for c in cols}),
                 old,
             )
+        _note_write(s, "relationships", len(new), len(old))
         return len(new), len(old)
 
     def save_interactions(self, s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
@@ -655,6 +908,7 @@ class Store:
                      [(ipks[i.id], g) for i in items for g in i.groups])
         _insert_many(conn, ICOMM, ["interaction_pk", "commitment_id"],
                      [(ipks[i.id], c) for i in items for c in i.commitments])
+        _note_write(s, "interactions", len(items) - len(existing), len(existing))
         return len(items) - len(existing), len(existing)
 
     def add_interaction(self, interaction: Interaction) -> None:
@@ -674,6 +928,33 @@ class Store:
 
 
 _BIG = 5_000
+
+
+def current_actor() -> str:
+    """Who is working: ``INTERESSENT_USER`` if set, else the operating-system user."""
+    named = os.environ.get(ACTOR_ENV, "").strip()
+    if named:
+        return named[:200]
+    try:
+        return getpass.getuser()[:200]
+    except Exception:  # no user name in this environment (a bare container)
+        return "unknown"
+
+
+def _note_write(s: Session, table: str, added: int, updated: int) -> None:
+    """Remember what a save wrote, for the audit entry of a write that names none."""
+    changes = s.info.setdefault("interessent_changes", {})
+    done = changes.setdefault(table, {"added": 0, "updated": 0})
+    done["added"] += added
+    done["updated"] += updated
+
+
+def _audit_unlabelled(store: Store, s: Session) -> None:
+    """Every write leaves an audit entry: a write path that recorded none of its own
+    (drafting's ``--record``, the Store's own helpers) gets a plain ``write`` entry."""
+    changes = s.info.get("interessent_changes")
+    if changes and not s.info.get("interessent_audited"):
+        store.audit(s, "write", "+".join(sorted(changes)), detail=changes)
 
 
 def _id_map(s: Session, table: Any, ids: Iterable[str] | None) -> dict[str, int]:

@@ -32,6 +32,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.connect() as conn:
         conn = conn.execution_options(interessent_write=True)
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # Two people opening a new register at once: the second waits here, then
+                # finds the schema made (on SQLite, BEGIN IMMEDIATE does the same).
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7345201)")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
 

@@ -1,0 +1,268 @@
+"""privacy: legal bases, access, erasure, restriction, retention and the audit log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from ._context import Context, pass_context
+from ._output import emit, format_option
+
+if TYPE_CHECKING:
+    from ..privacy import AuditEntry, Consent, Erasure
+
+
+@click.group()
+def privacy() -> None:
+    """GDPR: legal bases and consent, access, erasure, restriction, retention, audit log.
+
+    See docs/privacy.md for what each does to the register and why.
+    """
+
+
+@privacy.command("consent")
+@click.argument("id")
+@click.option("--basis", required=True,
+              help="samtykke, avtale, rettslig forpliktelse, vitale interesser, offentlig "
+              "myndighetsutøvelse or berettiget interesse (or consent … legitimate interest, "
+              "or the letter a–f of GDPR art. 6(1)).")
+@click.option("--source", required=True,
+              help='Where it came from, e.g. "påmeldingsskjema dialogmøte 2026".')
+@click.option("--given", metavar="DATE", help="Given (or applying) from this day (default today).")
+@click.option("--expires", metavar="DATE", help="Valid through this day.")
+@pass_context
+def consent(context: Context, id: str, basis: str, source: str, given: str | None,
+            expires: str | None) -> None:
+    """Record the legal basis for holding stakeholder ID's data; it becomes the current one."""
+    from ..privacy import record_consent
+
+    c = record_consent(context.workspace, id, basis=basis, source=source, given=given,
+                       expires=expires)
+    until = f" through {c.expires.isoformat()}" if c.expires else ""
+    click.echo(f"Recorded {c.basis} for {id}, from {c.given.isoformat()}{until}")
+
+
+@privacy.command("withdraw")
+@click.argument("id")
+@click.option("--date", "on", metavar="DATE", help="Withdrawn on this day (default today).")
+@pass_context
+def withdraw(context: Context, id: str, on: str | None) -> None:
+    """Withdraw stakeholder ID's current consent or legal basis (a withdrawn consent also
+    opts them out of letters)."""
+    from ..privacy import withdraw_consent
+
+    c = withdraw_consent(context.workspace, id, on=on)
+    assert c.withdrawn is not None
+    extra = "; opted out of letters" if c.basis == "samtykke" else ""
+    click.echo(f"Withdrew {c.basis} of {id} on {c.withdrawn.isoformat()}{extra}")
+
+
+def _consent_row(c: Consent, current: bool) -> dict[str, Any]:
+    return {"basis": c.basis, "source": c.source, "given": c.given, "expires": c.expires,
+            "withdrawn": c.withdrawn, "current": current, "recorded_at": c.recorded_at,
+            "recorded_by": c.recorded_by}
+
+
+@privacy.command("consents")
+@click.argument("id")
+@format_option
+@pass_context
+def consents_(context: Context, id: str, fmt: str) -> None:
+    """List stakeholder ID's legal bases as recorded, newest (current) first."""
+    from ..privacy import consents
+
+    found = consents(context.workspace, id)
+    emit([_consent_row(c, n == 0) for n, c in enumerate(found)],
+         ["basis", "source", "given", "expires", "withdrawn", "current"], fmt,
+         empty=f"no consent or legal basis recorded for {id}")
+
+
+@privacy.command("export")
+@click.argument("id")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@pass_context
+def export(context: Context, id: str, out: Path | None) -> None:
+    """Everything held about person ID, as JSON (a request for access, GDPR art. 15).
+
+    Other people are not named: relationships to people and the other participants of an
+    interaction are counted, not shown, and notes of shared interactions are withheld.
+    """
+    from ..privacy import export_person
+
+    data = export_person(context.workspace, id)
+
+    def write(stream: TextIO) -> int:
+        json.dump(data, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+        return 1
+
+    if out is None:
+        write(sys.stdout)
+        return
+    from ..files import write_atomically
+
+    write_atomically(out, write)
+    click.echo(f"Wrote everything held about {id} to {out}", err=True)
+
+
+def _erasure_line(e: Erasure) -> str:
+    return (f"{e.relationships_removed} relationships removed, {e.participations_kept} "
+            f"participations kept, {e.notes_cleared} notes cleared, {e.texts_scrubbed} "
+            f"texts scrubbed, {e.consents_kept} legal bases kept (dates only)")
+
+
+_NOT_COMPACTED = ("Warning: the database file could not be rebuilt (is another process "
+                  "using it?); erased text may linger in its free space until "
+                  "'interessent privacy compact' succeeds")
+
+
+@privacy.command("erase")
+@click.argument("id")
+@click.option("--yes", "--confirm", "yes", is_flag=True,
+              help="Yes, erase: it cannot be undone.")
+@pass_context
+def erase_(context: Context, id: str, yes: bool) -> None:
+    """Erase person ID's personal data (GDPR art. 17); counts and an audit entry stay.
+
+    The record is anonymised (Slettet person #N, id slettet-N), ties, roles and notes go,
+    and the name is removed from every text. Cannot be undone: needs --yes. A record that
+    must be kept (archive duty) is restricted instead: `interessent privacy restrict ID`.
+    """
+    from ..errors import InvalidInput
+    from ..privacy import erase
+
+    if not yes:
+        raise InvalidInput(f"erasing {id} cannot be undone; repeat with --yes to erase it "
+                           "(or 'privacy restrict' to keep the record but block its use)")
+    ws = context.workspace
+    done = erase(ws, id)
+    click.echo(f"Erased {id}: now {done.id}; {_erasure_line(done)}")
+    if ws.db_url.startswith("sqlite") and not done.compacted:
+        click.echo(_NOT_COMPACTED, err=True)
+
+
+@privacy.command("compact")
+@pass_context
+def compact_(context: Context) -> None:
+    """Rebuild the SQLite database file so that nothing deleted survives in it.
+
+    Erasing does this by itself; run it when an erasure warned that it could not (another
+    process had the file open). PostgreSQL needs VACUUM FULL by its administrator.
+    """
+    from ..errors import InvalidInput
+    from ..privacy import compact
+
+    ws = context.workspace
+    if not ws.db_url.startswith("sqlite"):
+        raise InvalidInput("only a SQLite file is rebuilt here; on PostgreSQL the "
+                           "administrator runs VACUUM FULL (see docs/privacy.md)")
+    if not compact(ws):
+        raise InvalidInput("the database file could not be rebuilt completely: another "
+                           "process is using it; try again when nobody else is working")
+    click.echo("Rebuilt the database file: no deleted data is left in it")
+
+
+def _flag_command(name: str, function: str, done: str, already: str, doc: str) -> click.Command:
+    @click.command(name, help=doc)
+    @click.argument("id")
+    @pass_context
+    def command(context: Context, id: str) -> None:
+        from .. import privacy as library
+
+        changed = getattr(library, function)(context.workspace, id)
+        click.echo(f"{id} {done if changed else already}")
+
+    return command
+
+
+for _command in (
+    _flag_command("restrict", "restrict", "is now restricted", "was restricted already",
+                  "Restrict processing of ID's data (GDPR art. 18): kept, but skipped by "
+                  "drafting, left out of exports and kept by retention."),
+    _flag_command("unrestrict", "unrestrict", "is no longer restricted", "was not restricted",
+                  "Lift the restriction on ID (not of an erased record)."),
+    _flag_command("opt-out", "opt_out", "has opted out of letters", "had opted out already",
+                  "ID wants no more letters from the programme: drafting skips them."),
+    _flag_command("opt-in", "opt_in", "receives letters again", "had not opted out",
+                  "Undo an opt-out of ID."),
+):
+    privacy.add_command(_command)
+
+
+@privacy.command("retention")
+@click.option("--confirm", is_flag=True, help="Erase them (default: only list them).")
+@click.option("--as-of", "as_of", metavar="DATE", help="Count back from this day (default today).")
+@format_option
+@pass_context
+def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> None:
+    """List people past the plan's retention period (programme.retention_months); erase
+    them with --confirm.
+
+    Past the period: no interaction, registration or legal basis since the cut-off. Kept:
+    restricted records, holders of a programme role, people with a valid consent.
+    """
+    from ..privacy import retention
+
+    ws = context.workspace
+    report = retention(ws, as_of=as_of, confirm=confirm)
+    kept = ", ".join(f"{n} {why}" for why, n in report.kept.items() if n)
+    head = (f"{len(report.candidates)} past the retention period of {report.months} months "
+            f"(no activity since {report.cutoff.isoformat()})"
+            + (f"; kept: {kept}" if kept else ""))
+    if not confirm:
+        emit([{"id": c.id, "name": c.name, "last_activity": c.last_activity,
+               "last_interaction": c.last_interaction} for c in report.candidates],
+             ["id", "name", "last_activity", "last_interaction"], fmt,
+             empty="nobody is past the retention period")
+        click.echo(head + ("; dry run: repeat with --confirm to erase them"
+                           if report.candidates else ""), err=True)
+        return
+    emit([{"id": e.id, "relationships_removed": e.relationships_removed,
+           "participations_kept": e.participations_kept, "notes_cleared": e.notes_cleared,
+           "texts_scrubbed": e.texts_scrubbed} for e in report.erased],
+         ["id", "relationships_removed", "participations_kept", "notes_cleared"], fmt,
+         empty="nobody is past the retention period; nothing erased")
+    click.echo(head + f"; erased {len(report.erased)}", err=True)
+    if report.erased and ws.db_url.startswith("sqlite") and not report.compacted:
+        click.echo(_NOT_COMPACTED, err=True)
+
+
+def _audit_row(e: AuditEntry) -> dict[str, Any]:
+    return {"at": e.at.replace(microsecond=0), "actor": e.actor, "action": e.action,
+            "subject_kind": e.subject_kind, "subject": e.subject, "detail": e.detail}
+
+
+@privacy.command("audit")
+@click.option("--subject", metavar="ID", help="Only entries about this stakeholder.")
+@click.option("--action", help="Only this action (import, add, edit, log, consent, erase …).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N entries.")
+@format_option
+@pass_context
+def audit(context: Context, subject: str | None, action: str | None, limit: int | None,
+          fmt: str) -> None:
+    """The audit log: who changed what, when (people by key, never by name)."""
+    from ..privacy import audit_log
+
+    entries = audit_log(context.workspace, subject=subject, action=action, limit=limit)
+    rows = [_audit_row(e) for e in entries]
+    if fmt != "json":
+        for row in rows:
+            row["detail"] = ", ".join(f"{k}={_text(v)}" for k, v in row["detail"].items())
+    emit(rows, ["at", "actor", "action", "subject", "detail"], fmt,
+         empty="the audit log is empty" if not (subject or action) else "no entries match")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "|".join(map(str, value))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+COMMANDS = [privacy]
