@@ -219,6 +219,10 @@ class Row:
     raw_peak_kib: int = 0
     ours_base_kib: int = 0
     raw_base_kib: int = 0
+    #: An absolute budget on our time, in seconds (``budget`` is one on the ratio).
+    limit: float | None = None
+    #: Decimals of the times shown.
+    precision: int = 2
 
     @property
     def ratio(self) -> float:
@@ -226,7 +230,20 @@ class Row:
 
     @property
     def over(self) -> bool:
-        return self.budget is not None and self.ratio > self.budget
+        return ((self.budget is not None and self.ratio > self.budget)
+                or (self.limit is not None and min(self.ours) > self.limit))
+
+    @property
+    def budgeted(self) -> bool:
+        return self.budget is not None or self.limit is not None
+
+    def budget_text(self) -> str:
+        parts = []
+        if self.budget is not None:
+            parts.append(f"≤ {self.budget:.1f}×")
+        if self.limit is not None:
+            parts.append(f"< {self.limit:.{self.precision}f} s")
+        return ", ".join(parts) or "none"
 
 
 def _mib(kib: int) -> str:
@@ -238,11 +255,11 @@ def print_table(title: str, rows: Sequence[Row], notes: Iterable[str] = ()) -> N
               "peak MiB ours", "peak MiB raw", "mem ×")
     lines = []
     for r in rows:
-        verdict = "OVER BUDGET" if r.over else ("ok" if r.budget is not None else "-")
+        verdict = "OVER BUDGET" if r.over else ("ok" if r.budgeted else "-")
         lines.append((
-            r.what, f"{r.rows:,}", f"{min(r.ours):.2f}", f"{min(r.raw):.2f}",
-            f"{r.ratio:.2f}×", f"≤ {r.budget:.1f}×" if r.budget is not None else "none",
-            verdict, _mib(r.ours_peak_kib), _mib(r.raw_peak_kib),
+            r.what, f"{r.rows:,}", f"{min(r.ours):.{r.precision}f}",
+            f"{min(r.raw):.{r.precision}f}", f"{r.ratio:.2f}×", r.budget_text(), verdict,
+            _mib(r.ours_peak_kib), _mib(r.raw_peak_kib),
             f"{r.ours_peak_kib / max(r.raw_peak_kib, 1):.2f}×",
         ))
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
@@ -334,3 +351,37 @@ def warm(path: Path) -> None:
     with path.open("rb") as stream:
         while stream.read(1 << 24):
             pass
+
+
+def group_members_sql(key: str, plan: Path = PLAN) -> str:
+    """A SELECT of the pks of one target group of ``plan``: registered with it, or picked
+    by its rule (ids, roles, tags, groups, kinds) — hand-written SQL for the raw sides."""
+    import tomllib
+
+    groups = tomllib.loads(plan.read_text(encoding="utf-8"))["groups"]
+    rule = next(g for g in groups if g["key"] == key).get("rule", {})
+    unknown = set(rule) - {"ids", "roles", "tags", "groups", "kinds"}
+    if unknown:
+        raise RuntimeError(f"the raw side cannot select by {sorted(unknown)} (group {key})")
+
+    def quoted(values: Sequence[str]) -> str:
+        return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+    parts = ["SELECT stakeholder_pk FROM stakeholder_groups "
+             f"WHERE group_key IN ({quoted([key, *rule.get('groups', [])])})"]
+    selects = {
+        "ids": "SELECT pk FROM stakeholders WHERE id IN ({})",
+        "roles": "SELECT stakeholder_pk FROM stakeholder_roles WHERE role IN ({})",
+        "tags": "SELECT stakeholder_pk FROM stakeholder_tags WHERE tag IN ({})",
+        "kinds": "SELECT pk FROM stakeholders WHERE kind IN ({})",
+    }
+    for field_, sql in selects.items():
+        if rule.get(field_):
+            parts.append(sql.format(quoted(rule[field_])))
+    return " UNION ".join(parts)
+
+
+def group_keys(plan: Path = PLAN) -> list[str]:
+    import tomllib
+
+    return [g["key"] for g in tomllib.loads(plan.read_text(encoding="utf-8"))["groups"]]

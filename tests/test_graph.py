@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import attrs
 import networkx as nx
 import pytest
 from hypothesis import given, settings
@@ -220,6 +221,14 @@ def test_the_programmes_own_people_inform_leaders_and_are_not_ranked(make_ws: Ma
             "a", "c"]
         pinned = make_ws(people, ties, leaders='pinned = ["dl"]')
         assert ids(rank_leaders(pinned, as_of=DAY, method=method))[0] == "dl"
+
+
+def test_restricted_people_are_never_ranked(make_ws: Make) -> None:
+    # b is the hub of a–b–c, but their data is restricted (GDPR art. 18): stored, not used.
+    people = [person("a"), attrs.evolve(person("b"), restricted=True), person("c")]
+    for method in ("exact", "sparse"):
+        ws = make_ws(people, [knows("a", "b"), knows("b", "c")], leaders='pinned = ["b"]')
+        assert sorted(ids(rank_leaders(ws, as_of=DAY, method=method))) == ["a", "c"]
 
 
 def test_plan_weights_are_normalised(make_ws: Make) -> None:

@@ -41,6 +41,11 @@ if TYPE_CHECKING:
     from .coverage import Status as Status
     from .coverage import check_commitments as check_commitments
     from .coverage import due as due
+    from .drafting import DraftRun as DraftRun
+    from .drafting import TemplateProblem as TemplateProblem
+    from .drafting import TemplateSecurityError as TemplateSecurityError
+    from .drafting import draft as draft
+    from .drafting import notify as notify
     from .exporting import export as export
     from .graph import LeaderScore as LeaderScore
     from .graph import build_graph as build_graph
@@ -55,11 +60,24 @@ if TYPE_CHECKING:
     from .plan import check_plan as check_plan
     from .plan import load_plan as load_plan
     from .plan import parse_plan as parse_plan
+    from .policy import PolicyError as PolicyError
+    from .policy import Signature as Signature
+    from .policy import notification_list as notification_list
+    from .policy import resolve_signer as resolve_signer
+    from .privacy import audit_log as audit_log
+    from .privacy import erase as erase
+    from .privacy import export_person as export_person
+    from .privacy import record_consent as record_consent
+    from .privacy import restrict as restrict
+    from .privacy import retention as retention
+    from .privacy import unrestrict as unrestrict
     from .registry import add_stakeholder as add_stakeholder
     from .registry import edit_stakeholder as edit_stakeholder
     from .registry import find_stakeholders as find_stakeholders
     from .registry import log_interaction as log_interaction
     from .registry import stakeholder_profile as stakeholder_profile
+    from .report import build_report as build_report
+    from .report import write_report as write_report
     from .risk import Risk as Risk
     from .risk import structural_risks as structural_risks
     from .store import Store as Store
@@ -70,38 +88,57 @@ _LAZY = {
     "Commitment": "plan",
     "CommitmentKind": "plan",
     "CommitmentStatus": "coverage",
+    "DraftRun": "drafting",
     "GroupCoverage": "coverage",
     "ImportResult": "importing",
     "LeaderScore": "graph",
     "Plan": "plan",
+    "PolicyError": "policy",
     "Risk": "risk",
+    "Signature": "policy",
     "Status": "coverage",
     "Store": "store",
     "TargetGroup": "plan",
+    "TemplateProblem": "drafting",
+    "TemplateSecurityError": "drafting",
     "Workspace": "workspace",
     "add_stakeholder": "registry",
+    "audit_log": "privacy",
     "build_graph": "graph",
+    "build_report": "report",
     "check_commitments": "coverage",
     "check_plan": "plan",
+    "draft": "drafting",
     "due": "coverage",
     "edit_stakeholder": "registry",
+    "erase": "privacy",
     "export": "exporting",
+    "export_person": "privacy",
     "find_stakeholders": "registry",
     "import_file": "importing",
     "import_rows": "importing",
     "init_workspace": "workspace",
     "load_plan": "plan",
     "log_interaction": "registry",
+    "notification_list": "policy",
+    "notify": "drafting",
     "parse_plan": "plan",
     "rank_leaders": "graph",
+    "record_consent": "privacy",
+    "resolve_signer": "policy",
+    "restrict": "privacy",
+    "retention": "privacy",
     "stakeholder_profile": "registry",
     "structural_risks": "risk",
+    "unrestrict": "privacy",
+    "write_report": "report",
 }
 
 __all__ = [
     "Commitment",
     "CommitmentKind",
     "CommitmentStatus",
+    "DraftRun",
     "GroupCoverage",
     "ImportRejected",
     "ImportResult",
@@ -116,39 +153,56 @@ __all__ = [
     "Plan",
     "PlanError",
     "PlanProblem",
+    "PolicyError",
     "Relationship",
     "RelationshipKind",
     "Risk",
     "RoleAssignment",
     "RowProblem",
+    "Signature",
     "Stakeholder",
     "Status",
     "Store",
     "StoreBusy",
     "StoreError",
     "TargetGroup",
+    "TemplateProblem",
+    "TemplateSecurityError",
     "Unit",
     "Workspace",
     "WorkspaceError",
     "add_stakeholder",
+    "audit_log",
     "build_graph",
+    "build_report",
     "check_commitments",
     "check_plan",
+    "draft",
     "due",
     "edit_stakeholder",
+    "erase",
     "export",
+    "export_person",
     "find_stakeholders",
     "import_file",
     "import_rows",
     "init_workspace",
     "load_plan",
     "log_interaction",
+    "notification_list",
+    "notify",
     "parse_date",
     "parse_period",
     "parse_plan",
     "rank_leaders",
+    "record_consent",
+    "resolve_signer",
+    "restrict",
+    "retention",
     "stakeholder_profile",
     "structural_risks",
+    "unrestrict",
+    "write_report",
 ]
 
 

@@ -49,6 +49,7 @@ does not apply (no leaders, no commitment begun) gives its weight to the others.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 import math
@@ -56,6 +57,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import field, frozen
 from sqlalchemy import bindparam, text
 
@@ -195,51 +197,70 @@ def members_sql(group: TargetGroup, n: int) -> tuple[str, dict[str, Any], list[s
     return " UNION ".join(parts), params, expanding
 
 
-_REACHED = """
-win AS (SELECT pk, host_pk FROM interactions WHERE date >= :start AND date <= :end),
-reached AS (
-    SELECT p.stakeholder_pk AS pk FROM interaction_participants p
-        JOIN win ON win.pk = p.interaction_pk
+def reached_sql(dialect: str) -> str:
+    """CTEs ``win`` (interactions in the period) and ``reached`` (stakeholders reached
+    directly: participants, hosts and the organisations of participants).
+
+    The participants are made distinct before their organisations are looked up, and the
+    CTEs are materialised: at 1.6 million participant rows this is four times faster on
+    SQLite. ``CROSS JOIN`` tells SQLite's planner to drive from the period's interactions;
+    PostgreSQL plans the plain join the same way."""
+    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    return f"""
+win AS MATERIALIZED (SELECT pk, host_pk FROM interactions
+                     WHERE date >= :start AND date <= :end),
+people AS MATERIALIZED (
+    SELECT DISTINCT p.stakeholder_pk AS pk FROM win
+    {join} interaction_participants p ON p.interaction_pk = win.pk),
+reached AS MATERIALIZED (
+    SELECT pk FROM people
     UNION SELECT host_pk FROM win WHERE host_pk IS NOT NULL
-    UNION SELECT s.organisation_pk FROM interaction_participants p
-          JOIN win ON win.pk = p.interaction_pk
-          JOIN stakeholders s ON s.pk = p.stakeholder_pk
-          WHERE s.organisation_pk IS NOT NULL
-)"""
+    UNION SELECT s.organisation_pk FROM people JOIN stakeholders s ON s.pk = people.pk
+          WHERE s.organisation_pk IS NOT NULL)"""
+
 
 _ACTIVE = ("(rel.start IS NULL OR rel.start <= :end) AND (rel.\"end\" IS NULL "
            "OR rel.\"end\" >= :start)")
 
 
-def _reach_sql(groups: Sequence[TargetGroup]) -> tuple[Any, dict[str, Any]]:
-    """One query: per group, members, weights, direct and network reach."""
+def _reach_sql(groups: Sequence[TargetGroup], dialect: str = "sqlite") -> tuple[Any, dict[
+    str, Any
+]]:
+    """One query: per group, members, weights, direct and network reach.
+
+    Ties are looked up only for members not reached directly (for the others the
+    network adds nothing), from the member's end of the tie; the unary ``+`` keeps
+    SQLite from using the other end's index."""
     selects, params, expanding = [], {}, []
     for n, group in enumerate(groups):
         sql, p, e = members_sql(group, n)
-        selects.append(f"SELECT :k{n} AS gkey, pk FROM ({sql}) AS m{n}")
+        selects.append(f"SELECT CAST(:k{n} AS VARCHAR(100)) AS gkey, pk FROM ({sql}) AS m{n}")
         params.update(p)
         params[f"k{n}"] = group.key
         expanding += e
     members = " UNION ALL ".join(selects)
     sql = f"""
-WITH {_REACHED},
+WITH {reached_sql(dialect)},
 members AS ({members}),
+unreached AS MATERIALIZED (SELECT DISTINCT pk FROM members WHERE pk NOT IN
+                           (SELECT pk FROM reached)),
 ties AS (
-    SELECT rel.source_pk AS pk, rel.strength AS strength FROM relationships rel
-        JOIN reached r ON r.pk = rel.target_pk WHERE {_ACTIVE}
+    SELECT u.pk AS pk, rel.strength AS strength FROM unreached u
+        JOIN relationships rel ON rel.source_pk = u.pk
+        WHERE +rel.target_pk IN (SELECT pk FROM reached) AND {_ACTIVE}
     UNION ALL
-    SELECT rel.target_pk, rel.strength FROM relationships rel
-        JOIN reached r ON r.pk = rel.source_pk WHERE {_ACTIVE}
+    SELECT u.pk, rel.strength FROM unreached u
+        JOIN relationships rel ON rel.target_pk = u.pk
+        WHERE +rel.source_pk IN (SELECT pk FROM reached) AND {_ACTIVE}
 ),
-best AS (SELECT pk, MAX(strength) AS strength FROM ties GROUP BY pk),
+best AS MATERIALIZED (SELECT pk, MAX(strength) AS strength FROM ties GROUP BY pk),
 rows AS (
     SELECT m.gkey AS gkey,
            COALESCE(s.influence, {NEUTRAL_INFLUENCE}) AS w,
-           CASE WHEN r.pk IS NULL THEN 0 ELSE 1 END AS direct,
+           CASE WHEN m.pk IN (SELECT pk FROM reached) THEN 1 ELSE 0 END AS direct,
            COALESCE(b.strength, 0) AS tie
     FROM members m
     JOIN stakeholders s ON s.pk = m.pk
-    LEFT JOIN reached r ON r.pk = m.pk
     LEFT JOIN best b ON b.pk = m.pk
 )
 SELECT gkey, COUNT(*) AS members, SUM(w) AS weight, SUM(direct) AS reached,
@@ -267,8 +288,8 @@ class _Log:
         """(date, kind, host_pk, pk) of interactions that count for ``c`` within ``span``."""
         sql = """SELECT i.date, i.kind, i.host_pk, i.pk FROM interactions i
             WHERE i.date >= :start AND i.date <= :end AND (
-                i.pk IN (SELECT interaction_pk FROM interaction_commitments
-                         WHERE commitment_id = :c)
+                EXISTS (SELECT 1 FROM interaction_commitments t
+                        WHERE t.interaction_pk = i.pk AND t.commitment_id = :c)
                 {kinds})
             ORDER BY i.date"""
         params: dict[str, Any] = {"start": span.start, "end": span.end, "c": c.id}
@@ -288,7 +309,9 @@ class _Log:
 
     def select(self, sel: Members) -> dict[int, str]:
         """pk → id of the stakeholders a selector picks."""
-        group = TargetGroup(key="\x00", name="", rule=sel)
+        # No plan key is empty, so the registered-members part selects nobody (a NUL key
+        # would too, but PostgreSQL text cannot hold NUL).
+        group = TargetGroup(key="", name="", rule=sel)
         sql, params, expanding = members_sql(group, 0)
         stmt = text(f"SELECT s.pk, s.id FROM stakeholders s WHERE s.pk IN ({sql})").bindparams(
             *(bindparam(n, expanding=True) for n in expanding))
@@ -305,8 +328,10 @@ class _Log:
         params: dict[str, Any] = {"start": span.start, "end": span.end, "pks": wanted}
         binds: list[Any] = [bindparam("pks", expanding=True)]
         if c is not None:
-            tagged = "i.pk IN (SELECT interaction_pk FROM interaction_commitments " \
-                     "WHERE commitment_id = :c)"
+            # EXISTS, not IN: SQLite would otherwise probe the participants' key once per
+            # tagged interaction and wanted stakeholder (70 s → 2.5 s at 1M interactions).
+            tagged = ("EXISTS (SELECT 1 FROM interaction_commitments t "
+                      "WHERE t.interaction_pk = i.pk AND t.commitment_id = :c)")
             params["c"] = c.id
             if c.kinds:
                 filt = f"AND (i.kind IN :kinds OR {tagged})"
@@ -462,13 +487,16 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
         if not picked:
             explanation = f"no {who} selected"
         return _finish(base, results, status, due_on, missing, explanation)
-    rows = log.counted(c, seen)
+    rows = log.counted(c, seen)  # sorted by date
+    days = [d for d, _k, _h, _pk in rows]
     results_list = []
     for w in windows:
         if w.start > as_of:
             results_list.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
             continue
-        inside = [(d, k) for d, k, _h, _pk in rows if d in w and d <= as_of]
+        first = bisect.bisect_left(days, w.start)
+        stop = bisect.bisect_right(days, min(w.end, as_of))
+        inside = [(d, k) for d, k, _h, _pk in rows[first:stop]]
         logged = len(inside)
         met = logged >= c.count
         lacking: tuple[str, ...] = ()
@@ -584,7 +612,7 @@ def coverage(
     leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
     statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
     with ws.store.read() as session:
-        stmt, params = _reach_sql(chosen)
+        stmt, params = _reach_sql(chosen, session.get_bind().dialect.name)
         params.update(start=period.start, end=seen_end)
         reach = {row.gkey: row for row in session.execute(stmt, params)} if (
             period.start <= seen_end) else {}
@@ -646,9 +674,13 @@ def _broadcasts(session: Session, groups: Sequence[TargetGroup], start: dt.date,
                 end: dt.date) -> dict[str, dict[str, int]]:
     if start > end:
         return {}
-    stmt = text("""SELECT g.group_key, COALESCE(i.channel, ''), COUNT(*) FROM interaction_groups g
+    # On SQLite the unary + keeps the planner from probing the key once per interaction
+    # and group; PostgreSQL has no + for text and needs no such hint.
+    key = "+g.group_key" if session.get_bind().dialect.name == "sqlite" else "g.group_key"
+    stmt = text(f"""SELECT g.group_key, COALESCE(i.channel, ''), COUNT(*)
+                   FROM interaction_groups g
                    JOIN interactions i ON i.pk = g.interaction_pk
-                   WHERE i.date >= :start AND i.date <= :end AND g.group_key IN :keys
+                   WHERE i.date >= :start AND i.date <= :end AND {key} IN :keys
                    GROUP BY g.group_key, i.channel""").bindparams(
         bindparam("keys", expanding=True))
     out: dict[str, dict[str, int]] = defaultdict(dict)
@@ -672,13 +704,16 @@ class DueItem:
 
 @frozen
 class Contact:
-    """A stakeholder to contact next, and why."""
+    """A stakeholder to contact next, and why: a member (an opinion leader, if ``leader``)
+    of ``group`` not reached in the current ``window`` of the group's shortest cadence."""
 
     id: str
     name: str
     group: str
     value: float
     reason: str
+    leader: bool = False
+    window: Unit = Unit.YEAR
 
 
 @frozen
@@ -738,11 +773,11 @@ def _next_contacts(ws: Workspace, plan: Plan, as_of: dt.date, limit: int) -> lis
                 reason = (f"opinion leader in {g.key}, not reached this {unit.value}"
                           if sid in top else f"member of {g.key}, not reached this {unit.value}")
                 if sid not in best or best[sid].value < value:
-                    best[sid] = Contact(sid, "", g.key, value, reason)
+                    best[sid] = Contact(sid, "", g.key, value, reason, sid in top, unit)
     names = {s.id: s for s in ws.store.stakeholders(ids=list(best))}
     chosen = [c for c in best.values() if not (names[c.id].opted_out or names[c.id].restricted)]
     chosen.sort(key=lambda c: (-c.value, c.id))
-    return [Contact(c.id, names[c.id].name, c.group, c.value, c.reason) for c in chosen[:limit]]
+    return [attrs.evolve(c, name=names[c.id].name) for c in chosen[:limit]]
 
 
 def _best_of(scores: Mapping[str, float], ids: Iterable[str], top: int) -> list[str]:

@@ -856,22 +856,6 @@ _CONTACTS = """
 _STORIES = """SELECT id FROM interactions WHERE success = :yes AND date >= :start
     AND date <= :end ORDER BY date DESC, id DESC"""
 
-_REACHED = """
-    SELECT s.id FROM interaction_participants p
-        JOIN interactions i ON i.pk = p.interaction_pk
-        JOIN stakeholders s ON s.pk = p.stakeholder_pk
-        WHERE i.date >= :start AND i.date <= :end
-    UNION
-    SELECT o.id FROM interaction_participants p
-        JOIN interactions i ON i.pk = p.interaction_pk
-        JOIN stakeholders s ON s.pk = p.stakeholder_pk
-        JOIN stakeholders o ON o.pk = s.organisation_pk
-        WHERE i.date >= :start AND i.date <= :end
-    UNION
-    SELECT h.id FROM interactions i JOIN stakeholders h ON h.pk = i.host_pk
-        WHERE i.date >= :start AND i.date <= :end"""
-
-
 def _keys(values: list[str] | None) -> tuple[str, ...]:
     """Keys held as a set, as :class:`Stakeholder` holds them: sorted, each once."""
     if not values:
@@ -1213,8 +1197,13 @@ class _Run:
         hosts, and the organisations of participants."""
         from sqlalchemy import text
 
+        from .coverage import reached_sql
+
         with self.ws.store.read() as session:
-            return set(session.scalars(text(_REACHED), {"start": start, "end": end}))
+            dialect = session.get_bind().dialect.name
+            query = text(f"WITH {reached_sql(dialect)} SELECT s.id FROM reached "  # noqa: S608 - fixed SQL
+                         "JOIN stakeholders s ON s.pk = reached.pk")
+            return set(session.scalars(query, {"start": start, "end": end}))
 
     def window(self, group: str) -> tuple[dt.date, dt.date]:
         """The current window of the group's shortest commitment cadence (a year if none)."""

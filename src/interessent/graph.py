@@ -701,7 +701,7 @@ def rank_leaders(
     roles = np.array([w for _, w in best_roles], dtype=np.float64)
     excluded = set(settings.excluded)
     population = np.array(
-        [i for i, n in enumerate(nodes) if n not in excluded
+        [i for i, n in enumerate(nodes) if n not in excluded and not by_id[n].restricted
          and (n in settings.pinned or not own(n, by_id[n].roles))
          and (target is None or is_member(by_id[n], target))], dtype=np.int64)
     position = {n: i for i, n in enumerate(nodes)}
@@ -866,6 +866,11 @@ def _rank_store(
         for key in settings.pinned:
             if key in named and (target is None or key in _ids_in(conn, target, [key])):
                 member[lookup[named[key]]] = True
+        # Restricted records (GDPR art. 18; erased people are restricted) may be stored,
+        # not used: they keep carrying ties but are never ranked, pinned or not.
+        found = _read(conn, select(ST.c.pk).where(ST.c.restricted.is_(True)),
+                      [("pk", np.int64)])
+        member[lookup[found["pk"]]] = False
         population = np.flatnonzero(member).astype(np.int64)
         pinned = [int(lookup[named[p]]) for p in settings.pinned if p in named]
 
