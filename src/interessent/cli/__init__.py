@@ -61,6 +61,8 @@ _COMMAND_MODULES = (
     "_people",
     "_engine",
     "_draft",
+    "_report",
+    "_privacy",
 )
 
 
