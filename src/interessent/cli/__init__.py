@@ -63,6 +63,7 @@ _COMMAND_MODULES = (
     "_draft",
     "_report",
     "_privacy",
+    "_admin",
 )
 
 
