@@ -901,3 +901,21 @@ def test_every_context_variable_is_documented(osen: Workspace) -> None:
     assert not missing, f"undocumented template variables: {missing}"
     for name in ("date", "lines", "listing"):
         assert f"`{name}`" in text, f"filter {name} is not documented"
+
+
+def test_a_signer_without_organisation_or_contact_details_reads_cleanly(tmp_path: Path) -> None:
+    """On a minimal plan (no programme organisation) the signature has no 'None' and the
+    notice no dangling 'på  ved spørsmål'."""
+    from interessent import add_stakeholder, init_workspace
+    from interessent.drafting import draft
+
+    with init_workspace(tmp_path / "min") as ws:
+        add_stakeholder(ws, name="Dagny Leder", roles=["daglig_leder"])
+        add_stakeholder(ws, name="Per Innbygger", groups=["befolkningen"])
+        run = draft(ws, "hendelse", groups=["befolkningen"], event="Brann i lokalet",
+                    out=tmp_path / "ut")
+        [letter] = run.letters
+    text = letter.content if isinstance(letter.content, str) else letter.content.decode()
+    assert "None" not in text
+    assert "Ta kontakt med Dagny Leder ved spørsmål." in text
+    assert text.rstrip().endswith("Dagny Leder  \nDaglig leder")
