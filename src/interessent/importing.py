@@ -55,10 +55,8 @@ and the store is exactly as it was. A good file is written in one transaction.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import functools
-import gc
 import hashlib
 import io
 import math
@@ -73,6 +71,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from ._bulk import collector_paused
 from .errors import ImportRejected, InvalidInput, RowProblem
 from .model import Interaction, Relationship
 
@@ -775,23 +774,8 @@ def import_file(
     """
     which = parse_kind(kind)
     path = Path(path)
-    with _gc_paused():
+    with collector_paused():
         return _import(ws, which, path, encoding, delimiter, dry_run, progress)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Cyclic garbage collection paused for the duration. A large file is millions of
-    strings, lists and dicts that all live until the import ends; CPython would scan them
-    again and again as more are made, which costs a third of the time at 100,000 rows.
-    The import makes no reference cycles worth collecting early."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(
