@@ -284,22 +284,31 @@ class _Log:
         self.plan: Plan = ws.plan
         self.s = session
 
+    @staticmethod
+    def _counting(c: Commitment) -> tuple[str, dict[str, Any], list[Any]]:
+        """A SELECT of (pk, date, kind, host_pk) of the interactions in [:start, :end] that
+        count for ``c``: those tagged with it, found through the tag index, and those of
+        its ``kinds``. (Testing each of a year's interactions for a tag instead cost a
+        second per commitment at a million interactions.)"""
+        sql = ("SELECT i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk "
+               "FROM interaction_commitments t JOIN interactions i ON i.pk = t.interaction_pk "
+               "WHERE t.commitment_id = :c AND i.date >= :start AND i.date <= :end")
+        params: dict[str, Any] = {"c": c.id}
+        binds: list[Any] = []
+        if c.kinds:
+            sql += (" UNION SELECT i.pk, i.date, i.kind, i.host_pk FROM interactions i "
+                    "WHERE i.kind IN :kinds AND i.date >= :start AND i.date <= :end")
+            params["kinds"] = list(c.kinds)
+            binds.append(bindparam("kinds", expanding=True))
+        return sql, params, binds
+
     def counted(self, c: Commitment, span: Period) -> list[tuple[dt.date, str, int | None, int]]:
         """(date, kind, host_pk, pk) of interactions that count for ``c`` within ``span``."""
-        sql = """SELECT i.date, i.kind, i.host_pk, i.pk FROM interactions i
-            WHERE i.date >= :start AND i.date <= :end AND (
-                EXISTS (SELECT 1 FROM interaction_commitments t
-                        WHERE t.interaction_pk = i.pk AND t.commitment_id = :c)
-                {kinds})
-            ORDER BY i.date"""
-        params: dict[str, Any] = {"start": span.start, "end": span.end, "c": c.id}
-        if c.kinds:
-            stmt = text(sql.format(kinds="OR i.kind IN :kinds")).bindparams(
-                bindparam("kinds", expanding=True))
-            params["kinds"] = list(c.kinds)
-        else:
-            stmt = text(sql.format(kinds=""))
-        return [(_date(d), k, h, pk) for d, k, h, pk in self.s.execute(stmt, params)]
+        sql, params, binds = self._counting(c)
+        stmt = text(f"SELECT x.date, x.kind, x.host_pk, x.pk FROM ({sql}) AS x "
+                    "ORDER BY x.date, x.pk").bindparams(*binds)
+        rows = self.s.execute(stmt, {**params, "start": span.start, "end": span.end})
+        return [(_date(d), k, h, pk) for d, k, h, pk in rows]
 
     def of_kind(self, kind: str, span: Period) -> list[tuple[dt.date, int | None]]:
         stmt = text("SELECT date, host_pk FROM interactions WHERE kind = :k "
@@ -320,43 +329,55 @@ class _Log:
     def contacts(self, pks: Iterable[int], span: Period, c: Commitment | None) -> dict[
         int, list[dt.date]
     ]:
-        """Dates on which each of ``pks`` was reached directly (or through its people)."""
-        wanted = list(pks)
+        """Dates on which each of ``pks`` was reached directly (or through its people), by
+        interactions that count for ``c``; with ``c`` None, by any interaction, and only
+        the first date (enough to tell whether)."""
+        wanted = set(pks)
         if not wanted:
             return {}
-        filt = ""
-        params: dict[str, Any] = {"start": span.start, "end": span.end, "pks": wanted}
-        binds: list[Any] = [bindparam("pks", expanding=True)]
+        params: dict[str, Any] = {"start": span.start, "end": span.end}
+        binds: list[Any] = []
         if c is not None:
-            # EXISTS, not IN: SQLite would otherwise probe the participants' key once per
-            # tagged interaction and wanted stakeholder (70 s → 2.5 s at 1M interactions).
-            tagged = ("EXISTS (SELECT 1 FROM interaction_commitments t "
-                      "WHERE t.interaction_pk = i.pk AND t.commitment_id = :c)")
-            params["c"] = c.id
-            if c.kinds:
-                filt = f"AND (i.kind IN :kinds OR {tagged})"
-                params["kinds"] = list(c.kinds)
-                binds.append(bindparam("kinds", expanding=True))
-            else:
-                filt = f"AND {tagged}"
-        sql = f"""
-            SELECT who, date FROM (
-                SELECT p.stakeholder_pk AS who, i.date AS date FROM interaction_participants p
-                    JOIN interactions i ON i.pk = p.interaction_pk
-                    WHERE i.date >= :start AND i.date <= :end {filt}
-                UNION ALL
-                SELECT s.organisation_pk, i.date FROM interaction_participants p
-                    JOIN interactions i ON i.pk = p.interaction_pk
-                    JOIN stakeholders s ON s.pk = p.stakeholder_pk
-                    WHERE i.date >= :start AND i.date <= :end AND s.organisation_pk IS NOT NULL
-                    {filt}
-                UNION ALL
-                SELECT i.host_pk, i.date FROM interactions i
-                    WHERE i.date >= :start AND i.date <= :end AND i.host_pk IS NOT NULL {filt}
-            ) AS c WHERE who IN :pks"""
+            counting, extra, binds = self._counting(c)
+            params.update(extra)
+            source = "counted"
+            head = f"WITH counted AS MATERIALIZED ({counting}) "
+            dated = ""
+        else:
+            source, head = "interactions", ""
+            dated = "AND i.date >= :start AND i.date <= :end"
+        # A few stakeholders are looked up in SQL; many are filtered here (an IN list of
+        # tens of thousands would exceed SQLite's limit on bound parameters). The unary +
+        # keeps SQLite from probing the participants' key once per interaction and person.
+        few = len(wanted) <= 2_000
+        if few:
+            params["pks"] = sorted(wanted)
+            binds.append(bindparam("pks", expanding=True))
+        # From the counted interactions, look the few people up by interaction (the +);
+        # over all interactions, look the interactions up by person (the index).
+        plus = "+" if c is not None else ""
+
+        def only(column: str) -> str:
+            return f"AND {plus}{column} IN :pks" if few else ""
+
+        sql = f"""{head}
+            SELECT p.stakeholder_pk AS who, i.date AS date FROM {source} i
+                JOIN interaction_participants p ON p.interaction_pk = i.pk
+                WHERE 1 = 1 {dated} {only("p.stakeholder_pk")}
+            UNION ALL
+            SELECT s.organisation_pk, i.date FROM {source} i
+                JOIN interaction_participants p ON p.interaction_pk = i.pk
+                JOIN stakeholders s ON s.pk = p.stakeholder_pk
+                WHERE s.organisation_pk IS NOT NULL {dated} {only("s.organisation_pk")}
+            UNION ALL
+            SELECT i.host_pk, i.date FROM {source} i
+                WHERE i.host_pk IS NOT NULL {dated} {only("i.host_pk")}"""
+        if c is None:  # whether and when first, not every date: one row a person
+            sql = f"SELECT x.who, MIN(x.date) FROM ({sql}) AS x GROUP BY x.who"
         out: dict[int, list[dt.date]] = defaultdict(list)
         for who, day in self.s.execute(text(sql).bindparams(*binds), params):
-            out[who].append(_date(day))
+            if who in wanted:
+                out[who].append(_date(day))
         return out
 
     def ties_exist(self, c: Commitment, on: dt.date) -> list[tuple[str, bool]]:
@@ -617,12 +638,11 @@ def coverage(
         reach = {row.gkey: row for row in session.execute(stmt, params)} if (
             period.start <= seen_end) else {}
         log = _Log(ws, session)
-        informed: dict[str, int] = {}
-        for g in chosen:
-            picked = log.select(Members(ids=tuple(leaders[g.key])))
-            span = Period(period.start, max(period.start, seen_end))
-            hits = log.contacts(picked, span, None) if period.start <= seen_end else {}
-            informed[g.key] = sum(1 for pk in picked if hits.get(pk))
+        everyone = log.select(Members(ids=tuple({i for g in chosen for i in leaders[g.key]})))
+        span = Period(period.start, max(period.start, seen_end))
+        hits = log.contacts(everyone, span, None) if period.start <= seen_end else {}
+        reached_ids = {sid for pk, sid in everyone.items() if hits.get(pk)}
+        informed = {g.key: sum(1 for i in leaders[g.key] if i in reached_ids) for g in chosen}
         broadcasts = _broadcasts(session, chosen, period.start, seen_end)
     out = []
     for g in chosen:
