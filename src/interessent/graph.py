@@ -40,7 +40,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from .errors import InvalidInput
 from .plan import LeaderSettings, Plan, TargetGroup
-from .store import GROUPS, INT, PART, REL, ROLES, ST, TAGS
+from .store import INT, PART, REL, ROLES, ST
 from .workspace import is_member
 
 if TYPE_CHECKING:
@@ -924,25 +924,17 @@ def _ids_in(conn: Connection, group: TargetGroup, ids: Sequence[str]) -> set[str
         return {row[0] for row in rows}
 
 
-def _members_query(group: TargetGroup) -> Select[tuple[int]]:
-    """The pks of a target group's members, registered or by rule — the same test as
-    :func:`interessent.workspace.is_member`, in SQL."""
-    rule = group.rule
-    conditions: list[Any] = [
-        ST.c.pk.in_(select(GROUPS.c.stakeholder_pk)
-                    .where(GROUPS.c.group_key.in_([group.key, *rule.groups])))
-    ]
-    if rule.ids:
-        conditions.append(ST.c.id.in_(list(rule.ids)))
-    if rule.roles:
-        conditions.append(ST.c.pk.in_(select(ROLES.c.stakeholder_pk)
-                                      .where(ROLES.c.role.in_(list(rule.roles)))))
-    if rule.tags:
-        conditions.append(ST.c.pk.in_(select(TAGS.c.stakeholder_pk)
-                                      .where(TAGS.c.tag.in_(list(rule.tags)))))
-    if rule.kinds:
-        conditions.append(ST.c.kind.in_(list(rule.kinds)))
-    return select(ST.c.pk).where(or_(*conditions))
+def _members_query(group: TargetGroup) -> Any:
+    """The pks of a target group's members, registered or by rule: the one SQL form of
+    :func:`interessent.workspace.is_member` (:func:`interessent.coverage.members_sql`)."""
+    from sqlalchemy import Integer, bindparam, text
+
+    from .coverage import members_sql
+
+    sql, params, expanding = members_sql(group, 0)
+    binds: list[Any] = [bindparam(name, value, expanding=name in expanding)
+             for name, value in params.items()]
+    return text(sql).bindparams(*binds).columns(pk=Integer)
 
 
 # --- structural risk ----------------------------------------------------------------------
