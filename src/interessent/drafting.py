@@ -835,14 +835,6 @@ def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-_PEOPLE = """SELECT s.pk, s.id, s.name, s.kind, s.email, s.phone, s.address, o.id,
-    s.influence, s.interest, s.language, s.legal_basis, s.notes, s.opted_out, s.restricted
-    FROM stakeholders s LEFT JOIN stakeholders o ON o.pk = s.organisation_pk ORDER BY s.id"""
-
-_LISTS = {"roles": "SELECT stakeholder_pk, role FROM stakeholder_roles",
-          "groups": "SELECT stakeholder_pk, group_key FROM stakeholder_groups",
-          "tags": "SELECT stakeholder_pk, tag FROM stakeholder_tags"}
-
 _CONTACTS = """
     SELECT s.id, i.date, i.id, i.kind, i.channel, i.topic, i.notes, i.success
         FROM interaction_participants p
@@ -856,59 +848,6 @@ _CONTACTS = """
 
 _STORIES = """SELECT id FROM interactions WHERE success = :yes AND date >= :start
     AND date <= :end ORDER BY date DESC, id DESC"""
-
-def _keys(values: list[str] | None) -> tuple[str, ...]:
-    """Keys held as a set, as :class:`Stakeholder` holds them: sorted, each once."""
-    if not values:
-        return ()
-    if len(values) == 1:
-        return (values[0],)
-    return tuple(sorted(set(values)))
-
-
-def _load_people(session: Any) -> list[Stakeholder]:
-    """Every stakeholder, in three queries and without re-validating each value.
-
-    The rows were validated when they were written; building :class:`Stakeholder` values
-    straight from them is several times faster than the store's general path, which
-    matters when a run drafts ten thousand letters.
-    """
-    import attrs
-    from sqlalchemy import text
-
-    from .model import Kind, Language, Stakeholder
-
-    fields = [a.name for a in attrs.fields(Stakeholder)]
-    lists: dict[str, dict[int, list[str]]] = {}
-    for name, sql in _LISTS.items():
-        per: dict[int, list[str]] = {}
-        for pk, value in session.execute(text(sql)).fetchall():
-            per.setdefault(pk, []).append(value)
-        lists[name] = per
-    kinds = {k.value: k for k in Kind}
-    languages = {lang.value: lang for lang in Language}
-    roles, groups, tags = lists["roles"], lists["groups"], lists["tags"]
-    new = object.__new__
-    put = object.__setattr__
-    people = []
-    for (pk, sid, name, kind, email, phone, address, org, influence, interest, language,
-         legal_basis, notes, opted_out, restricted) in session.execute(text(_PEOPLE)).fetchall():
-        values = {
-            "id": sid, "name": name, "kind": kinds.get(kind) or Kind(kind), "email": email,
-            "phone": phone,
-            "address": address, "organisation": org,
-            "roles": _keys(roles.get(pk)),
-            "groups": _keys(groups.get(pk)),
-            "influence": influence, "interest": interest,
-            "language": languages.get(language, Language.NB), "legal_basis": legal_basis,
-            "tags": _keys(tags.get(pk)), "notes": notes,
-            "opted_out": bool(opted_out), "restricted": bool(restricted),
-        }
-        person = new(Stakeholder)
-        for field_name in fields:
-            put(person, field_name, values[field_name])
-        people.append(person)
-    return people
 
 
 class _Run:
@@ -925,8 +864,8 @@ class _Run:
         store = ws.store
         groups = self.plan.groups
         since = as_of - dt.timedelta(days=SUCCESS_DAYS)
+        everyone = store.stakeholders()
         with store.read() as session:
-            everyone = _load_people(session)
             last: dict[str, tuple[Any, ...]] = {}
             latest: dict[str, tuple[Any, Any]] = {}
             for row in session.execute(text(_CONTACTS), {"end": as_of}).fetchall():
