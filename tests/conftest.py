@@ -403,3 +403,25 @@ def make_workspace(tmp_path: Path, plan_text: str) -> Iterator[Callable[[str], W
 def workspace(make_workspace: Callable[[str], Workspace]) -> Workspace:
     """A workspace at ``tmp_path/ws`` whose database is the SQLite file ``interessent.db``."""
     return make_workspace("ws")
+
+
+@pytest.fixture(scope="module")
+def osen_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Osen example made once per test module; copy it with the ``osen`` fixture."""
+    from interessent import init_workspace
+
+    root = tmp_path_factory.mktemp("osen") / "ws"
+    init_workspace(root, example="osen").close()
+    return root
+
+
+@pytest.fixture
+def osen(osen_folder: Path, tmp_path: Path) -> Iterator[Workspace]:
+    """A fresh copy of the Osen example for one test (modules may define their own)."""
+    import shutil
+
+    root = tmp_path / "ws"
+    shutil.copytree(osen_folder, root)
+    ws = Workspace(root)
+    yield ws
+    ws.close()

@@ -6,8 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import re
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -34,27 +33,11 @@ from interessent.graph import rank_leaders
 from interessent.model import Stakeholder
 from interessent.periods import Period, Unit
 from interessent.policy import PolicyError
-from interessent.workspace import Workspace, init_workspace, is_member
+from interessent.workspace import Workspace, is_member
 
 AS_OF = dt.date(2026, 11, 26)
 YEAR = Period.year(2026)
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-
-
-@pytest.fixture(scope="module")
-def osen_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("osen") / "ws"
-    init_workspace(root, example="osen").close()
-    return root
-
-
-@pytest.fixture
-def osen(osen_folder: Path, tmp_path: Path) -> Iterator[Workspace]:
-    root = tmp_path / "ws"
-    shutil.copytree(osen_folder, root)
-    ws = Workspace(root)
-    yield ws
-    ws.close()
 
 
 @pytest.fixture

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from interessent.errors import InteressentError, InvalidInput, NotFound
 from interessent.model import Stakeholder
 from interessent.policy import PolicyError, Signature, notification_list, resolve_signer
-from interessent.workspace import Workspace, init_workspace
+from interessent.workspace import Workspace
 
 DAILY_RULE = ("Daglig leder i omstillingsorganisasjonen er ansvarlig for det daglige "
               "kommunikasjonens- og informasjonsarbeidet")
 POLITICAL = "Omstillingsorganisasjonen skal ikke uttale seg i saker av politisk karakter"
-
-
-@pytest.fixture(scope="module")
-def osen_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("osen") / "ws"
-    init_workspace(root, example="osen").close()
-    return root
-
-
-@pytest.fixture
-def osen(osen_folder: Path, tmp_path: Path) -> Iterator[Workspace]:
-    root = tmp_path / "ws"
-    shutil.copytree(osen_folder, root)
-    ws = Workspace(root)
-    yield ws
-    ws.close()
 
 
 # --- the signer follows the topic ---------------------------------------------------------
