@@ -1,0 +1,90 @@
+"""The SQL forms of the business rules in :mod:`interessent.rules`.
+
+Each function returns SQL text over the store's tables (``stakeholders``,
+``stakeholder_roles``, ``stakeholder_groups``, ``stakeholder_tags``, ``relationships``),
+with the values as bound parameters, built from the same constants as the Python form.
+``tests/test_rules.py`` runs both forms over generated data and compares the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .rules import ACTING_TIE_KINDS
+
+if TYPE_CHECKING:
+    from .plan import Plan, TargetGroup
+
+__all__ = [
+    "Selection",
+    "active_during_sql",
+    "active_on_sql",
+    "members_sql",
+    "party_sql",
+    "programme_people_sql",
+]
+
+#: A SELECT of stakeholder pks, its parameters, and which of them expand to lists.
+Selection = tuple[str, dict[str, Any], list[str]]
+
+
+def active_during_sql(alias: str = "rel", first: str = ":start", last: str = ":end") -> str:
+    """:func:`interessent.rules.tie_active_during` for the relationship row ``alias``,
+    between the SQL expressions ``first`` and ``last`` (bound parameters, usually)."""
+    return (f"({alias}.start IS NULL OR {alias}.start <= {last}) "
+            f'AND ({alias}."end" IS NULL OR {alias}."end" >= {first})')
+
+
+def active_on_sql(alias: str = "rel", day: str = ":day") -> str:
+    """:func:`interessent.rules.tie_active_on`: active during the one-day span ``day``."""
+    return active_during_sql(alias, day, day)
+
+
+def programme_people_sql(plan: Plan, n: int | str = "") -> Selection:
+    """:func:`interessent.rules.is_programme_own`: the pks of the programme's organisation
+    and of everyone holding a role the plan marks ``programme = true``."""
+    params: dict[str, Any] = {f"own_org{n}": plan.programme.organisation or "",
+                              f"own_roles{n}": sorted(plan.programme_roles) or [""]}
+    sql = (f"SELECT pk FROM stakeholders WHERE id = :own_org{n} AND id <> '' "
+           f"UNION SELECT stakeholder_pk FROM stakeholder_roles WHERE role IN :own_roles{n}")
+    return sql, params, [f"own_roles{n}"]
+
+
+def members_sql(group: TargetGroup, n: int) -> Selection:
+    """:func:`interessent.rules.is_member`: the pks of a group's members, registered or
+    selected by the group's rule. ``n`` keeps parameter names apart in one statement."""
+    rule = group.rule
+    params: dict[str, Any] = {f"g{n}": group.key}
+    expanding: list[str] = []
+    parts = [f"SELECT stakeholder_pk AS pk FROM stakeholder_groups WHERE group_key = :g{n}"]
+
+    def add(sql: str, name: str, values: Sequence[str]) -> None:
+        if values:
+            params[name] = list(values)
+            expanding.append(name)
+            parts.append(sql)
+
+    add(f"SELECT pk FROM stakeholders WHERE id IN :ids{n}", f"ids{n}", rule.ids)
+    add(f"SELECT stakeholder_pk FROM stakeholder_roles WHERE role IN :roles{n}", f"roles{n}",
+        rule.roles)
+    add(f"SELECT stakeholder_pk FROM stakeholder_tags WHERE tag IN :tags{n}", f"tags{n}",
+        rule.tags)
+    add(f"SELECT stakeholder_pk FROM stakeholder_groups WHERE group_key IN :rg{n}", f"rg{n}",
+        rule.groups)
+    add(f"SELECT pk FROM stakeholders WHERE kind IN :kinds{n}", f"kinds{n}", rule.kinds)
+    return " UNION ".join(parts), params, expanding
+
+
+def party_sql(n: int | str = "", day: str = ":day") -> Selection:
+    """:func:`interessent.rules.party_of`: the pks of the organisation whose id is bound to
+    ``:party_org{n}`` and of everyone who acts for it on ``day`` (their organisation field
+    names it, or a works-for, leads or chair tie to it is active)."""
+    params: dict[str, Any] = {f"party_acting{n}": sorted(ACTING_TIE_KINDS)}
+    sql = f"""SELECT pk FROM stakeholders WHERE id = :party_org{n}
+UNION SELECT p.pk FROM stakeholders p JOIN stakeholders o ON o.pk = p.organisation_pk
+      WHERE o.id = :party_org{n} AND p.pk <> o.pk
+UNION SELECT rel.source_pk FROM relationships rel JOIN stakeholders o ON o.pk = rel.target_pk
+      WHERE o.id = :party_org{n} AND rel.kind IN :party_acting{n}
+        AND {active_on_sql("rel", day)}"""
+    return sql, params, [f"party_acting{n}"]
