@@ -230,7 +230,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(workspace: Workspace,
 
 def test_too_many_rows_are_refused(workspace: Workspace, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from interessent import importing
+    from interessent.importing import tables as importing
 
     monkeypatch.setattr(importing, "MAX_ROWS", 5)
     path = write(tmp_path / "s.csv", "name\n" + "".join(f"P{i}\n" for i in range(6)))
@@ -269,7 +269,7 @@ def test_nul_characters_make_a_file_binary(workspace: Workspace, tmp_path: Path)
 def test_a_workbook_of_too_many_parts_or_too_big_unpacked(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from interessent import importing
+    from interessent.importing import tables as importing
 
     parts = tmp_path / "parts.xlsx"
     with zipfile.ZipFile(parts, "w", zipfile.ZIP_STORED) as archive:

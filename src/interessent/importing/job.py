@@ -1,0 +1,419 @@
+"""The import job: every row of one table checked against the plan and the store, kind
+by kind, and how the good rows are written.
+
+:class:`_Job` gathers every problem of every row before anything is written; each of its
+checks (``stakeholders``, ``relationships``, ``interactions``) returns a
+:class:`_Checked`: the counts and the function that writes the rows. Here too: ids made
+from names (:func:`_fresh_id`), organisations named by name, ``K2026-0001``-style ids
+for interactions, and the duplicate policy.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import RowProblem
+from ..model import Interaction, Relationship
+from .columns import _name_key
+from .tables import Table
+from .values import (
+    _Bad,
+    _date,
+    _language,
+    _Lookup,
+    _name,
+    _optional,
+    _optional_bool,
+    _optional_date,
+    _optional_id,
+    _People,
+    _required,
+    _score,
+    _stakeholder_kind,
+    _strength,
+    _tags,
+    _text,
+    slugify,
+    unneutralise,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..plan import Plan
+    from ..store import Store
+
+Progress = Callable[[int, int], None]
+
+
+@attrs.define
+class _Checked:
+    """Rows ready to write, and how to write them."""
+
+    added: int
+    updated: int
+    write: Callable[[Session], None]
+    created: tuple[str, ...] = ()
+
+
+@attrs.define
+class _Job:
+    """One import: the table, what its columns are, and every problem found so far."""
+
+    table: Table
+    cols: dict[str, int]
+    labels: dict[str, str]
+    plan: Plan
+    store: Store
+    source: str
+    progress: Progress | None
+    total: int
+    problems: list[RowProblem] = attrs.Factory(list)
+    checked_columns: int = 0
+
+    def tick(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress(min(done, self.total), self.total)
+
+    def bad(self, row: int, column: str, message: str) -> None:
+        label = self.labels.get(column, column)
+        self.problems.append(RowProblem(row, f"{label}: {message}"))
+
+    def writing(self, done: int) -> None:
+        self.tick(len(self.table) + done)
+
+    def cells(self) -> dict[str, list[str]]:
+        """Canonical column → its cells, trimmed and un-neutralised, one per row."""
+        table = self.table
+        width = len(table.headers)
+        rows = table.rows
+        if any(len(r) != width for r in rows):
+            fixed: list[list[str]] = []
+            for number, raw in zip(table.row_numbers, rows, strict=True):
+                n = len(raw)
+                if n > width and any(c.strip() for c in raw[width:]):
+                    self.problems.append(RowProblem(
+                        number, f"{n} cells, but the header has only {width} columns"))
+                fixed.append(raw if n == width else
+                             raw[:width] if n > width else raw + [""] * (width - n))
+            rows = fixed
+        result: dict[str, list[str]] = {}
+        for col, i in self.cols.items():
+            values = list(map(str.strip, map(operator.itemgetter(i), rows)))
+            if "\n'" in "\n" + "\n".join(values):  # any cell may start with an apostrophe
+                values = [v if v[:1] != "'" else unneutralise(v) for v in values]
+            result[col] = values
+        return result
+
+    def parse(self, col: str, values: list[str], parse: Callable[[str], Any]) -> list[Any]:
+        """``parse`` applied to a column: once per distinct value, with every bad cell
+        recorded by row (its value becomes None)."""
+        found: dict[str, Any] = {}
+        wrong: dict[str, str] = {}
+        for value in set(values):
+            try:
+                found[value] = parse(value)
+            except _Bad as exc:
+                found[value] = None
+                wrong[value] = str(exc)
+        if wrong:
+            for number, value in zip(self.table.row_numbers, values, strict=True):
+                if value in wrong:
+                    self.bad(number, col, wrong[value])
+        self.checked_columns += 1
+        self.tick(len(self.table) * self.checked_columns // max(len(self.cols), 1))
+        return list(map(found.__getitem__, values))
+
+    def column(self, cells: dict[str, list[str]], col: str, parse: Callable[[str], Any],
+               default: Any = None) -> list[Any]:
+        """A column parsed, or ``default`` for every row when the file lacks it."""
+        if col in cells:
+            return self.parse(col, cells[col], parse)
+        return [default] * len(self.table)
+
+    def repeated(self, col: str, keys: Sequence[Any], what: Callable[[Any], str],
+                 noun: str) -> None:
+        """Every row whose key another row has too is a problem naming all those rows."""
+        present = [k for k in keys if k is not None]
+        if len(set(present)) == len(present):
+            return
+        rows: dict[Any, list[int]] = {}
+        for number, key in zip(self.table.row_numbers, keys, strict=True):
+            if key is not None:
+                rows.setdefault(key, []).append(number)
+        for key, numbers in rows.items():
+            if len(numbers) > 1:
+                listed = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+                for number in numbers:
+                    self.bad(number, col, f"{what(key)} is in rows {listed}; {noun} may appear "
+                                          "only once in a file")
+
+    # --- stakeholders ---------------------------------------------------------------------
+
+    def stakeholders(self, s: Session) -> _Checked:
+        plan = self.plan
+        known = _known_people(s)
+        roles = _Lookup("role", ((r.key, (r.name, *r.aliases)) for r in plan.roles))
+        groups = _Lookup("target group", ((g.key, (g.name,)) for g in plan.groups))
+        language = plan.programme.language
+        cells = self.cells()
+
+        fields: dict[str, list[Any]] = {"name": self.parse("name", cells["name"], _name)}
+        given: list[str | None] = self.column(cells, "id", _optional_id)
+        if "kind" in cells:
+            fields["kind"] = self.parse("kind", cells["kind"], _stakeholder_kind)
+        for col, limit in (("email", 320), ("phone", 50), ("address", None),
+                           ("legal_basis", 200), ("notes", None)):
+            if col not in cells:
+                continue
+            if limit is None or max(map(len, cells[col])) <= limit:  # plain text, no checks
+                fields[col] = [v or None for v in cells[col]]
+            else:
+                fields[col] = self.parse(col, cells[col], functools.partial(_text, limit=limit))
+        for col, parse in (("roles", roles.many), ("groups", groups.many), ("tags", _tags),
+                           ("influence", _score), ("interest", _score)):
+            if col in cells:
+                fields[col] = self.parse(col, cells[col], parse)
+        if "language" in cells:
+            fields["language"] = self.parse(
+                "language", cells["language"], functools.partial(_language, default=language))
+
+        # ids: the file's own first, then those made from names
+        self.repeated("id", given, repr, "an id")
+        taken = {i for i in given if i is not None}
+        ids: list[str] = []
+        for id_, name in zip(given, fields["name"], strict=True):
+            if id_ is None:
+                id_ = _fresh_id(name or "", taken, known, same_name=True)
+                taken.add(id_)
+            ids.append(id_)
+
+        created: dict[str, dict[str, Any]] = {}
+        if "organisation" in cells:
+            kinds = fields.get("kind") or [known.get(i, ("", "person"))[1] for i in ids]
+            fields["organisation"] = self._organisations(
+                cells["organisation"], ids, fields["name"], kinds, known, taken, created,
+                language)
+
+        if self.problems:
+            return _Checked(0, 0, lambda s: None)
+        columns = list(fields)
+        records = [dict(zip(columns, values, strict=False))  # equal lengths, by construction
+                   for values in zip(*fields.values(), strict=False)]
+        added = 0
+        for id_, rec in zip(ids, records, strict=True):
+            rec["id"] = id_
+            if id_ not in known:
+                added += 1
+                rec.setdefault("kind", "person")
+                rec.setdefault("language", language)
+
+        def write(s: Session) -> None:
+            # One batch: the store links organisations across it, so a row may name an
+            # organisation made from a name or listed further down.
+            self.store.save_stakeholders(s, [*created.values(), *records], columns=columns)
+            self.writing(len(records))
+
+        return _Checked(added, len(records) - added, write,
+                        tuple(r["id"] for r in created.values()))
+
+    def _organisations(
+        self,
+        values: list[str],
+        ids: list[str],
+        names: list[str | None],
+        kinds: list[str | None],
+        known: dict[str, tuple[str, str]],
+        taken: set[str],
+        created: dict[str, dict[str, Any]],
+        language: str,
+    ) -> list[str | None]:
+        """The ``organisation`` column as ids: a stakeholder's id, else the name of exactly
+        one organisation (in the store or the file), else a new organisation."""
+        org_names = {i: _name_key(n) for i, (n, k) in known.items() if k == "organisation"}
+        for id_, name, kind in zip(ids, names, kinds, strict=True):
+            if kind == "organisation" and name:
+                org_names[id_] = _name_key(name)
+            else:
+                org_names.pop(id_, None)
+        by_name: dict[str, list[str]] = {}
+        for id_, key in org_names.items():
+            by_name.setdefault(key, []).append(id_)
+        everyone = set(known) | taken
+        result: list[str | None] = []
+        for number, id_, org in zip(self.table.row_numbers, ids, values, strict=True):
+            if not org:
+                result.append(None)
+            elif org in everyone:
+                if org == id_:
+                    self.bad(number, "organisation", "a stakeholder cannot be its own "
+                                                     "organisation")
+                result.append(org)
+            elif len(found := by_name.get(_name_key(org), [])) == 1:
+                result.append(found[0])
+            elif found:
+                listed = ", ".join(sorted(found)[:5])
+                self.bad(number, "organisation", f"{org!r} is the name of {len(found)} "
+                                                 f"organisations ({listed}); use the id")
+                result.append(None)
+            elif len(org) > 300:
+                self.bad(number, "organisation", "longer than 300 characters")
+                result.append(None)
+            else:
+                made = created.get(_name_key(org))
+                if made is None:
+                    new_id = _fresh_id(org, everyone, known, same_name=False)
+                    everyone.add(new_id)
+                    made = created[_name_key(org)] = {
+                        "id": new_id, "name": org, "kind": "organisation", "language": language}
+                result.append(made["id"])
+        return result
+
+    # --- relationships --------------------------------------------------------------------
+
+    def relationships(self, s: Session) -> _Checked:
+        from sqlalchemy import select
+
+        from ..store import REL, ST  # deferred: the store loads SQLAlchemy, kept lazy
+
+        all_kinds = self.plan.all_relationship_kinds
+        kinds = _Lookup("relationship kind", ((k.key, (k.name,)) for k in all_kinds.values()))
+        people = _People(_known_people(s))
+        cells = self.cells()
+        sources = self.parse("source", cells["source"], _required(people, "name a stakeholder"))
+        targets = self.parse("target", cells["target"], _required(people, "name a stakeholder"))
+        kind = self.parse("kind", cells["kind"], _required(kinds, "name a relationship kind"))
+        strength = self.column(cells, "strength", _strength, 1.0)
+        directed = self.column(cells, "directed", _optional_bool)
+        starts = self.column(cells, "start", _optional_date)
+        ends = self.column(cells, "end", _optional_date)
+        rels: list[Relationship] = []
+        for number, a, b, k, weight, way, start, end in zip(
+            self.table.row_numbers, sources, targets, kind, strength, directed, starts, ends,
+            strict=True,
+        ):
+            if a is not None and a == b:
+                self.bad(number, "target", "a stakeholder cannot be related to itself")
+            elif start is not None and end is not None and end < start:
+                self.bad(number, "end", f"{end} comes before the start {start}")
+            elif a is not None and b is not None and k is not None and weight is not None:
+                rels.append(Relationship(
+                    source=a, target=b, kind=k, strength=weight, start=start, end=end,
+                    directed=all_kinds[k].directed if way is None else way))
+        ties = [(a, b, k) if a and b and k else None
+                for a, b, k in zip(sources, targets, kind, strict=True)]
+        self.repeated("kind", ties,
+                      lambda key: f"the {key[2]} relationship {key[0]} → {key[1]}",
+                      "a relationship")
+        if self.problems:
+            return _Checked(0, 0, lambda s: None)
+        src, dst = ST.alias("src"), ST.alias("dst")
+        existing: set[tuple[str, str, str]] = {
+            (a, b, k) for a, b, k in s.execute(
+                select(src.c.id, dst.c.id, REL.c.kind)
+                .join(src, src.c.pk == REL.c.source_pk).join(dst, dst.c.pk == REL.c.target_pk))
+        }
+        updated = sum(1 for r in rels if r.key in existing)
+
+        def write(s: Session) -> None:
+            self.store.save_relationships(s, rels)  # one batch: it reads all existing ties
+            self.writing(len(rels))
+
+        return _Checked(len(rels) - updated, updated, write)
+
+    # --- interactions ---------------------------------------------------------------------
+
+    def interactions(self, s: Session) -> _Checked:
+        from sqlalchemy import select
+
+        from ..store import INT  # deferred: the store loads SQLAlchemy, kept lazy
+
+        plan = self.plan
+        aliases = {k.key: k.aliases for k in plan.interaction_kinds}
+        kinds = _Lookup("interaction kind", ((key, (name, *aliases.get(key, ())))
+                                             for key, name in plan.all_interaction_kinds.items()))
+        channels = _Lookup("channel", ((c.key, (c.name,)) for c in plan.channels))
+        groups = _Lookup("target group", ((g.key, (g.name,)) for g in plan.groups))
+        commitments = _Lookup("commitment", ((c.id, ()) for c in plan.commitments))
+        people = _People(_known_people(s))
+        cells = self.cells()
+        given: list[str | None] = self.column(cells, "id", _optional_id)
+        fields: dict[str, list[Any]] = {
+            "date": self.parse("date", cells["date"], _required(_date, "every interaction has "
+                                                                       "a date")),
+            "kind": self.parse("kind", cells["kind"], _required(kinds, "name an interaction "
+                                                                       "kind")),
+            "channel": self.column(cells, "channel", _optional(channels)),
+            "participants": self.column(cells, "participants", people.many, ()),
+            "groups": self.column(cells, "groups", groups.many, ()),
+            "topic": self.column(cells, "topic", _text),
+            "commitments": self.column(cells, "commitments", commitments.many, ()),
+            "host": self.column(cells, "host", _optional(people)),
+            "success": self.column(cells, "success", _optional_bool),
+            "notes": self.column(cells, "notes", _text),
+        }
+        self.repeated("id", given, repr, "an id")
+        if self.problems:
+            return _Checked(0, 0, lambda s: None)
+
+        # rows without an id: the next K<year>-<nnnn> after the store's and the file's
+        last: dict[int, int] = {}
+        for year in sorted({d.year for i, d in zip(given, fields["date"], strict=True)
+                            if i is None}):
+            prefix = f"K{year}-"
+            stored = s.scalars(select(INT.c.id).where(INT.c.id.like(f"{prefix}%"))).all()
+            numbers = [int(i[len(prefix):]) for i in (*stored, *(g for g in given if g))
+                       if i.startswith(prefix) and i[len(prefix):].isdigit()]
+            last[year] = max(numbers, default=0)
+        items: list[Interaction] = []
+        columns = list(fields)
+        for id_, values in zip(given, zip(*fields.values(), strict=True), strict=True):
+            rec = dict(zip(columns, values, strict=True))
+            if id_ is None:
+                year = rec["date"].year
+                last[year] += 1
+                id_ = f"K{year}-{last[year]:04d}"
+            rec["success"] = bool(rec["success"])
+            items.append(Interaction(id=id_, **rec))
+        existing: set[str] = set()
+        for chunk in _chunks([i.id for i in items], 500):
+            existing.update(s.scalars(select(INT.c.id).where(INT.c.id.in_(chunk))))
+
+        def write(s: Session) -> None:
+            self.store.save_interactions(s, items)
+            self.writing(len(items))
+
+        return _Checked(len(items) - len(existing), len(existing), write)
+
+
+def _fresh_id(name: str, taken: set[str], known: dict[str, tuple[str, str]], *,
+              same_name: bool) -> str:
+    """The id made from ``name``, or with ``-2``, ``-3`` … the first one free; with
+    ``same_name`` a stakeholder of the store with that id and name is free (it is them)."""
+    base = slugify(name)
+    key = _name_key(name)
+    candidate, n = base, 1
+    while True:
+        if candidate not in taken:
+            existing = known.get(candidate)
+            if existing is None or (same_name and _name_key(existing[0]) == key):
+                return candidate
+        n += 1
+        candidate = f"{base}-{n}"
+
+
+def _known_people(s: Session) -> dict[str, tuple[str, str]]:
+    from ..store import ST  # deferred: the store loads SQLAlchemy, kept lazy
+
+    return {id_: (name, kind) for id_, name, kind in
+            s.execute(ST.select().with_only_columns(ST.c.id, ST.c.name, ST.c.kind))}
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,334 @@
+"""Reading a CSV or XLSX file into a :class:`Table`, and matching its header row to columns.
+
+CSV: the encoding is found from a byte-order mark, else UTF-8, else Windows-1252 (or
+given); the separator from the header row (or given). XLSX: the archive is checked for
+zip bombs before openpyxl unpacks it. Files above :data:`MAX_BYTES` or :data:`MAX_ROWS`
+are refused, and every unreadable file is :class:`~interessent.errors.InvalidInput` with
+a reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import ImportRejected, InvalidInput, RowProblem
+from .columns import _ALIASES, _KIND_WORDS, _REQUIRED, Kind, _known_columns, _norm, parse_kind
+
+#: Files above these limits are refused before they are read.
+MAX_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 2_000_000
+
+
+@attrs.frozen
+class Table:
+    """A file's header and rows as text. ``row_numbers[i]`` is the spreadsheet row number
+    of ``rows[i]`` (the header is row ``header_row``, usually 1); empty rows are left out."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+    encoding: str
+    delimiter: str | None
+    header_row: int = 1
+    sheet: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+_DELIMITER_WORDS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "comma": ",", "komma": ",",
+                    "semicolon": ";", "semikolon": ";", "tab": "\t", "tabulator": "\t"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x1a")
+
+
+def read_table(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    kind: str | None = None,
+) -> Table:
+    """Read a CSV or XLSX file into a :class:`Table`; an unreadable file is
+    :class:`~interessent.errors.InvalidInput` with a reason, never a traceback.
+
+    From a workbook, the sheet named after ``kind`` (``interessenter``, ``relationships``
+    …) is read if there is one, else the first sheet. ``encoding`` and ``delimiter``
+    apply to CSV files only.
+    """
+    name = path.name or str(path)
+    try:
+        if not path.exists():
+            raise InvalidInput(f"no such file: {path}")
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder, not a file")
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    if size > MAX_BYTES:
+        raise InvalidInput(
+            f"{name} is {size / 2**20:.0f} MB; files above {MAX_BYTES // 2**20} MB are refused"
+            " (split it)"
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise InvalidInput(f"{name}: {suffix} files cannot be read; save it as .xlsx or .csv")
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, name, parse_kind(kind) if kind else None)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    return _read_csv(data, name, encoding, delimiter)
+
+
+def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | None) -> Table:
+    text, used = _decode(data, name, encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InvalidInput(f"{name} is empty")
+    sep = _delimiter(text, delimiter)
+    # strict: a quote that is never closed is an error, not one cell holding the rest of
+    # the file (as is a stray quote after a quoted cell)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"',
+                        strict=True)
+    read_lines = 0
+    headers: list[str] | None = None
+    header_row = 1
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            read_lines = reader.line_num
+            if not (record and record[0].strip()) and not "".join(record).strip():
+                continue
+            if headers is None:
+                headers, header_row = record, number
+                continue
+            rows.append(record)
+            numbers.append(number)
+            if len(rows) > MAX_ROWS:
+                raise InvalidInput(f"{name} has more than {MAX_ROWS:,} rows; split it")
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InvalidInput(f"{name} line {read_lines + 1}: a quoted cell (\") is never "
+                               "closed; not valid CSV") from None
+        raise InvalidInput(f"{name} line {reader.line_num}: not valid CSV ({exc})") from None
+    if headers is None:
+        raise InvalidInput(f"{name} is empty")
+    if not rows:
+        raise InvalidInput(f"{name} has a header but no rows")
+    return Table(headers=headers, rows=rows, row_numbers=numbers, encoding=used,
+                 delimiter=sep, header_row=header_row)
+
+
+def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
+    """The file's text and the encoding it was read with."""
+    if data.startswith(_ZIP_MAGIC):
+        raise InvalidInput(
+            f"{name} is not a text CSV file: it looks like an Excel workbook; rename it to .xlsx"
+        )
+    if data.startswith(_OLE_MAGIC):
+        raise InvalidInput(
+            f"{name} is not a text CSV file: it looks like an old Excel .xls workbook; "
+            "save it as .xlsx or CSV"
+        )
+    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"  # Excel's "Unicode text"
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise InvalidInput(f"unknown encoding {encoding!r} (try utf-8 or cp1252)") from None
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InvalidInput(
+                f"{name} cannot be read as {codec}: byte 0x{data[exc.start]:02x} on line {line}"
+            ) from None
+        if "\x00" in text:
+            raise InvalidInput(f"{name} is not a text CSV file (it holds NUL characters)")
+        return text, codec
+    head = data[:65536]
+    controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)
+    if b"\x00" in head or controls > max(8, len(head) // 100):
+        raise InvalidInput(f"{name} is not a text CSV file (it holds binary data)")
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            at = exc.start + len(codecs.BOM_UTF8)  # the decoder counts after the BOM
+            line = data[:at].count(b"\n") + 1
+            raise InvalidInput(
+                f"{name} starts like UTF-8 but is not: byte 0x{data[at]:02x} on line {line}"
+            ) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"{name} is neither UTF-8 nor Windows-1252 (cp1252) text; give its encoding "
+            "(--encoding)"
+        ) from None
+
+
+def _delimiter(text: str, given: str | None) -> str:
+    if given is not None:
+        sep = _DELIMITER_WORDS.get(given.lower() if len(given) > 1 else given)
+        if sep is None:
+            raise InvalidInput(f"unknown delimiter {given!r} (expected ',', ';' or tab)")
+        return sep
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in text.lstrip("\r\n")[:65536]:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in counts:
+            counts[char] += 1
+        elif char in "\r\n":
+            break
+    best = max(counts, key=lambda c: (counts[c], c == ";", c == "\t"))
+    return best if counts[best] else ","
+
+
+def _read_xlsx(path: Path, name: str, kind: Kind | None) -> Table:
+    _check_zip(path, name)
+    import openpyxl
+
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    headers: list[str] | None = None
+    header_row = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise InvalidInput(f"{name} is not a readable Excel workbook ({exc})") from None
+        try:
+            sheets = book.worksheets
+            if not sheets:
+                raise InvalidInput(f"{name} has no worksheet")
+            sheet = next((s for s in sheets
+                          if kind and _KIND_WORDS.get(s.title.strip().lower()) == kind), sheets[0])
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # the stored size may be wrong; read everything
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_xlsx_cell(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                if headers is None:
+                    headers, header_row = cells, number
+                    continue
+                rows.append(cells)
+                numbers.append(number)
+                if len(rows) > MAX_ROWS:
+                    raise InvalidInput(f"{name} has more than {MAX_ROWS:,} rows; split it")
+            title = sheet.title
+        except InvalidInput:
+            raise
+        except Exception as exc:
+            raise InvalidInput(f"{name} is not a readable Excel workbook ({exc})") from None
+        finally:
+            book.close()
+    if headers is None:
+        raise InvalidInput(f"{name}: the sheet {title!r} is empty")
+    while headers and not headers[-1].strip():
+        headers.pop()
+    if not rows:
+        raise InvalidInput(f"{name}: the sheet {title!r} has a header but no rows")
+    return Table(headers=headers, rows=rows, row_numbers=numbers, encoding="xlsx",
+                 delimiter=None, header_row=header_row, sheet=title)
+
+
+def _check_zip(path: Path, name: str) -> None:
+    """Refuse what is no zip archive, and zip bombs, before openpyxl unpacks anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InvalidInput(f"{name} is not an Excel .xlsx workbook ({exc})") from None
+    total = sum(i.file_size for i in infos)
+    if len(infos) > 10_000 or total > MAX_BYTES:
+        raise InvalidInput(
+            f"{name} unpacks to {total / 2**20:.0f} MB; workbooks above "
+            f"{MAX_BYTES // 2**20} MB are refused"
+        )
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > 200 * max(info.compress_size, 1):
+            raise InvalidInput(f"{name} is compressed suspiciously well; refused (zip bomb?)")
+
+
+def _xlsx_cell(value: Any) -> str:
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+# --- header -------------------------------------------------------------------------------
+
+
+def _columns(table: Table, kind: Kind, source: str) -> tuple[dict[str, int], dict[str, str]]:
+    """Canonical column → index, and canonical column → the header as the file writes it."""
+    aliases = {_norm(a): canonical for canonical, names in _ALIASES[kind].items()
+               for a in (canonical, *names)}
+    row = table.header_row
+    problems: list[RowProblem] = []
+    index: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for i, header in enumerate(table.headers):
+        label = header.replace("\ufeff", "").strip()
+        if not label:
+            if any(i < len(r) and r[i].strip() for r in table.rows):
+                problems.append(RowProblem(row, f"column {i + 1} has values but no header"))
+            continue
+        canonical = aliases.get(_norm(label))
+        if canonical is None:
+            problems.append(RowProblem(row, f"unknown column {label!r} ({_known_columns(kind)})"))
+        elif canonical in index:
+            problems.append(RowProblem(
+                row, f"column {label!r} repeats column {labels[canonical]!r} ({canonical})"))
+        else:
+            index[canonical] = i
+            labels[canonical] = label
+    for required in _REQUIRED[kind]:
+        if required not in index:
+            problems.append(RowProblem(row, f"the required column {required!r} is missing"))
+    if problems and table.delimiter and len(table.headers) == 1:
+        problems.append(RowProblem(
+            row, "found no ',', ';' or tab between the headers; give the separator (--delimiter)"))
+    if problems:
+        raise ImportRejected(source, problems)
+    return index, labels

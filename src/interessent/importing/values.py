@@ -1,0 +1,240 @@
+"""Cell values: from the text of one cell to what the store keeps.
+
+Booleans take ``ja``/``nei``, ``yes``/``no``, ``true``/``false``, ``1``/``0``, ``x``;
+dates ``2026-03-05`` or ``05.03.2026``; numbers a decimal comma; several values are
+separated by ``|``. Plan keys (:class:`_Lookup`) are found by key, name or alias, and
+stakeholders (:class:`_People`) by id or unique name. A wrong cell raises :class:`_Bad`,
+which the import turns into a problem on that row. Also here: undoing formula
+neutralisation (:func:`unneutralise`) and ids made from names (:func:`slugify`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..errors import InvalidInput
+from ..periods import parse_date
+from .columns import _name_key, _norm
+
+#: The characters that make a spreadsheet cell a formula (OWASP's list).
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+
+
+def unneutralise(cell: str) -> str:
+    """Undo :func:`interessent.exporting.neutralise`: drop the one apostrophe it added."""
+    if cell[:1] == "'":
+        rest = cell[1:]
+        if rest.lstrip("'")[:1] in FORMULA_TRIGGERS:
+            return rest
+    return cell
+
+
+def slugify(name: str) -> str:
+    """An id from a name: ``Åse Ørnes Bakkehaug`` → ``ase-ornes-bakkehaug``."""
+    text = name.casefold().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+    if not slug:  # a name in another script: still a stable, readable-enough id
+        slug = "id-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return slug
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """A cell's value is wrong; the message says why."""
+
+
+_TRUE = frozenset(("ja", "j", "yes", "y", "true", "1", "sann", "x"))
+_FALSE = frozenset(("nei", "n", "no", "false", "0", "usann"))
+_PERSON_WORDS = frozenset(("person", "personn", "privatperson"))
+_ORG_WORDS = frozenset(("organisation", "organization", "organisasjon", "org", "virksomhet",
+                        "bedrift"))
+_LANGUAGES = {"nb": "nb", "nn": "nn", "en": "en", "bokmål": "nb", "bokmal": "nb",
+              "nynorsk": "nn", "engelsk": "en", "english": "en"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NUMBER = re.compile(r"\+?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def _bool(text: str) -> bool:
+    word = text.lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise _Bad(f"{text!r} is not yes or no (ja/nei, true/false, 1/0)")
+
+
+def _score(text: str) -> int | None:
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise _Bad(f"{text!r} is not a whole number from 1 to 5") from None
+    if not 1 <= value <= 5:
+        raise _Bad(f"{value} is not from 1 to 5")
+    return value
+
+
+def _strength(text: str) -> float:
+    if not text:
+        return 1.0
+    if not _NUMBER.fullmatch(text):
+        raise _Bad(f"{text!r} is not a number from 0 to 1")
+    value = float(text.replace(",", "."))
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise _Bad(f"{text} is not from 0 to 1")
+    return value
+
+
+def _date(text: str) -> Any:
+    try:
+        return parse_date(text)
+    except InvalidInput as exc:
+        raise _Bad(str(exc)) from None
+
+
+def _text(text: str, limit: int | None = None) -> str | None:
+    if limit is not None and len(text) > limit:
+        raise _Bad(f"longer than {limit} characters")
+    return text or None
+
+
+def _id(text: str) -> str:
+    if len(text) > 200:
+        raise _Bad("an id may be at most 200 characters")
+    if _CONTROL.search(text):
+        raise _Bad(f"{text!r} holds control characters")
+    if "|" in text:
+        raise _Bad(f"{text!r}: an id cannot contain '|'")
+    return text
+
+
+def _split(text: str) -> tuple[str, ...]:
+    if "|" not in text:
+        return (text,) if text else ()
+    return tuple(p for p in (part.strip() for part in text.split("|")) if p)
+
+
+def _name(text: str) -> str:
+    if not text:
+        raise _Bad("empty; every stakeholder needs a name")
+    if len(text) > 300:
+        raise _Bad("longer than 300 characters")
+    return text
+
+
+def _optional_id(text: str) -> str | None:
+    return _id(text) if text else None
+
+
+def _stakeholder_kind(text: str) -> str:
+    word = text.lower()
+    if not word or word in _PERSON_WORDS:
+        return "person"
+    if word in _ORG_WORDS:
+        return "organisation"
+    raise _Bad(f"{text!r} is neither person nor organisation")
+
+
+def _language(text: str, *, default: str) -> str:
+    if not text:
+        return default
+    code = _LANGUAGES.get(text.lower())
+    if code is None:
+        raise _Bad(f"{text!r} is not nb, nn or en (bokmål, nynorsk, english)")
+    return code
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    tags = _split(text)
+    if any(len(t) > 100 for t in tags):
+        raise _Bad("a tag may be at most 100 characters")
+    return tags
+
+
+def _optional_bool(text: str) -> bool | None:
+    return _bool(text) if text else None
+
+
+def _optional_date(text: str) -> Any:
+    return _date(text) if text else None
+
+
+def _required(parse: Callable[[str], Any], hint: str) -> Callable[[str], Any]:
+    def required(text: str) -> Any:
+        if not text:
+            raise _Bad(f"empty; {hint}")
+        return parse(text)
+
+    return required
+
+
+def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    def optional(text: str) -> Any:
+        return parse(text) if text else None
+
+    return optional
+
+
+class _Lookup:
+    """Plan keys found by key, name or alias, ignoring case, accents (æ = ae), spacing,
+    ``_`` and ``-``."""
+
+    def __init__(self, what: str, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self.what = what
+        entries = list(entries)
+        self.keys = sorted(key for key, _ in entries)
+        self.found: dict[str, str] = {}
+        for _key, names in entries:
+            for n in names:
+                self.found.setdefault(_norm(n), _key)
+        for key, _names in entries:  # a key wins over another entry's name
+            self.found[_norm(key)] = key
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        hit = self.memo.get(text)
+        if hit is None:
+            hit = self.found.get(_norm(text))
+            if hit is None:
+                shown = ", ".join(self.keys[:15]) + (", …" if len(self.keys) > 15 else "")
+                raise _Bad(f"unknown {self.what} {text!r} (known: {shown or 'none'})")
+            self.memo[text] = hit
+        return hit
+
+    def many(self, text: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self(part) for part in _split(text)))
+
+
+class _People:
+    """Stakeholders named by id or, when unique, by name."""
+
+    def __init__(self, known: dict[str, tuple[str, str]]) -> None:
+        self.ids = known
+        self.names: dict[str, list[str]] = {}
+        for id_, (name, _kind) in known.items():
+            self.names.setdefault(_name_key(name), []).append(id_)
+
+    def __call__(self, text: str) -> str:
+        if text in self.ids:
+            return text
+        found = self.names.get(_name_key(text), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = ", ".join(sorted(found)[:5])
+            raise _Bad(f"{text!r} is the name of {len(found)} stakeholders ({listed}); use the id")
+        raise _Bad(f"unknown stakeholder {text!r}")
+
+    def many(self, text: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self(part) for part in _split(text)))
+
