@@ -1,0 +1,45 @@
+"""A stakeholder's record as the privacy operations read it: found by id (or
+:class:`~interessent.errors.NotFound`), refused once erased, and dates from rows and from
+what a user typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidInput, NotFound
+from ..periods import parse_date
+from ..store import ST
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _day(value: str | dt.date | None, default: dt.date | None = None) -> dt.date | None:
+    if value is None or value == "":
+        return default
+    return value if isinstance(value, dt.date) else parse_date(value)
+
+
+def _person_row(s: Session, id: str) -> Any:
+    """The stakeholder row with id ``id`` (NotFound if there is none)."""
+    from sqlalchemy import select
+
+    row = s.execute(select(ST).where(ST.c.id == id)).mappings().first()
+    if row is None:
+        raise NotFound(f"no stakeholder with id {id!r}")
+    return row
+
+
+def _not_erased(row: Any, doing: str) -> None:
+    if row["erased_at"] is not None:
+        raise InvalidInput(f"{row['id']} was erased on {_date(row['erased_at']).isoformat()}; "
+                           f"cannot {doing}")

@@ -1,0 +1,134 @@
+"""Storage limitation (GDPR art. 5(1)(e)): :func:`retention` lists, and with
+``confirm`` erases, people inactive for longer than the plan's
+``programme.retention_months``."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+
+from ..errors import InvalidInput
+from ..store import CONSENTS, INT, PART, ROLES, ST
+from .consent import Consent, _consent_from_row
+from .erasure import Erasure, _erase_rows, _with_compacted
+from .records import _date, _day
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+
+@frozen
+class RetentionCandidate:
+    """A person whose data is past the retention period."""
+
+    id: str
+    name: str
+    last_activity: dt.date
+    last_interaction: dt.date | None
+
+
+@frozen
+class RetentionReport:
+    """The outcome of :func:`retention`: who is past the period, who is kept and why, and
+    (with ``confirm``) the erasures."""
+
+    as_of: dt.date
+    months: int
+    cutoff: dt.date
+    """Records whose last activity is before this day are past the period."""
+    candidates: tuple[RetentionCandidate, ...]
+    kept: dict[str, int]
+    """People past the period but kept, by reason: ``restricted`` (archive duty),
+    ``programme role``, ``consent`` (a valid consent)."""
+    erased: tuple[Erasure, ...] = ()
+    compacted: bool = False
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.erased)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def retention(
+    ws: Workspace,
+    *,
+    as_of: str | dt.date | None = None,
+    confirm: bool = False,
+) -> RetentionReport:
+    """People whose data is past the plan's ``programme.retention_months``: no activity
+    (an interaction they took part in or hosted, being registered, a legal basis given)
+    since ``as_of`` minus that many months. Kept are restricted records (archive duty),
+    holders of a programme role, and people with a valid consent (``samtykke``). A dry run
+    unless ``confirm``: then each is erased (:func:`erase`) in one transaction."""
+    from sqlalchemy import func, select
+
+    plan = ws.plan
+    months = plan.programme.retention_months
+    if months is None:
+        raise InvalidInput("the plan sets no retention period: add retention_months to "
+                           "[programme] in interessent.toml (months to keep the data of "
+                           "people the programme no longer has contact with)")
+    day = _day(as_of, dt.date.today())
+    assert day is not None
+    cutoff = _months_before(day, months)
+    programme_roles = [r.key for r in plan.roles if r.programme]
+    store = ws.store
+    opened = store.write() if confirm else store.read()
+    with opened as s:
+        people = list(s.execute(select(ST).where((ST.c.kind == "person")
+                                                 & ST.c.erased_at.is_(None))).mappings())
+        last: dict[int, dt.date] = {}
+        for pk, when in s.execute(
+                select(PART.c.stakeholder_pk, func.max(INT.c.date))
+                .join(INT, INT.c.pk == PART.c.interaction_pk)
+                .group_by(PART.c.stakeholder_pk)):
+            last[pk] = _date(when)
+        for pk, when in s.execute(select(INT.c.host_pk, func.max(INT.c.date))
+                                  .where(INT.c.host_pk.is_not(None))
+                                  .group_by(INT.c.host_pk)):
+            last[pk] = max(last.get(pk, _date(when)), _date(when))
+        roles = set(s.scalars(select(ROLES.c.stakeholder_pk)
+                              .where(ROLES.c.role.in_(programme_roles)))) \
+            if programme_roles else set()
+        newest: dict[int, Consent] = {}
+        for r in s.execute(select(CONSENTS).order_by(CONSENTS.c.pk)).mappings():
+            newest[r["stakeholder_pk"]] = _consent_from_row(r)
+        kept = {"restricted": 0, "programme role": 0, "consent": 0}
+        due: list[tuple[Any, RetentionCandidate]] = []
+        for p in people:
+            pk = p["pk"]
+            consent = newest.get(pk)
+            dates = [_date(p["created_at"]), *([last[pk]] if pk in last else []),
+                     *([consent.given] if consent else [])]
+            activity = max(dates)
+            if activity >= cutoff:
+                continue
+            if p["restricted"]:
+                kept["restricted"] += 1
+            elif pk in roles:
+                kept["programme role"] += 1
+            elif consent is not None and consent.basis == "samtykke" and consent.valid_on(day):
+                kept["consent"] += 1
+            else:
+                due.append((p, RetentionCandidate(id=p["id"], name=p["name"],
+                                                  last_activity=activity,
+                                                  last_interaction=last.get(pk))))
+        due.sort(key=lambda d: (d[1].last_activity, d[1].id))
+        erased: list[Erasure] = []
+        if confirm and due:
+            store.secure_delete(s)
+            erased = _erase_rows(store, s, [p for p, _ in due], "retention_delete")
+    compacted = store.compact() if erased else False
+    return RetentionReport(
+        as_of=day, months=months, cutoff=cutoff, candidates=tuple(c for _, c in due),
+        kept=kept, erased=tuple(_with_compacted(e, compacted) for e in erased),
+        compacted=compacted)

@@ -1,0 +1,213 @@
+"""The dashboard: one self-contained HTML page drawn through Jinja (autoescape) from
+``interessent/report_templates``, with hand-written SVG charts, the network and the
+power/interest grid, inline CSS and no script."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..coverage import Status
+from .data import CELL_NB, NETWORK_LIMIT, NO_GROUP_COLOUR, Report
+from .wording import STATUS_NB, URGENCY_NB, _date, _number, _percent
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
+@functools.cache
+def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("interessent", "report_templates"),
+        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["date"] = _date
+    env.filters["percent"] = _percent
+    env.filters["number"] = _number
+    env.filters["fixed"] = lambda v: f"{v:.1f}"
+    return env
+
+
+def render_html(report: Report) -> str:
+    """The dashboard: one HTML page with no script, no external reference, inline SVG."""
+    env = _environment()
+    context = {
+        "r": report,
+        "status_nb": {s.value: t for s, t in STATUS_NB.items()},
+        "cell_nb": {s.value: t for s, t in CELL_NB.items()},
+        "urgency_nb": URGENCY_NB,
+        "charts": _coverage_charts(report),
+        "net": _network_drawing(report),
+        "grid": _grid_rows(report),
+        "kpis": _kpis(report),
+        "limit": NETWORK_LIMIT,
+    }
+    return env.get_template("dashboard.html.j2").render(context)
+
+
+def _kpis(report: Report) -> list[dict[str, Any]]:
+    active = [c for c in report.commitments if c.status not in (Status.NOT_ACTIVE,)]
+    on_track = report.count(Status.MET, Status.DUE, Status.NOT_STARTED)
+    return [
+        {"value": f"{on_track} av {len(active)}", "label": "tiltak oppfylt eller i rute",
+         "tone": "good" if on_track == len(active) else "neutral"},
+        {"value": str(report.count(Status.BEHIND)), "label": "tiltak henger etter",
+         "tone": "warn" if report.count(Status.BEHIND) else "good"},
+        {"value": str(report.count(Status.OVERDUE)), "label": "tiltak forsinket",
+         "tone": "bad" if report.count(Status.OVERDUE) else "good"},
+        {"value": str(len(report.stories)), "label": "suksesshistorier fortalt",
+         "tone": "neutral"},
+        {"value": _number(report.resources.total), "label": "kontakter og aktiviteter logget",
+         "tone": "neutral"},
+    ]
+
+
+# chart geometry, in SVG user units (the SVGs scale to their box)
+_CW, _CH = 360, 190
+_CL, _CR, _CT, _CB = 44, 16, 14, 28
+
+
+def _coverage_charts(report: Report) -> list[dict[str, Any]]:
+    """One small chart per target group: score (solid) and direct reach (dashed)."""
+    n = len(report.columns)
+    width = _CW - _CL - _CR
+    height = _CH - _CT - _CB
+
+    def x(i: int) -> float:
+        return _CL + (width * (i + 0.5) / n if n else 0)
+
+    def y(v: float) -> float:
+        return _CT + height * (1.0 - max(0.0, min(1.0, v)))
+
+    step = max(1, math.ceil(n / 12))
+    shown = [i for i in range(n) if i % step == 0]
+    if shown and shown[-1] != n - 1 and n - 1 - shown[-1] >= step / 2:
+        shown.append(n - 1)
+    ticks = [{"x": x(i), "label": report.columns[i].short} for i in shown]
+    grid = [{"y": y(v), "label": _percent(v)} for v in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    by_key = {g.key: g for g in report.coverage}
+    charts = []
+    for s in report.series:
+        g = by_key.get(s.key)
+        pts = s.points
+        charts.append({
+            "key": s.key, "name": s.name, "colour": s.colour,
+            "score": g.score if g else None, "direct": g.direct_reach if g else None,
+            "members": g.members if g else 0, "reached": g.reached_directly if g else 0,
+            "score_path": " ".join(f"{x(p.column):.1f},{y(p.score):.1f}" for p in pts),
+            "direct_path": " ".join(f"{x(p.column):.1f},{y(p.direct):.1f}" for p in pts),
+            "dots": [{"x": x(p.column), "y": y(p.score),
+                      "tip": f"{report.columns[p.column].long}: dekning {_percent(p.score)}, "
+                             f"nådd direkte {_percent(p.direct)}, via nettverket "
+                             f"{_percent(p.network)}"} for p in pts],
+            "last": ({"x": x(pts[-1].column), "y": y(pts[-1].score)} if pts else None),
+        })
+    return [{"charts": charts, "ticks": ticks, "grid": grid, "w": _CW, "h": _CH,
+             "left": _CL, "right": _CW - _CR, "top": _CT, "bottom": _CH - _CB,
+             "empty": not any(s.points for s in report.series)}]
+
+
+_NW, _NH, _NM = 960, 640, 34
+
+
+def _network_drawing(report: Report) -> dict[str, Any]:
+    """Pixel positions, sizes, colours and non-overlapping labels for the network SVG."""
+    net = report.network
+    nodes: list[dict[str, Any]] = []
+    for node in net.nodes:
+        colour = report.colours.get(node.group or "", NO_GROUP_COLOUR)
+        radius = 10.0 if node.leader else 3.0 + min(3.0, math.sqrt(node.ties) / 2)
+        nodes.append({
+            "x": _NM + node.x * (_NW - 2 * _NM), "y": _NM + node.y * (_NH - 2 * _NM),
+            "r": radius, "colour": colour, "leader": node.leader, "name": node.name,
+            "tip": f"{node.name} — {report.groups.get(node.group or '', 'ingen målgruppe')}"
+                   f", {node.ties} bånd" + (f", opinionsdanner nr. {node.leader}"
+                                            if node.leader else ""),
+        })
+    edges = [{"x1": nodes[a]["x"], "y1": nodes[a]["y"], "x2": nodes[b]["x"],
+              "y2": nodes[b]["y"], "w": 0.4 + 1.4 * w,
+              "strong": bool(nodes[a]["leader"] or nodes[b]["leader"])}
+             for a, b, w in net.edges]
+    leaders = sorted((n for n in nodes if n["leader"]), key=lambda n: n["leader"])
+    labels = _place_labels(leaders, nodes)
+    present = sorted({n.group for n in net.nodes}, key=lambda g: (
+        list(report.groups).index(g) if g in report.groups else len(report.groups)) if g else (
+        len(report.groups) + 1))
+    legend = [{"colour": report.colours.get(g or "", NO_GROUP_COLOUR),
+               "name": report.groups.get(g, g) if g else "Ingen målgruppe"} for g in present]
+    return {"w": _NW, "h": _NH, "nodes": [n for n in nodes if not n["leader"]],
+            "leaders": leaders, "edges": edges, "labels": labels, "legend": legend}
+
+
+_FONT = 13.0
+_CHAR = 0.62  # average glyph width, in em, of a wide sans-serif (DejaVu Sans)
+
+
+def _place_labels(leaders: Sequence[dict[str, Any]], nodes: Sequence[dict[str, Any]]) -> list[
+    dict[str, Any]
+]:
+    """Each leader's name beside its node, on the first side (right, left, below, above,
+    then further out) where it overlaps no label placed before and no other leader; left
+    out where there is no such place."""
+    boxes: list[tuple[float, float, float, float]] = [
+        (n["x"] - n["r"], n["y"] - n["r"], n["x"] + n["r"], n["y"] + n["r"]) for n in leaders]
+    out = []
+    for n in leaders:
+        text = n["name"] if len(n["name"]) <= 28 else n["name"][:27] + "…"
+        w, h = len(text) * _FONT * _CHAR, _FONT * 1.25
+        r = n["r"] + 3
+        options = [(n["x"] + r, n["y"] - h / 2, "start"), (n["x"] - r - w, n["y"] - h / 2, "end"),
+                   (n["x"] - w / 2, n["y"] + r, "middle"), (n["x"] - w / 2, n["y"] - r - h,
+                                                            "middle")]
+        for k in (1.8, 2.8):
+            options += [(n["x"] + r * k, n["y"] - h / 2 - r * (k - 1), "start"),
+                        (n["x"] - r * k - w, n["y"] - h / 2 + r * (k - 1), "end"),
+                        (n["x"] - w / 2, n["y"] + r * k, "middle"),
+                        (n["x"] - w / 2, n["y"] - r * k - h, "middle")]
+        own = (n["x"] - n["r"], n["y"] - n["r"], n["x"] + n["r"], n["y"] + n["r"])
+        chosen = None
+        for left, top, anchor in options:
+            box = (left, top, left + w, top + h)
+            inside = left >= 0 and top >= 0 and left + w <= _NW and top + h <= _NH
+            if inside and not any(_overlap(box, b) for b in boxes if b != own):
+                chosen = (left, top, anchor)
+                break
+        if chosen is None:  # no room: the number in the circle and the list must do
+            continue
+        left, top, anchor = chosen
+        boxes.append((left, top, left + w, top + h))
+        tx = left if anchor == "start" else left + w if anchor == "end" else left + w / 2
+        out.append({"x": tx, "y": top + h * 0.78, "anchor": anchor, "text": text,
+                    "rank": n["leader"]})
+    return out
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+_QUADRANTS = {(True, False): "Hold tilfreds", (True, True): "Tett oppfølging",
+              (False, False): "Overvåk", (False, True): "Hold informert"}
+
+
+def _quadrant(influence: int, interest: int) -> str:
+    if influence == 3 or interest == 3:
+        return "middle"
+    return {"Hold tilfreds": "satisfy", "Tett oppfølging": "manage", "Overvåk": "monitor",
+            "Hold informert": "inform"}[_QUADRANTS[(influence > 3, interest > 3)]]
+
+
+def _grid_rows(report: Report) -> list[list[dict[str, Any]]]:
+    rows: list[list[dict[str, Any]]] = []
+    for i in range(5):
+        row = []
+        for cell in report.grid[i * 5:(i + 1) * 5]:
+            more = cell.count - len(cell.names)
+            row.append({"cell": cell, "quadrant": _quadrant(cell.influence, cell.interest),
+                        "more": more})
+        rows.append(row)
+    return rows

@@ -1,0 +1,185 @@
+"""What a report shows, as values: the time axis, coverage series, the commitment
+calendar, the network as drawn, the power/interest grid, success stories, resources used,
+and the :class:`Report` that holds them all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from attrs import frozen
+
+from ..coverage import CommitmentStatus, Dues, GroupCoverage, Status
+from ..periods import Period
+from .wording import period_label
+
+if TYPE_CHECKING:
+    from ..graph import LeaderScore
+
+#: Networks with more stakeholders than this are drawn as the opinion leaders and their
+#: strongest ties only: a picture of thousands of nodes is a hairball nobody can read.
+NETWORK_LIMIT = 300
+#: Leaders drawn (and labelled) in the network: the plan's ``[leaders] top``, at least.
+_LEADERS_SHOWN = 10
+
+#: Colour-blind-safe colours (Okabe & Ito) for target groups, in plan order.
+GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                 "#8F7A00", "#000000")
+NO_GROUP_COLOUR = "#9A9A9A"
+
+
+class CellState(enum.StrEnum):
+    """The state of one commitment × month cell of the calendar."""
+
+    MET = "met"
+    MISSED = "missed"
+    OPEN = "open"
+    FUTURE = "future"
+    INACTIVE = "inactive"
+
+
+CELL_NB = {
+    CellState.MET: "oppfylt",
+    CellState.MISSED: "ikke oppfylt",
+    CellState.OPEN: "åpen, forfaller",
+    CellState.FUTURE: "ikke forfalt",
+    CellState.INACTIVE: "ikke aktiv",
+}
+_CELL_ORDER = (CellState.MISSED, CellState.OPEN, CellState.MET, CellState.FUTURE,
+               CellState.INACTIVE)
+
+
+@frozen
+class Column:
+    """One column of the time axis: a month (or a quarter or year of a long period)."""
+
+    period: Period
+    short: str
+    long: str
+
+
+@frozen
+class SeriesPoint:
+    """A target group's coverage, year to date, at the end of one column."""
+
+    column: int
+    score: float
+    direct: float
+    network: float
+
+
+@frozen
+class Series:
+    key: str
+    name: str
+    colour: str
+    points: tuple[SeriesPoint, ...]
+
+
+@frozen
+class CalendarCell:
+    state: CellState
+    tip: str
+
+
+@frozen
+class CalendarRow:
+    id: str
+    title: str
+    status: Status
+    cells: tuple[CalendarCell, ...]
+    note: str
+
+
+@frozen
+class NetworkNode:
+    """A stakeholder drawn in the network; ``x`` and ``y`` lie in [0, 1]."""
+
+    id: str
+    name: str
+    x: float
+    y: float
+    group: str | None
+    leader: int | None
+    ties: int
+
+
+@frozen
+class Network:
+    nodes: tuple[NetworkNode, ...]
+    edges: tuple[tuple[int, int, float], ...]
+    total_nodes: int
+    total_edges: int
+    limited: bool
+
+
+@frozen
+class GridCell:
+    influence: int
+    interest: int
+    count: int
+    names: tuple[str, ...]
+
+
+@frozen
+class Story:
+    id: str
+    date: dt.date
+    kind: str
+    topic: str
+    who: tuple[str, ...]
+    notes: str
+
+
+@frozen
+class Resources:
+    """What the log says the programme spent its time on, in the period up to ``as_of``."""
+
+    total: int
+    by_kind: tuple[tuple[str, int], ...]
+    by_channel: tuple[tuple[str, int], ...]
+    letters: int
+    letter_recipients: int
+    meetings: int
+    board_meetings: int
+    people_met: int
+
+
+@frozen
+class Report:
+    """Everything a report shows, gathered once by :func:`build_report`."""
+
+    programme: str
+    municipality: str
+    website: str | None
+    workspace: str
+    period: Period
+    as_of: dt.date
+    columns: tuple[Column, ...]
+    coverage: tuple[GroupCoverage, ...]
+    series: tuple[Series, ...]
+    commitments: tuple[CommitmentStatus, ...]
+    notes: Mapping[str, str]
+    calendar: tuple[CalendarRow, ...]
+    leaders: tuple[LeaderScore, ...]
+    network: Network
+    grid: tuple[GridCell, ...]
+    grid_unknown: int
+    stories: tuple[Story, ...]
+    dues: Dues
+    contact_reasons: Mapping[str, str]
+    resources: Resources
+    groups: Mapping[str, str]
+    colours: Mapping[str, str]
+
+    @property
+    def title(self) -> str:
+        """«Årsrapport 2026» for a calendar year, else «Statusrapport …»."""
+        kind = "Årsrapport" if self.period == Period.year(self.period.start.year) else (
+            "Statusrapport")
+        return f"{kind} {period_label(self.period)}"
+
+    def count(self, *statuses: Status) -> int:
+        return sum(1 for c in self.commitments if c.status in statuses)

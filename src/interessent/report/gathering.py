@@ -1,0 +1,287 @@
+"""Gathering a report: :func:`build_report` computes coverage over time, the commitment
+calendar and its notes, the leaders, the network, the power/interest grid, success stories,
+what is due and the resources used (activity counts), once, for a period on a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ..coverage import (
+    CommitmentStatus,
+    Contact,
+    Status,
+    WindowState,
+    check_commitments,
+    coverage,
+    due,
+)
+from ..graph import rank_leaders
+from ..periods import Period, Unit
+from ..plan import CommitmentKind
+from ..store import INT, PART
+from ..workspace import is_member
+from .data import (
+    _CELL_ORDER,
+    _LEADERS_SHOWN,
+    CELL_NB,
+    GROUP_COLOURS,
+    CalendarCell,
+    CalendarRow,
+    CellState,
+    Column,
+    GridCell,
+    Report,
+    Resources,
+    Series,
+    SeriesPoint,
+    Story,
+)
+from .network import _network
+from .wording import UNIT_NB, _date, _names, _percent, _shown_name, _upfirst, period_label
+
+if TYPE_CHECKING:
+    from ..model import Stakeholder
+    from ..plan import Plan
+    from ..workspace import Workspace
+
+#: Interaction kinds that are meetings (the programme met people), and letters sent.
+MEETING_KINDS = ("meeting", "board_meeting", "event", "visit", "presentation")
+LETTER_KINDS = ("letter", "email")
+
+
+def _columns(p: Period) -> tuple[Column, ...]:
+    """Months of the period; quarters above two years, years above six."""
+    months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+    unit = Unit.MONTH if months <= 24 else Unit.QUARTER if months <= 72 else Unit.YEAR
+    out = []
+    for w in unit.windows(p):
+        clipped = w.clip(p) or w
+        if unit is Unit.MONTH:
+            short = _date(w.start, "LLL").rstrip(".")
+            if months > 12:
+                short += f" {w.start.year % 100:02d}"
+        elif unit is Unit.QUARTER:
+            short = f"K{(w.start.month - 1) // 3 + 1} {w.start.year % 100:02d}"
+        else:
+            short = str(w.start.year)
+        out.append(Column(clipped, short, period_label(w)))
+    return tuple(out)
+
+
+def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None) -> Report:
+    """Everything the dashboard and the status report show, for ``period`` on ``as_of``."""
+    day = as_of or dt.date.today()
+    plan = ws.plan
+    columns = _columns(period)
+    colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
+    headline = tuple(coverage(ws, period, as_of=day))
+    points: dict[str, list[SeriesPoint]] = {g.key: [] for g in plan.groups}
+    for n, col in enumerate(columns):
+        if col.period.start > day:
+            break
+        end = col.period.end
+        for g in coverage(ws, Period(period.start, end), as_of=min(end, day)):
+            points[g.key].append(SeriesPoint(n, g.score, g.direct_reach, g.network_reach))
+    series = tuple(Series(g.key, g.name, colours[g.key], tuple(points[g.key]))
+                   for g in plan.groups)
+    commitments = tuple(check_commitments(ws, period, as_of=day))
+    people = ws.store.stakeholders()
+    by_id = {s.id: s for s in people}
+    notes = {c.id: _explain(plan, c, by_id) for c in commitments}
+    calendar = tuple(_calendar_row(plan, c, columns, day, notes[c.id]) for c in commitments)
+    top = max(plan.leaders.top, _LEADERS_SHOWN)
+    leaders = tuple(attrs.evolve(s, name=_shown_name(by_id.get(s.id), s.name))
+                    for s in rank_leaders(ws, top=top, as_of=day))
+    first_group = _first_groups(plan, people)
+    network = _network(ws, day, leaders, first_group, by_id)
+    scores = {s.id: s.score for s in rank_leaders(ws, as_of=day)}
+    grid, unknown = _grid(plan, people, scores)
+    dues = due(ws, as_of=day)
+    reasons = {c.id: _reason_nb(c, plan) for c in dues.contacts}
+    return Report(
+        programme=plan.programme.name, municipality=plan.programme.municipality,
+        website=plan.programme.website, workspace=ws.root.name, period=period, as_of=day,
+        columns=columns, coverage=headline, series=series, commitments=commitments,
+        notes=notes, calendar=calendar, leaders=leaders, network=network, grid=grid,
+        grid_unknown=unknown, stories=tuple(_stories(ws, plan, period, day, by_id)),
+        dues=dues, contact_reasons=reasons, resources=_resources(ws, plan, period, day),
+        groups={g.key: g.name for g in plan.groups}, colours=colours,
+    )
+
+
+def _first_groups(plan: Plan, people: Sequence[Stakeholder]) -> dict[str, str]:
+    """Each stakeholder's first target group in plan order (registered or by rule)."""
+    first: dict[str, str] = {}
+    for g in plan.groups:
+        for s in people:
+            if s.id not in first and is_member(s, g):
+                first[s.id] = g.key
+    return first
+
+
+def _calendar_row(plan: Plan, c: CommitmentStatus, columns: Sequence[Column], as_of: dt.date,
+                  note: str) -> CalendarRow:
+    commitment = plan.commitment(c.id)
+    cells = []
+    for col in columns:
+        label = col.long
+        if c.status is Status.NOT_ACTIVE:
+            cells.append(CalendarCell(CellState.INACTIVE, f"{c.id} {label}: ikke aktiv i perioden"))
+            continue
+        if c.kind is CommitmentKind.STRUCTURAL:
+            if col.period.start > as_of:
+                state = CellState.FUTURE
+                tip = "ikke forfalt"
+            elif c.status is Status.MET:
+                state, tip = CellState.MET, "oppfylt: " + note
+            else:
+                state, tip = CellState.MISSED, "ikke oppfylt: " + note
+            cells.append(CalendarCell(state, f"{c.id} {label}: {tip}"))
+            continue
+        windows = [w for w in c.windows if w.period.overlaps(col.period)]
+        if not windows:
+            cells.append(CalendarCell(CellState.INACTIVE, f"{c.id} {label}: ikke aktiv"))
+            continue
+        states = [CellState(w.state.value) for w in windows]
+        state = min(states, key=_CELL_ORDER.index)
+        parts = []
+        for w in windows:
+            window = period_label(w.period)
+            if w.state is WindowState.FUTURE:
+                parts.append(f"vinduet {window} har ikke begynt")
+            elif commitment.kind is CommitmentKind.RATIO:
+                parts.append(f"{w.actual} av {w.logged} holdt hos en vert planen godtar i "
+                             f"{window}, minst {w.expected} kreves")
+            else:
+                parts.append(f"{w.actual} av {w.expected} i {window}")
+        cells.append(CalendarCell(state, f"{c.id} {label}: {CELL_NB[state]} ({'; '.join(parts)})"))
+    return CalendarRow(c.id, c.title, c.status, tuple(cells), note)
+
+
+def _explain(plan: Plan, c: CommitmentStatus, by_id: Mapping[str, Stakeholder]) -> str:
+    """What a commitment asks and how it stands, in Norwegian."""
+    commitment = plan.commitment(c.id)
+    unit = UNIT_NB[commitment.cadence or Unit.YEAR]
+    if c.status is Status.NOT_ACTIVE:
+        return "ikke aktiv i perioden"
+    if c.kind is CommitmentKind.STRUCTURAL:
+        return "alle påkrevde bånd finnes" if not c.missing else (
+            "mangler: " + "; ".join(c.missing))
+    if c.kind is CommitmentKind.RATIO:
+        of = plan.all_interaction_kinds.get(commitment.of or "", commitment.of or "")
+        return (f"{c.actual} av {c.logged} av typen «{of}» holdt hos en vert planen godtar; "
+                f"minst {_percent(commitment.ratio or 0)} skal være det")
+    if c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
+        who = "opinionsdannerne" if c.kind is CommitmentKind.LEADERS else "hver enkelt"
+        times = "1 gang" if commitment.count == 1 else f"{commitment.count} ganger"
+        text = f"{who}, {times} per {unit}; {c.actual} av {c.expected} så langt"
+        if c.missing:
+            names = _names(c.missing, by_id)
+            shown = ", ".join(names[:8]) + (f" og {len(names) - 8} til" if len(names) > 8 else "")
+            text += f"; ikke nådd ennå: {shown}"
+        return text
+    text = f"minst {commitment.count} per {unit}; {c.actual} av {c.expected} så langt"
+    missed = [w for w in c.windows if w.state is WindowState.MISSED]
+    if missed:
+        text += "; ikke oppfylt i " + ", ".join(period_label(w.period) for w in missed)
+    if commitment.including:
+        kinds = plan.all_interaction_kinds
+        text += "; må omfatte " + ", ".join(kinds.get(k, k) for k in commitment.including)
+    if commitment.phase:
+        text += f" ({plan.phase(commitment.phase).name.lower()})"
+    return text
+
+
+def _reason_nb(contact: Contact, plan: Plan) -> str:
+    """Why :func:`~interessent.coverage.due` suggests a contact, in Norwegian."""
+    name = next((g.name for g in plan.groups if g.key == contact.group), contact.group)
+    when = {Unit.MONTH: "denne måneden", Unit.QUARTER: "dette kvartalet",
+            Unit.HALF_YEAR: "dette halvåret", Unit.YEAR: "i år"}[contact.window]
+    role = "Opinionsdanner" if contact.leader else "Medlem"
+    return f"{role} i {name}, ikke kontaktet {when}"
+
+
+def _programme_people(plan: Plan, s: Stakeholder) -> bool:
+    return s.id == plan.programme.organisation or bool(set(s.roles) & plan.programme_roles)
+
+
+def _grid(plan: Plan, people: Sequence[Stakeholder], scores: Mapping[str, float]) -> tuple[
+    tuple[GridCell, ...], int
+]:
+    """The 5 × 5 power/interest grid, most influential row first; and how many have no
+    declared influence or interest."""
+    cells: dict[tuple[int, int], list[Stakeholder]] = {}
+    unknown = 0
+    for s in people:
+        if _programme_people(plan, s):
+            continue
+        if s.influence is None or s.interest is None:
+            unknown += 1
+            continue
+        cells.setdefault((s.influence, s.interest), []).append(s)
+    out = []
+    for influence in range(5, 0, -1):
+        for interest in range(1, 6):
+            members = sorted(cells.get((influence, interest), []),
+                             key=lambda s: (-scores.get(s.id, 0.0), s.name))
+            named = [s for s in members if not s.restricted]
+            out.append(GridCell(influence, interest, len(members),
+                                tuple(s.name for s in named[:3])))
+    return tuple(out), unknown
+
+
+def _stories(ws: Workspace, plan: Plan, period: Period, as_of: dt.date,
+             by_id: Mapping[str, Stakeholder]) -> list[Story]:
+    from sqlalchemy import select
+
+    end = min(period.end, as_of)
+    if end < period.start:
+        return []
+    with ws.store.read() as s:
+        ids = list(s.scalars(select(INT.c.id).where(
+            INT.c.success.is_(True), INT.c.date >= period.start, INT.c.date <= end)))
+    kinds = plan.all_interaction_kinds
+    found = ws.store.interactions(ids=ids) if ids else []
+    found.sort(key=lambda i: (i.date, i.id), reverse=True)
+    return [Story(i.id, i.date, kinds.get(i.kind, i.kind), i.topic or "",
+                  tuple(_names(i.participants, by_id)), i.notes or "") for i in found]
+
+
+def _resources(ws: Workspace, plan: Plan, period: Period, as_of: dt.date) -> Resources:
+    from sqlalchemy import distinct, func, select
+
+    end = min(period.end, as_of)
+    if end < period.start:
+        return Resources(0, (), (), 0, 0, 0, 0, 0)
+    span = (INT.c.date >= period.start, INT.c.date <= end)
+    with ws.store.read() as s:
+        rows = s.execute(select(INT.c.kind, INT.c.channel, func.count()).where(*span)
+                         .group_by(INT.c.kind, INT.c.channel)).all()
+        recipients = s.scalar(select(func.count()).select_from(
+            PART.join(INT, INT.c.pk == PART.c.interaction_pk)).where(
+            *span, INT.c.kind.in_(LETTER_KINDS))) or 0
+        met = s.scalar(select(func.count(distinct(PART.c.stakeholder_pk))).select_from(
+            PART.join(INT, INT.c.pk == PART.c.interaction_pk)).where(
+            *span, INT.c.kind.in_(MEETING_KINDS))) or 0
+    kinds: Counter[str] = Counter()
+    channels: Counter[str] = Counter()
+    for kind, channel, n in rows:
+        kinds[str(kind)] += int(n)
+        channels[str(channel or "")] += int(n)
+    kind_names = plan.all_interaction_kinds
+    channel_names = {c.key: c.name for c in plan.channels}
+    return Resources(
+        total=sum(kinds.values()),
+        by_kind=tuple((_upfirst(kind_names.get(k, k)), n) for k, n in
+                      sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_channel=tuple((channel_names.get(k, k) if k else "(ingen kanal)", n) for k, n in
+                         sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))),
+        letters=sum(kinds[k] for k in LETTER_KINDS), letter_recipients=int(recipients),
+        meetings=sum(kinds[k] for k in MEETING_KINDS), board_meetings=kinds["board_meeting"],
+        people_met=int(met),
+    )

@@ -1,0 +1,99 @@
+"""The report's Norwegian: dates, numbers, percentages, period labels and file-name keys,
+the words for statuses, urgencies and cadence units, and how a stakeholder is named (a
+restricted one is not)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from ..coverage import Status
+from ..periods import Period, Unit
+
+if TYPE_CHECKING:
+    from ..model import Stakeholder
+
+_LOCALE = "nb_NO"
+
+STATUS_NB = {
+    Status.MET: "oppfylt",
+    Status.DUE: "forfaller",
+    Status.BEHIND: "henger etter",
+    Status.OVERDUE: "forsinket",
+    Status.NOT_STARTED: "ikke startet",
+    Status.NOT_ACTIVE: "ikke aktiv",
+}
+URGENCY_NB = {"overdue": "forsinket", "behind": "henger etter", "due soon": "forfaller snart",
+              "due": "forfaller"}
+UNIT_NB = {Unit.MONTH: "måned", Unit.QUARTER: "kvartal", Unit.HALF_YEAR: "halvår",
+           Unit.YEAR: "år"}
+
+
+def _date(day: dt.date, fmt: str = "long") -> str:
+    from babel.dates import format_date
+
+    return str(format_date(day, format=fmt, locale=_LOCALE))
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    from babel.numbers import format_percent
+
+    return str(format_percent(value, locale=_LOCALE))
+
+
+def _whole_months(p: Period) -> bool:
+    return p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
+
+
+def period_label(p: Period) -> str:
+    """``2026``, ``1. halvår 2026``, ``3. kvartal 2026``, ``november 2026`` or
+    ``1. januar 2026–30. juni 2026``."""
+    for unit in (Unit.YEAR, Unit.HALF_YEAR, Unit.QUARTER, Unit.MONTH):
+        if unit.window(p.start) == p:
+            n = (p.start.month - 1) // unit.months + 1
+            if unit is Unit.YEAR:
+                return str(p.start.year)
+            if unit is Unit.MONTH:
+                return _date(p.start, "LLLL y")
+            return f"{n}. {UNIT_NB[unit]} {p.start.year}"
+    return f"{_date(p.start)}–{_date(p.end)}"
+
+
+def period_key(p: Period) -> str:
+    """The period as in a file name: ``2026``, ``2026-H1``, ``2026-Q3``, ``2026-11`` or
+    ``2026-01-15--2026-06-30``."""
+    y = p.start.year
+    if Unit.YEAR.window(p.start) == p:
+        return str(y)
+    if Unit.HALF_YEAR.window(p.start) == p:
+        return f"{y}-H{(p.start.month - 1) // 6 + 1}"
+    if Unit.QUARTER.window(p.start) == p:
+        return f"{y}-Q{(p.start.month - 1) // 3 + 1}"
+    if Unit.MONTH.window(p.start) == p:
+        return f"{y}-{p.start.month:02d}"
+    return f"{p.start.isoformat()}--{p.end.isoformat()}"
+
+
+def _number(value: int | float) -> str:
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=_LOCALE))
+
+
+def _upfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _shown_name(s: Stakeholder | None, fallback: str = "") -> str:
+    """A stakeholder's name; those whose processing is restricted (GDPR art. 18) are not
+    named in reports."""
+    if s is None:
+        return fallback
+    return "(begrenset behandling)" if s.restricted else s.name
+
+
+def _names(ids: Iterable[str], by_id: Mapping[str, Stakeholder]) -> list[str]:
+    return [_shown_name(by_id.get(i), i) for i in ids]
