@@ -1,0 +1,85 @@
+"""The database: SQLAlchemy 2 typed tables, sessions and migrations.
+
+Integer surrogate keys (``pk``) inside, stable text ids (``id``) outside. SQLite by
+default (WAL, a busy timeout, writes that begin IMMEDIATE); any SQLAlchemy URL works,
+PostgreSQL for teams. The schema is kept by the Alembic migrations shipped in
+``interessent/migrations``; opening an older database upgrades it.
+
+Rows are not domain objects: :meth:`Store.stakeholders` and friends convert at this
+boundary, and bulk paths (imports) use Core statements, never one ORM object a row.
+
+>>> with Store("sqlite:///:memory:") as store:
+...     store.counts()
+{'stakeholders': 0, 'relationships': 0, 'interactions': 0}
+
+What lives where (each module depends only on those above it):
+
+- :mod:`.schema` — the typed tables, their Core names (``ST``, ``REL``, ``INT``, ``PART``,
+  ``ROLES``, ``GROUPS``, ``TAGS``, ``IGROUPS``, ``ICOMM``, ``CONSENTS``, ``AUDIT``),
+  :data:`SCHEMA_HEAD` and the store's clock :func:`~.schema.utc_now`.
+- :mod:`.dberrors` — a database's refusal as one clear ``StoreError`` / ``StoreBusy``;
+  URLs with the password hidden.
+- :mod:`.connection` — the engine: SQLite pragmas, WAL, busy timeout, BEGIN IMMEDIATE,
+  PostgreSQL's lock timeout; the migrations run on open.
+- :mod:`.audit` — the audit log: who is working (:func:`~.audit.current_actor`), one
+  entry, and the entry a write leaves when it records none of its own.
+- :mod:`.queries` — reads that return domain values (stakeholders, relationships,
+  interactions), id → pk maps and IN-list :func:`~.queries.chunks`.
+- :mod:`.writes` — bulk upserts and :func:`~.writes.insert_many`, the driver's
+  ``executemany`` on SQLite.
+- :mod:`.database` — the :class:`Store` class: sessions, backup, secure deletion,
+  compaction, and the methods that call :mod:`.queries` and :mod:`.writes`.
+
+Other interessent modules import what this ``__init__`` lists in ``__all__``; the rest of
+the package is its own business.
+"""
+
+from __future__ import annotations
+
+from .audit import ACTOR_ENV, current_actor
+from .connection import BUSY_TIMEOUT_ENV
+from .database import Store
+from .queries import chunks
+from .schema import (
+    AUDIT,
+    CONSENTS,
+    GROUPS,
+    ICOMM,
+    IGROUPS,
+    INT,
+    PART,
+    REL,
+    ROLES,
+    SCHEMA_HEAD,
+    ST,
+    TAGS,
+    Base,
+    utc_now,
+)
+
+__all__ = [
+    "ACTOR_ENV",
+    "AUDIT",
+    "BUSY_TIMEOUT_ENV",
+    "CONSENTS",
+    "GROUPS",
+    "ICOMM",
+    "IGROUPS",
+    "INT",
+    "PART",
+    "REL",
+    "ROLES",
+    "SCHEMA_HEAD",
+    "ST",
+    "TAGS",
+    "Base",
+    "Store",
+    "chunks",
+    "current_actor",
+    "utc_now",
+]
+
+# old name, kept until callers move
+_chunks = chunks
+# old name, kept until callers move
+_now = utc_now

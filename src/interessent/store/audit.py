@@ -1,0 +1,77 @@
+"""The audit log: who changed what, when. Never personal data.
+
+Every write transaction leaves at least one entry. A path that records its own
+(:func:`record_entry`, through :meth:`interessent.store.Store.audit`) says what it did;
+the saves note what they wrote (:func:`note_write`), and a write that recorded nothing of
+its own gets a plain ``write`` entry from those notes (:func:`record_unlabelled`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from .schema import AUDIT, ST, utc_now
+
+__all__ = ["ACTOR_ENV", "current_actor", "note_write", "record_entry", "record_unlabelled"]
+
+#: The environment variable that names who is working (else the operating-system user).
+ACTOR_ENV = "INTERESSENT_USER"
+
+
+def current_actor() -> str:
+    """Who is working: ``INTERESSENT_USER`` if set, else the operating-system user."""
+    named = os.environ.get(ACTOR_ENV, "").strip()
+    if named:
+        return named[:200]
+    try:
+        return getpass.getuser()[:200]
+    except Exception:  # no user name in this environment (a bare container)
+        return "unknown"
+
+
+def record_entry(
+    s: Session,
+    action: str,
+    subject_kind: str,
+    subject: str | int | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """Record one audit entry in the caller's transaction; see
+    :meth:`interessent.store.Store.audit` for what ``subject`` and ``detail`` may hold."""
+    subject_pk: int | None = None
+    ref: str | None = None
+    if subject_kind == "stakeholder" and subject is not None:
+        subject_pk = (subject if isinstance(subject, int)
+                      else s.scalar(select(ST.c.pk).where(ST.c.id == subject)))
+    elif subject is not None:
+        ref = str(subject)[:200]
+    s.execute(insert(AUDIT).values(
+        at=utc_now(), actor=current_actor(), action=action, subject_kind=subject_kind,
+        subject_pk=subject_pk, subject_ref=ref,
+        detail=json.dumps(dict(detail), ensure_ascii=False, sort_keys=True, default=str)
+        if detail else None,
+    ))
+    s.info["interessent_audited"] = True
+
+
+def note_write(s: Session, table: str, added: int, updated: int) -> None:
+    """Remember what a save wrote, for the audit entry of a write that names none."""
+    changes = s.info.setdefault("interessent_changes", {})
+    done = changes.setdefault(table, {"added": 0, "updated": 0})
+    done["added"] += added
+    done["updated"] += updated
+
+
+def record_unlabelled(s: Session) -> None:
+    """Every write leaves an audit entry: a write path that recorded none of its own
+    (drafting's ``--record``, the Store's own helpers) gets a plain ``write`` entry."""
+    changes = s.info.get("interessent_changes")
+    if changes and not s.info.get("interessent_audited"):
+        record_entry(s, "write", "+".join(sorted(changes)), detail=changes)

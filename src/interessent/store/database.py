@@ -1,0 +1,328 @@
+"""The :class:`Store`: one connection to an interessent database.
+
+It opens the engine (:mod:`.connection`), hands out read and write sessions, and keeps
+the operations on the database as a whole: backup, secure deletion, compaction and the
+audit entry. Reading and writing stakeholders, relationships and interactions it leaves
+to :mod:`.queries` and :mod:`.writes`, in a session of its own or the caller's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from ..errors import InvalidInput, NotFound, StoreError
+from ..model import Interaction, Relationship, Stakeholder
+from . import queries, writes
+from .audit import record_entry, record_unlabelled
+from .connection import open_engine, schema_revision, upgrade_schema
+from .dberrors import redact, translate
+from .schema import INT, REL, ST
+
+__all__ = ["Store"]
+
+
+class Store:
+    """A connection to one interessent database.
+
+    >>> store = Store("sqlite:///:memory:")
+    >>> store.counts()
+    {'stakeholders': 0, 'relationships': 0, 'interactions': 0}
+    """
+
+    def __init__(self, url: str, *, busy_timeout_ms: int | None = None,
+                 upgrade: bool = True) -> None:
+        self.url = url
+        self.engine = open_engine(url, busy_timeout_ms)
+        if upgrade:
+            self.upgrade()
+
+    @classmethod
+    def for_path(cls, path: Path, **kwargs: Any) -> Store:
+        """A store in a SQLite file."""
+        return cls(f"sqlite:///{path}", **kwargs)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at, or None for an empty database."""
+        return schema_revision(self.engine, self.url)
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to ``revision`` (the newest by default)."""
+        upgrade_schema(self.engine, self.url, revision)
+
+    # --- backup ---------------------------------------------------------------------------
+
+    def backup(self, path: Path | str, *, force: bool = False) -> Path:
+        """A consistent copy of a SQLite database at ``path``, taken while others may read
+        and write (SQLite's online backup API, one read snapshot). It is written under a
+        temporary name, checked with ``PRAGMA integrity_check`` and then renamed, so
+        ``path`` is a whole, sound database or untouched. An existing ``path`` is replaced
+        only with ``force``. Other databases are backed up with their own tools
+        (``pg_dump`` for PostgreSQL): a :class:`StoreError` says how."""
+        import sqlite3
+
+        target = Path(path).expanduser().absolute()
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError(_pg_dump_advice(self.url, target))
+        if target.is_dir():
+            raise InvalidInput(f"{target} is a folder; name the backup file")
+        if target.exists() and not force:
+            raise InvalidInput(f"{target} exists; choose a new name or replace it with --force")
+        if not target.parent.is_dir():
+            raise InvalidInput(f"the folder {target.parent} does not exist")
+        source = self.engine.url.database
+        if source and source not in (":memory:",) and not source.startswith("file:") and (
+                Path(source).resolve() == target.resolve()):
+            raise InvalidInput("the backup cannot replace the database itself")
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                copy = sqlite3.connect(temporary)
+                try:
+                    raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+                    checked = copy.execute("PRAGMA integrity_check").fetchall()
+                finally:
+                    copy.close()
+            finally:
+                raw.close()
+            if checked != [("ok",)]:
+                raise StoreError(f"the copy failed its integrity check ({checked[0][0]}); "
+                                 f"the database may be damaged: {redact(self.url)}")
+            temporary.replace(target)
+        except sqlite3.Error as exc:
+            raise translate(DBAPIError(None, None, exc), self.url) from None
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+        finally:
+            temporary.unlink(missing_ok=True)
+        return target
+
+    # --- transactions ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading (one consistent snapshot)."""
+        try:
+            with Session(self.engine) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise translate(exc, self.url) from None
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work commits at the end, or not at all on any error."""
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(interessent_write=True)
+                with Session(bind=conn) as session, session.begin():
+                    yield session
+                    record_unlabelled(session)
+        except DBAPIError as exc:
+            raise translate(exc, self.url) from None
+        finally:
+            self.generation += 1
+
+    generation: int = 0
+    """Counts write transactions through this store, so that results computed from the
+    data (see :meth:`interessent.Workspace.memo`) know when they are stale."""
+
+    # --- the audit log and erasure (see interessent.privacy) ------------------------------
+
+    def audit(
+        self,
+        s: Session,
+        action: str,
+        subject_kind: str,
+        subject: str | int | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record one audit entry in the caller's transaction: who (``INTERESSENT_USER``,
+        else the operating-system user) did ``action`` to what, now.
+
+        When ``subject_kind`` is ``"stakeholder"``, ``subject`` is its id or pk and only the
+        integer pk is stored, because ids are made from names and are personal data.
+        Otherwise ``subject`` is a non-personal reference (an interaction id, a file name).
+        ``detail`` must hold counts and keys, never personal data.
+        """
+        record_entry(s, action, subject_kind, subject, detail)
+
+    def secure_delete(self, s: Session) -> None:
+        """On SQLite, have this transaction overwrite what it deletes with zeros, so freed
+        pages keep no copy of erased data (a no-op elsewhere)."""
+        if self.engine.dialect.name == "sqlite":
+            s.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+
+    def compact(self) -> bool:
+        """Rebuild a SQLite file so that nothing deleted survives in it: ``VACUUM`` rewrites
+        it without free pages, then a ``TRUNCATE`` checkpoint empties the write-ahead log.
+        Returns whether that was done completely (False on other databases, in memory, or
+        when another process still reads the log; see docs/privacy.md)."""
+        if self.engine.dialect.name != "sqlite" or self.engine.url.database in (
+                None, "", ":memory:"):
+            return False
+        import sqlite3
+
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.close()
+        except sqlite3.Error as exc:  # locked, read-only, disk full …
+            raise translate(DBAPIError(None, None, exc), self.url) from None
+        finally:
+            raw.close()
+        return bool(busy is not None and busy[0] == 0)
+
+    # --- reading (see .queries) -----------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        with self.read() as s:
+            return {
+                "stakeholders": s.scalar(select(func.count()).select_from(ST)) or 0,
+                "relationships": s.scalar(select(func.count()).select_from(REL)) or 0,
+                "interactions": s.scalar(select(func.count()).select_from(INT)) or 0,
+            }
+
+    def pk_map(self, session: Session, ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Stakeholder id → pk, for all stakeholders or the given ids."""
+        return queries.id_map(session, ST, ids)
+
+    def pk_ids(self, ids: Iterable[str]) -> list[str]:
+        """Those of ``ids`` that are registered stakeholders."""
+        with self.read() as s:
+            return sorted(self.pk_map(s, ids))
+
+    def stakeholder(self, id: str) -> Stakeholder:
+        found = self.stakeholders(ids=[id])
+        if not found:
+            raise NotFound(f"no stakeholder with id {id!r}")
+        return found[0]
+
+    def stakeholders(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        group: str | None = None,
+        role: str | None = None,
+        tag: str | None = None,
+        search: str | None = None,
+    ) -> list[Stakeholder]:
+        """Stakeholders, sorted by id, optionally filtered. Group membership here is what is
+        registered; :meth:`interessent.Workspace.members` adds the plan's group rules."""
+        with self.read() as s:
+            return queries.stakeholders(s, ids=ids, group=group, role=role, tag=tag,
+                                        search=search)
+
+    def relationships(self, *, stakeholder: str | None = None) -> list[Relationship]:
+        """All relationships (or those touching one stakeholder), sorted."""
+        with self.read() as s:
+            return queries.relationships(s, stakeholder=stakeholder)
+
+    def interactions(
+        self,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        stakeholder: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[Interaction]:
+        """Interactions, oldest first, optionally in a date range or with one participant."""
+        with self.read() as s:
+            return queries.interactions(s, start=start, end=end, stakeholder=stakeholder,
+                                        ids=ids)
+
+    # --- writing (see .writes) ------------------------------------------------------------
+
+    def add_stakeholder(self, stakeholder: Stakeholder) -> None:
+        """Register a new stakeholder; its id must be new."""
+        with self.write() as s:
+            if s.scalar(select(ST.c.pk).where(ST.c.id == stakeholder.id)) is not None:
+                raise InvalidInput(f"a stakeholder with id {stakeholder.id!r} already exists")
+            self.save_stakeholders(s, [stakeholder])
+
+    def update_stakeholder(self, stakeholder: Stakeholder) -> None:
+        """Replace an existing stakeholder's record with ``stakeholder``."""
+        with self.write() as s:
+            if s.scalar(select(ST.c.pk).where(ST.c.id == stakeholder.id)) is None:
+                raise NotFound(f"no stakeholder with id {stakeholder.id!r}")
+            self.save_stakeholders(s, [stakeholder])
+
+    def save_stakeholders(
+        self,
+        s: Session,
+        records: Sequence[Mapping[str, Any]] | Sequence[Stakeholder],
+        *,
+        columns: Iterable[str] | None = None,
+    ) -> tuple[int, int]:
+        """Upsert stakeholders by id inside the caller's transaction; returns (added, updated).
+
+        ``records`` are :class:`Stakeholder` values or mappings with an ``id`` and any of the
+        stakeholder fields. Only ``columns`` are written for existing stakeholders (all
+        fields when None), which is how an import with fewer columns leaves the others be.
+        ``organisation`` holds an organisation id, registered already or in this batch.
+        """
+        return writes.save_stakeholders(s, records, columns=columns)
+
+    def save_relationships(self, s: Session, rels: Sequence[Relationship]) -> tuple[int, int]:
+        """Upsert relationships by (source, target, kind); returns (added, updated)."""
+        return writes.save_relationships(s, rels)
+
+    def save_interactions(self, s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
+        """Upsert interactions by id; returns (added, updated)."""
+        return writes.save_interactions(s, items)
+
+    def add_interaction(self, interaction: Interaction) -> None:
+        """Log one interaction; its id must be new."""
+        with self.write() as s:
+            if s.scalar(select(INT.c.pk).where(INT.c.id == interaction.id)) is not None:
+                raise InvalidInput(f"an interaction with id {interaction.id!r} already exists")
+            self.save_interactions(s, [interaction])
+
+    def next_interaction_id(self, day: dt.date) -> str:
+        """A fresh id of the form ``K2026-0042``."""
+        prefix = f"K{day.year}-"
+        with self.read() as s:
+            ids = s.scalars(select(INT.c.id).where(INT.c.id.like(f"{prefix}%"))).all()
+        numbers = [int(i[len(prefix):]) for i in ids if i[len(prefix):].isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _pg_dump_advice(url: str, target: Path) -> str:
+    """How to back up a server database: its own dump tool, whose copy is consistent too."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # pragma: no cover - a URL SQLAlchemy cannot parse
+        return "interessent backup copies SQLite files; use the database's own backup tool"
+    if not parsed.get_backend_name().startswith("postgresql"):
+        return (f"interessent backup copies SQLite files; back up {parsed.get_backend_name()} "
+                "with its own tools")
+    # no password on a command line: pg_dump takes it from PGPASSWORD or ~/.pgpass
+    plain = parsed.set(drivername="postgresql")._replace(password=None).render_as_string()
+    return ("interessent backup copies SQLite files; back up a PostgreSQL register with "
+            f"pg_dump, which takes a consistent copy while others work: pg_dump "
+            f"--format=custom --file {target} '{plain}' (restore with pg_restore; see "
+            "docs/team.md)")
+

@@ -1,0 +1,250 @@
+"""The schema: SQLAlchemy 2 typed tables and their Core :class:`~sqlalchemy.Table` objects.
+
+Integer surrogate keys (``pk``) inside, stable text ids (``id``) outside. The Alembic
+migrations in ``interessent/migrations`` keep a database at :data:`SCHEMA_HEAD`; this
+module is the model they are written against. Queries and bulk writes use the short
+Core names (:data:`ST`, :data:`REL`, :data:`INT` …), never one ORM object a row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "AUDIT",
+    "CONSENTS",
+    "GROUPS",
+    "ICOMM",
+    "IGROUPS",
+    "INT",
+    "PART",
+    "REL",
+    "ROLES",
+    "SCHEMA_HEAD",
+    "ST",
+    "STAKEHOLDER_LISTS",
+    "STAKEHOLDER_SCALARS",
+    "TAGS",
+    "AuditRow",
+    "Base",
+    "ConsentRow",
+    "InteractionCommitmentRow",
+    "InteractionGroupRow",
+    "InteractionParticipantRow",
+    "InteractionRow",
+    "RelationshipRow",
+    "StakeholderGroupRow",
+    "StakeholderRoleRow",
+    "StakeholderRow",
+    "StakeholderTagRow",
+    "utc_now",
+]
+
+#: The newest migration; a test keeps it equal to Alembic's head.
+SCHEMA_HEAD = "0003"
+
+_NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC, without a time zone: how the database keeps every timestamp."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=_NAMING)
+
+
+class StakeholderRow(Base):
+    __tablename__ = "stakeholders"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(Text)
+    organisation_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL"), index=True
+    )
+    influence: Mapped[int | None] = mapped_column(Integer)
+    interest: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(5))
+    legal_basis: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """When the person's data was erased (GDPR art. 17); the row stays, anonymised."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
+
+
+class StakeholderRoleRow(Base):
+    __tablename__ = "stakeholder_roles"
+
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class StakeholderGroupRow(Base):
+    __tablename__ = "stakeholder_groups"
+
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True
+    )
+    group_key: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class StakeholderTagRow(Base):
+    __tablename__ = "stakeholder_tags"
+
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class RelationshipRow(Base):
+    __tablename__ = "relationships"
+    __table_args__ = (UniqueConstraint("source_pk", "target_pk", "kind"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_pk: Mapped[int] = mapped_column(ForeignKey("stakeholders.pk", ondelete="CASCADE"))
+    target_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(100))
+    strength: Mapped[float] = mapped_column(Float)
+    directed: Mapped[bool] = mapped_column(Boolean)
+    start: Mapped[dt.date | None] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class InteractionRow(Base):
+    __tablename__ = "interactions"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str | None] = mapped_column(String(100))
+    topic: Mapped[str | None] = mapped_column(Text)
+    host_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL")
+    )
+    success: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class InteractionParticipantRow(Base):
+    __tablename__ = "interaction_participants"
+
+    interaction_pk: Mapped[int] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="CASCADE"), primary_key=True
+    )
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class InteractionGroupRow(Base):
+    __tablename__ = "interaction_groups"
+
+    interaction_pk: Mapped[int] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="CASCADE"), primary_key=True
+    )
+    group_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class InteractionCommitmentRow(Base):
+    __tablename__ = "interaction_commitments"
+
+    interaction_pk: Mapped[int] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="CASCADE"), primary_key=True
+    )
+    commitment_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class ConsentRow(Base):
+    """A legal basis (consent or another basis of GDPR art. 6) for holding a stakeholder's
+    data: where it came from, from when, until when. Rows are history; the newest is current."""
+
+    __tablename__ = "consents"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), index=True
+    )
+    basis: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(Text)
+    given: Mapped[dt.date] = mapped_column(Date)
+    expires: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class AuditRow(Base):
+    """Who changed what, when. Never personal data: a stakeholder is referred to by its
+    integer ``subject_pk`` (not its name-derived id), ``detail`` holds counts and keys."""
+
+    __tablename__ = "audit_log"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    subject_kind: Mapped[str] = mapped_column(String(50))
+    subject_pk: Mapped[int | None] = mapped_column(Integer, index=True)
+    subject_ref: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+Index("ix_relationships_source_kind", RelationshipRow.source_pk, RelationshipRow.kind)
+
+ST: Table = cast("Table", StakeholderRow.__table__)
+ROLES: Table = cast("Table", StakeholderRoleRow.__table__)
+GROUPS: Table = cast("Table", StakeholderGroupRow.__table__)
+TAGS: Table = cast("Table", StakeholderTagRow.__table__)
+REL: Table = cast("Table", RelationshipRow.__table__)
+INT: Table = cast("Table", InteractionRow.__table__)
+PART: Table = cast("Table", InteractionParticipantRow.__table__)
+IGROUPS: Table = cast("Table", InteractionGroupRow.__table__)
+ICOMM: Table = cast("Table", InteractionCommitmentRow.__table__)
+CONSENTS: Table = cast("Table", ConsentRow.__table__)
+AUDIT: Table = cast("Table", AuditRow.__table__)
+
+#: Stakeholder columns that hold one value each (the rest are child tables).
+STAKEHOLDER_SCALARS = (
+    "name", "kind", "email", "phone", "address", "organisation", "influence", "interest",
+    "language", "legal_basis", "notes",
+)
+STAKEHOLDER_LISTS = {"roles": (ROLES, "role"), "groups": (GROUPS, "group_key"),
+                     "tags": (TAGS, "tag")}

@@ -1,0 +1,228 @@
+"""Bulk writes: upserts of stakeholders, relationships and interactions, many rows at once.
+
+Imports write thousands of rows, so these use Core statements, never one ORM object a
+row, and on SQLite :func:`insert_many` hands the rows straight to the driver's
+``executemany``. Every function writes in the caller's transaction and notes what it
+wrote for the audit log (:func:`interessent.store.audit.note_write`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from ..model import Interaction, Kind, Language, Relationship, Stakeholder
+from .audit import note_write
+from .queries import chunks, id_map
+from .schema import (
+    ICOMM,
+    IGROUPS,
+    INT,
+    PART,
+    REL,
+    ST,
+    STAKEHOLDER_LISTS,
+    STAKEHOLDER_SCALARS,
+    utc_now,
+)
+
+__all__ = ["insert_many", "save_interactions", "save_relationships", "save_stakeholders"]
+
+
+def save_stakeholders(
+    s: Session,
+    records: Sequence[Mapping[str, Any]] | Sequence[Stakeholder],
+    *,
+    columns: Iterable[str] | None = None,
+) -> tuple[int, int]:
+    """Upsert stakeholders by id; returns (added, updated). See
+    :meth:`interessent.store.Store.save_stakeholders`."""
+    rows = [_stakeholder_to_dict(r) if isinstance(r, Stakeholder) else r for r in records]
+    cols = set(columns) if columns is not None else set(STAKEHOLDER_SCALARS) | set(
+        STAKEHOLDER_LISTS)
+    with_org = "organisation" in cols
+    scalars = [c for c in STAKEHOLDER_SCALARS if c in cols and c != "organisation"]
+    conn = s.connection()
+    existing = id_map(s, ST, [r["id"] for r in rows])
+    new = [r for r in rows if r["id"] not in existing]
+    old = [r for r in rows if r["id"] in existing]
+    batch_ids = {r["id"] for r in new}
+    org_ids = {r["organisation"] for r in rows if with_org and r.get("organisation")}
+    org_pks = id_map(s, ST, org_ids) if org_ids else {}
+    unknown = sorted(org_ids - set(org_pks) - batch_ids)
+    if unknown:
+        raise NotFound(f"unknown organisation {', '.join(map(repr, unknown))}")
+    now = _db_time(conn, utc_now())
+    names = ["id", "name", "kind", "email", "phone", "address", "organisation_pk",
+             "influence", "interest", "language", "legal_basis", "notes", "opted_out",
+             "restricted", "created_at", "updated_at"]
+    # Organisations new in this batch get their pk before the people who name them.
+    pending = new
+    while pending:
+        ready = [r for r in pending
+                 if not (with_org and r.get("organisation")) or r["organisation"] in org_pks]
+        late: list[Mapping[str, Any]] = []
+        if not ready:  # organisations that name each other: link them afterwards
+            ready, late = pending, pending
+        insert_many(conn, ST, names, [
+            (r["id"], r["name"], str(r.get("kind") or Kind.PERSON), r.get("email"),
+             r.get("phone"), r.get("address"),
+             org_pks.get(r["organisation"]) if with_org and r.get("organisation") else None,
+             r.get("influence"), r.get("interest"), str(r.get("language") or Language.NB),
+             r.get("legal_basis"), r.get("notes"), bool(r.get("opted_out", False)),
+             bool(r.get("restricted", False)), now, now)
+            for r in ready
+        ])
+        added = id_map(s, ST, [r["id"] for r in ready])
+        existing.update(added)
+        org_pks.update((k, v) for k, v in added.items() if k in org_ids)
+        old += late
+        done = {r["id"] for r in ready}
+        pending = [r for r in pending if r["id"] not in done]
+    if old:
+        values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in scalars}
+        if with_org:
+            values["organisation_pk"] = bindparam("v_organisation_pk")
+        values["updated_at"] = bindparam("v_updated_at")
+        conn.execute(
+            update(ST).where(ST.c.pk == bindparam("b_pk")).values(values),
+            [
+                {"b_pk": existing[r["id"]], "v_updated_at": utc_now(),
+                 **{f"v_{c}": _scalar(c, r.get(c)) for c in scalars},
+                 **({"v_organisation_pk": org_pks.get(r.get("organisation") or "")}
+                    if with_org else {})}
+                for r in old
+            ],
+        )
+    old_pks = [existing[r["id"]] for r in old]
+    for name, (table, column) in STAKEHOLDER_LISTS.items():
+        if name not in cols:
+            continue
+        for chunk in chunks(old_pks, 500):
+            s.execute(delete(table).where(table.c.stakeholder_pk.in_(chunk)))
+        insert_many(conn, table, ["stakeholder_pk", column], [
+            (existing[r["id"]], value)
+            for r in rows
+            for value in dict.fromkeys(r.get(name) or ())
+        ])
+    result = len(new), len(old) - sum(1 for r in old if r["id"] in batch_ids)
+    note_write(s, "stakeholders", *result)
+    return result
+
+
+def save_relationships(s: Session, rels: Sequence[Relationship]) -> tuple[int, int]:
+    """Upsert relationships by (source, target, kind); returns (added, updated)."""
+    ends = {r.source for r in rels} | {r.target for r in rels}
+    pks = id_map(s, ST, ends)
+    missing = sorted(ends - set(pks))
+    if missing:
+        raise NotFound(f"unknown stakeholder {', '.join(map(repr, missing))}")
+    existing = {
+        (a, b, k): pk
+        for pk, a, b, k in s.execute(select(REL.c.pk, REL.c.source_pk, REL.c.target_pk,
+                                            REL.c.kind))
+    }
+    new, old = [], []
+    for r in rels:
+        row = {"source_pk": pks[r.source], "target_pk": pks[r.target], "kind": r.kind,
+               "strength": r.strength, "directed": r.directed, "start": r.start,
+               "end": r.end}
+        pk = existing.get((row["source_pk"], row["target_pk"], r.kind))
+        if pk is None:
+            new.append(row)
+        else:
+            old.append({**{f"v_{k}": v for k, v in row.items()}, "b_pk": pk})
+    conn = s.connection()
+    if new:
+        insert_many(conn, REL, list(new[0]), [
+            tuple(_db_value(conn, v) for v in row.values()) for row in new])
+    if old:
+        cols = ("strength", "directed", "start", "end")
+        s.connection().execute(
+            update(REL).where(REL.c.pk == bindparam("b_pk"))
+            .values({c: bindparam(f"v_{c}") for c in cols}),
+            old,
+        )
+    note_write(s, "relationships", len(new), len(old))
+    return len(new), len(old)
+
+
+def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
+    """Upsert interactions by id; returns (added, updated)."""
+    people = {p for i in items for p in i.participants} | {i.host for i in items if i.host}
+    pks = id_map(s, ST, people)
+    missing = sorted(people - set(pks))
+    if missing:
+        raise NotFound(f"unknown stakeholder {', '.join(map(repr, missing))}")
+    existing = id_map(s, INT, [i.id for i in items])
+    old_pks = list(existing.values())
+    for chunk in chunks(old_pks, 500):
+        for table in (PART, IGROUPS, ICOMM):
+            s.execute(delete(table).where(table.c.interaction_pk.in_(chunk)))
+        s.execute(delete(INT).where(INT.c.pk.in_(chunk)))
+    conn = s.connection()
+    insert_many(conn, INT, ["id", "date", "kind", "channel", "topic", "host_pk", "success",
+                            "notes"], [
+        (i.id, _db_value(conn, i.date), i.kind, i.channel, i.topic,
+         pks[i.host] if i.host else None, i.success, i.notes)
+        for i in items
+    ])
+    ipks = id_map(s, INT, [i.id for i in items])
+    insert_many(conn, PART, ["interaction_pk", "stakeholder_pk"],
+                [(ipks[i.id], pks[p]) for i in items for p in i.participants])
+    insert_many(conn, IGROUPS, ["interaction_pk", "group_key"],
+                [(ipks[i.id], g) for i in items for g in i.groups])
+    insert_many(conn, ICOMM, ["interaction_pk", "commitment_id"],
+                [(ipks[i.id], c) for i in items for c in i.commitments])
+    note_write(s, "interactions", len(items) - len(existing), len(existing))
+    return len(items) - len(existing), len(existing)
+
+
+def insert_many(conn: Any, table: Any, columns: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT many rows. On SQLite straight through the driver's executemany (values
+    already in storage form, see :func:`_db_value`); elsewhere through SQLAlchemy."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    conn.exec_driver_sql(sql, list(rows))
+
+
+def _db_time(conn: Any, value: dt.datetime) -> Any:
+    """A timestamp as the dialect stores it (SQLAlchemy's SQLite text form)."""
+    if conn.dialect.name == "sqlite":
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def _db_value(conn: Any, value: Any) -> Any:
+    """A date as the dialect stores it; other values unchanged."""
+    if conn.dialect.name == "sqlite" and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _scalar(column: str, value: Any) -> Any:
+    if column in ("kind", "language") and value is not None:
+        return str(value)
+    return value
+
+
+def _stakeholder_to_dict(s: Stakeholder) -> dict[str, Any]:
+    return {
+        "id": s.id, "name": s.name, "kind": s.kind.value, "email": s.email, "phone": s.phone,
+        "address": s.address, "organisation": s.organisation, "roles": list(s.roles),
+        "groups": list(s.groups), "influence": s.influence, "interest": s.interest,
+        "language": s.language.value, "legal_basis": s.legal_basis, "tags": list(s.tags),
+        "notes": s.notes, "opted_out": s.opted_out, "restricted": s.restricted,
+    }
