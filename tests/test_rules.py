@@ -32,7 +32,7 @@ from interessent.rules import (
     tie_active_during,
     tie_active_on,
 )
-from interessent.rules_sql import (
+from interessent.store.rules import (
     Selection,
     active_during_sql,
     active_on_sql,

@@ -25,6 +25,8 @@ What lives where (each module depends only on those above it):
   entry, and the entry a write leaves when it records none of its own.
 - :mod:`.queries` — reads that return domain values (stakeholders, relationships,
   interactions), id → pk maps and IN-list :func:`~.queries.chunks`.
+- :mod:`.rules` — the SQL forms of the business rules in :mod:`interessent.rules`
+  (ties active in time, the programme's own people, group membership, parties).
 - :mod:`.writes` — bulk upserts and :func:`~.writes.insert_many`, the driver's
   ``executemany`` on SQLite.
 - :mod:`.database` — the :class:`Store` class: sessions, backup, secure deletion,

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .rules import ACTING_TIE_KINDS
+from ..rules import ACTING_TIE_KINDS
 
 if TYPE_CHECKING:
-    from .plan import Plan, TargetGroup
+    from ..plan import Plan, TargetGroup
 
 __all__ = [
     "Selection",
