@@ -32,6 +32,7 @@ from interessent.rules import (
     tie_active_during,
     tie_active_on,
 )
+from interessent.store import Store
 from interessent.store.rules import (
     Selection,
     active_during_sql,
@@ -40,7 +41,6 @@ from interessent.store.rules import (
     party_sql,
     programme_people_sql,
 )
-from interessent.store import Store
 
 ORGS = ("org-a", "org-b", "org-c")
 ROLES = ("styreleder", "daglig_leder", "ordforer", "ansatt")
