@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from interessent import graph
 from interessent.errors import NotFound
 from interessent.graph import (
     LeaderScore,
@@ -28,6 +27,7 @@ from interessent.graph import (
     rank_leaders,
     write_graph,
 )
+from interessent.graph import leaders as graph
 from interessent.model import Interaction, Relationship, Stakeholder
 from interessent.plan import LeaderSettings
 from interessent.workspace import Workspace

@@ -1,0 +1,50 @@
+"""Coverage and compliance: whom the programme reached, and which promises it keeps.
+
+Where things live (each module imports only from those above it):
+
+===================  =====================================================================
+``interaction_log``  ``_Log``: the queries over the interaction log that the others share
+                     (what counts for a commitment, whom a selector picks, who was reached
+                     and when)
+``commitments``      :func:`check_commitments`, :class:`CommitmentStatus`, :class:`Status`,
+                     :class:`WindowState`, :class:`WindowResult`: each commitment checked
+                     window by window, and what its status means
+``reach``            :func:`coverage`, :class:`GroupCoverage`, :func:`score`: each target
+                     group's reach (one SQL query for all groups, :func:`reached_sql`),
+                     leaders informed, broadcasts, and the coverage score
+``dues``             :func:`due`, :class:`Dues`, :class:`DueItem`, :class:`Contact`: what
+                     to do next and whom to contact
+===================  =====================================================================
+
+Coverage uses the leader ranking of :mod:`interessent.graph`; the graph never imports
+coverage. The SQL form of group membership, :func:`members_sql`, lives in
+:mod:`interessent.membership_sql` (both use it) and is re-exported here.
+"""
+
+from __future__ import annotations
+
+from ..membership_sql import members_sql as members_sql
+from .commitments import CommitmentStatus, Status, WindowResult, check_commitments
+from .commitments import WindowState as WindowState
+from .dues import Contact, DueItem, Dues, due
+from .interaction_log import _Log as _Log  # for benchmarks/bench_coverage.py
+from .reach import NEUTRAL_INFLUENCE as NEUTRAL_INFLUENCE
+from .reach import GroupCoverage, coverage
+from .reach import _broadcasts as _broadcasts  # for benchmarks/bench_coverage.py
+from .reach import _leaders_by_group as _leaders_by_group  # for benchmarks/bench_coverage.py
+from .reach import _reach_sql as _reach_sql  # for benchmarks/bench_coverage.py
+from .reach import reached_sql as reached_sql
+from .reach import score as score
+
+__all__ = [
+    "CommitmentStatus",
+    "Contact",
+    "DueItem",
+    "Dues",
+    "GroupCoverage",
+    "Status",
+    "WindowResult",
+    "check_commitments",
+    "coverage",
+    "due",
+]

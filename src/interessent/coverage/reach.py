@@ -1,0 +1,258 @@
+"""Reach: whom the programme reached in each target group, and the coverage score.
+
+**Reach** of a target group in a period (only interactions up to ``as_of``):
+
+- *reached directly*: members who took part in an interaction, hosted one, or whose
+  organisation's people took part;
+- *direct reach*: the reached members' share of the group, weighted by declared
+  influence (1–5; a member without one weighs 3);
+- *network reach*: every member counts with ``max(1 if reached directly, strength of
+  its strongest active tie to anyone reached)``, weighted the same way — a member whose
+  neighbour was met is partly informed, as much as the tie is strong;
+- *leaders informed*: the share of the group's top opinion leaders reached directly;
+- *broadcast touchpoints*: interactions that addressed the group as an audience
+  (articles, posts, the website), by channel.
+
+**Score** in [0, 1] = the plan's ``[coverage]`` weights (``direct``, ``network``,
+``leaders``, ``commitments``; normalised to sum to one) applied to direct reach, network
+reach, the share of leaders informed and the commitments' fulfilment (the mean of
+``min(1, actual / expected)`` over the group's commitments that have begun). A part that
+does not apply (no leaders, no commitment begun) gives its weight to the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from attrs import field, frozen
+from sqlalchemy import bindparam, text
+
+from ..graph import rank_leaders
+from ..membership_sql import members_sql
+from ..periods import Period
+from ..plan import Members, Plan, TargetGroup
+from .commitments import CommitmentStatus, check_commitments
+from .interaction_log import _Log
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..workspace import Workspace
+
+__all__ = ["NEUTRAL_INFLUENCE", "GroupCoverage", "coverage", "reached_sql", "score"]
+
+
+NEUTRAL_INFLUENCE = 3
+
+
+@frozen
+class GroupCoverage:
+    """Coverage of one target group in a period."""
+
+    key: str
+    name: str
+    period: Period
+    as_of: dt.date
+    members: int
+    reached_directly: int
+    reached_through_network: int
+    direct_reach: float
+    network_reach: float
+    leaders: int
+    leaders_informed: int
+    broadcasts: Mapping[str, int]
+    commitments: tuple[CommitmentStatus, ...]
+    score: float
+    components: Mapping[str, float | None] = field(factory=dict)
+
+    @property
+    def leader_share(self) -> float | None:
+        return self.leaders_informed / self.leaders if self.leaders else None
+
+    @property
+    def touchpoints(self) -> int:
+        return sum(self.broadcasts.values())
+
+
+# --- SQL ----------------------------------------------------------------------------------
+
+
+def reached_sql(dialect: str) -> str:
+    """CTEs ``win`` (interactions in the period) and ``reached`` (stakeholders reached
+    directly: participants, hosts and the organisations of participants).
+
+    The participants are made distinct before their organisations are looked up, and the
+    CTEs are materialised: at 1.6 million participant rows this is four times faster on
+    SQLite. ``CROSS JOIN`` tells SQLite's planner to drive from the period's interactions;
+    PostgreSQL plans the plain join the same way."""
+    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    return f"""
+win AS MATERIALIZED (SELECT pk, host_pk FROM interactions
+                     WHERE date >= :start AND date <= :end),
+people AS MATERIALIZED (
+    SELECT DISTINCT p.stakeholder_pk AS pk FROM win
+    {join} interaction_participants p ON p.interaction_pk = win.pk),
+reached AS MATERIALIZED (
+    SELECT pk FROM people
+    UNION SELECT host_pk FROM win WHERE host_pk IS NOT NULL
+    UNION SELECT s.organisation_pk FROM people JOIN stakeholders s ON s.pk = people.pk
+          WHERE s.organisation_pk IS NOT NULL)"""
+
+
+_ACTIVE = ("(rel.start IS NULL OR rel.start <= :end) AND (rel.\"end\" IS NULL "
+           "OR rel.\"end\" >= :start)")
+
+
+def _reach_sql(groups: Sequence[TargetGroup], dialect: str = "sqlite") -> tuple[Any, dict[
+    str, Any
+]]:
+    """One query: per group, members, weights, direct and network reach.
+
+    Ties are looked up only for members not reached directly (for the others the
+    network adds nothing), from the member's end of the tie; the unary ``+`` keeps
+    SQLite from using the other end's index."""
+    selects, params, expanding = [], {}, []
+    for n, group in enumerate(groups):
+        sql, p, e = members_sql(group, n)
+        selects.append(f"SELECT CAST(:k{n} AS VARCHAR(100)) AS gkey, pk FROM ({sql}) AS m{n}")
+        params.update(p)
+        params[f"k{n}"] = group.key
+        expanding += e
+    members = " UNION ALL ".join(selects)
+    sql = f"""
+WITH {reached_sql(dialect)},
+members AS ({members}),
+unreached AS MATERIALIZED (SELECT DISTINCT pk FROM members WHERE pk NOT IN
+                           (SELECT pk FROM reached)),
+ties AS (
+    SELECT u.pk AS pk, rel.strength AS strength FROM unreached u
+        JOIN relationships rel ON rel.source_pk = u.pk
+        WHERE +rel.target_pk IN (SELECT pk FROM reached) AND {_ACTIVE}
+    UNION ALL
+    SELECT u.pk, rel.strength FROM unreached u
+        JOIN relationships rel ON rel.target_pk = u.pk
+        WHERE +rel.source_pk IN (SELECT pk FROM reached) AND {_ACTIVE}
+),
+best AS MATERIALIZED (SELECT pk, MAX(strength) AS strength FROM ties GROUP BY pk),
+rows AS (
+    SELECT m.gkey AS gkey,
+           COALESCE(s.influence, {NEUTRAL_INFLUENCE}) AS w,
+           CASE WHEN m.pk IN (SELECT pk FROM reached) THEN 1 ELSE 0 END AS direct,
+           COALESCE(b.strength, 0) AS tie
+    FROM members m
+    JOIN stakeholders s ON s.pk = m.pk
+    LEFT JOIN best b ON b.pk = m.pk
+)
+SELECT gkey, COUNT(*) AS members, SUM(w) AS weight, SUM(direct) AS reached,
+       SUM(w * direct) AS direct_weight,
+       SUM(CASE WHEN direct = 1 THEN w ELSE w * tie END) AS network_weight,
+       SUM(CASE WHEN direct = 0 AND tie > 0 THEN 1 ELSE 0 END) AS through_network
+FROM rows GROUP BY gkey
+"""
+    stmt = text(sql).bindparams(*(bindparam(name, expanding=True) for name in expanding))
+    return stmt, params
+
+
+# --- coverage -----------------------------------------------------------------------------
+
+
+def _leaders_by_group(ws: Workspace, groups: Iterable[str], as_of: dt.date,
+                      top: int | None = None) -> dict[str, list[str]]:
+    n = top or ws.plan.leaders.top
+    return {g: [s.id for s in rank_leaders(ws, group=g, top=n, as_of=as_of)] for g in groups}
+
+
+def coverage(
+    ws: Workspace,
+    period: Period,
+    *,
+    as_of: dt.date | None = None,
+    groups: Sequence[str] | None = None,
+) -> list[GroupCoverage]:
+    """Coverage of each target group (or those named) in ``period``, as of ``as_of``."""
+    as_of = as_of or dt.date.today()
+    plan = ws.plan
+    chosen = [plan.group(g) for g in groups] if groups else list(plan.groups)
+    seen_end = min(period.end, as_of)
+    leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
+    statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
+    with ws.store.read() as session:
+        stmt, params = _reach_sql(chosen, session.get_bind().dialect.name)
+        params.update(start=period.start, end=seen_end)
+        reach = {row.gkey: row for row in session.execute(stmt, params)} if (
+            period.start <= seen_end) else {}
+        log = _Log(ws, session)
+        everyone = log.select(Members(ids=tuple({i for g in chosen for i in leaders[g.key]})))
+        span = Period(period.start, max(period.start, seen_end))
+        hits = log.contacts(everyone, span, None) if period.start <= seen_end else {}
+        reached_ids = {sid for pk, sid in everyone.items() if hits.get(pk)}
+        informed = {g.key: sum(1 for i in leaders[g.key] if i in reached_ids) for g in chosen}
+        broadcasts = _broadcasts(session, chosen, period.start, seen_end)
+    out = []
+    for g in chosen:
+        row = reach.get(g.key)
+        weight = float(row.weight or 0) if row else 0.0
+        direct = float(row.direct_weight or 0) / weight if row and weight else 0.0
+        network = float(row.network_weight or 0) / weight if row and weight else 0.0
+        mine = tuple(statuses[c.id] for c in plan.commitments if g.key in c.groups)
+        fulfil = [f for f in (c.fulfilment for c in mine) if f is not None]
+        n_leaders = len(leaders[g.key])
+        components: dict[str, float | None] = {
+            "direct": direct,
+            "network": network,
+            "leaders": informed[g.key] / n_leaders if n_leaders else None,
+            "commitments": sum(fulfil) / len(fulfil) if fulfil else None,
+        }
+        out.append(GroupCoverage(
+            key=g.key, name=g.name, period=period, as_of=as_of,
+            members=int(row.members) if row else _count_members(ws, g),
+            reached_directly=int(row.reached or 0) if row else 0,
+            reached_through_network=int(row.through_network or 0) if row else 0,
+            direct_reach=direct, network_reach=network, leaders=n_leaders,
+            leaders_informed=informed[g.key], broadcasts=broadcasts.get(g.key, {}),
+            commitments=mine, score=score(components, plan), components=components,
+        ))
+    return out
+
+
+def score(components: Mapping[str, float | None], plan: Plan) -> float:
+    """The weighted score; parts that do not apply give their weight to the others."""
+    w = plan.coverage
+    weights = {"direct": w.direct, "network": w.network, "leaders": w.leaders,
+               "commitments": w.commitments}
+    used = {k: weights[k] for k, v in components.items() if v is not None and weights[k] > 0}
+    total = sum(used.values())
+    if total <= 0:
+        return 0.0
+    value = sum(weights[k] * float(components[k] or 0.0) for k in used) / total
+    return min(1.0, max(0.0, value))
+
+
+def _count_members(ws: Workspace, group: TargetGroup) -> int:
+    with ws.store.read() as session:
+        return len(_Log(ws, session).select(Members(groups=(group.key,))) |
+                   _Log(ws, session).select(group.rule))
+
+
+def _broadcasts(session: Session, groups: Sequence[TargetGroup], start: dt.date,
+                end: dt.date) -> dict[str, dict[str, int]]:
+    if start > end:
+        return {}
+    # On SQLite the unary + keeps the planner from probing the key once per interaction
+    # and group; PostgreSQL has no + for text and needs no such hint.
+    key = "+g.group_key" if session.get_bind().dialect.name == "sqlite" else "g.group_key"
+    stmt = text(f"""SELECT g.group_key, COALESCE(i.channel, ''), COUNT(*)
+                   FROM interaction_groups g
+                   JOIN interactions i ON i.pk = g.interaction_pk
+                   WHERE i.date >= :start AND i.date <= :end AND {key} IN :keys
+                   GROUP BY g.group_key, i.channel""").bindparams(
+        bindparam("keys", expanding=True))
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, channel, n in session.execute(
+        stmt, {"start": start, "end": end, "keys": [g.key for g in groups]}
+    ):
+        out[key][channel or "-"] = int(n)
+    return out

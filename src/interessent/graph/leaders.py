@@ -1,0 +1,392 @@
+"""Ranking stakeholders as opinion leaders, and the leaders nobody in the programme knows.
+
+:func:`rank_leaders` ranks the workspace: hand-pinned leaders first, excluded ones and
+restricted records never, the programme's own people only when pinned, optionally only
+the members of one target group. Networks up to :data:`SPARSE_ABOVE` stakeholders are
+ranked on the networkx graph of :func:`~interessent.graph.build_graph`; larger ones
+straight from the database on sparse matrices (:func:`_network`, :func:`_rank_store`).
+:func:`rank_graph` ranks any networkx graph. :func:`leaders_unknown_to_programme` finds
+the leaders with no tie to the programme.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Integer, and_, bindparam, func, or_, select, text
+
+from ..membership_sql import members_sql
+from ..plan import LeaderSettings, Plan, TargetGroup
+from ..store import PART, REL, ROLES, ST
+from ..workspace import is_member
+from .centrality import Floats, Ints, Method, _betweenness, _binary, _centralities, _csr, _pagerank
+from .network import _co_ties, _load, _meetings
+from .scores import LeaderScore, _best_role, _influence_value, _rank, _role_weights, _score_of
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from ..model import Stakeholder
+    from ..workspace import Workspace
+
+__all__ = ["SPARSE_ABOVE", "leaders_unknown_to_programme", "rank_graph", "rank_leaders"]
+
+#: Above this many stakeholders :func:`rank_leaders` works on sparse matrices read
+#: straight from the database instead of a networkx graph.
+SPARSE_ABOVE = 5_000
+
+
+# --- ranking the workspace ----------------------------------------------------------------
+
+
+def rank_leaders(
+    ws: Workspace,
+    *,
+    group: str | None = None,
+    top: int | None = None,
+    as_of: dt.date | None = None,
+    co_participation: bool = False,
+    method: Method = "auto",
+    sources: int | None = None,
+    seed: int = 0,
+) -> list[LeaderScore]:
+    """The workspace's opinion leaders on ``as_of`` (default today), best first.
+
+    Hand-pinned leaders (``[leaders] pinned`` in the plan) come first in their order,
+    excluded ones never appear. With ``group``, only members of that target group
+    (registered or by the group's rule) are ranked, but on centralities of the whole
+    network: a leader's reach goes beyond the group. ``top`` limits the list (None: all).
+    Networks above :data:`SPARSE_ABOVE` stakeholders (or ``method="sparse"``) are ranked
+    from the database on sparse matrices, with betweenness estimated from sampled sources.
+
+    The ranking uses the registered relationships. ``co_participation`` adds the ties of
+    :func:`build_graph` from shared gatherings; it is off by default because the log is
+    the programme's own activity (it would pull the ranking towards whoever the programme
+    already meets), and because at a million logged interactions reading them costs
+    several times the rest of the ranking.
+    """
+    plan = ws.plan
+    target = plan.group(group) if group is not None else None
+    day = as_of or dt.date.today()
+    settings = plan.leaders
+    if method == "sparse" or (method == "auto" and _stakeholder_count(ws) > SPARSE_ABOVE):
+        return _rank_store(ws, plan, target, top, day, co_participation, sources, seed)
+    def load() -> tuple[list[Stakeholder], list[str], Floats, Floats]:
+        people, graph = _load(ws, day, co_participation)
+        nodes = sorted(graph)
+        pr, bc = _centralities(graph, nodes, method, sources, seed, "weight")
+        return people, nodes, pr, bc
+
+    people, nodes, pr, bc = ws.memo(("leaders", day, co_participation, method, sources, seed),
+                                    load)
+    weights = _role_weights(plan)
+    by_id = {s.id: s for s in people}
+    own = _programme_own(plan)
+    inf = np.array([_influence_value(by_id[n].influence) for n in nodes], dtype=np.float64)
+    best_roles = [_best_role(by_id[n].roles, weights) for n in nodes]
+    roles = np.array([w for _, w in best_roles], dtype=np.float64)
+    excluded = set(settings.excluded)
+    population = np.array(
+        [i for i, n in enumerate(nodes) if n not in excluded and not by_id[n].restricted
+         and (n in settings.pinned or not own(n, by_id[n].roles))
+         and (target is None or is_member(by_id[n], target))], dtype=np.int64)
+    position = {n: i for i, n in enumerate(nodes)}
+    pinned = [position[p] for p in settings.pinned if p in position]
+    ranked = _rank(
+        pagerank=pr, betweenness=bc, influence=inf, role=roles, population=population,
+        pinned=pinned, settings=settings, top=top,
+        ids_of=lambda idx: [nodes[i] for i in idx.tolist()],
+    )
+    return [
+        _score_of(ranked, i, r, nodes[i], by_id[nodes[i]].name, pr, bc, inf, best_roles[i][0])
+        for r, i in enumerate(ranked.order, start=1)
+    ]
+
+
+def _programme_own(plan: Plan) -> Callable[[str, Iterable[str]], bool]:
+    """Whether a stakeholder is the programme itself: its organisation, or one of its own
+    people (a role with ``programme = true``). They inform the leaders; they are not
+    ranked among them unless pinned."""
+    roles = plan.programme_roles
+    organisation = plan.programme.organisation
+
+    def own(id_: str, held: Iterable[str]) -> bool:
+        return id_ == organisation or not roles.isdisjoint(held)
+
+    return own
+
+
+def _stakeholder_count(ws: Workspace) -> int:
+    with ws.store.read() as session:
+        return int(session.scalar(select(func.count()).select_from(ST)) or 0)
+
+
+# --- ranking a networkx graph -------------------------------------------------------------
+
+
+def rank_graph(
+    graph: nx.Graph[Any],
+    *,
+    influence: Mapping[Any, float | None] | None = None,
+    role: Mapping[Any, float] | None = None,
+    settings: LeaderSettings = LeaderSettings(),  # noqa: B008 - a frozen value
+    among: Iterable[Hashable] | None = None,
+    top: int | None = None,
+    method: Method = "auto",
+    sources: int | None = None,
+    seed: int = 0,
+    weight: str | None = "weight",
+) -> list[LeaderScore]:
+    """Rank the nodes of any networkx graph as opinion leaders, best first.
+
+    ``influence`` maps nodes to declared influence 1–5 and ``role`` to role weights 0–1;
+    when a mapping is missing or holds no value for any ranked node, its weight goes to
+    PageRank and betweenness. ``among`` limits the ranking to some nodes while the
+    centralities are computed on the whole graph. Directed graphs are read as undirected;
+    edge ``weight`` is the tie strength (``None``: every tie counts 1).
+
+    ``method``: ``exact`` uses networkx's algorithms, ``sparse`` the sparse-matrix ones
+    that :func:`rank_leaders` uses on large networks (betweenness estimated from
+    ``sources`` sampled stakeholders, drawn with ``seed``); ``auto`` picks exact while
+    that is cheap. Node ids become text (``LeaderScore.id``); names come from the node
+    attribute ``name`` when there is one.
+    """
+    undirected: nx.Graph[Any] = graph.to_undirected(as_view=True) if graph.is_directed() \
+        else graph
+    nodes = sorted(undirected, key=str)
+    pr, bc = _centralities(undirected, nodes, method, sources, seed, weight)
+    ids = [str(node) for node in nodes]
+    inf = np.array(
+        [_influence_value((influence or {}).get(node)) for node in nodes], dtype=np.float64
+    )
+    roles = np.array([float((role or {}).get(node) or 0.0) for node in nodes],
+                     dtype=np.float64)
+    position = {node_id: i for i, node_id in enumerate(ids)}
+    excluded = set(settings.excluded)
+    wanted = nodes if among is None else [n for n in dict.fromkeys(among) if n in undirected]
+    population = np.array(
+        sorted(position[str(n)] for n in wanted if str(n) not in excluded), dtype=np.int64
+    )
+    pinned = [position[p] for p in settings.pinned if p in position]
+    ranked = _rank(
+        pagerank=pr, betweenness=bc, influence=inf, role=roles, population=population,
+        pinned=pinned, settings=settings, top=top,
+        ids_of=lambda idx: [ids[i] for i in idx.tolist()],
+    )
+    names = [str(undirected.nodes[node].get("name", node)) for node in nodes]
+    return [
+        _score_of(ranked, i, r, ids[i], names[i], pr, bc, inf, None)
+        for r, i in enumerate(ranked.order, start=1)
+    ]
+
+
+# --- the large-network path: straight from the database -----------------------------------
+
+
+@contextlib.contextmanager
+def _rows(conn: Connection, query: Any) -> Iterator[Iterable[Any]]:
+    """Rows of a Core query straight from the DBAPI cursor, without Row objects: the fast
+    path for reading hundreds of thousands of numbers into numpy."""
+    result = conn.execute(query)
+    try:
+        cursor = getattr(result, "cursor", None)
+        yield cursor if cursor is not None else result
+    finally:
+        result.close()
+
+
+def _read(conn: Connection, query: Any, dtype: Any) -> npt.NDArray[Any]:
+    with _rows(conn, query) as rows:
+        return np.fromiter(rows, dtype=dtype)
+
+
+def _active(day: dt.date) -> Any:
+    return and_(or_(REL.c.start.is_(None), REL.c.start <= day),
+                or_(REL.c.end.is_(None), REL.c.end >= day))
+
+
+@attrs.frozen
+class _Network:
+    """A network read from the store and its centralities, by stakeholder index."""
+
+    pks: Ints
+    lookup: Ints
+    influence: Floats
+    role: Floats
+    role_of: dict[int, str]
+    pagerank: Floats
+    betweenness: Floats
+
+
+def _network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
+             sources: int | None, seed: int) -> _Network:
+    weights = _role_weights(plan)
+    with ws.store.read() as session:
+        conn = session.connection()
+        nodes = _read(conn, select(ST.c.pk, func.coalesce(ST.c.influence, 0)).order_by(ST.c.pk),
+                      [("pk", np.int64), ("influence", np.float64)])
+        pks = np.ascontiguousarray(nodes["pk"])
+        n = len(pks)
+        lookup = np.full(int(pks[-1]) + 1 if n else 1, -1, dtype=np.int64)
+        lookup[pks] = np.arange(n)
+        edges = _read(conn, select(REL.c.source_pk, REL.c.target_pk, REL.c.strength)
+                      .where(_active(day)), [("a", np.int64), ("b", np.int64), ("w", np.float64)])
+        a, b, w = lookup[edges["a"]], lookup[edges["b"]], np.ascontiguousarray(edges["w"])
+        if co_participation:
+            pairs = _read(conn, select(PART.c.interaction_pk, PART.c.stakeholder_pk)
+                          .where(PART.c.interaction_pk.in_(_meetings(day))),
+                          [("i", np.int64), ("s", np.int64)])
+            ca, cb, cw = _co_ties(pairs["i"], lookup[pairs["s"]], n)
+            a, b, w = np.r_[a, ca], np.r_[b, cb], np.r_[w, cw]
+        role = np.zeros(n)
+        role_of: dict[int, str] = {}
+        if weights:
+            with _rows(conn, select(ROLES.c.stakeholder_pk, ROLES.c.role)
+                       .where(ROLES.c.role.in_(sorted(weights)))
+                       .order_by(ROLES.c.stakeholder_pk, ROLES.c.role)) as rows:
+                for pk, key in rows:
+                    i = int(lookup[pk])
+                    if weights[key] > role[i]:
+                        role[i] = weights[key]
+                        role_of[i] = key
+    matrix = _csr(n, a, b, w)
+    return _Network(
+        pks=pks, lookup=lookup,
+        influence=np.where(nodes["influence"] > 0, nodes["influence"], np.nan),
+        role=role, role_of=role_of, pagerank=_pagerank(matrix),
+        betweenness=_betweenness(_binary(matrix), sources=sources, seed=seed),
+    )
+
+
+def _rank_store(
+    ws: Workspace, plan: Plan, target: TargetGroup | None, top: int | None, day: dt.date,
+    co_participation: bool, sources: int | None, seed: int,
+) -> list[LeaderScore]:
+    settings = plan.leaders
+    net = ws.memo(("leaders-sparse", day, co_participation, sources, seed),
+                  lambda: _network(ws, plan, day, co_participation, sources, seed))
+    pks, lookup, n = net.pks, net.lookup, len(net.pks)
+    pr, bc, inf, role = net.pagerank, net.betweenness, net.influence, net.role
+    with ws.store.read() as session:
+        conn = session.connection()
+        with _rows(conn, select(ST.c.id, ST.c.pk)
+                   .where(ST.c.id.in_([*settings.pinned, *settings.excluded,
+                                       plan.programme.organisation or ""]))) as rows:
+            named = {id_: int(pk) for id_, pk in rows}
+        if target is None:
+            member = np.ones(n, dtype=bool)
+        else:
+            member = np.zeros(n, dtype=bool)
+            found = _read(conn, _members_query(target), [("pk", np.int64)])
+            member[lookup[found["pk"]]] = True
+        for key in settings.excluded:
+            if key in named:
+                member[lookup[named[key]]] = False
+        own_roles = sorted(plan.programme_roles)
+        if own_roles:
+            found = _read(conn, select(ROLES.c.stakeholder_pk).where(ROLES.c.role.in_(own_roles)),
+                          [("pk", np.int64)])
+            member[lookup[found["pk"]]] = False
+        if plan.programme.organisation in named:
+            member[lookup[named[plan.programme.organisation]]] = False
+        for key in settings.pinned:
+            if key in named and (target is None or key in _ids_in(conn, target, [key])):
+                member[lookup[named[key]]] = True
+        # Restricted records (GDPR art. 18; erased people are restricted) may be stored,
+        # not used: they keep carrying ties but are never ranked, pinned or not.
+        found = _read(conn, select(ST.c.pk).where(ST.c.restricted.is_(True)),
+                      [("pk", np.int64)])
+        member[lookup[found["pk"]]] = False
+        population = np.flatnonzero(member).astype(np.int64)
+        pinned = [int(lookup[named[p]]) for p in settings.pinned if p in named]
+
+        def ids_of(idx: Ints) -> list[str]:
+            found = _lookup(conn, pks[idx])
+            return [found[pk][0] for pk in pks[idx].tolist()]
+
+        ranked = _rank(
+            pagerank=pr, betweenness=bc, influence=inf, role=role, population=population,
+            pinned=pinned, settings=settings, top=top, ids_of=ids_of,
+        )
+        chosen = _lookup(conn, pks[np.array(ranked.order, dtype=np.int64)])
+    return [
+        _score_of(ranked, i, r, chosen[int(pks[i])][0], chosen[int(pks[i])][1], pr, bc, inf,
+                  net.role_of.get(i))
+        for r, i in enumerate(ranked.order, start=1)
+    ]
+
+
+def _lookup(conn: Connection, pks: Ints) -> dict[int, tuple[str, str]]:
+    """pk → (id, name) of some stakeholders."""
+    found: dict[int, tuple[str, str]] = {}
+    wanted = sorted(set(pks.tolist()))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        with _rows(conn, select(ST.c.pk, ST.c.id, ST.c.name).where(ST.c.pk.in_(chunk))) as rows:
+            for pk, id_, name in rows:
+                found[int(pk)] = (id_, name)
+    return found
+
+
+def _ids_in(conn: Connection, group: TargetGroup, ids: Sequence[str]) -> set[str]:
+    """Those of ``ids`` that are members of ``group``."""
+    query = select(ST.c.id).where(ST.c.id.in_(list(ids)), ST.c.pk.in_(_members_query(group)))
+    with _rows(conn, query) as rows:
+        return {row[0] for row in rows}
+
+
+def _members_query(group: TargetGroup) -> Any:
+    """The pks of a target group's members, registered or by rule: the one SQL form of
+    :func:`interessent.workspace.is_member` (:func:`interessent.membership_sql.members_sql`)."""
+    sql, params, expanding = members_sql(group, 0)
+    binds: list[Any] = [bindparam(name, value, expanding=name in expanding)
+             for name, value in params.items()]
+    return text(sql).bindparams(*binds).columns(pk=Integer)
+
+
+# --- structural risk ----------------------------------------------------------------------
+
+
+def leaders_unknown_to_programme(
+    ws: Workspace, leaders: Sequence[LeaderScore], *, as_of: dt.date | None = None
+) -> list[LeaderScore]:
+    """The leaders nobody in the programme knows: no relationship active on ``as_of``
+    (default today; either direction, any kind) ties them to the programme's organisation
+    or to a stakeholder holding a role the plan marks ``programme = true``. Leaders who
+    hold such a role themselves are known.
+    """
+    programme_roles = sorted(ws.plan.programme_roles)
+    if not leaders:
+        return []
+    day = as_of or dt.date.today()
+    ids = [leader.id for leader in leaders]
+    with ws.store.read() as session:
+        insiders = set(session.scalars(
+            select(ROLES.c.stakeholder_pk).where(ROLES.c.role.in_(programme_roles))).all())
+        organisation = ws.plan.programme.organisation
+        if organisation:  # a tie to the programme's organisation (an observer seat) counts
+            insiders.update(ws.store.pk_map(session, [organisation]).values())
+        pk_of = ws.store.pk_map(session, ids)
+        wanted = list(pk_of.values())
+        known: set[int] = {pk for pk in wanted if pk in insiders}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = session.execute(
+                select(REL.c.source_pk, REL.c.target_pk).where(
+                    _active(day),
+                    or_(REL.c.source_pk.in_(chunk), REL.c.target_pk.in_(chunk)),
+                )
+            ).all()
+            for a, b in rows:
+                if b in insiders:
+                    known.add(a)
+                if a in insiders:
+                    known.add(b)
+    return [leader for leader in leaders if pk_of.get(leader.id) not in known]

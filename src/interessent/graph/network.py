@@ -1,0 +1,196 @@
+"""The stakeholder network as a networkx graph, and its export for Gephi.
+
+:func:`build_graph` turns the store into a networkx graph: one node per stakeholder, one
+edge per pair of stakeholders tied by a relationship active on the day asked about, or by
+taking part in the same gatherings (co-participation, :data:`GATHERING_KINDS`).
+:func:`write_graph` writes it as GraphML or GEXF. :func:`_co_ties` makes the same
+co-participation ties on sparse matrices, for networks too large for networkx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from sqlalchemy import Select, func, select
+
+from ..errors import InvalidInput
+from ..store import INT, PART, ST
+from .centrality import Floats, Ints
+
+if TYPE_CHECKING:
+    from ..model import Stakeholder
+    from ..workspace import Workspace
+
+__all__ = [
+    "CO_PARTICIPATION_MAX_PARTICIPANTS",
+    "CO_PARTICIPATION_STEP",
+    "GATHERING_KINDS",
+    "build_graph",
+    "write_graph",
+]
+
+#: Each interaction two stakeholders shared adds this much to their tie, up to 1.
+CO_PARTICIPATION_STEP = 0.1
+#: Interactions with more participants than this make no ties: a big meeting is no
+#: evidence that everyone present knows everyone else.
+CO_PARTICIPATION_MAX_PARTICIPANTS = 25
+#: Interaction kinds where the participants are together. A letter, an e-mail, an
+#: article or a report sent to several people says nothing about whether they know
+#: each other, so those kinds (and a plan's own kinds) make no ties.
+GATHERING_KINDS = ("board_meeting", "call", "event", "meeting", "presentation", "visit")
+
+
+def build_graph(
+    ws: Workspace, *, as_of: dt.date | None = None, co_participation: bool = True
+) -> nx.Graph[str]:
+    """The stakeholder network on ``as_of`` (default: today) as an undirected graph.
+
+    Nodes are stakeholder ids with attributes ``name``, ``kind``, ``groups``, ``roles``,
+    ``influence``, ``interest``, ``language`` and ``organisation`` (absent when unknown).
+    An edge joins two stakeholders tied by at least one relationship active on ``as_of``
+    (either direction, any kind) or, with ``co_participation``, by gatherings (meetings,
+    board meetings, events, visits, presentations, calls: :data:`GATHERING_KINDS`) both
+    took part in on or before ``as_of``. Edge attributes: ``kinds`` (relationship kinds),
+    ``relations`` (each relationship as ``"a -works_for-> b"`` or ``"a -knows- b"``, so
+    directions survive) and ``strength`` (the strongest of them) when relationships tie
+    the pair; ``shared`` (gatherings both took part in) when they met; and always
+    ``weight``, the larger of ``strength`` and ``min(1, 0.1 × shared)``. Gatherings with
+    more than 25 participants make no ties.
+    """
+    _, graph = _load(ws, as_of or dt.date.today(), co_participation)
+    return graph
+
+
+def _load(
+    ws: Workspace, day: dt.date, co_participation: bool
+) -> tuple[list[Stakeholder], nx.Graph[str]]:
+    store = ws.store
+    people = store.stakeholders()
+    graph: nx.Graph[str] = nx.Graph()
+    for s in people:
+        attrs_: dict[str, Any] = {
+            "name": s.name, "kind": s.kind.value, "groups": s.groups, "roles": s.roles,
+            "language": s.language.value,
+        }
+        for key in ("influence", "interest", "organisation"):
+            value = getattr(s, key)
+            if value is not None:
+                attrs_[key] = value
+        graph.add_node(s.id, **attrs_)
+    for rel in store.relationships():
+        if not rel.active_on(day):
+            continue
+        a, b = rel.source, rel.target
+        if not graph.has_edge(a, b):
+            graph.add_edge(a, b, kinds=(), relations=(), strength=0.0, weight=0.0)
+        data = graph.edges[a, b]
+        arrow = f"-{rel.kind}->" if rel.directed else f"-{rel.kind}-"
+        data["kinds"] = tuple(sorted({*data["kinds"], rel.kind}))
+        data["relations"] = tuple(sorted({*data["relations"], f"{a} {arrow} {b}"}))
+        data["strength"] = max(data["strength"], rel.strength)
+        data["weight"] = max(data["weight"], rel.strength)
+    if co_participation:
+        for (a, b), shared in _shared_interactions(ws, day).items():
+            if not graph.has_edge(a, b):
+                graph.add_edge(a, b, weight=0.0)
+            data = graph.edges[a, b]
+            data["shared"] = shared
+            data["weight"] = max(data["weight"], _co_weight(shared))
+    return people, graph
+
+
+def _co_weight(shared: int) -> float:
+    return min(1.0, CO_PARTICIPATION_STEP * shared)
+
+
+def _meetings(day: dt.date) -> Select[tuple[int]]:
+    """Gatherings on or before ``day`` with 2 to 25 participants."""
+    return (
+        select(PART.c.interaction_pk)
+        .join(INT, INT.c.pk == PART.c.interaction_pk)
+        .where(INT.c.date <= day, INT.c.kind.in_(GATHERING_KINDS))
+        .group_by(PART.c.interaction_pk)
+        .having(func.count().between(2, CO_PARTICIPATION_MAX_PARTICIPANTS))
+    )
+
+
+def _shared_interactions(ws: Workspace, day: dt.date) -> dict[tuple[str, str], int]:
+    """Pairs of stakeholder ids (sorted) → how many gatherings they shared."""
+    query = (
+        select(PART.c.interaction_pk, ST.c.id)
+        .join(ST, ST.c.pk == PART.c.stakeholder_pk)
+        .where(PART.c.interaction_pk.in_(_meetings(day)))
+        .order_by(PART.c.interaction_pk, ST.c.id)
+    )
+    with ws.store.read() as s:
+        rows = [(int(r[0]), str(r[1])) for r in s.execute(query).all()]
+    counts: dict[tuple[str, str], int] = {}
+    for _, group in itertools.groupby(rows, key=lambda r: r[0]):
+        ids = [r[1] for r in group]
+        for pair in itertools.combinations(ids, 2):
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def _co_ties(interaction: Ints, person: Ints, n: int) -> tuple[Ints, Ints, Floats]:
+    """Co-participation ties from (interaction, stakeholder index) pairs: shared counts
+    through one sparse product, weighted ``min(1, 0.1 × shared)``."""
+    if not len(interaction):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    incidence = sp.csr_matrix(
+        (np.ones(len(person)), (interaction, person)), shape=(int(interaction.max()) + 1, n)
+    )
+    shared = sp.triu(incidence.T @ incidence, k=1).tocoo()
+    weight = np.minimum(1.0, CO_PARTICIPATION_STEP * shared.data)
+    return (shared.row.astype(np.int64), shared.col.astype(np.int64),
+            np.asarray(weight, dtype=np.float64))
+
+
+def write_graph(
+    ws: Workspace,
+    fmt: Literal["graphml", "gexf"],
+    out: BinaryIO,
+    *,
+    as_of: dt.date | None = None,
+    co_participation: bool = True,
+) -> int:
+    """Write the network as GraphML or GEXF (both open in Gephi); returns the node count.
+
+    Node ids are stakeholder ids. Lists (groups, roles, kinds, relations) are joined with
+    ``|``, as the formats hold only text, numbers and booleans; unknown values are left out.
+    """
+    if fmt not in ("graphml", "gexf"):
+        raise InvalidInput(f"unknown graph format {fmt!r} (graphml or gexf)")
+    graph = build_graph(ws, as_of=as_of, co_participation=co_participation)
+    flat: nx.Graph[str] = nx.Graph()
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **_flat(data))
+    for a, b, data in graph.edges(data=True):
+        flat.add_edge(a, b, **_flat(data))
+    if fmt == "graphml":
+        nx.write_graphml(flat, out, encoding="utf-8")
+    else:
+        nx.write_gexf(flat, out, encoding="utf-8")
+    return flat.number_of_nodes()
+
+
+def _flat(data: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
+    flat: dict[str, str | int | float | bool] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, tuple | list | set | frozenset):
+            if value:
+                flat[key] = "|".join(str(v) for v in value)
+        elif isinstance(value, bool | int | float | str):
+            flat[key] = value
+        else:
+            flat[key] = str(value)
+    return flat
