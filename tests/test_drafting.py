@@ -33,7 +33,8 @@ from interessent.graph import rank_leaders
 from interessent.model import Stakeholder
 from interessent.periods import Period, Unit
 from interessent.policy import PolicyError
-from interessent.workspace import Workspace, is_member
+from interessent.rules import is_member
+from interessent.workspace import Workspace
 
 AS_OF = dt.date(2026, 11, 26)
 YEAR = Period.year(2026)

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from .errors import InvalidInput
 from .importing import COLUMNS, FORMULA_TRIGGERS, Kind, parse_kind
+from .privacy import restricted_ids
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -94,8 +95,6 @@ def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, 
     """Every stakeholder, relationship or interaction as a dict keyed by the columns of
     SPEC §4 (with ``extra``, stakeholders also carry ``opted_out`` and ``restricted``).
     Restricted stakeholders and their relationships are left out (see above)."""
-    from .privacy import restricted_ids
-
     which: Kind = parse_kind(kind)
     store = ws.store
     if which == "stakeholders":

@@ -14,6 +14,8 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
+from .rules import tie_active_on
+
 __all__ = [
     "BUILTIN_INTERACTION_KINDS",
     "BUILTIN_RELATIONSHIP_KINDS",
@@ -166,7 +168,8 @@ class Relationship:
         return (self.source, self.target, self.kind)
 
     def active_on(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+        """Whether the tie is active on ``day`` (:func:`interessent.rules.tie_active_on`)."""
+        return tie_active_on(self, day)
 
 
 @frozen

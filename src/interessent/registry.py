@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from .errors import ImportRejected, InvalidInput, NotFound
+from .importing import import_rows, slugify
+from .periods import parse_date
+from .rules import is_member
 
 if TYPE_CHECKING:
     from .model import Interaction, Relationship, Stakeholder
@@ -41,8 +44,6 @@ def find_stakeholders(
     search: str | None = None,
 ) -> list[Stakeholder]:
     """Stakeholders sorted by id; ``group`` includes members by the group's rule."""
-    from .workspace import is_member
-
     if group is not None:
         target = ws.plan.group(group)
         found = ws.store.stakeholders(role=role, tag=tag, search=search)
@@ -134,8 +135,6 @@ def _cell(value: Any) -> str:
 
 def _one_row(ws: Workspace, kind: str, row: Mapping[str, str], what: str, action: str) -> None:
     """Import one typed-in row; a bad value is one clear error without row numbers."""
-    from .importing import import_rows
-
     try:
         import_rows(ws, kind, [row], source=what, action=action, subject=row["id"])
     except ImportRejected as exc:
@@ -155,8 +154,6 @@ def add_stakeholder(ws: Workspace, *, name: str, id: str | None = None,
     """Register a new stakeholder. Without an ``id`` one is made from the name
     (``Kari Ørsjødal`` → ``kari-orsjodal``, or ``kari-orsjodal-2`` if that is taken).
     Values are checked as an imported row's are: roles and groups must be the plan's."""
-    from .importing import slugify
-
     _check_fields(fields)
     store = ws.store
     if id is None:
@@ -210,8 +207,6 @@ def log_interaction(
 ) -> Interaction:
     """Record one interaction, checked as an imported row is (kinds, channels, groups and
     commitments must be the plan's; participants and host registered stakeholders)."""
-    from .periods import parse_date
-
     day = date if isinstance(date, dt.date) else parse_date(date) if date else dt.date.today()
     store = ws.store
     if id is None:

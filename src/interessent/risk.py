@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 from sqlalchemy import bindparam, text
 
+from .coverage import members_sql
+from .graph import leaders_unknown_to_programme, rank_leaders
 from .periods import Period
+from .store.rules import active_on_sql, programme_people_sql
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -47,22 +50,15 @@ class Risk:
 
 
 def _programme_people(ws: Workspace) -> dict[int, str]:
-    plan = ws.plan
-    roles = sorted(plan.programme_roles)
-    org = plan.programme.organisation or ""
+    sql, params, expanding = programme_people_sql(ws.plan)
+    stmt = text(f"SELECT pk, id FROM stakeholders WHERE pk IN ({sql})").bindparams(
+        *(bindparam(name, expanding=True) for name in expanding))
     with ws.store.read() as s:
-        stmt = text("""SELECT s.pk, s.id FROM stakeholders s WHERE s.id = :org
-                       OR s.pk IN (SELECT stakeholder_pk FROM stakeholder_roles
-                                   WHERE role IN :roles)""").bindparams(
-            bindparam("roles", expanding=True))
-        return {pk: sid for pk, sid in s.execute(stmt, {"org": org, "roles": roles or [""]})}
+        return {pk: sid for pk, sid in s.execute(stmt, params)}
 
 
 def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = None) -> list[Risk]:
     """The structural risks of every target group, groups in plan order."""
-    from .coverage import members_sql
-    from .graph import leaders_unknown_to_programme, rank_leaders
-
     day = as_of or dt.date.today()
     plan = ws.plan
     insiders = _programme_people(ws)
@@ -76,13 +72,10 @@ def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = N
                 WITH members AS ({member_select}),
                 links AS (
                     SELECT rel.target_pk AS insider, rel.source_pk AS member
-                        FROM relationships rel
-                        WHERE (rel.start IS NULL OR rel.start <= :day)
-                          AND (rel."end" IS NULL OR rel."end" >= :day)
+                        FROM relationships rel WHERE {active_on_sql("rel", ":day")}
                     UNION ALL
                     SELECT rel.source_pk, rel.target_pk FROM relationships rel
-                        WHERE (rel.start IS NULL OR rel.start <= :day)
-                          AND (rel."end" IS NULL OR rel."end" >= :day)
+                        WHERE {active_on_sql("rel", ":day")}
                     UNION ALL
                     SELECT a.stakeholder_pk, b.stakeholder_pk
                         FROM interaction_participants a

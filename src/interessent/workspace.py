@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .errors import InteressentError, WorkspaceError
+from .importing import import_file
+from .plan import Plan, TargetGroup, load_plan
+from .rules import is_member
+from .store import Store
 
 if TYPE_CHECKING:
     from .model import Stakeholder
-    from .plan import Plan, TargetGroup
-    from .store import Store
 
 __all__ = ["DB_FILE", "PLAN_FILE", "Workspace", "example_names", "example_path",
            "init_workspace"]
@@ -77,8 +79,6 @@ class Workspace:
     def plan(self) -> Plan:
         """The validated plan (a :class:`~interessent.errors.PlanError` if it is broken)."""
         if self._plan is None:
-            from .plan import load_plan
-
             self._plan = load_plan(self.plan_path)
         return self._plan
 
@@ -86,8 +86,6 @@ class Workspace:
     def store(self) -> Store:
         """The database, upgraded to the current schema on first use."""
         if self._store is None:
-            from .store import Store
-
             self._store = Store(self.db_url)
         return self._store
 
@@ -120,20 +118,6 @@ class Workspace:
         target = self.plan.group(group) if isinstance(group, str) else group
         everyone = self.store.stakeholders()
         return [s for s in everyone if is_member(s, target)]
-
-
-def is_member(stakeholder: Stakeholder, group: TargetGroup) -> bool:
-    """Whether a stakeholder belongs to a group, registered or by the group's rule."""
-    if group.key in stakeholder.groups:
-        return True
-    rule = group.rule
-    return bool(
-        stakeholder.id in rule.ids
-        or set(stakeholder.roles) & set(rule.roles)
-        or set(stakeholder.tags) & set(rule.tags)
-        or set(stakeholder.groups) & set(rule.groups)
-        or stakeholder.kind.value in rule.kinds
-    )
 
 
 # --- examples and init --------------------------------------------------------------------
@@ -265,8 +249,6 @@ def init_workspace(
         ws = Workspace(root, db=db)
         ws.plan  # noqa: B018 - validate before anything is imported
         if origin is not None:
-            from .importing import import_file
-
             for kind, stem in DATA_FILES:
                 for path in sorted((root / "data").glob(f"{stem}.*")):
                     result = import_file(ws, kind, path)

@@ -23,7 +23,7 @@ coverage. The SQL form of group membership, :func:`members_sql`, lives in
 
 from __future__ import annotations
 
-from ..membership_sql import members_sql as members_sql
+from ..store.rules import members_sql as members_sql
 from .commitments import CommitmentStatus, Status, WindowResult, check_commitments
 from .commitments import WindowState as WindowState
 from .dues import Contact, DueItem, Dues, due

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, text
 
-from ..membership_sql import members_sql
 from ..periods import Period
 from ..plan import Commitment, Members, Plan, TargetGroup
+from ..store.rules import active_on_sql, members_sql
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -133,12 +133,11 @@ class _Log:
         result = []
         for tie in c.requires:
             found = self.s.execute(
-                text("""SELECT 1 FROM relationships rel
+                text(f"""SELECT 1 FROM relationships rel
                         JOIN stakeholders a ON a.pk = rel.source_pk
                         JOIN stakeholders b ON b.pk = rel.target_pk
                         WHERE a.id = :a AND b.id = :b AND rel.kind = :k
-                          AND (rel.start IS NULL OR rel.start <= :d)
-                          AND (rel."end" IS NULL OR rel."end" >= :d)"""),
+                          AND {active_on_sql("rel", ":d")}"""),
                 {"a": tie.source, "b": tie.target, "k": tie.kind, "d": on},
             ).first()
             result.append((f"{tie.source} {tie.kind} {tie.target}", found is not None))

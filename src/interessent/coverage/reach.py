@@ -31,9 +31,9 @@ from attrs import field, frozen
 from sqlalchemy import bindparam, text
 
 from ..graph import rank_leaders
-from ..membership_sql import members_sql
 from ..periods import Period
 from ..plan import Members, Plan, TargetGroup
+from ..store.rules import active_during_sql, members_sql
 from .commitments import CommitmentStatus, check_commitments
 from .interaction_log import _Log
 
@@ -102,8 +102,7 @@ reached AS MATERIALIZED (
           WHERE s.organisation_pk IS NOT NULL)"""
 
 
-_ACTIVE = ("(rel.start IS NULL OR rel.start <= :end) AND (rel.\"end\" IS NULL "
-           "OR rel.\"end\" >= :start)")
+_ACTIVE = active_during_sql("rel", ":start", ":end")
 
 
 def _reach_sql(groups: Sequence[TargetGroup], dialect: str = "sqlite") -> tuple[Any, dict[

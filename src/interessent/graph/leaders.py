@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Integer, and_, bindparam, func, or_, select, text
+from sqlalchemy import func, or_, select
 
-from ..membership_sql import members_sql
 from ..plan import LeaderSettings, Plan, TargetGroup
+from ..rules import is_member, is_programme_own
 from ..store import PART, REL, ROLES, ST
-from ..workspace import is_member
+from ..store.rules import as_query, members_sql, programme_people_sql, tie_active_clause
 from .centrality import Floats, Ints, Method, _betweenness, _binary, _centralities, _csr, _pagerank
 from .network import _co_ties, _load, _meetings
 from .scores import LeaderScore, _best_role, _influence_value, _rank, _role_weights, _score_of
@@ -88,14 +88,13 @@ def rank_leaders(
                                     load)
     weights = _role_weights(plan)
     by_id = {s.id: s for s in people}
-    own = _programme_own(plan)
     inf = np.array([_influence_value(by_id[n].influence) for n in nodes], dtype=np.float64)
     best_roles = [_best_role(by_id[n].roles, weights) for n in nodes]
     roles = np.array([w for _, w in best_roles], dtype=np.float64)
     excluded = set(settings.excluded)
     population = np.array(
         [i for i, n in enumerate(nodes) if n not in excluded and not by_id[n].restricted
-         and (n in settings.pinned or not own(n, by_id[n].roles))
+         and (n in settings.pinned or not is_programme_own(n, by_id[n].roles, plan))
          and (target is None or is_member(by_id[n], target))], dtype=np.int64)
     position = {n: i for i, n in enumerate(nodes)}
     pinned = [position[p] for p in settings.pinned if p in position]
@@ -108,19 +107,6 @@ def rank_leaders(
         _score_of(ranked, i, r, nodes[i], by_id[nodes[i]].name, pr, bc, inf, best_roles[i][0])
         for r, i in enumerate(ranked.order, start=1)
     ]
-
-
-def _programme_own(plan: Plan) -> Callable[[str, Iterable[str]], bool]:
-    """Whether a stakeholder is the programme itself: its organisation, or one of its own
-    people (a role with ``programme = true``). They inform the leaders; they are not
-    ranked among them unless pinned."""
-    roles = plan.programme_roles
-    organisation = plan.programme.organisation
-
-    def own(id_: str, held: Iterable[str]) -> bool:
-        return id_ == organisation or not roles.isdisjoint(held)
-
-    return own
 
 
 def _stakeholder_count(ws: Workspace) -> int:
@@ -207,11 +193,6 @@ def _read(conn: Connection, query: Any, dtype: Any) -> npt.NDArray[Any]:
         return np.fromiter(rows, dtype=dtype)
 
 
-def _active(day: dt.date) -> Any:
-    return and_(or_(REL.c.start.is_(None), REL.c.start <= day),
-                or_(REL.c.end.is_(None), REL.c.end >= day))
-
-
 @attrs.frozen
 class _Network:
     """A network read from the store and its centralities, by stakeholder index."""
@@ -237,7 +218,8 @@ def _network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
         lookup = np.full(int(pks[-1]) + 1 if n else 1, -1, dtype=np.int64)
         lookup[pks] = np.arange(n)
         edges = _read(conn, select(REL.c.source_pk, REL.c.target_pk, REL.c.strength)
-                      .where(_active(day)), [("a", np.int64), ("b", np.int64), ("w", np.float64)])
+                      .where(tie_active_clause(REL, day, day)),
+                      [("a", np.int64), ("b", np.int64), ("w", np.float64)])
         a, b, w = lookup[edges["a"]], lookup[edges["b"]], np.ascontiguousarray(edges["w"])
         if co_participation:
             pairs = _read(conn, select(PART.c.interaction_pk, PART.c.stakeholder_pk)
@@ -277,8 +259,7 @@ def _rank_store(
     with ws.store.read() as session:
         conn = session.connection()
         with _rows(conn, select(ST.c.id, ST.c.pk)
-                   .where(ST.c.id.in_([*settings.pinned, *settings.excluded,
-                                       plan.programme.organisation or ""]))) as rows:
+                   .where(ST.c.id.in_([*settings.pinned, *settings.excluded]))) as rows:
             named = {id_: int(pk) for id_, pk in rows}
         if target is None:
             member = np.ones(n, dtype=bool)
@@ -289,13 +270,9 @@ def _rank_store(
         for key in settings.excluded:
             if key in named:
                 member[lookup[named[key]]] = False
-        own_roles = sorted(plan.programme_roles)
-        if own_roles:
-            found = _read(conn, select(ROLES.c.stakeholder_pk).where(ROLES.c.role.in_(own_roles)),
-                          [("pk", np.int64)])
-            member[lookup[found["pk"]]] = False
-        if plan.programme.organisation in named:
-            member[lookup[named[plan.programme.organisation]]] = False
+        # The programme's own people inform the leaders; they are ranked only when pinned.
+        found = _read(conn, as_query(programme_people_sql(plan)), [("pk", np.int64)])
+        member[lookup[found["pk"]]] = False
         for key in settings.pinned:
             if key in named and (target is None or key in _ids_in(conn, target, [key])):
                 member[lookup[named[key]]] = True
@@ -344,11 +321,8 @@ def _ids_in(conn: Connection, group: TargetGroup, ids: Sequence[str]) -> set[str
 
 def _members_query(group: TargetGroup) -> Any:
     """The pks of a target group's members, registered or by rule: the one SQL form of
-    :func:`interessent.workspace.is_member` (:func:`interessent.membership_sql.members_sql`)."""
-    sql, params, expanding = members_sql(group, 0)
-    binds: list[Any] = [bindparam(name, value, expanding=name in expanding)
-             for name, value in params.items()]
-    return text(sql).bindparams(*binds).columns(pk=Integer)
+    :func:`interessent.rules.is_member` (:func:`interessent.store.rules.members_sql`)."""
+    return as_query(members_sql(group, 0))
 
 
 # --- structural risk ----------------------------------------------------------------------
@@ -362,17 +336,13 @@ def leaders_unknown_to_programme(
     or to a stakeholder holding a role the plan marks ``programme = true``. Leaders who
     hold such a role themselves are known.
     """
-    programme_roles = sorted(ws.plan.programme_roles)
     if not leaders:
         return []
     day = as_of or dt.date.today()
     ids = [leader.id for leader in leaders]
     with ws.store.read() as session:
-        insiders = set(session.scalars(
-            select(ROLES.c.stakeholder_pk).where(ROLES.c.role.in_(programme_roles))).all())
-        organisation = ws.plan.programme.organisation
-        if organisation:  # a tie to the programme's organisation (an observer seat) counts
-            insiders.update(ws.store.pk_map(session, [organisation]).values())
+        # A tie to the programme's organisation (an observer seat) counts too.
+        insiders = set(session.scalars(as_query(programme_people_sql(ws.plan))).all())
         pk_of = ws.store.pk_map(session, ids)
         wanted = list(pk_of.values())
         known: set[int] = {pk for pk in wanted if pk in insiders}
@@ -380,7 +350,7 @@ def leaders_unknown_to_programme(
             chunk = wanted[start:start + 500]
             rows = session.execute(
                 select(REL.c.source_pk, REL.c.target_pk).where(
-                    _active(day),
+                    tie_active_clause(REL, day, day),
                     or_(REL.c.source_pk.in_(chunk), REL.c.target_pk.in_(chunk)),
                 )
             ).all()

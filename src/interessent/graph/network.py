@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from sqlalchemy import Select, func, select
 
 from ..errors import InvalidInput
+from ..rules import KindCategory, kinds_in, tie_active_on
 from ..store import INT, PART, ST
 from .centrality import Floats, Ints
 
@@ -40,10 +41,10 @@ CO_PARTICIPATION_STEP = 0.1
 #: Interactions with more participants than this make no ties: a big meeting is no
 #: evidence that everyone present knows everyone else.
 CO_PARTICIPATION_MAX_PARTICIPANTS = 25
-#: Interaction kinds where the participants are together. A letter, an e-mail, an
-#: article or a report sent to several people says nothing about whether they know
-#: each other, so those kinds (and a plan's own kinds) make no ties.
-GATHERING_KINDS = ("board_meeting", "call", "event", "meeting", "presentation", "visit")
+#: Interaction kinds where the participants are together (the gathering category of
+#: :mod:`interessent.rules`). A letter, an e-mail, an article, a report sent to several
+#: people, or a call, says nothing about whether they know each other: no ties.
+GATHERING_KINDS = kinds_in(KindCategory.GATHERING)
 
 
 def build_graph(
@@ -55,7 +56,7 @@ def build_graph(
     ``influence``, ``interest``, ``language`` and ``organisation`` (absent when unknown).
     An edge joins two stakeholders tied by at least one relationship active on ``as_of``
     (either direction, any kind) or, with ``co_participation``, by gatherings (meetings,
-    board meetings, events, visits, presentations, calls: :data:`GATHERING_KINDS`) both
+    board meetings, events, visits, presentations: :data:`GATHERING_KINDS`) both
     took part in on or before ``as_of``. Edge attributes: ``kinds`` (relationship kinds),
     ``relations`` (each relationship as ``"a -works_for-> b"`` or ``"a -knows- b"``, so
     directions survive) and ``strength`` (the strongest of them) when relationships tie
@@ -84,7 +85,7 @@ def _load(
                 attrs_[key] = value
         graph.add_node(s.id, **attrs_)
     for rel in store.relationships():
-        if not rel.active_on(day):
+        if not tie_active_on(rel, day):
             continue
         a, b = rel.source, rel.target
         if not graph.has_edge(a, b):

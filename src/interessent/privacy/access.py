@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..rules import KindCategory, kinds_in
 from ..store import AUDIT, ST, _now
 from .consent import LEGAL_BASES, _consent_from_row, _consent_rows
 from .mentions import _identifiers, _People
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
 #: What replaces another person's name in a person's export.
 OTHER_PERSON = "[annen person]"
 
-#: Interaction kinds that are letters (what :func:`interessent.drafting.draft` records).
-LETTER_KINDS = frozenset({"letter", "email"})
+#: Interaction kinds that sent the person something written (letters, e-mails, reports).
+LETTER_KINDS = frozenset(kinds_in(KindCategory.WRITTEN))
 
 
 def export_person(ws: Workspace, id: str) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from ..errors import InvalidInput
-from ..store import CONSENTS, INT, PART, ROLES, ST
+from ..store import CONSENTS, INT, PART, ST
+from ..store.rules import as_query, programme_people_sql
 from .consent import Consent, _consent_from_row
 from .erasure import Erasure, _erase_rows, _with_compacted
 from .records import _date, _day
@@ -80,7 +81,6 @@ def retention(
     day = _day(as_of, dt.date.today())
     assert day is not None
     cutoff = _months_before(day, months)
-    programme_roles = [r.key for r in plan.roles if r.programme]
     store = ws.store
     opened = store.write() if confirm else store.read()
     with opened as s:
@@ -96,9 +96,7 @@ def retention(
                                   .where(INT.c.host_pk.is_not(None))
                                   .group_by(INT.c.host_pk)):
             last[pk] = max(last.get(pk, _date(when)), _date(when))
-        roles = set(s.scalars(select(ROLES.c.stakeholder_pk)
-                              .where(ROLES.c.role.in_(programme_roles)))) \
-            if programme_roles else set()
+        roles = set(s.scalars(as_query(programme_people_sql(plan))))
         newest: dict[int, Consent] = {}
         for r in s.execute(select(CONSENTS).order_by(CONSENTS.c.pk)).mappings():
             newest[r["stakeholder_pk"]] = _consent_from_row(r)

@@ -23,8 +23,8 @@ from ..coverage import (
 from ..graph import rank_leaders
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
+from ..rules import KindCategory, is_member, is_programme_own, kinds_in
 from ..store import INT, PART
-from ..workspace import is_member
 from .data import (
     _CELL_ORDER,
     _LEADERS_SHOWN,
@@ -49,9 +49,10 @@ if TYPE_CHECKING:
     from ..plan import Plan
     from ..workspace import Workspace
 
-#: Interaction kinds that are meetings (the programme met people), and letters sent.
-MEETING_KINDS = ("meeting", "board_meeting", "event", "visit", "presentation")
-LETTER_KINDS = ("letter", "email")
+#: Interaction kinds where the programme met people (gatherings), and those that sent
+#: something written (letters, e-mails, reports): the categories of interessent.rules.
+MEETING_KINDS = kinds_in(KindCategory.GATHERING)
+LETTER_KINDS = kinds_in(KindCategory.WRITTEN)
 
 
 def _columns(p: Period) -> tuple[Column, ...]:
@@ -206,10 +207,6 @@ def _reason_nb(contact: Contact, plan: Plan) -> str:
     return f"{role} i {name}, ikke kontaktet {when}"
 
 
-def _programme_people(plan: Plan, s: Stakeholder) -> bool:
-    return s.id == plan.programme.organisation or bool(set(s.roles) & plan.programme_roles)
-
-
 def _grid(plan: Plan, people: Sequence[Stakeholder], scores: Mapping[str, float]) -> tuple[
     tuple[GridCell, ...], int
 ]:
@@ -218,7 +215,7 @@ def _grid(plan: Plan, people: Sequence[Stakeholder], scores: Mapping[str, float]
     cells: dict[tuple[int, int], list[Stakeholder]] = {}
     unknown = 0
     for s in people:
-        if _programme_people(plan, s):
+        if is_programme_own(s.id, s.roles, plan):
             continue
         if s.influence is None or s.interest is None:
             unknown += 1

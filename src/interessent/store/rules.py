@@ -8,8 +8,21 @@ with the values as bound parameters, built from the same constants as the Python
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Table,
+    TextualSelect,
+    and_,
+    bindparam,
+    or_,
+    text,
+)
 
 from ..rules import ACTING_TIE_KINDS
 
@@ -20,6 +33,8 @@ __all__ = [
     "Selection",
     "active_during_sql",
     "active_on_sql",
+    "as_query",
+    "tie_active_clause",
     "members_sql",
     "party_sql",
     "programme_people_sql",
@@ -39,6 +54,22 @@ def active_during_sql(alias: str = "rel", first: str = ":start", last: str = ":e
 def active_on_sql(alias: str = "rel", day: str = ":day") -> str:
     """:func:`interessent.rules.tie_active_on`: active during the one-day span ``day``."""
     return active_during_sql(alias, day, day)
+
+
+def tie_active_clause(table: Table, first: dt.date, last: dt.date) -> ColumnElement[bool]:
+    """The Core form of :func:`active_during_sql` for the relationships table ``table``."""
+    return and_(or_(table.c.start.is_(None), table.c.start <= last),
+                or_(table.c.end.is_(None), table.c.end >= first))
+
+
+def as_query(selection: Selection, **values: Any) -> TextualSelect:
+    """A selection as a Core statement with one ``pk`` column, its parameters bound (and
+    ``values`` for those the selection leaves to the caller, such as ``day``)."""
+    sql, params, expanding = selection
+    params = {**params, **values}
+    binds: list[BindParameter[Any]] = [bindparam(name, value, expanding=name in expanding)
+             for name, value in params.items()]
+    return text(sql).bindparams(*binds).columns(pk=Integer)
 
 
 def programme_people_sql(plan: Plan, n: int | str = "") -> Selection:
