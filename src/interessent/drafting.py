@@ -29,13 +29,8 @@ information responsibility) and ``{% set serves = ["L1", "V4"] %}`` (the commitm
 letter fulfils when ``record`` logs it). ``topic`` and ``serves`` must be written
 literally: they are read without rendering.
 
-Errors::
-
-    InteressentError
-    ├── TemplateProblem (ValueError)         a misspelt field, a syntax error, a missing
-    │                                         template; names the file, line and field
-    ├── TemplateSecurityError (PermissionError) the template tried to leave the sandbox
-    └── DraftWriteError (OSError)            the letters could not be written; none were
+The errors (:class:`TemplateProblem`, :class:`TemplateSecurityError`,
+:class:`DraftWriteError`) live in :mod:`interessent.errors` with the rest of the tree.
 """
 
 from __future__ import annotations
@@ -57,7 +52,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import frozen
 
 from ._bulk import collector_paused
-from .errors import InteressentError, InvalidInput, NotFound
+from .errors import (
+    DraftWriteError,
+    InteressentError,
+    InvalidInput,
+    NotFound,
+    TemplateProblem,
+    TemplateSecurityError,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
@@ -104,29 +106,6 @@ _SALUTATION = {"nb": "Hei", "nn": "Hei", "en": "Dear"}
 _TO = {"nb": "Til", "nn": "Til", "en": "To"}
 _CLOSING = {"nb": "Med vennlig hilsen", "nn": "Med venleg helsing", "en": "Kind regards"}
 _AND = {"nb": "og", "nn": "og", "en": "and"}
-
-
-# --- errors -------------------------------------------------------------------------------
-
-
-class TemplateProblem(InteressentError, ValueError):
-    """A template cannot be used: missing, not valid Jinja, or it asks for a field that
-    does not exist. ``template``, ``line`` and ``field`` say where."""
-
-    def __init__(self, message: str, *, template: str | None = None, line: int | None = None,
-                 field: str | None = None) -> None:
-        super().__init__(message)
-        self.template = template
-        self.line = line
-        self.field = field
-
-
-class TemplateSecurityError(InteressentError, PermissionError):
-    """A template tried to reach outside the sandbox (Python internals, mutation)."""
-
-
-class DraftWriteError(InteressentError, OSError):
-    """The letters could not be written; the files of the run were removed."""
 
 
 # --- values templates see -----------------------------------------------------------------
@@ -338,7 +317,8 @@ def _write_files(folder: Path, items: Sequence[tuple[str, bytes]]) -> list[Path]
     """
     for name, _ in items:
         if name in ("", ".", "..") or "/" in name or "\\" in name or os.sep in name:
-            raise DraftWriteError(f"refusing to write {name!r} outside {folder}")
+            raise DraftWriteError(folder, f"refusing to write {name!r} outside it",
+                                  message=f"refusing to write {name!r} outside {folder}")
     token = secrets.token_hex(4)
     temps: list[Path] = []
     done: list[Path] = []
@@ -371,7 +351,8 @@ def _write_files(folder: Path, items: Sequence[tuple[str, bytes]]) -> list[Path]
             shutil.rmtree(staging, ignore_errors=True)
         reason = exc.strerror or str(exc)
         raise DraftWriteError(
-            f"could not write the letters to {folder}: {reason}; no letter was written"
+            folder, reason, errno=exc.errno,
+            message=f"could not write the letters to {folder}: {reason}; no letter was written",
         ) from exc
 
 
