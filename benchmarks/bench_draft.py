@@ -315,7 +315,9 @@ def _plain(value: Any) -> Any:
 
 def _contexts(root: Path) -> list[tuple[str, dict[str, Any]]]:
     """The exact contexts our side renders, made by interessent's own code (untimed)."""
-    from interessent.drafting import _Drafter, _Library, _Run
+    from interessent.drafting.gathering import _Run
+    from interessent.drafting.letters import _Drafter
+    from interessent.drafting.library import _Library
     from interessent.policy import resolve_signer
     from interessent.workspace import Workspace
 
@@ -340,7 +342,7 @@ def _contexts(root: Path) -> list[tuple[str, dict[str, Any]]]:
 def raw(root: Path, out: Path) -> None:
     from jinja2 import Environment, FileSystemLoader
 
-    from interessent.drafting import _format_date
+    from interessent.drafting.text import _format_date
 
     contexts = _contexts(root)
 

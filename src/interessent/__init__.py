@@ -17,11 +17,15 @@ from .errors import ImportRejected as ImportRejected
 from .errors import InteressentError as InteressentError
 from .errors import InvalidInput as InvalidInput
 from .errors import NotFound as NotFound
+from .errors import PathError as PathError
 from .errors import PlanError as PlanError
 from .errors import PlanProblem as PlanProblem
+from .errors import PolicyError as PolicyError
 from .errors import RowProblem as RowProblem
 from .errors import StoreBusy as StoreBusy
 from .errors import StoreError as StoreError
+from .errors import TemplateProblem as TemplateProblem
+from .errors import TemplateSecurityError as TemplateSecurityError
 from .errors import WorkspaceError as WorkspaceError
 from .model import Interaction as Interaction
 from .model import Kind as Kind
@@ -42,8 +46,6 @@ if TYPE_CHECKING:
     from .coverage import check_commitments as check_commitments
     from .coverage import due as due
     from .drafting import DraftRun as DraftRun
-    from .drafting import TemplateProblem as TemplateProblem
-    from .drafting import TemplateSecurityError as TemplateSecurityError
     from .drafting import draft as draft
     from .drafting import notify as notify
     from .exporting import export as export
@@ -60,7 +62,6 @@ if TYPE_CHECKING:
     from .plan import check_plan as check_plan
     from .plan import load_plan as load_plan
     from .plan import parse_plan as parse_plan
-    from .policy import PolicyError as PolicyError
     from .policy import Signature as Signature
     from .policy import notification_list as notification_list
     from .policy import resolve_signer as resolve_signer
@@ -93,14 +94,11 @@ _LAZY = {
     "ImportResult": "importing",
     "LeaderScore": "graph",
     "Plan": "plan",
-    "PolicyError": "policy",
     "Risk": "risk",
     "Signature": "policy",
     "Status": "coverage",
     "Store": "store",
     "TargetGroup": "plan",
-    "TemplateProblem": "drafting",
-    "TemplateSecurityError": "drafting",
     "Workspace": "workspace",
     "add_stakeholder": "registry",
     "audit_log": "privacy",
@@ -149,6 +147,7 @@ __all__ = [
     "Language",
     "LeaderScore",
     "NotFound",
+    "PathError",
     "Period",
     "Plan",
     "PlanError",

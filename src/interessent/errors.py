@@ -1,36 +1,56 @@
-"""The exceptions interessent raises.
+"""The exceptions interessent raises, every one of them.
 
 Every error a user can cause derives from one root, so callers (and the CLI) catch
 one thing::
 
     InteressentError
-    ├── WorkspaceError            no workspace here, or one that cannot be made
-    ├── NotFound (LookupError)    no stakeholder / group / commitment with that id
-    ├── InvalidInput (ValueError) a value the user gave is malformed (a period, a date …)
-    ├── PlanError (ValueError)    the plan file is broken; ``problems`` names each key path
-    ├── ImportRejected (ValueError) a file has bad rows; ``problems`` names each row
-    └── StoreError                the database refused (busy, read-only, full, corrupt)
-        └── StoreBusy             another writer held the lock past the timeout
+    ├── WorkspaceError               no workspace here, or one that cannot be made
+    ├── NotFound (LookupError)       no stakeholder / group / commitment / template with that id
+    ├── InvalidInput (ValueError)    a value the user gave is malformed (a period, a date …)
+    ├── PlanError (ValueError)       the plan file is broken; ``problems`` names each key path
+    ├── ImportRejected (ValueError)  a file has bad rows; ``problems`` names each row
+    ├── TemplateProblem (ValueError) a template is missing, not valid Jinja, or asks for a
+    │                                field that does not exist; names the file, line and field
+    ├── TemplateSecurityError        a template tried to reach outside the sandbox
+    ├── PolicyError                  the plan's information responsibility forbids it (a
+    │                                political matter, a signer who may not, no clearance)
+    ├── PathError (OSError)          a file or folder the user chose could not be read or
+    │   │                            written; ``path`` names it, ``strerror`` says why
+    │   └── DraftWriteError          the letters could not be written; none were
+    └── StoreError                   the database refused (busy, read-only, full, corrupt)
+        └── StoreBusy                another writer held the lock past the timeout
+
+An error inherits a builtin only when it truly is one: a missing thing a ``LookupError``,
+malformed input a ``ValueError``, a failed read or write of the user's path an
+``OSError`` (:class:`PathError` alone). A refusal by the plan or by the sandbox is no
+``PermissionError``: ``except OSError`` around a file write must not catch it.
 
 The CLI turns any of them into one line ``Error: …`` and exit status 1.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import attrs
 
 __all__ = [
+    "DraftWriteError",
     "ImportRejected",
     "InteressentError",
     "InvalidInput",
     "NotFound",
+    "PathError",
     "PlanError",
     "PlanProblem",
+    "PolicyError",
     "RowProblem",
     "StoreBusy",
     "StoreError",
+    "TemplateProblem",
+    "TemplateSecurityError",
     "WorkspaceError",
 ]
 
@@ -100,6 +120,49 @@ class ImportRejected(InteressentError, ValueError):
             + "".join(f"\n  {p}" for p in shown)
             + more
         )
+
+
+class TemplateProblem(InteressentError, ValueError):
+    """A template cannot be used: missing, not valid Jinja, or it asks for a field that
+    does not exist. ``template``, ``line`` and ``field`` say where."""
+
+    def __init__(self, message: str, *, template: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(message)
+        self.template = template
+        self.line = line
+        self.field = field
+
+
+class TemplateSecurityError(InteressentError):
+    """A template tried to reach outside the sandbox (Python internals, mutation)."""
+
+
+class PolicyError(InteressentError):
+    """The plan's information responsibility forbids what was asked (a political matter,
+    a signer who may not speak on the topic, a missing or wrong clearance)."""
+
+
+class PathError(InteressentError, OSError):
+    """A file or folder the user chose could not be read or written.
+
+    ``path`` is that path, ``strerror`` the reason (``errno`` the system's number, if
+    any). The message reads ``<path>: <reason>`` unless ``message`` says more.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason: str, *, errno: int | None = None,
+                 message: str | None = None) -> None:
+        super().__init__(errno, reason, os.fspath(path))
+        self.path = Path(path)
+        self.message = message if message is not None else f"{self.path}: {reason}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DraftWriteError(PathError):
+    """The letters could not be written to their folder; the files of the run were
+    removed."""
 
 
 class StoreError(InteressentError):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from .errors import InteressentError, InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, PolicyError
 
 if TYPE_CHECKING:
     from .model import Stakeholder
@@ -35,11 +35,6 @@ __all__ = [
     "notification_list",
     "resolve_signer",
 ]
-
-
-class PolicyError(InteressentError, PermissionError):
-    """The plan's information responsibility forbids what was asked (a political matter,
-    a signer who may not speak on the topic, a missing or wrong clearance)."""
 
 
 @frozen

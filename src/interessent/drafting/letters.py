@@ -1,0 +1,234 @@
+"""Rendering letters: the variables a template sees for each recipient (what
+``docs/drafting.md`` lists), and each letter made in the run's format — Markdown and
+text here, HTML from its own variant or from the text, e-mail in :mod:`.mail`, Word in
+:mod:`.word`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+
+from .library import _DOCX, _FILE
+from .mail import render_eml
+from .markup import _text_to_html
+from .record import Record
+from .text import (
+    _CLOSING,
+    _SALUTATION,
+    _TO,
+    LANGUAGES,
+    LOCALES,
+    _comment_text,
+    _format_date,
+    _header_text,
+)
+from .word import render_docx
+
+if TYPE_CHECKING:
+    from ..model import Stakeholder
+    from ..policy import Signature
+    from .gathering import _Run
+    from .library import _Library
+
+
+@frozen
+class _Rendered:
+    """One letter rendered in memory, before anything is written."""
+
+    recipient: Stakeholder
+    file_stem: str
+    ext: str
+    content: str | bytes
+    subject: str
+    language: str
+    template: str
+    serves: tuple[str, ...]
+
+
+class _Drafter:
+    """Renders the letters of one run: picks each recipient's variant, builds the
+    context, and makes the file's content in the run's format."""
+
+    def __init__(self, run: _Run, library: _Library, *, name: str, fmt: str,
+                 signature: Signature, combined: bool, event: str | None,
+                 values: Mapping[str, str]) -> None:
+        self.run = run
+        self.library = library
+        self.name = name
+        self.fmt = fmt
+        self.signature = signature
+        self.combined = combined
+        plan = run.plan
+        self.home = plan.programme.language if plan.programme.language in LANGUAGES else "nb"
+        self.fallback = [self.home, *(lang for lang in LANGUAGES if lang != self.home)]
+        sig = signature
+        self.signer = {
+            "name": sig.name, "title": sig.title, "role": sig.role, "stakeholder": sig.stakeholder,
+            "email": sig.email, "phone": sig.phone, "organisation": sig.organisation,
+            "topic": sig.topic, "topic_name": sig.topic_name, "rule": sig.rule,
+            "cleared_by": sig.cleared_by, "cleared_by_title": sig.cleared_by_title,
+            "note": sig.note,
+        }
+        self.event = event
+        self.values = Record(dict(values))
+        self.groups = Record({
+            g.key: {"key": g.key, "name": g.name, "number": g.number,
+                    "description": g.description}
+            for g in plan.groups
+        })
+        self._shared: dict[str, dict[str, Any]] = {}
+        self._bases: dict[tuple[str, str], tuple[dict[str, Any], str, str]] = {}
+        self._comments: dict[str, str] = {}
+        self._languages: dict[str, str] = {}
+        self._variants: dict[tuple[str, str, bool], str | None] = {}
+        #: the bytes of each Word template, read once per run
+        self.docx_sources: dict[str, bytes] = {}
+
+    def variant(self, language: str, markup: str, *, strict: bool = False) -> str | None:
+        key = (language, markup, strict)
+        if key not in self._variants:
+            self._variants[key] = self.library.find(self.name, language, markup, self.fallback,
+                                                    strict=strict)
+        return self._variants[key]
+
+    def language_of(self, file: str) -> str:
+        """The language a template file is written in (its ``.nn`` part, else the
+        programme's)."""
+        found = self._languages.get(file)
+        if found is None:
+            match = _FILE.match(file) or _DOCX.match(file)
+            found = self._languages[file] = (match.group("lang") if match else None) or self.home
+        return found
+
+    def shared(self, locale: str) -> dict[str, Any]:
+        if locale not in self._shared:
+            run = self.run
+            self._shared[locale] = {
+                "programme": run.programme(locale),
+                "signer": self.signer,
+                "commitments": run.commitments(locale),
+                "groups": self.groups,
+                "notify_roles": run.notify_roles,
+                "all_success_stories": tuple(
+                    run.event_view(i, locale) for i in run.stories),
+                "event": self.event,
+                "values": self.values,
+                "today": run.as_of,
+                "as_of": run.as_of,
+                "today_text": _format_date(run.as_of, "long", locale),
+                "subject": None,
+            }
+        return self._shared[locale]
+
+    def _base(self, file: str, markup: str) -> tuple[dict[str, Any], str, str]:
+        """What every letter rendered from ``file`` as ``markup`` shares."""
+        key = (file, markup)
+        found = self._bases.get(key)
+        if found is None:
+            run = self.run
+            language = self.language_of(file)
+            locale = LOCALES[language]
+            commitments = run.commitments(locale)
+            served = self.library.meta(file).get("serves", ())
+            base = {**self.library.env.globals, **self.shared(locale)}
+            base.update(
+                closing=_CLOSING[language],
+                served=tuple(commitments[c] for c in served if c in commitments),
+                letter={
+                    "template": self.name, "file": file, "topic": self.signature.topic,
+                    "topic_name": self.signature.topic_name, "format": self.fmt,
+                    "markup": markup, "language": language, "locale": locale,
+                    "combined": self.combined, "date": run.as_of,
+                    "date_text": _format_date(run.as_of, "long", locale),
+                },
+            )
+            found = self._bases[key] = (base, language, locale)
+        return found
+
+    def context(self, s: Stakeholder, file: str, markup: str) -> dict[str, Any]:
+        """The variables a template sees for one recipient (docs/drafting.md)."""
+        run = self.run
+        base, language, locale = self._base(file, markup)
+        recipient = run.recipient(s)
+        ctx = base.copy()
+        ctx["recipient"] = recipient
+        ctx["salutation"] = (f"{_SALUTATION[language]} {recipient['first_name']},"
+                             if s.is_person else f"{_TO[language]} {s.name}")
+        ctx["last_interaction"] = run.last_interaction(s.id, locale)
+        ctx["success_stories"] = run.success_stories(s, locale)
+        ctx["next_commitment"] = run.next_commitment(recipient["group_keys"], locale)
+        return ctx
+
+    def render_text(self, s: Stakeholder, markup: str, *,
+                    strict: bool = False) -> tuple[str, str | None, str, dict[str, Any]] | None:
+        """(text, subject, file, context) of the variant for ``markup``, or None. The
+        context includes what the template set at its top level (``subject`` …)."""
+        file = self.variant(s.language.value, markup, strict=strict)
+        if file is None:
+            return None
+        ctx = self.context(s, file, markup)
+        template = self.library.template(file)
+        # ``shared``: the context is the letter's own copy (with Jinja's globals), so Jinja
+        # need not copy it again
+        module = self.library.call(lambda: template.make_module(ctx, shared=True), file, ctx)
+        exported = {k: v for k, v in vars(module).items() if not k.startswith("_")}
+        if exported:
+            ctx.update(exported)
+        subject = exported.get("subject")
+        return str(module), (_header_text(str(subject)) if subject else None), file, ctx
+
+    def subject_default(self) -> str:
+        return f"{self.run.plan.programme.name}: {self.name}"
+
+    def served_for(self, s: Stakeholder, file: str) -> tuple[str, ...]:
+        """The commitments the template serves that concern the recipient's groups."""
+        serves = self.library.meta(file).get("serves", ())
+        if not serves:
+            return ()
+        groups = set(self.run.groups_of.get(s.id, ()))
+        plan = self.run.plan
+        return tuple(c for c in serves if set(plan.commitment(c).groups) & groups)
+
+    def render(self, s: Stakeholder) -> _Rendered:
+        fmt = self.fmt
+        if fmt in ("md", "txt"):
+            text_result = self.render_text(s, fmt)
+            assert text_result is not None
+            text, subject, file, _ = text_result
+            subject = subject or self.subject_default()
+            if fmt == "md":
+                content: str | bytes = self._comment(file) + text
+            else:
+                content = f"{text.rstrip()}\n\n[{self._provenance(file)}]\n"
+        elif fmt == "html":
+            result = self.render_text(s, "html", strict=True)
+            if result is None:
+                plain = self.render_text(s, "txt")
+                assert plain is not None
+                text, subject, file, _ = plain
+                subject = subject or self.subject_default()
+                html = _text_to_html(text, subject, self.language_of(file))
+            else:
+                html, subject, file, _ = result
+                subject = subject or self.subject_default()
+            content = self._comment(file) + html
+        elif fmt == "eml":
+            content, subject, file = render_eml(self, s)
+        else:
+            content, subject, file = render_docx(self, s)
+        return _Rendered(
+            recipient=s, file_stem=s.id, ext=fmt, content=content, subject=subject,
+            language=self.language_of(file), template=file, serves=self.served_for(s, file),
+        )
+
+    def _provenance(self, file: str) -> str:
+        return f"interessent: mal {file}; {self.signature.note}"
+
+    def _comment(self, file: str) -> str:
+        """The provenance as an HTML comment (Markdown and HTML letters), once per file."""
+        found = self._comments.get(file)
+        if found is None:
+            found = self._comments[file] = f"<!-- {_comment_text(self._provenance(file))} -->\n"
+        return found

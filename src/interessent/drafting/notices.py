@@ -1,0 +1,53 @@
+"""Notices of a significant event: whom the plan says to tell, in its order, and a
+notice drafted to each of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import InvalidInput
+from ..policy import notification_list
+from .output import DRAFTS_DIR
+from .results import Notice
+from .run import draft
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+__all__ = ["notify"]
+
+
+def notify(
+    ws: Workspace,
+    event: str,
+    *,
+    out: Path | None = None,
+    template: str = "hendelse",
+    fmt: str = "md",
+    signer: str | None = None,
+    topic: str | None = None,
+    cleared_by: str | None = None,
+    record: bool = False,
+    as_of: dt.date | None = None,
+    write: bool = True,
+) -> Notice:
+    """Whom to notify of a significant event, in the plan's order; with ``write`` a notice
+    to each of them from ``template`` (the signer excepted, listed as skipped)."""
+    if not event.strip():
+        raise InvalidInput("describe the event, e.g. interessent notify \"Brann hos …\"")
+    notifiees = tuple(notification_list(ws))
+    ids = list(dict.fromkeys(p.id for n in notifiees for p in n.people))
+    run = None
+    if write:
+        if not ids:
+            raise InvalidInput("nobody to notify: no stakeholder holds the roles in the "
+                               "plan's information.notify")
+        day = as_of or dt.date.today()
+        folder = out if out is not None else (
+            ws.root / DRAFTS_DIR / f"{template}-{day.isoformat()}")
+        run = draft(ws, template, stakeholders=ids, fmt=fmt, out=folder, signer=signer,
+                    topic=topic, cleared_by=cleared_by, record=record, as_of=day,
+                    event=event.strip())
+    return Notice(event=event.strip(), notifiees=notifiees, run=run)

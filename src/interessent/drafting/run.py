@@ -1,0 +1,247 @@
+"""A drafting run, all or nothing: check the template, gather the data, render every
+letter in memory, then write the files (and, with ``record``, log each letter as an
+interaction in the same step). Also :func:`letter_context`, what a template sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._bulk import collector_paused
+from ..errors import InvalidInput, NotFound, TemplateProblem
+from ..model import Interaction
+from ..plan import ChannelKind
+from ..policy import resolve_signer
+from .gathering import _Run
+from .letters import _Drafter, _Rendered
+from .library import _FILE, FORMATS, MARKUPS, _Library
+from .markup import _combine
+from .output import DRAFTS_DIR, _remove, _write_files, safe_filename
+from .recipients import _choose, _skip_reason
+from .results import DraftRun, Letter, Skipped
+
+if TYPE_CHECKING:
+    from ..model import Stakeholder
+    from ..plan import Plan
+    from ..policy import Signature
+    from ..workspace import Workspace
+
+__all__ = ["draft", "letter_context"]
+
+
+def _default_topic(library: _Library, name: str) -> str | None:
+    declared = {}
+    for file in library.files:
+        match = _FILE.match(file)
+        if match and match.group("name") == name:
+            topic = library.meta(file).get("topic")
+            if topic:
+                declared[file] = topic
+    if len(set(declared.values())) > 1:
+        listed = ", ".join(f"{f}: {t}" for f, t in sorted(declared.items()))
+        raise TemplateProblem(f"the variants of template {name!r} declare different topics "
+                              f"({listed}); declare the same topic in each", template=name)
+    return next(iter(declared.values()), None)
+
+
+def _check_serves(library: _Library, name: str, plan: Plan) -> None:
+    known = {c.id for c in plan.commitments}
+    for file in library.files:
+        match = _FILE.match(file)
+        if match and match.group("name") == name:
+            unknown = [c for c in library.meta(file).get("serves", ()) if c not in known]
+            if unknown:
+                raise TemplateProblem(
+                    f"template {file}: serves unknown commitment "
+                    f"{', '.join(map(repr, unknown))} (the plan's: {', '.join(sorted(known))})",
+                    template=file, field="serves")
+
+
+def draft(
+    ws: Workspace,
+    template: str,
+    *,
+    groups: Sequence[str] = (),
+    stakeholders: Sequence[str] = (),
+    uncovered: bool = False,
+    leaders: bool = False,
+    fmt: str = "md",
+    out: Path | None = None,
+    signer: str | None = None,
+    topic: str | None = None,
+    cleared_by: str | None = None,
+    record: bool = False,
+    combined: bool = False,
+    as_of: dt.date | None = None,
+    event: str | None = None,
+    values: Mapping[str, str] | None = None,
+    write: bool = True,
+) -> DraftRun:
+    """Draft one letter per recipient from ``template`` (see the module docstring).
+
+    Recipients are ``stakeholders`` plus the members of ``groups`` — only those not
+    reached in the current window (``uncovered``, leaders first) or only the groups'
+    opinion leaders (``leaders``). Recipients who opted out, whose data is restricted,
+    who sign the letters, or who cannot receive ``fmt`` (no e-mail for ``eml``) are
+    returned in ``skipped`` with the reason. ``topic`` (by default the one the template
+    declares, else ``daily``), ``signer`` and ``cleared_by`` go through the plan's
+    information responsibility (:func:`interessent.policy.resolve_signer`).
+
+    Letters go to ``out`` (default ``<workspace>/utkast/<template>-<as_of>``), one file
+    each or one file with all (``combined``). Nothing is written if any letter fails to
+    render; with ``record`` each letter is logged as an interaction in the same step.
+    ``write=False`` renders without writing (``record`` is then ignored).
+    """
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    if combined and fmt == "eml":
+        raise InvalidInput("--combined makes one file for printing: use md, txt, html or docx, "
+                           "not eml")
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", template):
+        raise InvalidInput(f"not a template name: {template!r} (letters, digits, '_' and '-')")
+    day = as_of or dt.date.today()
+    plan = ws.plan
+    library = _Library(ws)
+    library.require(template)
+    if fmt != "docx" and not any(
+            (m := _FILE.match(f)) and m.group("name") == template for f in library.files):
+        raise TemplateProblem(f"template {template!r} has only a Word version; use --format "
+                              "docx", template=template)
+    _check_serves(library, template, plan)
+    chosen_topic = topic or _default_topic(library, template) or "daily"
+    with collector_paused():
+        return _draft(ws, library, template, day, groups=groups, stakeholders=stakeholders,
+                      uncovered=uncovered, leaders=leaders, fmt=fmt, out=out, signer=signer,
+                      topic=chosen_topic, cleared_by=cleared_by, record=record,
+                      combined=combined, event=event, values=values, write=write)
+
+
+def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
+           groups: Sequence[str], stakeholders: Sequence[str], uncovered: bool, leaders: bool,
+           fmt: str, out: Path | None, signer: str | None, topic: str,
+           cleared_by: str | None, record: bool, combined: bool, event: str | None,
+           values: Mapping[str, str] | None, write: bool) -> DraftRun:
+    plan = ws.plan
+    run = _Run(ws, day)
+    signature = resolve_signer(plan, run.people.values(), topic=topic,
+                               signer_role=signer, cleared_by=cleared_by)
+    recipients = _choose(run, groups, stakeholders, uncovered, leaders)
+    skipped: list[Skipped] = []
+    ready: list[Stakeholder] = []
+    for s in recipients:
+        reason = _skip_reason(s, fmt, signature.stakeholder)
+        if reason:
+            skipped.append(Skipped(s.id, s.name, reason))
+        else:
+            ready.append(s)
+    if not ready:
+        detail = "".join(f"\n  {k.id} ({k.name}): {k.reason}" for k in skipped)
+        raise InvalidInput(
+            "no recipients: " + ("every one of them was skipped" + detail if skipped
+                                 else "the selection is empty"))
+    drafter = _Drafter(run, library, name=template, fmt=fmt, signature=signature,
+                       combined=combined, event=event, values=values or {})
+    rendered = [drafter.render(s) for s in ready]  # all of it before the first write
+    folder = out if out is not None else ws.root / DRAFTS_DIR / f"{template}-{day.isoformat()}"
+
+    def letters(paths: Sequence[Path | None]) -> tuple[Letter, ...]:
+        return tuple(
+            Letter(recipient=r.recipient.id, name=r.recipient.name, path=path,
+                   content=r.content, subject=r.subject, language=r.language,
+                   template=r.template, commitments=r.serves)
+            for r, path in zip(rendered, paths, strict=True))
+
+    if not write:
+        return DraftRun(template=template, format=fmt, out=folder,
+                        letters=letters([None] * len(rendered)), skipped=tuple(skipped),
+                        signature=signature, combined=combined)
+    if combined:
+        data = _combine(fmt, [r.content for r in rendered], rendered[0].subject,
+                        rendered[0].language)
+        items = [(safe_filename(template, fmt), data)]
+    else:
+        items = [(safe_filename(r.file_stem, r.ext), _bytes(r.content)) for r in rendered]
+    recorded: tuple[str, ...] = ()
+    if record:
+        paths, recorded = _write_and_record(ws, run, folder, items, rendered, signature, fmt)
+    else:
+        paths = _write_files(folder, items)
+    return DraftRun(template=template, format=fmt, out=folder,
+                    letters=letters(paths * len(rendered) if combined else paths),
+                    skipped=tuple(skipped), signature=signature, files=tuple(paths),
+                    recorded=recorded, combined=combined)
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content if isinstance(content, bytes) else content.encode("utf-8")
+
+
+def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tuple[str, bytes]],
+                      rendered: Sequence[_Rendered], signature: Signature,
+                      fmt: str) -> tuple[list[Path], tuple[str, ...]]:
+    """Log each letter as an interaction and write the files, both or neither."""
+    plan = run.plan
+    direct = sorted((c for c in plan.channels if c.kind is ChannelKind.DIRECT),
+                    key=lambda c: c.priority)
+    channel = direct[0].key if direct else None
+    store = ws.store
+    paths: list[Path] = []
+    try:
+        with store.write() as session:
+            session.connection()  # take the write lock before choosing ids
+            first = store.next_interaction_id(run.as_of)
+            prefix, _, number = first.rpartition("-")
+            start = int(number)
+            logged = [
+                Interaction(
+                    id=f"{prefix}-{start + n:04d}", date=run.as_of,
+                    kind="email" if fmt == "eml" else "letter", channel=channel,
+                    participants=(r.recipient.id,), topic=r.subject,
+                    commitments=r.serves, notes=signature.note,
+                )
+                for n, r in enumerate(rendered)
+            ]
+            store.save_interactions(session, logged)
+            paths = _write_files(folder, items)
+    except BaseException:
+        _remove(paths)
+        raise
+    return paths, tuple(i.id for i in logged)
+
+
+def letter_context(
+    ws: Workspace,
+    template: str,
+    stakeholder: str,
+    *,
+    fmt: str = "md",
+    topic: str | None = None,
+    signer: str | None = None,
+    cleared_by: str | None = None,
+    as_of: dt.date | None = None,
+    event: str | None = None,
+    values: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The variables ``template`` sees when drafted to ``stakeholder`` (what
+    ``docs/drafting.md`` describes), for template authors and tests."""
+    markup = fmt if fmt in MARKUPS else "txt"
+    day = as_of or dt.date.today()
+    library = _Library(ws)
+    library.require(template)
+    run = _Run(ws, day)
+    if stakeholder not in run.people:
+        raise NotFound(f"no stakeholder with id {stakeholder!r}")
+    signature = resolve_signer(ws.plan, run.people.values(),
+                               topic=topic or _default_topic(library, template) or "daily",
+                               signer_role=signer, cleared_by=cleared_by)
+    drafter = _Drafter(run, library, name=template, fmt=fmt, signature=signature,
+                       combined=False, event=event, values=values or {})
+    person = run.people[stakeholder]
+    file = drafter.variant(person.language.value, markup, strict=markup == "html")
+    if file is None:
+        raise NotFound(f"template {template!r} has no {markup} variant")
+    context = drafter.context(person, file, markup)
+    return {k: v for k, v in context.items() if k not in library.env.globals}
