@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 from attrs import field, frozen
 
-from .errors import PlanError, PlanProblem
+from .errors import NotFound, PlanError, PlanProblem
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Period, Unit
 
@@ -333,8 +333,6 @@ def _find(items: Sequence[T], attr: str, key: str, what: str) -> T:
     for item in items:
         if getattr(item, attr) == key:
             return item
-    from .errors import NotFound
-
     known = ", ".join(str(getattr(i, attr)) for i in items) or "none"
     raise NotFound(f"no {what} {key!r} in the plan (known: {known})")
 

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from .errors import InvalidInput, NotFound, PolicyError
+from .store import Store
+from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .model import Stakeholder
     from .plan import Plan, Role, SpeakingRule, Topic
-    from .store import Store
-    from .workspace import Workspace
 
 __all__ = [
     "Contact",
@@ -96,9 +96,6 @@ class _Directory:
     """Stakeholders by role and id, from a workspace, a store or a list already loaded."""
 
     def __init__(self, source: Workspace | Store | Iterable[Stakeholder]) -> None:
-        from .store import Store
-        from .workspace import Workspace
-
         self._store: Store | None = None
         self._people: dict[str, Stakeholder] | None = None
         if isinstance(source, Workspace):

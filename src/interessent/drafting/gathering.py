@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from ..coverage import CommitmentStatus, Status, check_commitments, reached_sql
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
-from ..workspace import is_member
+from ..rules import is_member
 from .record import Record
 from .text import _format_date
 
 if TYPE_CHECKING:
-    from ..coverage import CommitmentStatus
     from ..model import Stakeholder
     from ..plan import Plan
     from ..workspace import Workspace
@@ -105,8 +105,7 @@ class _Run:
         self.people: dict[str, Stakeholder] = {s.id: s for s in everyone}
         self.groups_of: dict[str, tuple[str, ...]] = {}
         for s in everyone:
-            mine = tuple(g.key for g in groups if (g.key in s.groups if not g.rule
-                                                    else is_member(s, g)))
+            mine = tuple(g.key for g in groups if is_member(s, g))
             self.groups_of[s.id] = mine
         self._last_rows = last
         stories = store.interactions(ids=story_ids) if story_ids else []
@@ -144,8 +143,6 @@ class _Run:
     @property
     def statuses(self) -> list[CommitmentStatus]:
         if self._statuses is None:
-            from ..coverage import check_commitments  # deferred: coverage loads sqlalchemy
-
             self._statuses = check_commitments(self.ws, Period.year(self.as_of.year),
                                                as_of=self.as_of)
         return self._statuses
@@ -153,8 +150,6 @@ class _Run:
     def _next_due(self, st: CommitmentStatus) -> tuple[dt.date, dt.date | None] | None:
         """(date by which it is next due, start of that window) for one commitment: the
         end of its open window when that is still to do, else its next window."""
-        from ..coverage import Status  # deferred: coverage loads sqlalchemy
-
         c = self.plan.commitment(st.id)
         if c.kind in (CommitmentKind.RATIO, CommitmentKind.STRUCTURAL):
             return None
@@ -359,8 +354,6 @@ class _Run:
         """Stakeholders reached directly between ``start`` and ``end``: participants,
         hosts, and the organisations of participants."""
         from sqlalchemy import text
-
-        from ..coverage import reached_sql  # deferred: coverage loads sqlalchemy
 
         with self.ws.store.read() as session:
             dialect = session.get_bind().dialect.name

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput, NotFound
+from ..graph import rank_leaders
 from .text import _header_text, _valid_email
 
 if TYPE_CHECKING:
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 
 
 def _rank(ws: Workspace, group: str | None, as_of: dt.date) -> list[str]:
-    from ..graph import rank_leaders  # deferred: graph loads networkx, numpy and scipy
-
     top = ws.plan.leaders.top
     return [score.id for score in rank_leaders(ws, group=group, top=top, as_of=as_of)]
 

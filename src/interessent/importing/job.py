@@ -19,6 +19,7 @@ import attrs
 
 from ..errors import RowProblem
 from ..model import Interaction, Relationship
+from ..store import INT, REL, ST
 from .columns import _name_key
 from .tables import Table
 from .values import (
@@ -279,8 +280,6 @@ class _Job:
     def relationships(self, s: Session) -> _Checked:
         from sqlalchemy import select
 
-        from ..store import REL, ST  # deferred: the store loads SQLAlchemy, kept lazy
-
         all_kinds = self.plan.all_relationship_kinds
         kinds = _Lookup("relationship kind", ((k.key, (k.name,)) for k in all_kinds.values()))
         people = _People(_known_people(s))
@@ -330,8 +329,6 @@ class _Job:
 
     def interactions(self, s: Session) -> _Checked:
         from sqlalchemy import select
-
-        from ..store import INT  # deferred: the store loads SQLAlchemy, kept lazy
 
         plan = self.plan
         aliases = {k.key: k.aliases for k in plan.interaction_kinds}
@@ -408,8 +405,6 @@ def _fresh_id(name: str, taken: set[str], known: dict[str, tuple[str, str]], *,
 
 
 def _known_people(s: Session) -> dict[str, tuple[str, str]]:
-    from ..store import ST  # deferred: the store loads SQLAlchemy, kept lazy
-
     return {id_: (name, kind) for id_, name, kind in
             s.execute(ST.select().with_only_columns(ST.c.id, ST.c.name, ST.c.kind))}
 
