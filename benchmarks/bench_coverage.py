@@ -49,6 +49,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -225,16 +226,18 @@ def parts(folder: Path) -> None:
                     lambda: coverage._leaders_by_group(ws, keys, AS_OF))
     for c in plan.commitments:
         timed(f"check_commitments {c.id} ({c.kind.value})",
-              lambda c=c: coverage.check_commitments(ws, period, as_of=AS_OF, ids=[c.id]))
+              partial(coverage.check_commitments, ws, period, as_of=AS_OF, ids=[c.id]))
     with ws.store.read() as session:
         stmt, params = coverage._reach_sql(list(plan.groups))
         params.update(start=period.start, end=AS_OF)
         timed("reach query (_reach_sql)", lambda: session.execute(stmt, params).all())
         log = coverage._Log(ws, session)
+
+        def informed(key: str) -> Any:
+            return log.contacts(log.select(Members(ids=tuple(leaders[key]))), period, None)
+
         for key in keys:
-            timed(f"leaders informed, {key} (_Log.contacts)",
-                  lambda key=key: log.contacts(log.select(Members(ids=tuple(leaders[key]))),
-                                               period, None))
+            timed(f"leaders informed, {key} (_Log.contacts)", partial(informed, key))
         timed("broadcasts (_broadcasts)",
               lambda: coverage._broadcasts(session, list(plan.groups), period.start, AS_OF))
     ws.close()

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interessent import Interaction, Period, Relationship, Stakeholder, Workspace, parse_period
-from interessent.coverage import Status, check_commitments, coverage, due, score
+from interessent.coverage import CommitmentStatus, Status, check_commitments, coverage, due, score
 
 D = dt.date
 
@@ -158,7 +158,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
     w.close()
 
 
-def by_id(ws: Workspace, period: str, as_of: dt.date) -> dict[str, object]:
+def by_id(ws: Workspace, period: str, as_of: dt.date) -> dict[str, CommitmentStatus]:
     return {c.id: c for c in check_commitments(ws, parse_period(period), as_of=as_of)}
 
 

@@ -151,8 +151,10 @@ def test_eml_is_a_mime_message_with_text_and_html(osen: Workspace, tmp_path: Pat
     assert msg["X-Interessent-Rule"] == run.signature.rule
     assert msg["X-Unsent"] == "1"
     assert msg.get_content_type() == "multipart/alternative"
-    plain = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    html = msg.get_body(("html",)).get_content().replace("\r\n", "\n")
+    plain_part, html_part = msg.get_body(("plain",)), msg.get_body(("html",))
+    assert plain_part is not None and html_part is not None
+    plain = plain_part.get_content().replace("\r\n", "\n")
+    html = html_part.get_content().replace("\r\n", "\n")
     assert plain.startswith("Til Osen Sjømat AS\n")  # no letterhead in an e-mail
     assert "Møtet holdes innen 31. desember 2026." in plain
     assert "<p>Til Osen Sjømat AS</p>" in html
@@ -346,8 +348,8 @@ def test_success_stories_are_the_relevant_recent_ones(osen: Workspace) -> None:
             involved = set(i.participants) | ({i.host} if i.host else set())
             for who in set(involved):
                 touched |= groups[who]
-                if people[who].organisation:
-                    involved.add(people[who].organisation)
+                if org := people[who].organisation:
+                    involved.add(org)
             if touched & groups[sid] or involved & near:
                 found.append(i)
         found.sort(key=lambda i: (i.date, i.id), reverse=True)
@@ -403,7 +405,7 @@ def test_uncovered_picks_members_not_reached_this_window_leaders_first(
     reached: set[str] = set()
     for i in osen.store.interactions(start=window.start, end=AS_OF):
         reached |= set(i.participants) | ({i.host} if i.host else set())
-        reached |= {people[p].organisation for p in i.participants if people[p].organisation}
+        reached |= {org for p in i.participants if (org := people[p].organisation)}
     expected = {s.id for s in people.values() if is_member(s, group)} - reached
     run = draft(osen, "opinionsleder", groups=["befolkningen"], uncovered=True, as_of=AS_OF,
                 write=False)
@@ -694,14 +696,14 @@ def test_record_logs_each_letter_and_coverage_moves(osen: Workspace, tmp_path: P
     reached = set()
     for i in osen.store.interactions(start=YEAR.start, end=AS_OF):
         reached |= set(i.participants) | ({i.host} if i.host else set())
-        reached |= {people[p].organisation for p in i.participants if people[p].organisation}
+        reached |= {org for p in i.participants if (org := people[p].organisation)}
     group = osen.plan.group("befolkningen")
     unreached = sorted(s.id for s in people.values() if is_member(s, group)
                        and s.id not in reached and s.email)[:3]
     assert len(unreached) == 3
     # a person reached reaches their organisation too
-    newly = {sid for sid in unreached} | {people[sid].organisation for sid in unreached
-                                         if people[sid].organisation}
+    newly = {sid for sid in unreached} | {org for sid in unreached
+                                         if (org := people[sid].organisation)}
     newly = {sid for sid in newly - reached if is_member(people[sid], group)}
     before = coverage(osen, YEAR, as_of=AS_OF, groups=["befolkningen"])[0]
     first_id = osen.store.next_interaction_id(AS_OF)

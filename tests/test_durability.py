@@ -112,7 +112,7 @@ def wait_for_wal(db: Path, proc: subprocess.Popen[str], size: int, limit: float 
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Iterator[Path]:
+def ws(tmp_path: Path) -> Path:
     """A workspace folder with two people in it, every connection closed."""
     root = tmp_path / "ws"
     with init_workspace(root) as w:

@@ -131,7 +131,7 @@ roles = ["daglig_leder"]
         "information.notify[0]",
     ]
     lines = text.splitlines()
-    by_path = {p: line for p, _, line in found}
+    by_path = {p: line for p, _, line in found if line is not None}
     assert lines[by_path["commitments[0].channel"] - 1] == 'channel = "tv"'
     assert lines[by_path["commitments[1].id"] - 1] == 'id = "B1"'
     assert by_path["commitments[1].id"] > by_path["commitments[0].channel"]

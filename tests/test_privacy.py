@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -56,7 +57,7 @@ def osen(tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
-def people(ws: Workspace, *names: str, **fields: object) -> list[str]:
+def people(ws: Workspace, *names: str, **fields: Any) -> list[str]:
     return [add_stakeholder(ws, name=n, **fields).id for n in names]
 
 

@@ -51,6 +51,7 @@ def _checkout_copy(dest: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the checkout")
 @pytest.mark.sqlite_only(reason="the README's main command is the embedded SQLite set-up")
+@pytest.mark.timeout(1200)  # pip alone may take up to 900 s (below)
 def test_the_main_command_on_a_fresh_checkout(tmp_path: Path) -> None:
     """pip install . into a fresh venv (a real wheel: the example and the migrations must
     ship inside it), then the Osen example end to end."""

@@ -316,7 +316,8 @@ def test_word_status_report(osen: Workspace, tmp_path: Path) -> None:
                  "--as-of", "2026-11-26", "--out", out)
     assert result.stdout.splitlines()[-1] == str(out.resolve())
     doc = Document(str(out))
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    headings = [p.text for p in doc.paragraphs
+                if p.style is not None and p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == "Årsrapport 2026 – Omstillingsprogrammet i Osen"
     assert {"Sammendrag", "Dekning per målgruppe", "Suksesshistorier", "Ressursbruk"} <= set(
         headings)

@@ -4,6 +4,7 @@ postgresql``): schema, migrations, transactions; SQLite's locking and pragmas.""
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from interessent.store import SCHEMA_HEAD, Base, Store
 
 
 @pytest.fixture
-def store(db_url: str):
+def store(db_url: str) -> Iterator[Store]:
     s = Store(db_url)
     yield s
     s.close()

@@ -24,6 +24,7 @@ from attrs import field, frozen
 from .errors import NotFound, PlanError, PlanProblem
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Period, Unit
+from .tomllines import key_lines, line_of
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -458,18 +459,20 @@ def structure_plan(data: Mapping[str, Any], *, source: str = "<plan>", text: str
     try:
         plan: Plan = conv.structure(dict(data), Plan)
     except Exception as exc:  # cattrs raises ExceptionGroups of anything a hook raised
-        problems = [
-            PlanProblem(path, message, _locate(text, path))
-            for path, message in _cattrs_problems(exc, "")
-        ]
-        raise PlanError(source, problems) from None
+        raise PlanError(source, _located(text, _cattrs_problems(exc, ""))) from None
     plan = attrs.evolve(plan, source=source)
-    problems = [
-        PlanProblem(path, message, _locate(text, path)) for path, message in _validate(plan)
-    ]
+    problems = _located(text, _validate(plan))
     if problems:
         raise PlanError(source, problems)
     return plan
+
+
+def _located(text: str, found: Iterable[tuple[str, str]]) -> list[PlanProblem]:
+    """Each (key path, message) with its line in ``text``; the text is read only when
+    there is a problem to place."""
+    problems = list(found)
+    lines = key_lines(text) if problems else {}
+    return [PlanProblem(path, message, line_of(lines, path)) for path, message in problems]
 
 
 def load_plan(path: Path) -> Plan:
@@ -671,66 +674,6 @@ def _unique(items: Sequence[Any], path: str, attr: str) -> Iterator[tuple[str, s
             yield (f"{path}[{i}].{attr}", f"{value!r} is already used by {path}[{seen[value]}]")
         else:
             seen[value] = i
-
-
-# --- where in the TOML text ---------------------------------------------------------------
-
-_PART = re.compile(r"([^.\[\]]+)((?:\[\d+\])*)")
-
-
-def _split(path: str) -> list[tuple[str, int | None]]:
-    """``commitments[3].cadence`` → ``[("commitments", 3), ("cadence", None)]``."""
-    parts: list[tuple[str, int | None]] = []
-    for match in _PART.finditer(path):
-        name, indices = match.group(1), re.findall(r"\d+", match.group(2))
-        parts.append((name.strip().strip('"'), int(indices[0]) if indices else None))
-    return parts
-
-
-def _locate(text: str, path: str) -> int | None:
-    """The TOML line where ``path`` is written, or the nearest enclosing one."""
-    if not text or path.startswith("("):
-        return None
-    target = _split(path)
-    counters: dict[str, int] = {}
-    current: list[tuple[str, int | None]] = []
-    best: tuple[int, int] | None = None  # (matched parts, line)
-
-    def consider(parts: list[tuple[str, int | None]], line: int) -> None:
-        nonlocal best
-        depth = 0
-        for (name, index), (want, want_index) in zip(parts, target, strict=False):
-            if name != want or (index is not None and index != want_index):
-                return
-            depth += 1
-        if depth == len(parts) and (best is None or depth > best[0]):
-            best = (depth, line)
-
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[["):
-            name = line[2 : line.find("]]")].strip()
-            counters[name] = counters.get(name, -1) + 1
-            names = [n.strip().strip('"') for n in name.split(".")]
-            current = [(n, None) for n in names[:-1]]
-            # parent arrays of tables take the current index of the parent
-            for k, n in enumerate(names[:-1]):
-                parent = ".".join(names[: k + 1])
-                if parent in counters:
-                    current[k] = (n, counters[parent])
-            current.append((names[-1], counters[name]))
-            consider(current, number)
-        elif line.startswith("["):
-            name = line[1 : line.find("]")].strip()
-            current = [(n.strip().strip('"'), None) for n in name.split(".")]
-            consider(current, number)
-        elif "=" in line:
-            key = line.split("=", 1)[0].strip()
-            keys = [(k.strip().strip('"'), None) for k in key.split(".")]
-            consider([*current, *keys], number)
-    return best[1] if best else None
 
 
 # --- checking a plan against its workspace ------------------------------------------------

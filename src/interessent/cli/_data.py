@@ -9,6 +9,7 @@ from typing import TextIO
 import click
 
 from ._context import Context, pass_context
+from ._options import as_of_day, as_of_option
 from ._output import ProgressBar
 
 KINDS = ("stakeholders", "relationships", "interactions")
@@ -51,7 +52,7 @@ def import_(
               "graph (default graphml).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-@click.option("--as-of", "as_of", metavar="DATE", help="For the graph: ties active that day.")
+@as_of_option("For the graph: ties active that day.")
 @pass_context
 def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
             as_of: str | None) -> None:
@@ -63,9 +64,7 @@ def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
     if kind == "graph":
         if fmt not in (None, "graphml", "gexf"):
             raise click.UsageError("the graph exports as graphml or gexf")
-        from ._engine import write_graph_to
-
-        write_graph_to(context, fmt or "graphml", out, as_of)
+        _write_graph(context, fmt or "graphml", out, as_of)
         return
     if fmt not in (None, "csv", "json"):
         raise click.UsageError(f"{kind} export as csv or json")
@@ -83,6 +82,24 @@ def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
 
     count = write_atomically(out, write)
     click.echo(f"Wrote {count} {kind} to {out}", err=True)
+
+
+def _write_graph(context: Context, fmt: str, out: Path | None, as_of: str | None) -> None:
+    from ..graph import write_graph
+
+    ws = context.workspace
+    day = as_of_day(as_of)
+    if out is None:
+        write_graph(ws, fmt, sys.stdout.buffer, as_of=day)  # type: ignore[arg-type]
+        return
+    import io
+
+    from ..files import write_atomically
+
+    buffer = io.BytesIO()
+    nodes = write_graph(ws, fmt, buffer, as_of=day)  # type: ignore[arg-type]
+    write_atomically(out, lambda stream: stream.write(buffer.getvalue().decode("utf-8")))
+    click.echo(f"Wrote {nodes} stakeholders to {out}", err=True)
 
 
 COMMANDS = [import_, export_]

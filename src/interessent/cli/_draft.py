@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from ._context import Context, pass_context
-from ._output import emit, format_option
+from ._options import as_of_day, as_of_option, format_option
+from ._output import emit
 
 if TYPE_CHECKING:
     from ..drafting import DraftRun
@@ -18,12 +18,6 @@ if TYPE_CHECKING:
 #: import of the drafting machinery.
 _FORMATS = ("md", "txt", "html", "eml", "docx")
 _SHOWN = 20
-
-
-def _as_of(value: str | None) -> dt.date:
-    from ..periods import parse_date
-
-    return parse_date(value) if value else dt.date.today()
 
 
 def _values(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -91,8 +85,7 @@ def _policy_options(f: click.decorators.FC) -> click.decorators.FC:
                      "first (board members, staff)."),
         click.option("--record", is_flag=True,
                      help="Log each letter as an interaction, so coverage moves."),
-        click.option("--as-of", "as_of", metavar="DATE",
-                     help="Date the letters on this day (YYYY-MM-DD; default today)."),
+        as_of_option("Date the letters on this day (YYYY-MM-DD; default today)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -139,7 +132,7 @@ def draft(
         context.workspace, template, groups=groups, stakeholders=stakeholders,
         uncovered=uncovered, leaders=leaders, fmt=fmt, out=out, signer=signer, topic=topic,
         cleared_by=cleared_by, record=record and not dry_run, combined=combined,
-        as_of=_as_of(as_of), event=event, values=_values(values), write=not dry_run,
+        as_of=as_of_day(as_of), event=event, values=_values(values), write=not dry_run,
     )
     _report(run, dry_run=dry_run)
 
@@ -165,7 +158,7 @@ def notify(context: Context, event: str, out: Path | None, template: str, fmt: s
 
     notice = make(context.workspace, event, out=out, template=template, fmt=fmt,
                   signer=signer, topic=topic, cleared_by=cleared_by, record=record,
-                  as_of=_as_of(as_of), write=out is not None)
+                  as_of=as_of_day(as_of), write=out is not None)
     click.echo(f"Notify of «{notice.event}», in this order:")
     for n in notice.notifiees:
         if not n.people:

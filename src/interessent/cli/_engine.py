@@ -1,47 +1,32 @@
-"""leaders, coverage, due and the graph export."""
+"""leaders, coverage, due and risks."""
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ._context import Context, pass_context
-from ._output import emit, format_option
+from ._options import (
+    as_of_day,
+    as_of_option,
+    format_option,
+    period_option,
+    period_or_year,
+    within_days,
+    within_option,
+)
+from ._output import emit
 
 if TYPE_CHECKING:
     from ..coverage import CommitmentStatus
-    from ..periods import Period
-
-
-def _as_of(value: str | None) -> dt.date:
-    from ..periods import parse_date
-
-    return parse_date(value) if value else dt.date.today()
-
-
-def _period(value: str | None, as_of: dt.date) -> Period:
-    from ..periods import Period, parse_period
-
-    return parse_period(value) if value else Period.year(as_of.year)
-
-
-as_of_option = click.option("--as-of", "as_of", metavar="DATE",
-                            help="Judge as on this day (YYYY-MM-DD; default today).")
-period_option = click.option(
-    "--period", metavar="PERIOD",
-    help="2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30 (default: this year).",
-)
 
 
 @click.command()
 @click.option("--group", "-g", help="Rank within this target group.")
 @click.option("--top", type=click.IntRange(min=1), help="How many (default: the plan's).")
 @click.option("--explain", is_flag=True, help="Show each component of each score.")
-@as_of_option
+@as_of_option()
 @format_option
 @pass_context
 def leaders(context: Context, group: str | None, top: int | None, explain: bool,
@@ -51,7 +36,8 @@ def leaders(context: Context, group: str | None, top: int | None, explain: bool,
     from ..graph import rank_leaders
 
     ws = context.workspace
-    ranked = rank_leaders(ws, group=group, top=top or ws.plan.leaders.top, as_of=_as_of(as_of))
+    ranked = rank_leaders(ws, group=group, top=top or ws.plan.leaders.top,
+                          as_of=as_of_day(as_of))
     rows = []
     for s in ranked:
         row: dict[str, Any] = {"rank": s.rank, "id": s.id, "name": s.name,
@@ -75,7 +61,7 @@ def _commitment_row(c: CommitmentStatus) -> dict[str, Any]:
 
 @click.command()
 @period_option
-@as_of_option
+@as_of_option()
 @click.option("--group", "-g", "groups", multiple=True, help="Only this group (repeatable).")
 @format_option
 @pass_context
@@ -84,8 +70,8 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
     """How well each target group was reached, and how its commitments stand."""
     from ..coverage import coverage as compute
 
-    day = _as_of(as_of)
-    span = _period(period, day)
+    day = as_of_day(as_of)
+    span = period_or_year(period, day)
     result = compute(context.workspace, span, as_of=day, groups=list(groups) or None)
     rows = [
         {
@@ -129,9 +115,8 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
 
 
 @click.command()
-@as_of_option
-@click.option("--within", default="30d", show_default=True, metavar="DAYS",
-              help="Show what falls due within this many days (30d, 2w, 45).")
+@as_of_option()
+@within_option
 @click.option("--contacts", default=10, show_default=True, type=click.IntRange(min=0),
               help="How many people to suggest contacting next.")
 @format_option
@@ -140,8 +125,9 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
     """What is overdue, what falls due soon, and whom to contact next."""
     from ..coverage import due as compute
 
-    day = _as_of(as_of)
-    result = compute(context.workspace, as_of=day, within_days=_days(within), contacts=contacts)
+    day = as_of_day(as_of)
+    result = compute(context.workspace, as_of=day, within_days=within_days(within),
+                     contacts=contacts)
     items = [{"urgency": i.urgency, **_commitment_row(i.commitment)} for i in result.items]
     people = [{"id": c.id, "name": c.name, "group": c.group, "value": round(c.value, 4),
                "reason": c.reason} for c in result.contacts]
@@ -163,44 +149,12 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
         emit(people, ["id", "name", "group", "reason"], fmt)
 
 
-def _days(text: str) -> int:
-    from ..errors import InvalidInput
-
-    value = text.strip().lower()
-    factor = 1
-    if value.endswith("d"):
-        value = value[:-1]
-    elif value.endswith("w"):
-        value, factor = value[:-1], 7
-    if not value.isdigit():
-        raise InvalidInput(f"not a number of days: {text!r} (write 30d, 2w or 45)")
-    return int(value) * factor
-
-
-def write_graph_to(context: Context, fmt: str, out: Path | None, as_of: str | None) -> None:
-    from ..graph import write_graph
-
-    ws = context.workspace
-    day = _as_of(as_of)
-    if out is None:
-        write_graph(ws, fmt, sys.stdout.buffer, as_of=day)  # type: ignore[arg-type]
-        return
-    import io
-
-    from ..files import write_atomically
-
-    buffer = io.BytesIO()
-    nodes = write_graph(ws, fmt, buffer, as_of=day)  # type: ignore[arg-type]
-    write_atomically(out, lambda stream: stream.write(buffer.getvalue().decode("utf-8")))
-    click.echo(f"Wrote {nodes} stakeholders to {out}", err=True)
-
-
 COMMANDS = [leaders, coverage, due]
 
 
 @click.command()
 @period_option
-@as_of_option
+@as_of_option()
 @format_option
 @pass_context
 def risks(context: Context, period: str | None, as_of: str | None, fmt: str) -> None:
@@ -208,8 +162,8 @@ def risks(context: Context, period: str | None, as_of: str | None, fmt: str) -> 
     groups reached through one person only, leaders nobody in the programme knows."""
     from ..risk import structural_risks
 
-    day = _as_of(as_of)
-    found = structural_risks(context.workspace, _period(period, day), as_of=day)
+    day = as_of_day(as_of)
+    found = structural_risks(context.workspace, period_or_year(period, day), as_of=day)
     rows = [{"kind": r.kind.value, "group": r.group, "subject": r.subject,
              "explanation": r.explanation} for r in found]
     emit(rows, ["kind", "group", "subject", "explanation"], fmt,

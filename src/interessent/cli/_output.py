@@ -25,8 +25,6 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
-FORMATS = ("table", "json", "csv")
-
 #: The width of a table written to a file or a pipe, where no terminal says how wide.
 PIPE_WIDTH = 200
 #: Values up to this long, or without a space, are kept on one line.
@@ -37,12 +35,6 @@ _TEXT_FLOOR = 16
 _GAP = 2
 #: Listings longer than this are laid out without Rich, which measures every cell.
 RICH_ROWS = 1000
-
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-    help="table for people, json or csv for scripts and spreadsheets.",
-)
-
 
 def _plain(value: Any) -> Any:
     """A JSON-ready copy: enums by value, dates as ISO text, tuples as lists, recursively."""

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._context import Context, pass_context
-from ._output import emit, format_option
+from ._options import format_option
+from ._output import emit
 
 if TYPE_CHECKING:
     from ..model import Stakeholder

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from ._context import Context, pass_context
-from ._output import emit, format_option
+from ._options import as_of_option, format_option
+from ._output import emit
 
 if TYPE_CHECKING:
     from ..privacy import AuditEntry, Consent, Erasure
@@ -196,7 +197,7 @@ for _command in (
 
 @privacy.command("retention")
 @click.option("--confirm", is_flag=True, help="Erase them (default: only list them).")
-@click.option("--as-of", "as_of", metavar="DATE", help="Count back from this day (default today).")
+@as_of_option("Count back from this day (default today).")
 @format_option
 @pass_context
 def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> None:

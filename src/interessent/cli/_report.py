@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ._context import Context, pass_context
-from ._engine import _as_of, _period, as_of_option, period_option
+from ._options import as_of_day, as_of_option, period_option, period_or_year
 
 #: :data:`interessent.report.FORMATS`, spelt out so ``--help`` imports nothing heavy.
 _FORMATS = ("html", "md", "docx")
@@ -17,7 +17,7 @@ _WHAT = {"html": "the dashboard", "md": "the status report (Markdown)",
 
 @click.command()
 @period_option
-@as_of_option
+@as_of_option()
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="html", show_default=True,
               help="html: the dashboard, one page that opens offline; md or docx: a draft of "
               "the status report to the council and to TFK, IN and KMD, in Norwegian.")
@@ -37,8 +37,8 @@ def report(context: Context, period: str | None, as_of: str | None, fmt: str,
     """
     from ..report import write_report
 
-    day = _as_of(as_of)
-    span = _period(period, day)
+    day = as_of_day(as_of)
+    span = period_or_year(period, day)
     path = write_report(context.workspace, span, as_of=day, fmt=fmt, out=out)
     click.echo(f"Wrote {_WHAT[fmt]} for {span} as of {day.isoformat()}:")
     click.echo(str(path))

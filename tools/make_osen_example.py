@@ -17,8 +17,8 @@ of the end of November 2026, so tests can be written against it.
 Deterministic: one ``random.Random(2026)``, no iteration over sets, fixed dates.
 Re-running reproduces the files byte for byte. Standard library only.
 
-    python benchmarks/make_osen_example.py            # write and self-check
-    python benchmarks/make_osen_example.py --out DIR  # write somewhere else
+    python tools/make_osen_example.py            # write and self-check
+    python tools/make_osen_example.py --out DIR  # write somewhere else
 """
 
 from __future__ import annotations
