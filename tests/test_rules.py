@@ -53,10 +53,13 @@ FAST = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+def subset(xs: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(xs), unique=True, max_size=len(xs))
+
+
 @st.composite
 def registers(draw: st.DrawFn) -> tuple[list[Stakeholder], list[Relationship]]:
     """Three organisations and up to eight people, with ties among all of them."""
-    subset = lambda xs: st.lists(st.sampled_from(xs), unique=True, max_size=len(xs))  # noqa: E731
     orgs = [Stakeholder(id=o, name=o, kind=Kind.ORGANISATION, roles=draw(subset(ROLES)),
                         groups=draw(subset(GROUPS)), tags=draw(subset(TAGS))) for o in ORGS]
     people = [Stakeholder(id=f"p{i}", name=f"p{i}", kind=Kind.PERSON,

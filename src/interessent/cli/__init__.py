@@ -3,6 +3,22 @@
 Heavy libraries (SQLAlchemy, networkx, Jinja) are imported inside the commands that need
 them, so ``interessent --help`` stays instant. Every :class:`InteressentError` becomes
 one ``Error: …`` message and exit status 1, here and nowhere else.
+
+What lives where:
+
+- ``_context``: the click context object (the workspace, opened on first use);
+- ``_options``: the options many commands share (``--as-of``, ``--period``, ``--format``,
+  ``--within``) and their parsers;
+- ``_output``: tables, JSON and CSV on the terminal;
+- ``_setup``: ``init``, ``plan check``;
+- ``_data``: ``import``, ``export`` (records and the graph);
+- ``_people``: ``stakeholder …`` and ``log``;
+- ``_engine``: ``leaders``, ``coverage``, ``due``, ``risks``;
+- ``_draft``: ``draft``, ``notify``, ``templates …``;
+- ``_report``: ``report``;
+- ``_privacy``: ``privacy …``;
+- ``_admin``: ``backup``;
+- ``_reference``: the generated CLI reference (``docs/cli.md``).
 """
 
 from __future__ import annotations
