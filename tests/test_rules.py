@@ -15,7 +15,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
 
 from interessent.model import Kind, Relationship, Stakeholder
 from interessent.plan import Members, Plan, Role, TargetGroup, parse_plan
@@ -32,7 +32,7 @@ from interessent.rules import (
     tie_active_during,
     tie_active_on,
 )
-from interessent.store import Store
+from interessent.store import REL, ST, Store
 from interessent.store.rules import (
     Selection,
     active_during_sql,
@@ -40,8 +40,10 @@ from interessent.store.rules import (
     members_sql,
     party_sql,
     programme_people_sql,
+    tie_active_clause,
 )
 
+A, B = ST.alias("a"), ST.alias("b")
 ORGS = ("org-a", "org-b", "org-c")
 ROLES = ("styreleder", "daglig_leder", "ordforer", "ansatt")
 GROUPS = ("g1", "g2", "g3")
@@ -125,7 +127,13 @@ def test_tie_active_python_and_sql_agree(store: Store, world: Any, first: dt.dat
                                               {"start": first, "end": last})}
         on = {tuple(r) for r in s.execute(text(query.format(active_on_sql())),
                                           {"day": first})}
-    assert during == {t.key for t in ties if tie_active_during(t, first, last)}
+        core = {tuple(r) for r in s.execute(
+            select(A.c.id, B.c.id, REL.c.kind)
+            .join(A, A.c.pk == REL.c.source_pk).join(B, B.c.pk == REL.c.target_pk)
+            .where(tie_active_clause(REL, first, last)))}
+    expected = {t.key for t in ties if tie_active_during(t, first, last)}
+    assert during == expected
+    assert core == expected
     assert on == {t.key for t in ties if tie_active_on(t, first)}
 
 
