@@ -26,16 +26,31 @@ def _format_date(day: dt.date, fmt: str, locale: str) -> str:
 
 
 def _valid_email(value: str | None) -> bool:
+    """Whether ``value`` is one address an e-mail letter can be sent to."""
+    return _mail_address(value) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _mail_address(value: str | None) -> str | None:
+    """``value`` as it goes into a mail header — one address, in ASCII, its domain in
+    IDNA form (``kari@xn--stfold-9xa.no``) — or None when it is not one valid address
+    (or its local part is not ASCII, which needs a server that speaks SMTPUTF8)."""
     if not value or len(value) > 254 or any(
             ch.isspace() or unicodedata.category(ch).startswith("C") for ch in value):
-        return False
+        return None
     from email.errors import HeaderParseError
     from email.headerregistry import Address
 
     try:
-        return Address(addr_spec=value).addr_spec == value and "@" in value
-    except (ValueError, HeaderParseError, IndexError, TypeError):
-        return False
+        if Address(addr_spec=value).addr_spec != value or "@" not in value:
+            return None
+        local, _, domain = value.rpartition("@")
+        if not domain.isascii():
+            domain = domain.encode("idna").decode("ascii")
+    except (ValueError, HeaderParseError, IndexError, TypeError):  # UnicodeError too
+        return None
+    address = f"{local}@{domain}"
+    return address if address.isascii() and len(address) <= 254 else None
 
 
 @functools.lru_cache(maxsize=4096)
