@@ -17,7 +17,13 @@ import base64
 import datetime as dt
 import email
 import email.policy
+import fcntl
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
@@ -231,3 +237,155 @@ def test_encoded_words_are_short_and_whole_characters() -> None:
     assert all(len(w) <= 75 for w in words)
     decoded = [base64.b64decode(w[10:-2]).decode("utf-8") for w in words]
     assert "".join(decoded) == "ø" * 100
+
+
+# --- interrupted runs ---------------------------------------------------------------------
+
+#: the command line in a process of its own, on a slow disk: each letter written (``write``)
+#: or placed under its name (``place``) takes 50 ms, so a signal lands half-way
+SLOW_CLI = """
+import sys, time
+from interessent.drafting import output
+phase = sys.argv.pop(1)
+write, place = output._write_new, output._place
+def slow_write(*args):
+    write(*args)
+    if phase == "write":
+        time.sleep(0.05)
+def slow_place(*args):
+    name = place(*args)
+    if phase == "place":
+        time.sleep(0.05)
+    return name
+output._write_new, output._place = slow_write, slow_place
+from interessent.cli import main
+main()
+"""
+RECIPIENTS = [f"p-{n:02d}" for n in range(40)]
+STAGE = re.compile(r"\.interessent-[0-9a-f]{16}\.tmp")
+
+
+def _forty(ws: Workspace) -> dict[str, str]:
+    """Forty people to write to; what each one's letter holds, rendered without writing."""
+    for sid in RECIPIENTS:
+        ws.store.add_stakeholder(Stakeholder(id=sid, name=f"Person {sid}",
+                                             groups=("befolkningen",)))
+    run = draft(ws, "dialogmote", stakeholders=RECIPIENTS, as_of=AS_OF, write=False)
+    return {f"{letter.recipient}.md": str(letter.content) for letter in run.letters}
+
+
+def _start(ws: Workspace, phase: str, out: Path, *extra: str) -> subprocess.Popen[str]:
+    args = ["-w", str(ws.root), "draft", "dialogmote", *extra, "--out", str(out),
+            "--as-of", AS_OF.isoformat()]
+    for sid in RECIPIENTS:
+        args += ["-s", sid]
+    return subprocess.Popen([sys.executable, "-c", SLOW_CLI, phase, *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={k: v for k, v in os.environ.items() if k != "INTERESSENT_DB"})
+
+
+def _wait_for(done: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while not done():
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended first: {proc.communicate()}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError("the run never got there")
+        time.sleep(0.005)
+
+
+def _stages(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if STAGE.fullmatch(p.name)]
+
+
+def _letters(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()
+            if not p.name.startswith(".")}
+
+
+def _draft_again(ws: Workspace, out: Path) -> None:
+    run = draft(ws, "dialogmote", stakeholders=RECIPIENTS, out=out, as_of=AS_OF)
+    assert len(run.files) == 40
+
+
+@pytest.mark.sqlite_only(reason="a process of its own opens the workspace's SQLite file")
+def test_a_run_killed_while_writing_shows_no_letter_and_the_next_run_clears_it(
+        osen: Workspace, tmp_path: Path) -> None:
+    expected = _forty(osen)
+    out = tmp_path / "out"
+    proc = _start(osen, "write", out)
+    # killed once five of the forty letters are written into the stage
+    _wait_for(lambda: out.is_dir() and any(len(list(s.iterdir())) >= 5 + 2
+                                           for s in _stages(out)), proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert _letters(out) == {}  # nothing under a letter's name, whole or half
+    [stage] = _stages(out)
+    assert 5 <= len([p for p in stage.iterdir() if p.name.isdigit()]) < 40
+    _draft_again(osen, out)
+    assert _letters(out) == expected  # forty whole letters, none numbered "-2"
+    assert _files(out) == sorted(expected)  # and nothing hidden
+    assert _files(tmp_path) == ["out", "ws"]
+
+
+@pytest.mark.sqlite_only(reason="a process of its own opens the workspace's SQLite file")
+def test_a_run_killed_while_placing_letters_is_taken_back_by_the_next_run(
+        osen: Workspace, tmp_path: Path) -> None:
+    expected = _forty(osen)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notat.md").write_text("mine", encoding="utf-8")
+    before = osen.store.counts()
+    proc = _start(osen, "place", out, "--record")
+    _wait_for(lambda: len(_letters(out)) >= 6, proc)  # the note and five letters
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    placed = _letters(out)
+    assert 6 <= len(placed) < 41 and placed.pop("notat.md") == "mine"
+    assert all(expected[name] == content for name, content in placed.items())  # each whole
+    assert len(_stages(out)) == 1
+    assert osen.store.counts() == before  # --record: the killed transaction left nothing
+    _draft_again(osen, out)
+    assert _letters(out) == {**expected, "notat.md": "mine"}  # none numbered "-2"
+    assert _files(out) == sorted([*expected, "notat.md"])
+
+
+@pytest.mark.sqlite_only(reason="a process of its own opens the workspace's SQLite file")
+def test_ctrl_c_while_writing_leaves_nothing_at_all(osen: Workspace, tmp_path: Path) -> None:
+    _forty(osen)
+    out = tmp_path / "deep" / "out"
+    before = osen.store.counts()
+    proc = _start(osen, "place", out, "--record")
+    _wait_for(lambda: out.is_dir() and len(_letters(out)) >= 5, proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate()
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert not out.exists()  # the run made the folder, and took it away again
+    assert osen.store.counts() == before
+
+
+def test_a_live_runs_stage_is_left_alone_and_old_leftovers_are_removed(
+        osen: Workspace, tmp_path: Path) -> None:
+    expected = _forty(osen)
+    out = tmp_path / "out"
+    (out / ".interessent-0123456789abcdef.tmp").mkdir(parents=True)
+    live = out / ".interessent-0123456789abcdef.tmp" / "lock"
+    (out / ".notat.md").write_text("hidden, but mine", encoding="utf-8")
+    # what version 0.x left: a staging folder beside the output folder, temporary files in it
+    (tmp_path / ".out.89abcdef.tmp").mkdir()
+    (tmp_path / ".out.89abcdef.tmp" / "p-00.md").write_text("half", encoding="utf-8")
+    (out / ".p-01.md.89abcdef-1.tmp").write_text("half", encoding="utf-8")
+    # a killed run in another folder of utkast/, and a live one
+    dead = osen.root / "utkast" / "brev-2026-11-01" / ".interessent-fedcba9876543210.tmp"
+    dead.mkdir(parents=True)
+    (dead / "lock").touch()
+    (dead / "0").write_text("half", encoding="utf-8")
+    with live.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        _draft_again(osen, out)
+        assert live.exists()
+    assert _letters(out) == expected
+    assert _files(out) == sorted([*expected, ".interessent-0123456789abcdef.tmp", ".notat.md"])
+    assert _files(tmp_path) == ["out", "ws"]
+    assert _files(dead.parent) == []
