@@ -24,8 +24,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from email.message import EmailMessage
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -389,3 +391,192 @@ def test_a_live_runs_stage_is_left_alone_and_old_leftovers_are_removed(
     assert _files(out) == sorted([*expected, ".interessent-0123456789abcdef.tmp", ".notat.md"])
     assert _files(tmp_path) == ["out", "ws"]
     assert _files(dead.parent) == []
+
+
+# --- values in letters, format by format --------------------------------------------------
+
+#: values that would be Markdown (or HTML) if inserted raw, each on one line
+ACTIVE = {
+    "link": "[klikk](javascript:alert(1))",
+    "image": "![x](http://track.example/p.gif)",
+    "script": "<script>alert(1)</script>",
+    "tag": '<img src=x onerror="alert(1)">',
+    "autolink": "<https://evil.example/>",
+    "mailto": "<spy@evil.example>",
+    "entity": "&#106;avascript&colon;alert(1)",
+    "reference": "[ref]: javascript:alert(1)",
+    "emphasis": "**fet** _kursiv_ ~~stryk~~ `kode`",
+    "cells": "| a | b |",
+    "list": "- punkt",
+    "number": "1. punkt",
+}
+#: a value that would start blocks of its own after its line breaks
+BLOCKS = ("x\n\n# Overskrift\n- punkt\n+ punkt\n2) punkt\n> sitat\n```\nkode\n```\n"
+          "<div>html</div>\n---\n| a | b |\n|---|---|\n[ref]: javascript:alert(1)\nY\n===")
+CONTROLS = "a\x1b[31mb\x07c\fd\re\u202ef\x00g"
+CONTROLS_SHOWN = "a\ufffd[31mb\ufffdc\ufffdd\ne\ufffdf\ufffdg"  # line break kept, others out
+HOSTILE_NAME = "Kari [klikk](javascript:alert(1)) <script>x</script>"
+
+
+def _values_template(template: Callable[..., Path]) -> None:
+    """A letter with each value at the start of a line and inside one; the template's own
+    Markdown (bold, a link, base.j2's heading) must stay Markdown."""
+    lines = "".join(f"{{{{ values.{k} }}}}\nVerdi: {{{{ values.{k} }}}} slutt.\n\n"
+                    for k in [*ACTIVE, "blocks", "controls"])
+    template("vis.j2", '{% extends "base.j2" %}{% set subject = "Til " ~ recipient.name %}'
+             "{% block body %}**Viktig:** se [nettsiden](https://osen.example).\n\n"
+             f"{lines}{{{{ event }}}}\n{{% endblock %}}")
+    paragraphs = "".join(f"<p>{{{{ values.{k} }}}}</p>\n" for k in [*ACTIVE, "blocks"])
+    template("vis.html.j2", '{% extends "base.html.j2" %}{% set subject = "Til " ~ '
+             'recipient.name %}{% block body %}<p><a href="https://osen.example">nettsiden</a>'
+             f"</p>\n{paragraphs}{{% endblock %}}")
+
+
+def _draft_values(osen: Workspace, tmp_path: Path, template: Callable[..., Path],
+                  fmt: str) -> Path:
+    _person(osen, "kari", HOSTILE_NAME)
+    _values_template(template)
+    draft(osen, "vis", stakeholders=["kari"], fmt=fmt, out=tmp_path / fmt, as_of=AS_OF,
+          event=ACTIVE["link"], values={**ACTIVE, "blocks": BLOCKS, "controls": CONTROLS})
+    return tmp_path / fmt / f"kari.{fmt}"
+
+
+class _Html(HTMLParser):
+    """The start tags and the text of an HTML page."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_values_in_a_markdown_letter_are_text_never_markdown(
+        osen: Workspace, tmp_path: Path, template: Callable[..., Path]) -> None:
+    from markdown_it import MarkdownIt
+
+    letter = _draft_values(osen, tmp_path, template, "md").read_text(encoding="utf-8")
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    blocks = parser.parse(letter)
+    tokens = [*blocks, *(child for t in blocks for child in t.children or ())]
+    kinds = Counter(t.type for t in tokens)
+    # the template's own: base.j2's heading, the bold word and the link; the provenance
+    assert kinds["heading_open"] == 1 and kinds["strong_open"] == 1
+    assert [t.attrGet("href") for t in tokens if t.type == "link_open"] == [
+        "https://osen.example"]
+    assert [t.content[:17] for t in tokens if t.type == "html_block"] == ["<!-- interessent:"]
+    for kind in ("image", "html_inline", "code_inline", "fence", "code_block", "em_open",
+                 "s_open", "blockquote_open", "table_open", "bullet_list_open",
+                 "ordered_list_open", "hr"):
+        assert kinds[kind] == 0, kind
+    # … and what a reader sees is the very text of each value
+    page = _Html(parser.render(letter))
+    assert [tag for tag, _ in page.tags if tag not in ("p", "br", "h2", "strong", "a")] == []
+    seen = "".join(page.text)
+    for value in [*ACTIVE.values(), *BLOCKS.split("\n"), f"Til {HOSTILE_NAME}"]:
+        assert value in seen, value
+    assert "a\ufffd[31mb\ufffdc\ufffdd\ne\ufffdf\ufffdg" in seen
+
+
+def test_markdown_escaping_is_done_once_through_macros_blocks_and_set(
+        osen: Workspace, tmp_path: Path, template: Callable[..., Path]) -> None:
+    from markdown_it import MarkdownIt
+
+    _person(osen, "kari", "Kari_Nord [x](y)")
+    template("to.j2", '{% extends "base.j2" %}{% macro navn(v) %}{{ v }}{% endmacro %}'
+             "{% block salutation %}S: {{ recipient.name }}{% endblock %}"
+             "{% block body %}{% set kopi %}{{ recipient.name }}{% endset %}"
+             "M: {{ navn(recipient.name) }}\n\nK: {{ kopi }}\n\nB: {{ self.salutation() }}\n"
+             "{% endblock %}")
+    run = draft(osen, "to", stakeholders=["kari"], as_of=AS_OF, write=False)
+    shown = "".join(_Html(MarkdownIt("commonmark").render(str(run.letters[0].content))).text)
+    for label in ("S", "M", "K", "B: S"):
+        assert f"{label}: Kari_Nord [x](y)" in shown  # no backslash shows: escaped once
+
+
+def test_safe_inserts_raw_markdown_by_the_templates_choice(
+        osen: Workspace, template: Callable[..., Path]) -> None:
+    template("lenke.j2", "{{ values.lenke | safe }} {{ values.lenke }}\n")
+    run = draft(osen, "lenke", stakeholders=["osen-sjomat"], as_of=AS_OF, write=False,
+                values={"lenke": "[Osen](https://osen.example)"})
+    assert str(run.letters[0].content).endswith(
+        "[Osen](https://osen.example) \\[Osen\\](https://osen.example)\n")
+
+
+def test_values_in_a_text_letter_are_as_they_are_less_control_characters(
+        osen: Workspace, tmp_path: Path, template: Callable[..., Path]) -> None:
+    letter = _draft_values(osen, tmp_path, template, "txt").read_text(encoding="utf-8")
+    for value in [*ACTIVE.values(), BLOCKS, f"Til {HOSTILE_NAME}", CONTROLS_SHOWN]:
+        assert value in letter, value
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", letter)
+
+
+def test_a_value_cannot_fake_a_page_break_in_combined_text(
+        osen: Workspace, tmp_path: Path, template: Callable[..., Path]) -> None:
+    _values_template(template)
+    draft(osen, "vis", stakeholders=["osen-sjomat", "astrid-lian"], fmt="txt", combined=True,
+          out=tmp_path / "out", as_of=AS_OF, event="\f",
+          values={**ACTIVE, "blocks": "\f\f", "controls": CONTROLS})
+    assert (tmp_path / "out" / "vis.txt").read_text(encoding="utf-8").count("\f") == 1  # 2 letters
+
+
+def _page(path: Path) -> _Html:
+    """The HTML of a letter: the file, or the HTML part of an e-mail."""
+    if path.suffix != ".eml":
+        return _Html(path.read_text(encoding="utf-8"))
+    part = _parse(path).get_body(("html",))
+    assert part is not None
+    return _Html(part.get_content())
+
+
+@pytest.mark.parametrize("fmt", ["html", "eml"])
+def test_values_in_html_are_escaped_text(osen: Workspace, tmp_path: Path,
+                                         template: Callable[..., Path], fmt: str) -> None:
+    page = _page(_draft_values(osen, tmp_path, template, fmt))
+    assert [attrs.get("href") for tag, attrs in page.tags if tag == "a"] == [
+        "https://osen.example"]
+    assert not {"script", "img"} & {tag for tag, _ in page.tags}
+    seen = "".join(page.text)
+    for value in [*ACTIVE.values(), HOSTILE_NAME]:
+        assert value in seen, value
+    # the same letter with harmless values has the very same elements
+    draft(osen, "vis", stakeholders=["kari"], fmt=fmt, out=tmp_path / "harmless",
+          as_of=AS_OF, event="e", values=dict.fromkeys([*ACTIVE, "blocks", "controls"], "x"))
+    assert page.tags == _page(tmp_path / "harmless" / f"kari.{fmt}").tags
+
+
+def test_the_text_of_an_email_is_as_in_a_text_letter(
+        osen: Workspace, tmp_path: Path, template: Callable[..., Path]) -> None:
+    part = _parse(_draft_values(osen, tmp_path, template, "eml")).get_body(("plain",))
+    assert part is not None
+    plain = part.get_content().replace("\r\n", "\n")
+    for value in [*ACTIVE.values(), CONTROLS_SHOWN]:
+        assert value in plain, value
+
+
+def test_values_in_word_letters_are_text(osen: Workspace, tmp_path: Path,
+                                         template: Callable[..., Path]) -> None:
+    import docx
+
+    xml = '</w:t></w:r></w:p><w:p><w:r><w:t>injisert'
+    plain = _draft_values(osen, tmp_path, template, "docx")
+    texts = "\n".join(p.text for p in docx.Document(str(plain)).paragraphs)
+    for value in [*ACTIVE.values(), f"Til {HOSTILE_NAME}", "a\ufffd[31mb\ufffdc\ufffdd"]:
+        assert value in texts, value
+    word = docx.Document()
+    for line in ("{{ recipient.name }}", "{{ values.xml }}", "{{ values.link }}", "{{ body }}"):
+        word.add_paragraph(line)
+    word.save(str(osen.templates_path / "vis.docx"))
+    draft(osen, "vis", stakeholders=["kari"], fmt="docx", out=tmp_path / "tpl", as_of=AS_OF,
+          event="e", values={**ACTIVE, "blocks": BLOCKS, "controls": CONTROLS, "xml": xml})
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "tpl" / "kari.docx")).paragraphs]
+    assert paragraphs[:3] == [HOSTILE_NAME, xml, ACTIVE["link"]]
+    assert "injisert" not in paragraphs  # no paragraph of its own: the value is text
+    assert "**Viktig:** se [nettsiden](https://osen.example)." in paragraphs  # the body block
