@@ -10,16 +10,18 @@ A drafting run (:func:`draft`) goes in three steps, so that it is all or nothing
    renders it in Jinja's ``ImmutableSandboxedEnvironment`` with ``StrictUndefined``. Any
    template error (a misspelt field, a syntax error, a sandbox escape) stops the run here,
    before a single file exists.
-3. **Write** the files (a new folder filled under a temporary name and renamed into place;
-   into an existing folder, each file under a temporary name, renamed when all are
-   written; on any error every file of the run is removed) and, with ``record``, log each
-   letter as an interaction in the same transaction.
+3. **Write** the files (into a hidden stage in the output folder, then each whole letter
+   placed under its name; on any error or interruption every file of the run is removed,
+   and a run killed outright is undone by the next one: :mod:`.output`) and, with
+   ``record``, log each letter as an interaction in the same transaction.
 
 Templates are looked up in the workspace's ``templates/`` folder, then among the
 built-in ones (``interessent/templates``). A template named ``NAME`` is ``NAME.j2`` with
 optional variants ``NAME.<lang>.<fmt>.j2`` > ``NAME.<lang>.j2`` > ``NAME.<fmt>.j2`` >
-``NAME.j2`` (lang ``nb``, ``nn``, ``en``; fmt ``md``, ``txt``, ``html``). Only
-``.html.j2`` templates autoescape; HTML without such a variant is made from the text
+``NAME.j2`` (lang ``nb``, ``nn``, ``en``; fmt ``md``, ``txt``, ``html``). What a
+template inserts is escaped for the letter's format (``sandbox._finalize``): Markdown
+characters in ``md``, HTML in ``.html.j2`` (autoescaping), control characters in all;
+the template's own text never. HTML without an ``.html.j2`` variant is made from the text
 variant, escaped. ``.docx`` uses ``NAME.docx`` or ``letter.docx`` (docxtpl) when the
 workspace has one, else a plain Word document of the text variant.
 
@@ -39,9 +41,12 @@ What lives where (at run time each module imports only those above it):
 ``results``        :class:`Letter`, :class:`Skipped`, :class:`DraftRun`, :class:`Notice`,
                    :class:`TemplateInfo`: what the functions return
 ``text``           the languages, their salutations and closings, dates in the letter's
-                   language, text made safe for a mail header, an HTML comment or Word
-``output``         the output folder: :func:`safe_filename`, writing every file or none
-``sandbox``        the Jinja sandbox and the filters ``date``, ``lines``, ``listing``
+                   language, text made safe for a mail header, an HTML comment, Word,
+                   a Markdown or a text letter
+``output``         the output folder: :func:`safe_filename`, writing every file or none,
+                   undoing runs killed half-way
+``sandbox``        the Jinja sandbox, escaping by format, the filters ``date``, ``lines``,
+                   ``listing``
 ``problems``       where a template went wrong: file, line, the field meant
 ``library``        the workspace's templates: files, variants, declarations, compiling,
                    template errors; ``FORMATS``, ``MARKUPS``, ``BUILTIN_TEMPLATES``
@@ -49,7 +54,7 @@ What lives where (at run time each module imports only those above it):
 ``recipients``     choosing the recipients, and who is skipped and why
 ``word``           Word letters (``docx``), and several as one document
 ``markup``         a text letter as HTML, and the letters of a run as one file
-``mail``           e-mail letters (``eml``)
+``mail``           e-mail letters (``eml``), their headers written token by token
 ``letters``        a recipient's context, and each letter rendered in the run's format
 ``run``            :func:`draft` and :func:`letter_context`
 ``notices``        :func:`notify`: notices of a significant event

@@ -19,7 +19,7 @@ from .gathering import _Run
 from .letters import _Drafter, _Rendered
 from .library import _FILE, FORMATS, MARKUPS, _Library
 from .markup import _combine
-from .output import DRAFTS_DIR, _remove, _write_files, safe_filename
+from .output import DRAFTS_DIR, _Publication, _publish, _sweep_drafts, _write_files, safe_filename
 from .recipients import _choose, _skip_reason
 from .results import DraftRun, Letter, Skipped
 
@@ -165,6 +165,7 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
     else:
         items = [(safe_filename(r.file_stem, r.ext), _bytes(r.content)) for r in rendered]
     recorded: tuple[str, ...] = ()
+    _sweep_drafts(ws.root / DRAFTS_DIR)  # what runs killed half-way left
     if record:
         paths, recorded = _write_and_record(ws, run, folder, items, rendered, signature, fmt)
     else:
@@ -188,7 +189,7 @@ def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tu
                     key=lambda c: c.priority)
     channel = direct[0].key if direct else None
     store = ws.store
-    paths: list[Path] = []
+    publication: _Publication | None = None
     try:
         with store.write() as session:
             session.connection()  # take the write lock before choosing ids
@@ -205,11 +206,15 @@ def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tu
                 for n, r in enumerate(rendered)
             ]
             store.save_interactions(session, logged)
-            paths = _write_files(folder, items)
+            publication = _publish(folder, items)
     except BaseException:
-        _remove(paths)
+        if publication is not None:
+            publication.undo()
         raise
-    return paths, tuple(i.id for i in logged)
+    # committed: a run killed between the commit and here loses its letters to the next
+    # run's clean-up, though its interactions stay logged (a moment's window)
+    publication.done()
+    return publication.paths, tuple(i.id for i in logged)
 
 
 def letter_context(

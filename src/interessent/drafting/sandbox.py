@@ -1,6 +1,7 @@
 """The Jinja environment letters render in: the immutable sandbox, strict undefined
-fields, autoescaping for ``.html.j2`` only, and the filters ``date``, ``lines`` and
-``listing``."""
+fields, what a value becomes where it is inserted (:func:`_finalize`: escaped for
+Markdown, control characters out of every format, HTML-escaped by autoescaping in
+``.html.j2``), and the filters ``date``, ``lines`` and ``listing``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .record import Record
-from .text import _AND, _format_date
+from .text import _AND, _format_date, _markdown_value, _plain_value, _Prepared
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -61,6 +62,28 @@ def _listing_filter(context: Context, value: Any) -> str:
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
+def _finalize(context: Context, value: Any) -> Any:
+    """What every ``{{ value }}`` becomes, by the letter's markup (``letter.markup``):
+
+    - ``md``: Markdown-escaped (:func:`.text._markdown_value`) — a value is text, never a
+      link, an image, HTML, a heading, a list or a table;
+    - ``txt`` (also the text of e-mail and Word letters) and ``html``: control characters
+      and bidirectional overrides replaced (:func:`.text._plain_value`); HTML is then
+      escaped by autoescaping.
+
+    Markup (``| safe``, or what an HTML filter made) goes in as it is: that is the
+    template's choice. The template's own text is never touched.
+    """
+    if hasattr(value, "__html__"):
+        return value
+    if type(value) is _Prepared:
+        return str(value)
+    text = value if isinstance(value, str) else str(value)
+    if _letter_of(context).get("markup") == "md":
+        return _markdown_value(text)
+    return _plain_value(text)
+
+
 def _environment(loader: Any, *, caching: bool = False) -> Environment:
     from jinja2 import StrictUndefined, pass_context
 
@@ -73,6 +96,7 @@ def _environment(loader: Any, *, caching: bool = False) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        finalize=pass_context(_finalize),
     )
     env.filters["date"] = pass_context(_date_filter)
     env.filters["lines"] = pass_context(_lines_filter)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InteressentError
-from .text import _header_text, _xml_text
+from .text import _header_text, _Prepared, _xml_text
 
 if TYPE_CHECKING:
     from ..model import Stakeholder
@@ -92,7 +92,7 @@ def _docx_plain_text(data: bytes) -> str:
 
 def _docx_text(text: str) -> str:
     """Text for docxtpl: a blank line starts a new paragraph (``\\a``), a newline breaks."""
-    return re.sub(r"\n{2,}", "\a", _xml_text(text).strip("\n"))
+    return _Prepared(re.sub(r"\n{2,}", "\a", _xml_text(text).strip("\n")))
 
 
 def _core(text: str) -> str:
