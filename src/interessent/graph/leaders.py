@@ -223,7 +223,7 @@ def _network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
         a, b, w = lookup[edges["a"]], lookup[edges["b"]], np.ascontiguousarray(edges["w"])
         if co_participation:
             pairs = _read(conn, select(PART.c.interaction_pk, PART.c.stakeholder_pk)
-                          .where(PART.c.interaction_pk.in_(_meetings(day))),
+                          .where(PART.c.interaction_pk.in_(_meetings(day, plan))),
                           [("i", np.int64), ("s", np.int64)])
             ca, cb, cw = _co_ties(pairs["i"], lookup[pairs["s"]], n)
             a, b, w = np.r_[a, ca], np.r_[b, cb], np.r_[w, cw]
