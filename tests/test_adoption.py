@@ -236,6 +236,7 @@ def test_a_list_whose_name_says_nothing_stops_init_and_leaves_nothing(tmp_path: 
 # --- plan check writes nothing ------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(reason="looks for the SQLite file a check must not create")
 def test_plan_check_in_a_plan_folder_writes_nothing(tmp_path: Path) -> None:
     folder = _plan_folder(tmp_path)
     before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
