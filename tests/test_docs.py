@@ -25,6 +25,7 @@ TABLES = {
     "[[commitments]]": plan_module.Commitment,
     "[coverage]": plan_module.CoverageWeights,
     "[leaders]": plan_module.LeaderSettings,
+    "[due]": plan_module.DueSettings,
     "[[interaction_kinds]]": plan_module.InteractionKind,
     "[[relationship_kinds]]": RelationshipKind,
     "requires": plan_module.RequiredTie,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from interessent import Interaction, Period, Relationship, Stakeholder, Workspace
+from interessent.graph import leaders_unknown_to_programme, rank_leaders
 from interessent.risk import RiskKind, structural_risks
+from interessent.rules import KindCategory, kinds_in
 
 PLAN = """\
 [programme]
@@ -105,3 +108,112 @@ def test_an_observer_seat_makes_a_leader_known(ws: Workspace) -> None:
     found = structural_risks(ws, Period.year(2026), as_of=dt.date(2026, 6, 1))
     assert ("c", "c1") not in {(r.group, r.subject) for r in found
                                if r.kind is RiskKind.UNKNOWN_LEADER}
+
+
+# --- logged direct contact is contact with the programme ----------------------------------
+
+
+def unknown_leaders(ws: Workspace, period: Period, day: dt.date) -> set[tuple[str, str]]:
+    return {(r.group, r.subject or "") for r in structural_risks(ws, period, as_of=day)
+            if r.kind is RiskKind.UNKNOWN_LEADER}
+
+
+def test_a_logged_call_with_nobody_from_the_programme_listed_is_a_tie(ws: Workspace) -> None:
+    # c1 was called in March; the log lists only c1, as most logs do
+    ws.store.add_interaction(Interaction("k1", dt.date(2026, 3, 1), "call",
+                                         participants=("c1",)))
+    found = structural_risks(ws, Period.year(2026), as_of=dt.date(2026, 6, 1))
+    # c1 is known now; c2 still is not; group c has contact, so no "no tie" risk
+    assert unknown_leaders(ws, Period.year(2026), dt.date(2026, 6, 1)) == {
+        ("b", "b2"), ("c", "c2")}
+    assert (RiskKind.NO_TIE, "c") not in {(r.kind, r.group) for r in found}
+    # and nobody in the programme is named for it: no "single person" risk is made up
+    assert not [r for r in found if r.group == "c" and r.kind is RiskKind.SINGLE_PERSON]
+
+
+def test_only_direct_contact_in_the_period_counts(ws: Workspace) -> None:
+    with ws.store.write() as s:
+        ws.store.save_interactions(s, [
+            # an article naming c1 reaches no one directly
+            Interaction("a1", dt.date(2026, 3, 1), "article", participants=("c1",)),
+            # a meeting with c2 in 2025, before the period
+            Interaction("m0", dt.date(2025, 11, 1), "meeting", participants=("c2",)),
+            # a letter to b2 after the day asked about
+            Interaction("l9", dt.date(2026, 7, 1), "letter", participants=("b2",)),
+        ])
+    assert unknown_leaders(ws, Period.year(2026), dt.date(2026, 6, 1)) == {
+        ("b", "b2"), ("c", "c1"), ("c", "c2")}
+    assert (RiskKind.NO_TIE, "c") in {(r.kind, r.group) for r in structural_risks(
+        ws, Period.year(2026), as_of=dt.date(2026, 6, 1))}
+    # seen from 2025, the meeting with c2 counts
+    assert ("c", "c2") not in unknown_leaders(ws, Period.year(2025), dt.date(2025, 12, 31))
+
+
+def test_a_plans_own_direct_kind_counts(tmp_path: Path) -> None:
+    root = tmp_path / "own"
+    root.mkdir()
+    (root / "interessent.toml").write_text(PLAN + """
+[[interaction_kinds]]
+key = "folkemote"
+name = "Folkemøte"
+categories = ["direct", "gathering"]
+
+[[interaction_kinds]]
+key = "oppslag"
+name = "Oppslag"
+""", encoding="utf-8")
+    with Workspace(root) as w:
+        with w.store.write() as s:
+            w.store.save_stakeholders(s, [Stakeholder("c1", "C1", groups=("c",)),
+                                          Stakeholder("c2", "C2", groups=("c",))])
+            w.store.save_interactions(s, [
+                Interaction("f1", dt.date(2026, 3, 1), "folkemote", participants=("c1",)),
+                # a kind that declares no category is not direct contact
+                Interaction("o1", dt.date(2026, 3, 2), "oppslag", participants=("c2",)),
+            ])
+        assert unknown_leaders(w, Period.year(2026), dt.date(2026, 6, 1)) == {("c", "c2")}
+
+
+def test_an_organisation_is_known_through_the_people_who_act_for_it(tmp_path: Path) -> None:
+    root = tmp_path / "orgs"
+    root.mkdir()
+    (root / "interessent.toml").write_text(PLAN, encoding="utf-8")
+    day = dt.date(2026, 6, 1)
+    with Workspace(root) as w:
+        with w.store.write() as s:
+            w.store.save_stakeholders(s, [
+                # group c's two leaders: two organisations
+                Stakeholder("org1", "Org 1", kind="organisation", groups=("c",)),
+                Stakeholder("org2", "Org 2", kind="organisation", groups=("c",)),
+                Stakeholder("ansatt1", "Ansatt i Org 1", organisation="org1"),
+                Stakeholder("observer2", "Styremedlem i Org 2"),
+            ])
+            w.store.save_relationships(s, [
+                Relationship("observer2", "org2", "board_member", 1.0)])
+            w.store.save_interactions(s, [
+                Interaction("k1", dt.date(2026, 3, 1), "call", participants=("ansatt1",)),
+                Interaction("k2", dt.date(2026, 3, 2), "call", participants=("observer2",)),
+            ])
+        # Org 1's employee acts for it; a board seat does not make one act for Org 2
+        assert unknown_leaders(w, Period.year(2026), day) == {("c", "org2")}
+
+
+def test_trond_kvam_met_eight_times_is_no_unknown_leader(osen: Workspace) -> None:
+    """Counted from the Osen example's data/interactions.csv."""
+    path = osen.root / "data" / "interactions.csv"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    direct = set(kinds_in(KindCategory.DIRECT, osen.plan))
+    met = [r["id"] for r in rows if "trond-kvam" in r["deltakere"].split("|")
+           and r["type"] in direct and r["dato"].startswith("2026")]
+    # five meetings, two calls and an e-mail; none lists a programme person beside him
+    assert len(met) == 8
+    day = dt.date(2026, 11, 26)
+    found = structural_risks(osen, Period.year(2026), as_of=day)
+    assert "trond-kvam" not in {r.subject for r in found}
+    # he has no relationship with the programme: from November on, unknown again
+    leaders = rank_leaders(osen, group="ledelse", top=10, as_of=day)
+    assert "trond-kvam" in {s.id for s in leaders}
+    after = leaders_unknown_to_programme(osen, leaders, as_of=day,
+                                         since=dt.date(2026, 11, 1))
+    assert "trond-kvam" in {s.id for s in after}

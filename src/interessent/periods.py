@@ -17,7 +17,7 @@ from attrs import frozen
 
 from .errors import InvalidInput
 
-__all__ = ["Period", "Unit", "parse_date", "parse_period"]
+__all__ = ["Days", "Period", "Unit", "parse_date", "parse_days", "parse_period"]
 
 
 class Unit(enum.StrEnum):
@@ -168,3 +168,21 @@ def parse_period(text: str) -> Period:
     if not 1 <= month <= 12:
         raise InvalidInput(f"not a period: {text!r} (month {month} does not exist)")
     return Unit.MONTH.window(dt.date(year, month, 1))
+
+
+class Days(int):
+    """A span of whole days, such as a lead time."""
+
+
+def parse_days(value: object) -> Days:
+    """Days from ``42``, ``"42"``, ``"42d"`` or ``"6w"`` (weeks); never negative."""
+    text = str(value).strip().lower() if isinstance(value, int | str) else ""
+    factor = 7 if text.endswith("w") else 1
+    digits = text[:-1].strip() if text[-1:] in ("w", "d") else text
+    if isinstance(value, bool) or not (digits.isascii() and digits.isdigit()):
+        raise InvalidInput(f"not a number of days: {str(value)[:40]!r} (write 42, \"42d\" or "
+                           "\"6w\")")
+    days = int(digits) * factor if len(digits) <= 7 else 10**7
+    if days > 3660:
+        raise InvalidInput(f"{text[:12]!r} days is more than ten years")
+    return Days(days)

@@ -23,7 +23,8 @@ from attrs import field, frozen
 
 from .errors import NotFound, PlanError, PlanProblem
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
-from .periods import Period, Unit
+from .periods import Days, Period, Unit, parse_days
+from .rules import KindCategory
 from .tomllines import key_lines, line_of
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ __all__ = [
     "Commitment",
     "CommitmentKind",
     "CoverageWeights",
+    "DueSettings",
     "Information",
     "InteractionKind",
     "LeaderSettings",
@@ -164,11 +166,13 @@ class Role:
 
 @frozen
 class InteractionKind:
-    """An interaction kind the plan adds to the built-in ones."""
+    """An interaction kind the plan adds, with its ``categories`` (:class:`KindCategory`);
+    or, keyed by a built-in kind, more ``aliases`` (and a name or categories) for it."""
 
     key: str
-    name: str
+    name: str = ""
     aliases: tuple[str, ...] = field(default=(), converter=_strs)
+    categories: tuple[KindCategory, ...] = ()
 
 
 @frozen
@@ -181,9 +185,14 @@ class Topic:
     forbidden: bool = False
 
 
+#: In a speaking rule's ``roles``: every programme role that no rule of the plan names.
+OTHER_PROGRAMME_ROLES = "*"
+
+
 @frozen
 class SpeakingRule:
-    """Who may speak (sign) on a topic. ``cleared_by``: roles one of which must have
+    """Who may speak (sign) on a topic. ``roles`` are programme roles, or ``"*"`` for
+    every programme role no rule names. ``cleared_by``: roles one of which must have
     cleared it first; empty means the role speaks on its own authority."""
 
     topic: str
@@ -253,6 +262,8 @@ class Commitment:
     members: Members = Members()
     top: int | None = None
     requires: tuple[RequiredTie, ...] = ()
+    lead_time: Days | None = None
+    """Days before a window's last day the work must start (default ``[due] lead_time``)."""
 
 
 @frozen
@@ -279,6 +290,15 @@ class LeaderSettings:
 
 
 @frozen
+class DueSettings:
+    """``due``'s defaults: days before a window's last day that work must start, and how
+    often to contact someone no per-member or leaders commitment covers."""
+
+    lead_time: Days = field(default=Days(0), converter=Days)
+    contact_interval: Unit = Unit.YEAR
+
+
+@frozen
 class Plan:
     """A whole plan. Look things up with :meth:`group`, :meth:`commitment` …"""
 
@@ -294,6 +314,7 @@ class Plan:
     relationship_kinds: tuple[RelationshipKind, ...] = ()
     coverage: CoverageWeights = CoverageWeights()
     leaders: LeaderSettings = LeaderSettings()
+    due: DueSettings = DueSettings()
     source: str = field(default="<plan>", eq=False)
 
     def group(self, key: str) -> TargetGroup:
@@ -320,10 +341,17 @@ class Plan:
 
     @property
     def all_interaction_kinds(self) -> dict[str, str]:
-        """Interaction kind key → Norwegian name, built-in plus the plan's own."""
+        """Interaction kind key → Norwegian name, built-in plus the plan's own (an entry
+        for a built-in kind without a name keeps the built-in name)."""
         kinds = dict(BUILTIN_INTERACTION_KINDS)
-        kinds.update((k.key, k.name) for k in self.interaction_kinds)
+        kinds.update((k.key, k.name) for k in self.interaction_kinds if k.name)
         return kinds
+
+    def lead_time(self, commitment: Commitment) -> Days:
+        """The days before a window's last day that ``commitment``'s work must start."""
+        if commitment.lead_time is not None:
+            return commitment.lead_time
+        return self.due.lead_time
 
     @property
     def programme_roles(self) -> frozenset[str]:
@@ -403,6 +431,8 @@ def _converter() -> Any:
     conv.register_structure_hook(bool, bool_hook)
     conv.register_structure_hook(ChannelKind, enum_hook)
     conv.register_structure_hook(CommitmentKind, enum_hook)
+    conv.register_structure_hook(KindCategory, enum_hook)
+    conv.register_structure_hook(Days, lambda value, _: parse_days(value))
     return conv
 
 
@@ -555,14 +585,28 @@ def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
         yield from _commitment(c, f"commitments[{i}]", plan, groups, roles, channels, phases,
                                ikinds, rkinds)
 
+    for i, kind in enumerate(plan.interaction_kinds):
+        if kind.key not in BUILTIN_INTERACTION_KINDS and not kind.name:
+            yield (f"interaction_kinds[{i}].name", f"a new interaction kind ({kind.key!r}) "
+                   "needs a name")
+
     info = plan.information
+    own = plan.programme_roles
     for i, rule in enumerate(info.rules):
         p = f"information.rules[{i}]"
         if rule.topic != "*" and rule.topic not in topics:
             yield (f"{p}.topic", _unknown("topic", rule.topic, topics))
         if not rule.roles:
             yield (f"{p}.roles", "name at least one role")
-        yield from _refs(rule.roles, roles, f"{p}.roles", "role")
+        for j, key in enumerate(rule.roles):
+            if key == OTHER_PROGRAMME_ROLES:
+                continue
+            if key not in roles:
+                yield (f"{p}.roles[{j}]", _unknown("role", key, roles))
+            elif key not in own:
+                yield (f"{p}.roles[{j}]", f"{key!r} is not one of the programme's own roles "
+                       "(programme = true): the information rules bind only the "
+                       "programme's own people")
         yield from _refs(rule.cleared_by, roles, f"{p}.cleared_by", "role")
     yield from _refs(info.notify, roles, "information.notify", "role")
 
@@ -712,9 +756,24 @@ def check_plan(ws: Workspace) -> PlanReport:
         named += [(f"groups[{i}].rule.ids", x) for x in g.rule.ids]
     named += [("leaders.pinned", x) for x in plan.leaders.pinned]
     named += [("leaders.excluded", x) for x in plan.leaders.excluded]
-    known = set(ws.store.pk_ids({x for _, x in named}))
-    warnings = tuple(
-        f"{path}: no stakeholder {value!r} is registered yet" for path, value in named
-        if value not in known
-    )
-    return PlanReport(plan, warnings)
+    warnings = [
+        f"interaction_kinds[{i}]: {k.key!r} declares no categories, so it counts as "
+        "neither direct contact, a gathering, something written nor a broadcast"
+        for i, k in enumerate(plan.interaction_kinds)
+        if not k.categories and k.key not in BUILTIN_INTERACTION_KINDS
+    ]
+    if _has_database(ws):  # checking a plan creates no database
+        known = set(ws.store.pk_ids({x for _, x in named}))
+        warnings += [f"{path}: no stakeholder {value!r} is registered yet"
+                     for path, value in named if value not in known]
+    return PlanReport(plan, tuple(warnings))
+
+
+def _has_database(ws: Workspace) -> bool:
+    """Whether the workspace's database is open, on a server, or a SQLite file that exists."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(ws.db_url)
+    name = (url.database or "").removeprefix("file:").split("?")[0]
+    return (getattr(ws, "_store", None) is not None or url.get_backend_name() != "sqlite"
+            or (name not in ("", ":memory:") and Path(name).is_file()))

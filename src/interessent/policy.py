@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from .errors import InvalidInput, NotFound, PolicyError
+from .plan import OTHER_PROGRAMME_ROLES, SpeakingRule
 from .store import Store
 from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .model import Stakeholder
-    from .plan import Plan, Role, SpeakingRule, Topic
+    from .plan import Plan, Role, Topic
 
 __all__ = [
     "Contact",
@@ -63,6 +64,7 @@ class Signature:
         """The line recorded with each letter: who signed and under which rule."""
         text = f"Signert av {self.name} ({self.title}) etter regelen: {self.rule}"
         if self.cleared_by_title:
+            text += ("" if text.endswith((".", "!", "?")) else ".")
             text += f" Avklart med {self.cleared_by_title.lower()}."
         return text
 
@@ -145,26 +147,96 @@ def _title(plan: Plan, key: str) -> str:
     return role.name if role else key
 
 
-def _rule_text(plan: Plan, rule: SpeakingRule, topic: Topic) -> str:
+def _rule_text(plan: Plan, rule: SpeakingRule, topic: Topic, role_key: str) -> str:
     if rule.description:
         return rule.description
-    who = " eller ".join(_title(plan, r) for r in rule.roles)
-    text = f"{who} uttaler seg om {topic.name.lower()} (informasjonsansvar)"
+    # a rule the plan does not hold is a spokesperson's on the other's kind of matter
+    named = rule.roles if rule in plan.information.rules else (role_key,)
+    who = " eller ".join(_title(plan, r if r != OTHER_PROGRAMME_ROLES else role_key)
+                         for r in dict.fromkeys(named))
+    text = f"{who} uttaler seg om {topic.name.lower()}"
     if rule.cleared_by:
         text += " etter å ha konferert med " + " eller ".join(
-            _title(plan, r).lower() for r in rule.cleared_by)
+            _title(plan, r).lower() for r in rule.cleared_by if r != role_key)
+    text += " (informasjonsansvar)"
     return text[0].upper() + text[1:]
 
 
 def _who_may(plan: Plan, rules: Sequence[SpeakingRule]) -> str:
     parts = []
     for rule in rules:
-        roles = ", ".join(rule.roles)
+        roles = ", ".join("every other programme role" if r == OTHER_PROGRAMME_ROLES else r
+                          for r in rule.roles)
         if rule.cleared_by:
             parts.append(f"{roles} (with --cleared-by {' or '.join(rule.cleared_by)})")
         else:
             parts.append(f"{roles} (on their own authority)")
     return "; ".join(parts)
+
+
+# --- the rules for a topic ----------------------------------------------------------------
+
+
+def _rules_for(plan: Plan, matter: Topic) -> list[SpeakingRule]:
+    """The rules under which someone may speak on ``matter``, in the order they are tried:
+    those on one's own authority (the topic's own before the ``*`` rules), then those that
+    need clearance: the topic's own, then the two spokespersons' (each may speak on the
+    other's kind of matter after conferring with the other), then the ``*`` rules."""
+    rules = plan.information.rules
+    own = [r for r in rules if r.topic == matter.key]
+    every = [r for r in rules if r.topic == "*"]
+    first = [r for r in own + every if not r.cleared_by]
+    # A spokesperson is a role that speaks on some other topic on its own authority.
+    speakers = [r for r in first if r.topic == matter.key]
+    here = {k for r in first for k in r.roles}
+    others = [k for r in rules if r.topic not in ("*", matter.key) and not r.cleared_by
+              for k in r.roles if k not in here and k != OTHER_PROGRAMME_ROLES]
+    crossing = []
+    if speakers and others:
+        crossing.append(SpeakingRule(
+            topic=matter.key, roles=tuple(dict.fromkeys(others)),
+            cleared_by=tuple(dict.fromkeys(k for r in speakers for k in r.roles
+                                           if k != OTHER_PROGRAMME_ROLES))))
+    return (first + [r for r in own if r.cleared_by] + crossing
+            + [r for r in every if r.cleared_by])
+
+
+def _covers(plan: Plan, rule: SpeakingRule, role_key: str) -> bool:
+    """Whether ``rule`` lets the role ``role_key`` speak: it names the role, or it says
+    ``*`` and the role is one of the programme's own that no rule of the plan names."""
+    if role_key in rule.roles:
+        return True
+    if OTHER_PROGRAMME_ROLES not in rule.roles or role_key not in plan.programme_roles:
+        return False
+    return all(role_key not in r.roles for r in plan.information.rules)
+
+
+def _clears(rule: SpeakingRule, role_key: str, cleared: Role | None) -> bool:
+    """Whether speaking under ``rule`` as ``role_key`` is cleared: it needs no clearance,
+    or one of the roles it names, other than the speaker's own, cleared it."""
+    if not rule.cleared_by:
+        return True
+    return cleared is not None and cleared.key in rule.cleared_by and cleared.key != role_key
+
+
+def _not_cleared(plan: Plan, rule: SpeakingRule, role_key: str, matter: Topic,
+                 cleared: Role | None) -> PolicyError:
+    """Why speaking under ``rule`` as ``role_key`` is not cleared."""
+    others = [r for r in rule.cleared_by if r != role_key]
+    options = " or ".join(others)
+    who = _title(plan, role_key)
+    if cleared is None:
+        return PolicyError(
+            f"{who} may speak on {matter.name.lower()} only after conferring with "
+            f"{' or '.join(_title(plan, r).lower() for r in others)}: add --cleared-by "
+            f"{options}")
+    if cleared.key == role_key:
+        return PolicyError(
+            f"--cleared-by {cleared.key}: nobody clears their own statement; {who} must "
+            f"confer with {options}")
+    return PolicyError(
+        f"--cleared-by {cleared.key}: {who} must confer with {options}, not "
+        f"{cleared.name.lower()}")
 
 
 # --- the signer ---------------------------------------------------------------------------
@@ -183,8 +255,11 @@ def resolve_signer(
     ``signer_role`` is a role key (or its name or alias), or the id of a stakeholder who
     holds a role the rules allow; by default the role that speaks on the topic on its own
     authority. A role whose rule requires clearance needs ``cleared_by``, one of the roles
-    the rule names. A topic the plan forbids (political matters) is refused with
-    :class:`PolicyError`, quoting the plan.
+    the rule names other than its own. A rule's ``*`` covers every programme role no rule
+    names (a prosjektleder); a spokesperson may speak on the other spokesperson's kind of
+    matter after conferring with them. The rules bind the programme's own people only: a
+    signer who is not one of them (the ordfører) is refused, and so is a topic the plan
+    forbids (political matters), for everyone, quoting the plan (:class:`PolicyError`).
     """
     matter = _topic(plan, topic)
     if matter.forbidden:
@@ -193,25 +268,30 @@ def resolve_signer(
             f"refused: the plan forbids the programme to speak on {matter.name.lower()} "
             f"(topic {matter.key!r}){quote} No letter was drafted."
         )
-    rules = [r for r in plan.information.rules if r.topic == matter.key]
-    rules += [r for r in plan.information.rules if r.topic == "*"]
-    # rules on the programme's own authority come before those that need clearance
-    rules.sort(key=lambda r: bool(r.cleared_by))
+    rules = _rules_for(plan, matter)
     if not rules:
         raise PolicyError(
             f"the plan names nobody who may speak on {matter.name.lower()} "
             f"(topic {matter.key!r}); add an [[information.rules]] entry for it"
         )
+    cleared: Role | None = None
+    if cleared_by is not None:
+        cleared = _role(plan, cleared_by)
+        if cleared is None:
+            known = ", ".join(r.key for r in plan.roles) or "none"
+            raise InvalidInput(f"--cleared-by {cleared_by!r} is not a role of the plan ({known})")
     directory = _Directory(source)
     person: Stakeholder | None = None
     if signer_role is None:
-        own = next((r for r in rules if not r.cleared_by), None)
+        own = next((r for r in rules if not r.cleared_by
+                    and any(k != OTHER_PROGRAMME_ROLES for k in r.roles)), None)
         if own is None:
             raise PolicyError(
                 f"no role speaks on {matter.name.lower()} on its own authority; name the "
                 f"signer and who cleared it: {_who_may(plan, rules)}"
             )
-        rule, role_key = own, own.roles[0]
+        rule = own
+        role_key = next(k for k in own.roles if k != OTHER_PROGRAMME_ROLES)
     else:
         role = _role(plan, signer_role)
         if role is None:
@@ -223,41 +303,33 @@ def resolve_signer(
                     "a registered stakeholder"
                 )
             person = found[signer_role]
-            allowed = [(r, k) for r in rules for k in r.roles if k in person.roles]
-            if not allowed:
+            keys = [k for k in person.roles if k in plan.programme_roles]
+            if not keys:
                 raise PolicyError(
-                    f"{person.name} ({person.id}) holds no role that may speak on "
-                    f"{matter.name.lower()}; may: {_who_may(plan, rules)}"
+                    f"{person.name} ({person.id}) holds no role of the programme's own, and "
+                    "the programme's letters are signed by its own people under its "
+                    "information responsibility (which binds nobody else)"
                 )
-            rule, role_key = allowed[0]
+        elif role.key not in plan.programme_roles:
+            raise PolicyError(
+                f"{role.name} is not one of the programme's own roles: the programme's "
+                "letters are signed by its own people under its information responsibility "
+                "(which binds nobody else)"
+            )
         else:
-            matching = [r for r in rules if role.key in r.roles]
-            if not matching:
-                raise PolicyError(
-                    f"{role.name} may not sign on {matter.name.lower()} (topic "
-                    f"{matter.key!r}) under the plan's information responsibility; may: "
-                    f"{_who_may(plan, rules)}"
-                )
-            rule, role_key = matching[0], role.key
-    cleared: Role | None = None
-    if cleared_by is not None:
-        cleared = _role(plan, cleared_by)
-        if cleared is None:
-            known = ", ".join(r.key for r in plan.roles) or "none"
-            raise InvalidInput(f"--cleared-by {cleared_by!r} is not a role of the plan ({known})")
-    if rule.cleared_by:
-        options = " or ".join(rule.cleared_by)
-        if cleared is None:
+            keys = [role.key]
+        allowed = [(r, k) for r in rules for k in keys if _covers(plan, r, k)]
+        if not allowed:
+            who = f"{person.name} ({person.id}) holds no role that" if person else (
+                f"{_title(plan, keys[0])}")
             raise PolicyError(
-                f"{_title(plan, role_key)} may speak on {matter.name.lower()} only after "
-                f"conferring with {' or '.join(_title(plan, r).lower() for r in rule.cleared_by)}"
-                f": add --cleared-by {options}"
+                f"{who} may not sign on {matter.name.lower()} (topic {matter.key!r}) under "
+                f"the plan's information responsibility; may: {_who_may(plan, rules)}"
             )
-        if cleared.key not in rule.cleared_by:
-            raise PolicyError(
-                f"--cleared-by {cleared.key}: {_title(plan, role_key)} must confer with "
-                f"{options}, not {cleared.name.lower()}"
-            )
+        rule, role_key = next(((r, k) for r, k in allowed if _clears(r, k, cleared)),
+                              allowed[0])
+    if not _clears(rule, role_key, cleared):
+        raise _not_cleared(plan, rule, role_key, matter, cleared)
     if person is None:
         person = _holder(plan, directory, role_key)
     org_id = plan.programme.organisation or person.organisation
@@ -272,9 +344,9 @@ def resolve_signer(
         organisation=orgs[org_id].name if org_id in orgs else None,
         topic=matter.key,
         topic_name=matter.name,
-        rule=_rule_text(plan, rule, matter),
-        cleared_by=cleared.key if cleared else None,
-        cleared_by_title=cleared.name if cleared else None,
+        rule=_rule_text(plan, rule, matter, role_key),
+        cleared_by=cleared.key if cleared and rule.cleared_by else None,
+        cleared_by_title=cleared.name if cleared and rule.cleared_by else None,
     )
 
 

@@ -2,22 +2,28 @@
 
 Three checks, on the relationships active on ``as_of`` and the interactions of the
 period up to ``as_of``. The programme's own people are its organisation and everyone
-holding a role the plan marks ``programme = true``.
+holding a role the plan marks ``programme = true``. A direct contact logged (a kind in the
+direct category, the plan's own included) is contact with the programme whether or not
+one of its people is listed as taking part — most contacts list only the outside party —
+and counts as a tie, as a relationship does.
 
 - **no tie**: a target group none of whose members has a tie to the programme's own
-  people, nor met one of them in the period. Nobody inside can carry the message.
+  people, met one of them, or had a direct contact logged in the period. Nobody inside
+  can carry the message.
 - **single person**: a group the programme reaches through one of its people only —
   the only programme person with a tie to a member or a meeting with one. If that person
   leaves, the group is cut off.
 - **unknown leader**: an opinion leader of a group with no tie to any of the programme's
-  own people (see :func:`interessent.graph.leaders_unknown_to_programme`).
+  own people and no direct contact logged in the period (see
+  :func:`interessent.graph.leaders_unknown_to_programme`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 from sqlalchemy import bindparam, text
@@ -25,9 +31,12 @@ from sqlalchemy import bindparam, text
 from .coverage import members_sql
 from .graph import leaders_unknown_to_programme, rank_leaders
 from .periods import Period
+from .rules import KindCategory, kinds_in
 from .store.rules import active_on_sql, programme_people_sql
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .workspace import Workspace
 
 __all__ = ["Risk", "RiskKind", "structural_risks"]
@@ -65,6 +74,7 @@ def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = N
     end = min(period.end, day)
     risks: list[Risk] = []
     names = {s.id: s.name for s in ws.store.stakeholders(ids=list(insiders.values()))}
+    direct = kinds_in(KindCategory.DIRECT, plan)
     with ws.store.read() as s:
         for n, group in enumerate(plan.groups):
             member_select, params, expanding = members_sql(group, n)
@@ -96,10 +106,11 @@ def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = N
                 "insiders": list(insiders) or [-1],
             })]
             people = sorted(insiders[pk] for pk in found if pk in insiders)
-            if not people:
+            if not people and not _contacted(s, member_select, params, expanding, direct,
+                                             period.start, end):
                 risks.append(Risk(RiskKind.NO_TIE, group.key, None,
-                                  f"nobody in {group.name} has a tie to the programme's people "
-                                  "or met one of them in the period"))
+                                  f"nobody in {group.name} has a tie to the programme's people, "
+                                  "met one of them or was contacted in the period"))
             elif len(people) == 1:
                 who = people[0]
                 risks.append(Risk(RiskKind.SINGLE_PERSON, group.key, who,
@@ -107,12 +118,34 @@ def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = N
                                   "only"))
     for group in plan.groups:
         leaders = rank_leaders(ws, group=group.key, top=plan.leaders.top, as_of=day)
-        for leader in leaders_unknown_to_programme(ws, leaders, as_of=day):
+        for leader in leaders_unknown_to_programme(ws, leaders, as_of=day,
+                                                   since=period.start):
             risks.append(Risk(RiskKind.UNKNOWN_LEADER, group.key, leader.id,
                               f"{leader.name} (leader #{leader.rank} of {group.key}) has no "
-                              "tie to anyone in the programme"))
+                              "tie to anyone in the programme and no contact with it in "
+                              "the period"))
     order = {g.key: i for i, g in enumerate(plan.groups)}
     kinds = list(RiskKind)
     risks.sort(key=lambda r: (kinds.index(r.kind), order[r.group], r.subject or ""))
     return risks
 
+
+
+def _contacted(s: Session, member_select: str, params: dict[str, Any], expanding: list[str],
+               direct: Sequence[str], start: dt.date, end: dt.date) -> bool:
+    """Whether a direct contact (of the kinds ``direct``) with a member of the selection,
+    as a participant or as the host, is logged from ``start`` to ``end``."""
+    if not direct or end < start:
+        return False
+    stmt = text(f"""
+        WITH members AS ({member_select})
+        SELECT 1 FROM interactions i
+            JOIN interaction_participants p ON p.interaction_pk = i.pk
+            JOIN members m ON m.pk = p.stakeholder_pk
+            WHERE i.kind IN :direct AND i.date >= :start AND i.date <= :end
+        UNION ALL
+        SELECT 1 FROM interactions i JOIN members m ON m.pk = i.host_pk
+            WHERE i.kind IN :direct AND i.date >= :start AND i.date <= :end
+    """).bindparams(*(bindparam(x, expanding=True) for x in [*expanding, "direct"]))
+    found = s.execute(stmt, {**params, "direct": list(direct), "start": start, "end": end})
+    return found.first() is not None

@@ -144,16 +144,24 @@ BUILTIN_KIND_CATEGORIES: Mapping[str, frozenset[KindCategory]] = {
 
 
 def kind_categories(kind: str, plan: Plan | None = None) -> frozenset[KindCategory]:
-    """The categories of an interaction kind: the built-in ones' from
-    :data:`BUILTIN_KIND_CATEGORIES`; a kind the plan adds has none until it declares them."""
+    """The categories of an interaction kind: those the plan declares for it
+    (``[[interaction_kinds]] categories``), else the built-in ones' from
+    :data:`BUILTIN_KIND_CATEGORIES`; a kind the plan adds has none until it declares them.
+    Every caller that has a plan passes it, so a plan's own ``folkemote`` counts as the
+    meeting it is."""
+    if plan is not None:
+        for own in plan.interaction_kinds:
+            if own.key == kind and own.categories:
+                return frozenset(own.categories)
     return BUILTIN_KIND_CATEGORIES.get(kind, frozenset())
 
 
 def kinds_in(category: KindCategory, plan: Plan | None = None) -> tuple[str, ...]:
-    """The interaction kinds of one category, sorted: the form SQL needs (``kind IN …``)."""
+    """The interaction kinds of one category, sorted: the form SQL needs (``kind IN …``).
+    Without a plan, the built-in kinds only."""
     known = set(BUILTIN_KIND_CATEGORIES)
     if plan is not None:
-        known.update(plan.all_interaction_kinds)
+        known.update(k.key for k in plan.interaction_kinds)
     return tuple(sorted(k for k in known if category in kind_categories(k, plan)))
 
 

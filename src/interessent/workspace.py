@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from collections.abc import Callable, Hashable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from .errors import InteressentError, WorkspaceError
-from .importing import import_file
+from .errors import InteressentError, InvalidInput, WorkspaceError
+from .importing import KINDS, Kind, import_file, parse_kind
 from .plan import Plan, TargetGroup, load_plan
 from .rules import is_member
 from .store import Store
@@ -202,8 +203,37 @@ topic = "overarching"
 roles = ["styreleder"]
 """
 
-DATA_FILES = (("stakeholders", "stakeholders"), ("relationships", "relationships"),
-              ("interactions", "interactions"))
+DATA_DIR = "data"
+#: The file types of a list in ``data/``; the importer reads some and explains the others.
+LIST_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods",
+                           ".numbers"})
+
+
+def data_lists(folder: Path) -> list[tuple[Kind, Path]]:
+    """The lists in a plan folder's ``data/``, in the order to import them: every
+    stakeholders list, then every relationships list, then every interactions list. A
+    file's kind is the first word of its name (``stakeholders.csv``,
+    ``stakeholders-styret.xlsx``, ``interessenter_programmet.csv``, ``kontakter-2027.csv``),
+    the one named just that first. Hidden files and Excel's lock files are no lists; any
+    other list whose kind its name does not tell is an error, so none is left out."""
+    data = folder / DATA_DIR
+    found: list[tuple[Kind, bool, str, Path]] = []
+    for path in sorted(data.iterdir()) if data.is_dir() else []:
+        if (path.name.startswith((".", "~$")) or not path.is_file()
+                or path.suffix.lower() not in LIST_SUFFIXES):
+            continue
+        word = re.split(r"[-_ .]", path.stem, maxsplit=1)[0]
+        try:
+            kind = parse_kind(word)
+        except InvalidInput:
+            raise WorkspaceError(
+                f"{path}: its name does not say which list it is; name it after the list "
+                "it holds: stakeholders…, relationships… or interactions… (or interessenter…, "
+                "relasjoner…, kontakter…), for example stakeholders-styret.csv"
+            ) from None
+        found.append((kind, path.stem != word, path.name, path))
+    return [(kind, path) for kind, _, _, path in
+            sorted(found, key=lambda f: (KINDS.index(f[0]), f[1], f[2]))]
 
 
 def init_workspace(
@@ -215,7 +245,8 @@ def init_workspace(
     progress: Callable[[str], None] | None = None,
 ) -> Workspace:
     """Make a workspace at ``root``: a minimal plan, or a copy of an example (``example``
-    names a bundled one, ``source`` any folder laid out like one) with its data imported.
+    names a bundled one, ``source`` any folder laid out like one) with every list in its
+    ``data/`` folder imported (:func:`data_lists`).
 
     Nothing is left behind when it fails.
     """
@@ -249,11 +280,10 @@ def init_workspace(
         ws = Workspace(root, db=db)
         ws.plan  # noqa: B018 - validate before anything is imported
         if origin is not None:
-            for kind, stem in DATA_FILES:
-                for path in sorted((root / "data").glob(f"{stem}.*")):
-                    result = import_file(ws, kind, path)
-                    if progress:
-                        progress(result.summary())
+            for kind, path in data_lists(root):
+                result = import_file(ws, kind, path)
+                if progress:
+                    progress(result.summary())
         else:
             ws.store  # noqa: B018 - create the database
         return ws

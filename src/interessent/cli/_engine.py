@@ -122,15 +122,22 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
 @format_option
 @pass_context
 def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: str) -> None:
-    """What is overdue, what falls due soon, and whom to contact next."""
+    """What needs action now, and whom to contact next.
+
+    Lists the commitments whose current window is not met yet: overdue or behind, those
+    whose work must start now (the window's last day less the lead time has come), and
+    those whose start falls within --within days.
+    """
     from ..coverage import due as compute
 
     day = as_of_day(as_of)
     result = compute(context.workspace, as_of=day, within_days=within_days(within),
                      contacts=contacts)
-    items = [{"urgency": i.urgency, **_commitment_row(i.commitment)} for i in result.items]
+    items = [{"urgency": i.urgency, **_commitment_row(i.commitment), "start_by": i.start_by,
+              "lead_time": i.lead_time} for i in result.items]
     people = [{"id": c.id, "name": c.name, "group": c.group, "value": round(c.value, 4),
-               "reason": c.reason} for c in result.contacts]
+               "reason": c.reason, "leader": c.leader, "window": c.window.value,
+               "commitment": c.commitment, "count": c.count} for c in result.contacts]
     if fmt == "json":
         import json
 
@@ -139,11 +146,13 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
                               ensure_ascii=False, indent=2, default=str))
         return
     if fmt == "csv":
-        emit(items, ["urgency", "id", "title", "status", "expected", "actual", "due"], fmt)
+        emit(items, ["urgency", "id", "title", "status", "expected", "actual", "start_by",
+                     "due"], fmt)
         return
     click.echo(f"As of {day.isoformat()}, within {result.within} days:\n")
-    emit(items, ["urgency", "id", "title", "expected", "actual", "due", "explanation"], fmt,
-         empty="Nothing overdue or falling due.")
+    emit(items, ["urgency", "id", "title", "expected", "actual", "start_by", "due",
+                 "explanation"], fmt, headers={"start_by": "start by"},
+         empty="Nothing needs action now.")
     if people:
         click.echo("\nContact next:")
         emit(people, ["id", "name", "group", "reason"], fmt)

@@ -1,23 +1,39 @@
-"""What to do next: the commitments that need attention, and whom to contact.
+"""What to do next: the commitments that need action now, and whom to contact.
 
-:func:`due` lists the commitments overdue, behind or falling due soon, and the members
-(opinion leaders first) not reached in the current window of their group's shortest
-cadence.
+:func:`due` lists the commitments whose window open on the day is not met yet: those
+already overdue or behind (an earlier window was missed), those whose work must start now
+(the window's last day, less the commitment's lead time, has come) and those whose start
+falls within the horizon. A commitment whose open window is met already is not listed,
+even when an earlier window was missed: it stays "behind" in ``coverage``, but nothing
+needs doing now. A structural commitment is listed while a tie it requires is missing.
+
+Whom to contact next follows each person's own cadence: a member of a per-member
+commitment, or one of a leaders commitment's leaders, is due a contact when that
+commitment's open window lacks them; anyone else in a target group when they were not
+reached in the current window of the plan's contact interval (``[due] contact_interval``).
+Opinion leaders come first, then the best-ranked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import attrs
 from attrs import frozen
 
 from ..graph import rank_leaders
 from ..periods import Period, Unit
-from ..plan import Members, Plan
-from .commitments import CommitmentStatus, Status, check_commitments
+from ..plan import CommitmentKind, Members, Plan
+from ..rules import is_programme_own
+from .commitments import (
+    CommitmentStatus,
+    Status,
+    WindowResult,
+    WindowState,
+    _commitment_leaders,
+    check_commitments,
+)
 from .interaction_log import _Log
 
 if TYPE_CHECKING:
@@ -28,16 +44,26 @@ __all__ = ["Contact", "DueItem", "Dues", "due"]
 
 @frozen
 class DueItem:
-    """A commitment that needs attention, with whom to contact."""
+    """A commitment that needs action now.
+
+    ``urgency``: ``overdue`` or ``behind`` (an earlier window was missed and the open one
+    is not met), ``start now`` (the open window's last day, less ``lead_time`` days, has
+    come), ``due soon`` (that start day falls within the horizon). ``start_by`` is the
+    open window's last day less the lead time."""
 
     commitment: CommitmentStatus
-    urgency: str  # "overdue", "behind", "due soon", "due"
+    urgency: str
+    start_by: dt.date | None = None
+    lead_time: int = 0
 
 
 @frozen
 class Contact:
-    """A stakeholder to contact next, and why: a member (an opinion leader, if ``leader``)
-    of ``group`` not reached in the current ``window`` of the group's shortest cadence."""
+    """A stakeholder to contact next, and why: not reached in the current ``window`` of
+    their own cadence (``count`` times), that of ``commitment`` (a per-member or leaders
+    commitment they are in) or, with ``commitment`` None, the plan's contact interval.
+    ``group`` is the commitment's first group, or the first group they are a member of;
+    ``leader`` marks an opinion leader."""
 
     id: str
     name: str
@@ -46,6 +72,8 @@ class Contact:
     reason: str
     leader: bool = False
     window: Unit = Unit.YEAR
+    commitment: str | None = None
+    count: int = 1
 
 
 @frozen
@@ -58,58 +86,123 @@ class Dues:
     contacts: tuple[Contact, ...]
 
 
+_ORDER = {"overdue": 0, "behind": 1, "start now": 2, "due soon": 3}
+
+
 def due(ws: Workspace, *, as_of: dt.date | None = None, within_days: int = 30,
         contacts: int = 10) -> Dues:
-    """Commitments overdue, behind or falling due within ``within_days`` of ``as_of``, and
-    the uncovered members and leaders most worth contacting next."""
+    """The commitments that need action on ``as_of`` (see the module), those whose work
+    must start within ``within_days`` included, and up to ``contacts`` people to contact
+    next."""
     as_of = as_of or dt.date.today()
     plan = ws.plan
-    year = Period.year(as_of.year)
-    statuses = check_commitments(ws, year, as_of=as_of)
-    order = {Status.OVERDUE: 0, Status.BEHIND: 1, Status.DUE: 2}
-    items = []
-    for st in sorted(statuses, key=lambda s: (order.get(s.status, 9), s.due or dt.date.max, s.id)):
-        if st.status not in order:
-            continue
-        urgency = st.status.value
-        if st.status is Status.DUE:
-            if st.due is None or (st.due - as_of).days > within_days:
-                continue
-            urgency = "due soon"
-        items.append(DueItem(st, urgency))
-    return Dues(as_of, within_days, tuple(items), tuple(_next_contacts(ws, plan, as_of,
-                                                                       contacts)))
+    statuses = check_commitments(ws, Period.year(as_of.year), as_of=as_of)
+    items = [item for st in statuses
+             if (item := _item(plan, st, as_of, within_days)) is not None]
+    items.sort(key=lambda i: (_ORDER[i.urgency], i.start_by or dt.date.min,
+                              i.commitment.due or dt.date.max, i.commitment.id))
+    return Dues(as_of, within_days, tuple(items),
+                tuple(_next_contacts(ws, plan, statuses, as_of, contacts)))
 
 
-def _next_contacts(ws: Workspace, plan: Plan, as_of: dt.date, limit: int) -> list[Contact]:
-    """Members not reached in the current window of their group's shortest cadence, leaders
-    first, then by declared influence."""
+def _open_window(st: CommitmentStatus, as_of: dt.date) -> WindowResult | None:
+    """The window of ``st`` that holds ``as_of``, if any."""
+    return next((w for w in st.windows if w.period.start <= as_of <= w.period.end), None)
+
+
+def _item(plan: Plan, st: CommitmentStatus, as_of: dt.date, within: int) -> DueItem | None:
+    """``st`` as a :class:`DueItem`, or None when nothing needs doing for it now."""
+    if st.kind is CommitmentKind.STRUCTURAL:
+        return DueItem(st, "overdue") if st.status is Status.OVERDUE else None
+    window = _open_window(st, as_of)
+    if window is None or window.state is not WindowState.OPEN:
+        return None  # not active today, or met already
+    lead = int(plan.lead_time(plan.commitment(st.id)))
+    start_by = window.period.end - dt.timedelta(days=lead)
+    if st.status in (Status.OVERDUE, Status.BEHIND):
+        return DueItem(st, st.status.value, start_by, lead)
+    if lead and start_by <= as_of:
+        return DueItem(st, "start now", start_by, lead)
+    if (start_by - as_of).days <= within:
+        return DueItem(st, "due soon", start_by, lead)
+    return None
+
+
+# --- whom to contact next -----------------------------------------------------------------
+
+
+@frozen
+class _Need:
+    """Why someone is due a contact."""
+
+    group: str
+    unit: Unit
+    reason: str
+    leader: bool
+    commitment: str | None = None
+    count: int = 1
+
+
+def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatus],
+                   as_of: dt.date, limit: int) -> list[Contact]:
+    """Each person due a contact by their own cadence, leaders first, then by rank."""
     scores = {s.id: s.score for s in rank_leaders(ws, as_of=as_of)}
     pinned = set(plan.leaders.pinned)
-    best: dict[str, Contact] = {}
+    needs: dict[str, _Need] = {}
+    covered: set[str] = set()  # people whose cadence a commitment active today sets
     with ws.store.read() as session:
         log = _Log(ws, session)
+        for st in statuses:
+            c = plan.commitment(st.id)
+            window = _open_window(st, as_of)
+            if c.kind not in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS) or (
+                    window is None or c.cadence is None):
+                continue
+            leaders = c.kind is CommitmentKind.LEADERS
+            covered.update(_commitment_leaders(ws, c, as_of) if leaders
+                           else log.select(c.members).values())
+            times = "" if c.count == 1 else f" {c.count} times"
+            what = "opinion leader in" if leaders else "member of"
+            for sid in window.missing:
+                needs.setdefault(sid, _Need(
+                    c.groups[0], c.cadence,
+                    f"{what} {c.id}, not reached{times} this {_unit(c.cadence)}",
+                    leaders, c.id, c.count))
+        unit = plan.due.contact_interval
+        window_now = unit.window(as_of)
+        first_group: dict[int, tuple[str, str]] = {}
+        top: set[str] = set(pinned)
         for g in plan.groups:
-            cadences = [c.cadence for c in plan.commitments if g.key in c.groups and c.cadence]
-            unit = min(cadences, key=lambda u: u.months) if cadences else Unit.YEAR
-            window = unit.window(as_of)
             members = log.select(Members(groups=(g.key,))) | log.select(g.rule)
-            hits = log.contacts(members, Period(window.start, as_of), None)
-            top = set(_best_of(scores, members.values(), plan.leaders.top)) | pinned
+            top.update(_best_of(scores, members.values(), plan.leaders.top))
             for pk, sid in members.items():
-                if hits.get(pk):
-                    continue
-                value = scores.get(sid, 0.0) + (1.0 if sid in top else 0.0)
-                reason = (f"opinion leader in {g.key}, not reached this {unit.value}"
-                          if sid in top else f"member of {g.key}, not reached this {unit.value}")
-                if sid not in best or best[sid].value < value:
-                    best[sid] = Contact(sid, "", g.key, value, reason, sid in top, unit)
-    names = {s.id: s for s in ws.store.stakeholders(ids=list(best))}
-    chosen = [c for c in best.values() if not (names[c.id].opted_out or names[c.id].restricted)]
+                if sid not in covered:
+                    first_group.setdefault(pk, (sid, g.key))
+        hits = log.contacts(first_group, Period(window_now.start, as_of), None)
+    for pk, (sid, group) in first_group.items():
+        if not hits.get(pk) and sid not in needs:
+            what = "opinion leader in" if sid in top else "member of"
+            needs[sid] = _Need(group, unit, f"{what} {group}, not reached this {_unit(unit)}",
+                               False)
+    people = {s.id: s for s in ws.store.stakeholders(ids=list(needs))}
+    chosen = []
+    for sid, need in needs.items():
+        person = people.get(sid)
+        if person is None or person.opted_out or person.restricted or (
+                sid not in pinned and is_programme_own(sid, person.roles, plan)):
+            continue
+        leader = need.leader or sid in top
+        value = scores.get(sid, 0.0) + (1.0 if leader else 0.0)
+        chosen.append(Contact(sid, person.name, need.group, value, need.reason, leader,
+                              need.unit, need.commitment, need.count))
     chosen.sort(key=lambda c: (-c.value, c.id))
-    return [attrs.evolve(c, name=names[c.id].name) for c in chosen[:limit]]
+    return chosen[:limit]
 
 
 def _best_of(scores: Mapping[str, float], ids: Iterable[str], top: int) -> list[str]:
     """The ``top`` best-scored of ``ids``."""
     return sorted(ids, key=lambda i: (-scores.get(i, 0.0), i))[:top]
+
+
+def _unit(unit: Unit) -> str:
+    return unit.value.replace("_", "-")

@@ -20,12 +20,12 @@ import attrs
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 
 from ..plan import LeaderSettings, Plan, TargetGroup
-from ..rules import is_member, is_programme_own
-from ..store import PART, REL, ROLES, ST
-from ..store.rules import as_query, members_sql, programme_people_sql, tie_active_clause
+from ..rules import KindCategory, is_member, is_programme_own, kinds_in
+from ..store import INT, PART, REL, ROLES, ST
+from ..store.rules import as_query, members_sql, party_sql, programme_people_sql, tie_active_clause
 from .centrality import Floats, Ints, Method, _betweenness, _binary, _centralities, _csr, _pagerank
 from .network import _co_ties, _load, _meetings
 from .scores import LeaderScore, _best_role, _influence_value, _rank, _role_weights, _score_of
@@ -223,7 +223,7 @@ def _network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
         a, b, w = lookup[edges["a"]], lookup[edges["b"]], np.ascontiguousarray(edges["w"])
         if co_participation:
             pairs = _read(conn, select(PART.c.interaction_pk, PART.c.stakeholder_pk)
-                          .where(PART.c.interaction_pk.in_(_meetings(day))),
+                          .where(PART.c.interaction_pk.in_(_meetings(day, plan))),
                           [("i", np.int64), ("s", np.int64)])
             ca, cb, cw = _co_ties(pairs["i"], lookup[pairs["s"]], n)
             a, b, w = np.r_[a, ca], np.r_[b, cb], np.r_[w, cw]
@@ -329,23 +329,37 @@ def _members_query(group: TargetGroup) -> Any:
 
 
 def leaders_unknown_to_programme(
-    ws: Workspace, leaders: Sequence[LeaderScore], *, as_of: dt.date | None = None
+    ws: Workspace, leaders: Sequence[LeaderScore], *, as_of: dt.date | None = None,
+    since: dt.date | None = None,
 ) -> list[LeaderScore]:
     """The leaders nobody in the programme knows: no relationship active on ``as_of``
     (default today; either direction, any kind) ties them to the programme's organisation
-    or to a stakeholder holding a role the plan marks ``programme = true``. Leaders who
-    hold such a role themselves are known.
+    or to a stakeholder holding a role the plan marks ``programme = true``, and no direct
+    contact with them (a kind in the direct category, the plan's own included) is logged
+    from ``since`` (default: ever) to ``as_of``. A contact logged is the programme's,
+    whether or not one of its people is listed as taking part. A leader that is an
+    organisation is known when someone who acts for it (its party) was contacted. Leaders
+    who hold a programme role themselves are known.
     """
     if not leaders:
         return []
     day = as_of or dt.date.today()
     ids = [leader.id for leader in leaders]
+    direct = kinds_in(KindCategory.DIRECT, ws.plan)
+    dated = [INT.c.kind.in_(direct), INT.c.date <= day]
+    if since is not None:
+        dated.append(INT.c.date >= since)
     with ws.store.read() as session:
         # A tie to the programme's organisation (an observer seat) counts too.
         insiders = set(session.scalars(as_query(programme_people_sql(ws.plan))).all())
         pk_of = ws.store.pk_map(session, ids)
         wanted = list(pk_of.values())
         known: set[int] = {pk for pk in wanted if pk in insiders}
+        # each leader's party: the leader, and for an organisation those who act for it
+        party: dict[int, set[int]] = {}
+        for id_, pk in pk_of.items():
+            for (member,) in session.execute(as_query(party_sql(), party_org=id_, day=day)):
+                party.setdefault(int(member), set()).add(pk)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             rows = session.execute(
@@ -359,4 +373,14 @@ def leaders_unknown_to_programme(
                     known.add(a)
                 if a in insiders:
                     known.add(b)
+        people = sorted(party)
+        for start in range(0, len(people), 500):
+            chunk = people[start:start + 500]
+            met = session.scalars(union(
+                select(PART.c.stakeholder_pk).join(INT, INT.c.pk == PART.c.interaction_pk)
+                .where(PART.c.stakeholder_pk.in_(chunk), *dated),
+                select(INT.c.host_pk).where(INT.c.host_pk.in_(chunk), *dated),
+            )).all()
+            for pk in met:
+                known.update(party.get(pk, ()))
     return [leader for leader in leaders if pk_of.get(leader.id) not in known]

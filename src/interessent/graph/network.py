@@ -2,7 +2,8 @@
 
 :func:`build_graph` turns the store into a networkx graph: one node per stakeholder, one
 edge per pair of stakeholders tied by a relationship active on the day asked about, or by
-taking part in the same gatherings (co-participation, :data:`GATHERING_KINDS`).
+taking part in the same gatherings (co-participation: the kinds in the gathering category,
+the plan's own kinds included).
 :func:`write_graph` writes it as GraphML or GEXF. :func:`_co_ties` makes the same
 co-participation ties on sparse matrices, for networks too large for networkx.
 """
@@ -26,6 +27,7 @@ from .centrality import Floats, Ints
 
 if TYPE_CHECKING:
     from ..model import Stakeholder
+    from ..plan import Plan
     from ..workspace import Workspace
 
 __all__ = [
@@ -41,9 +43,11 @@ CO_PARTICIPATION_STEP = 0.1
 #: Interactions with more participants than this make no ties: a big meeting is no
 #: evidence that everyone present knows everyone else.
 CO_PARTICIPATION_MAX_PARTICIPANTS = 25
-#: Interaction kinds where the participants are together (the gathering category of
-#: :mod:`interessent.rules`). A letter, an e-mail, an article, a report sent to several
-#: people, or a call, says nothing about whether they know each other: no ties.
+#: The built-in interaction kinds where the participants are together (the gathering
+#: category of :mod:`interessent.rules`). A letter, an e-mail, an article, a report sent to
+#: several people, or a call, says nothing about whether they know each other: no ties. A
+#: plan's own kinds declare their categories, and the network takes the plan's gathering
+#: kinds, ``kinds_in(KindCategory.GATHERING, plan)``.
 GATHERING_KINDS = kinds_in(KindCategory.GATHERING)
 
 
@@ -56,7 +60,8 @@ def build_graph(
     ``influence``, ``interest``, ``language`` and ``organisation`` (absent when unknown).
     An edge joins two stakeholders tied by at least one relationship active on ``as_of``
     (either direction, any kind) or, with ``co_participation``, by gatherings (meetings,
-    board meetings, events, visits, presentations: :data:`GATHERING_KINDS`) both
+    board meetings, events, visits, presentations, and the plan's own kinds declared
+    gatherings) both
     took part in on or before ``as_of``. Edge attributes: ``kinds`` (relationship kinds),
     ``relations`` (each relationship as ``"a -works_for-> b"`` or ``"a -knows- b"``, so
     directions survive) and ``strength`` (the strongest of them) when relationships tie
@@ -110,12 +115,13 @@ def _co_weight(shared: int) -> float:
     return min(1.0, CO_PARTICIPATION_STEP * shared)
 
 
-def _meetings(day: dt.date) -> Select[tuple[int]]:
-    """Gatherings on or before ``day`` with 2 to 25 participants."""
+def _meetings(day: dt.date, plan: Plan) -> Select[tuple[int]]:
+    """Gatherings (the plan's gathering kinds) on or before ``day`` with 2 to 25
+    participants."""
     return (
         select(PART.c.interaction_pk)
         .join(INT, INT.c.pk == PART.c.interaction_pk)
-        .where(INT.c.date <= day, INT.c.kind.in_(GATHERING_KINDS))
+        .where(INT.c.date <= day, INT.c.kind.in_(kinds_in(KindCategory.GATHERING, plan)))
         .group_by(PART.c.interaction_pk)
         .having(func.count().between(2, CO_PARTICIPATION_MAX_PARTICIPANTS))
     )
@@ -126,7 +132,7 @@ def _shared_interactions(ws: Workspace, day: dt.date) -> dict[tuple[str, str], i
     query = (
         select(PART.c.interaction_pk, ST.c.id)
         .join(ST, ST.c.pk == PART.c.stakeholder_pk)
-        .where(PART.c.interaction_pk.in_(_meetings(day)))
+        .where(PART.c.interaction_pk.in_(_meetings(day, ws.plan)))
         .order_by(PART.c.interaction_pk, ST.c.id)
     )
     with ws.store.read() as s:

@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 #: What replaces another person's name in a person's export.
 OTHER_PERSON = "[annen person]"
 
-#: Interaction kinds that sent the person something written (letters, e-mails, reports).
-LETTER_KINDS = frozenset(kinds_in(KindCategory.WRITTEN))
-
-
 def export_person(ws: Workspace, id: str) -> dict[str, Any]:
     """Everything the register holds about one person, for a request for access (GDPR
     art. 15) or portability (art. 20): the record, legal bases, relationships,
@@ -109,6 +105,9 @@ def export_person(ws: Workspace, id: str) -> dict[str, Any]:
         })
     contacts: list[dict[str, Any]] = []
     letters: list[dict[str, Any]] = []
+    # kinds that sent the person something written (letters, e-mails, reports, and the
+    # plan's own kinds in the written category)
+    letter_kinds = set(kinds_in(KindCategory.WRITTEN, plan))
     for i in interactions:
         shared = len([p for p in i.participants if p != me.id])
         item: dict[str, Any] = {
@@ -124,7 +123,7 @@ def export_person(ws: Workspace, id: str) -> dict[str, Any]:
             item["notes"] = None
             item["notes_withheld"] = ("the notes of an interaction with other participants "
                                       "are about them too")
-        (letters if i.kind in LETTER_KINDS and me.id in i.participants
+        (letters if i.kind in letter_kinds and me.id in i.participants
          else contacts).append(item)
     return {
         "exported_at": _now().replace(microsecond=0).isoformat() + "Z",

@@ -49,12 +49,6 @@ if TYPE_CHECKING:
     from ..plan import Plan
     from ..workspace import Workspace
 
-#: Interaction kinds where the programme met people (gatherings), and those that sent
-#: something written (letters, e-mails, reports): the categories of interessent.rules.
-MEETING_KINDS = kinds_in(KindCategory.GATHERING)
-LETTER_KINDS = kinds_in(KindCategory.WRITTEN)
-
-
 def _columns(p: Period) -> tuple[Column, ...]:
     """Months of the period; quarters above two years, years above six."""
     months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
@@ -255,16 +249,20 @@ def _resources(ws: Workspace, plan: Plan, period: Period, as_of: dt.date) -> Res
     end = min(period.end, as_of)
     if end < period.start:
         return Resources(0, (), (), 0, 0, 0, 0, 0)
+    # where the programme met people (gatherings) and what it sent in writing (letters,
+    # e-mails, reports): the categories of interessent.rules, the plan's own kinds included
+    meeting_kinds = kinds_in(KindCategory.GATHERING, plan)
+    letter_kinds = kinds_in(KindCategory.WRITTEN, plan)
     span = (INT.c.date >= period.start, INT.c.date <= end)
     with ws.store.read() as s:
         rows = s.execute(select(INT.c.kind, INT.c.channel, func.count()).where(*span)
                          .group_by(INT.c.kind, INT.c.channel)).all()
         recipients = s.scalar(select(func.count()).select_from(
             PART.join(INT, INT.c.pk == PART.c.interaction_pk)).where(
-            *span, INT.c.kind.in_(LETTER_KINDS))) or 0
+            *span, INT.c.kind.in_(letter_kinds))) or 0
         met = s.scalar(select(func.count(distinct(PART.c.stakeholder_pk))).select_from(
             PART.join(INT, INT.c.pk == PART.c.interaction_pk)).where(
-            *span, INT.c.kind.in_(MEETING_KINDS))) or 0
+            *span, INT.c.kind.in_(meeting_kinds))) or 0
     kinds: Counter[str] = Counter()
     channels: Counter[str] = Counter()
     for kind, channel, n in rows:
@@ -278,7 +276,7 @@ def _resources(ws: Workspace, plan: Plan, period: Period, as_of: dt.date) -> Res
                       sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_channel=tuple((channel_names.get(k, k) if k else "(ingen kanal)", n) for k, n in
                          sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))),
-        letters=sum(kinds[k] for k in LETTER_KINDS), letter_recipients=int(recipients),
-        meetings=sum(kinds[k] for k in MEETING_KINDS), board_meetings=kinds["board_meeting"],
+        letters=sum(kinds[k] for k in letter_kinds), letter_recipients=int(recipients),
+        meetings=sum(kinds[k] for k in meeting_kinds), board_meetings=kinds["board_meeting"],
         people_met=int(met),
     )
