@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -21,9 +22,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 from attrs import field, frozen
 
+from .bounds import number_problem, text_problem
 from .errors import NotFound, PlanError, PlanProblem
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
-from .periods import Period, Unit
+from .periods import Period, Unit, check_date
 from .tomllines import key_lines, line_of
 
 if TYPE_CHECKING:
@@ -347,12 +349,10 @@ def _converter() -> Any:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
 
     def date_hook(value: Any, _: Any) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
+        if isinstance(value, dt.date):  # a datetime too: its day
+            return check_date(value)
         if isinstance(value, str):
-            return dt.date.fromisoformat(value)
+            return check_date(dt.date.fromisoformat(value))
         raise ValueError(f"expected a date (YYYY-MM-DD), not {value!r}")
 
     def unit_hook(value: Any, _: Any) -> Unit:
@@ -363,14 +363,17 @@ def _converter() -> Any:
     def str_hook(value: Any, _: Any) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expected text, not {type(value).__name__} {value!r}")
+        problem = text_problem(value, lines=True)  # a plan's texts may span lines
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     def strs_hook(value: Any, _: Any) -> tuple[str, ...]:
         if isinstance(value, str):
-            return (value,)
+            value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"expected a list of text, not {value!r}")
-        return tuple(value)
+        return tuple(str_hook(v, str) for v in value)
 
     def float_hook(value: Any, _: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -442,15 +445,49 @@ def _cattrs_problems(exc: BaseException, path: str) -> Iterator[tuple[str, str]]
         yield (path or "(plan)", str(exc))
 
 
+#: A plan nests a few levels (``commitments[3].requires[0].source``); deeper is refused.
+MAX_DEPTH = 16
+#: Plan files above this size are refused before they are read.
+MAX_PLAN_BYTES = 10 * 2**20
+
+
 def parse_plan(text: str, source: str = "<plan>") -> Plan:
-    """A validated :class:`Plan` from TOML text; :class:`PlanError` lists every problem."""
+    """A validated :class:`Plan` from TOML text; :class:`PlanError` lists every problem.
+    A leading byte-order mark (Notepad writes one) is ignored."""
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         raise PlanError(source, [PlanProblem("(toml)", f"not valid TOML: {exc}", line)]) from None
+    except RecursionError:
+        raise PlanError(source, [PlanProblem(
+            "(toml)", f"arrays or tables are nested too deeply (at most {MAX_DEPTH} levels)")]
+        ) from None
+    except ValueError as exc:  # a number of thousands of digits
+        reason = str(exc).split(";")[0]
+        raise PlanError(source, [PlanProblem("(toml)", f"not valid TOML: {reason}")]) from None
+    deep = _too_deep(data)
+    if deep is not None:
+        raise PlanError(source, [PlanProblem(
+            deep or "(plan)", f"nested more than {MAX_DEPTH} levels deep")]) from None
     return structure_plan(data, source=source, text=text)
+
+
+def _too_deep(data: Mapping[str, Any]) -> str | None:
+    """The key path of a value nested deeper than :data:`MAX_DEPTH`, or None."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return path
+        if isinstance(value, Mapping):
+            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1)
+                         for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    return None
 
 
 def structure_plan(data: Mapping[str, Any], *, source: str = "<plan>", text: str = "") -> Plan:
@@ -476,14 +513,30 @@ def _located(text: str, found: Iterable[tuple[str, str]]) -> list[PlanProblem]:
 
 
 def load_plan(path: Path) -> Plan:
-    """Load and validate the plan file at ``path``."""
+    """Load and validate the plan file at ``path``: a regular file (never a device, a
+    pipe or a folder) of UTF-8 text, with or without a byte-order mark."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
     except FileNotFoundError:
         problem = PlanProblem("(file)", "the plan file does not exist")
         raise PlanError(str(path), [problem]) from None
+    except OSError as exc:
+        problem = PlanProblem("(file)", f"cannot be read: {exc.strerror or exc}")
+        raise PlanError(str(path), [problem]) from None
+    if not stat.S_ISREG(info.st_mode):
+        problem = PlanProblem("(file)", "not a regular file (a folder, a device or a pipe)")
+        raise PlanError(str(path), [problem])
+    if info.st_size > MAX_PLAN_BYTES:
+        problem = PlanProblem("(file)", f"{info.st_size / 2**20:.0f} MB; plan files above "
+                                        f"{MAX_PLAN_BYTES // 2**20} MB are refused")
+        raise PlanError(str(path), [problem])
+    try:
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise PlanError(str(path), [PlanProblem("(file)", f"not UTF-8 text: {exc}")]) from None
+    except OSError as exc:
+        problem = PlanProblem("(file)", f"cannot be read: {exc.strerror or exc}")
+        raise PlanError(str(path), [problem]) from None
     return parse_plan(text, source=str(path))
 
 
@@ -492,9 +545,52 @@ def load_plan(path: Path) -> Plan:
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
+#: The range of each number a plan may hold, by class and field; None: a rule of its own
+#: checks it. A number not named here (a field added later) lies within ±
+#: :data:`_ANY_NUMBER`. Nothing a plan counts, weighs or waits for is bigger: 100 years of
+#: retention, a million contacts a window.
+_NUMBER_BOUNDS: dict[tuple[str, str], tuple[float, float] | None] = {
+    ("Programme", "retention_months"): (1, 1200),
+    ("TargetGroup", "number"): (0, 1_000_000_000),
+    ("Channel", "priority"): (0, 1000),
+    ("Role", "weight"): (0, 1000),
+    ("Commitment", "count"): (1, 1_000_000),
+    ("Commitment", "ratio"): None,
+    ("Commitment", "top"): (1, 100_000),
+    **{("CoverageWeights", name): (0, 1000)
+       for name in ("direct", "network", "leaders", "commitments")},
+    ("LeaderSettings", "top"): (1, 100_000),
+    **{("LeaderSettings", name): (0, 1000)
+       for name in ("pagerank", "betweenness", "influence", "role")},
+}
+_ANY_NUMBER = 1_000_000_000
+
+
+def _numbers(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every number of the plan that is out of its range (:data:`_NUMBER_BOUNDS`) or not
+    finite, by key path."""
+    if isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _numbers(item, f"{path}[{i}]")
+        return
+    if not attrs.has(type(value)):
+        return
+    for name in attrs.fields_dict(type(value)):
+        item = getattr(value, name)
+        where = f"{path}.{name}" if path else name
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            bounds = _NUMBER_BOUNDS.get((type(value).__name__, name),
+                                        (-_ANY_NUMBER, _ANY_NUMBER))
+            problem = number_problem(item, *bounds) if bounds is not None else None
+            if problem is not None:
+                yield (where, problem)
+        elif not isinstance(item, str | enum.Enum):
+            yield from _numbers(item, where)
+
 
 def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
     """Every cross-reference and rule the types alone cannot check."""
+    yield from _numbers(plan)
     yield from _unique(plan.groups, "groups", "key")
     yield from _unique(plan.roles, "roles", "key")
     yield from _unique(plan.channels, "channels", "key")
@@ -532,8 +628,6 @@ def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
     prog = plan.programme
     if prog.end and prog.end < prog.start:
         yield ("programme.end", f"ends ({prog.end}) before the programme starts ({prog.start})")
-    if prog.retention_months is not None and prog.retention_months < 1:
-        yield ("programme.retention_months", "must be at least 1")
     if prog.language not in ("nb", "nn", "en"):
         yield ("programme.language", f"unknown language {prog.language!r} (nb, nn or en)")
 
@@ -546,10 +640,6 @@ def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
         yield from _members(group.rule, f"groups[{i}].rule", groups, roles)
         if group.key in group.rule.groups:
             yield (f"groups[{i}].rule.groups", "a group cannot be defined by itself")
-
-    for i, role in enumerate(plan.roles):
-        if role.weight < 0:
-            yield (f"roles[{i}].weight", "must not be negative")
 
     for i, c in enumerate(plan.commitments):
         yield from _commitment(c, f"commitments[{i}]", plan, groups, roles, channels, phases,
@@ -566,18 +656,9 @@ def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
         yield from _refs(rule.cleared_by, roles, f"{p}.cleared_by", "role")
     yield from _refs(info.notify, roles, "information.notify", "role")
 
-    weights = attrs.astuple(plan.coverage)
-    for name, value in zip(attrs.fields_dict(CoverageWeights), weights, strict=True):
-        if value < 0:
-            yield (f"coverage.{name}", "must not be negative")
-    if sum(weights) <= 0:
+    if sum(attrs.astuple(plan.coverage)) <= 0:
         yield ("coverage", "at least one weight must be positive")
     lead = plan.leaders
-    for name in ("pagerank", "betweenness", "influence", "role"):
-        if getattr(lead, name) < 0:
-            yield (f"leaders.{name}", "must not be negative")
-    if lead.top < 1:
-        yield ("leaders.top", "must be at least 1")
     both = set(lead.pinned) & set(lead.excluded)
     if both:
         yield ("leaders.excluded", f"pinned and excluded at once: {', '.join(sorted(both))}")
@@ -605,8 +686,6 @@ def _commitment(
         yield (f"{p}.responsible", _unknown("role", c.responsible, roles))
     yield from _refs(c.kinds, ikinds, f"{p}.kinds", "interaction kind")
     yield from _refs(c.including, ikinds, f"{p}.including", "interaction kind")
-    if c.count < 1:
-        yield (f"{p}.count", "must be at least 1")
 
     kind = c.kind
     needs_cadence = kind in (CommitmentKind.CADENCE, CommitmentKind.PER_MEMBER,
@@ -626,8 +705,6 @@ def _commitment(
             yield (f"{p}.host", "a ratio commitment says which hosts count (host.groups …)")
     if kind is CommitmentKind.PER_MEMBER and not c.members:
         yield (f"{p}.members", "a per_member commitment says whom it applies to")
-    if kind is CommitmentKind.LEADERS and c.top is not None and c.top < 1:
-        yield (f"{p}.top", "must be at least 1")
     if kind is CommitmentKind.STRUCTURAL:
         if not c.requires:
             yield (f"{p}.requires", "a structural commitment lists the relationships it needs")

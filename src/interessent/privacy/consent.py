@@ -114,9 +114,9 @@ def record_consent(
     where = (source or "").strip()
     if not where:
         raise InvalidInput("say where the consent or legal basis came from (source)")
-    since = _day(given, dt.date.today())
+    since = _day(given, dt.date.today(), "given")
     assert since is not None
-    until = _day(expires)
+    until = _day(expires, field="expires")
     if until is not None and until < since:
         raise InvalidInput(f"expires ({until}) before it is given ({since})")
     store = ws.store
@@ -141,7 +141,7 @@ def withdraw_consent(ws: Workspace, id: str, *, on: str | dt.date | None = None)
     opts them out of letters (art. 7(3): as easy to withdraw as to give)."""
     from sqlalchemy import update
 
-    day = _day(on, dt.date.today())
+    day = _day(on, dt.date.today(), "withdrawn")
     assert day is not None
     store = ws.store
     with store.write() as s:
