@@ -19,7 +19,7 @@ PROGRESS_ROWS = 500
 
 @click.command("import")
 @click.argument("kind", type=click.Choice(KINDS))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE")  # folders: the library
 @click.option("--encoding", help="Read the file in this encoding (default: detect UTF-8/cp1252).")
 @click.option("--delimiter", help="Column separator: ',', ';', tab (default: detect).")
 @click.option("--dry-run", is_flag=True, help="Check the whole file, write nothing.")

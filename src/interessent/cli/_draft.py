@@ -159,7 +159,7 @@ def notify(context: Context, event: str, out: Path | None, template: str, fmt: s
     notice = make(context.workspace, event, out=out, template=template, fmt=fmt,
                   signer=signer, topic=topic, cleared_by=cleared_by, record=record,
                   as_of=as_of_day(as_of), write=out is not None)
-    click.echo(f"Notify of «{notice.event}», in this order:")
+    echo(f"Notify of «{notice.event}», in this order:")
     for n in notice.notifiees:
         if not n.people:
             click.echo(f"  {n.order}. {n.title}: nobody in the register holds this role")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from ..bounds import check_text
 from ..errors import InvalidInput
 from ..store import CONSENTS, ST, _now, current_actor
 from .records import _date, _day, _not_erased, _person_row
@@ -111,7 +112,7 @@ def record_consent(
     from sqlalchemy import insert, update
 
     name = parse_basis(basis)
-    where = (source or "").strip()
+    where = check_text((source or "").strip(), "source")
     if not where:
         raise InvalidInput("say where the consent or legal basis came from (source)")
     since = _day(given, dt.date.today(), "given")
