@@ -8,7 +8,10 @@
   before a line feed too. :func:`check_text` is the rule; :func:`text_problem` says what
   is wrong without raising.
 - **Numbers**: :func:`check_number` bounds a number to its field's range and refuses
-  what is not finite (:func:`number_problem` says why without raising).
+  what is not finite (:func:`number_problem` says why without raising);
+  :func:`numbers_out_of_range` checks every number of a tree of attrs values (a plan).
+- **Nesting**: :func:`nested_deeper` finds what is nested deeper than a limit in parsed
+  data (a TOML plan of ``[[[[…]]]]``).
 - **Terminals**: :func:`printable` escapes what :func:`check_text` refuses (and carriage
   returns, which move the cursor), for text stored before these checks or from outside
   them, so that no value can drive the terminal it is printed on.
@@ -18,16 +21,23 @@ Dates have their one rule in :func:`interessent.periods.check_date`.
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
 
 from .errors import InvalidInput
 
 __all__ = [
     "check_number",
     "check_text",
+    "nested_deeper",
     "number_problem",
+    "numbers_out_of_range",
     "printable",
     "text_problem",
 ]
@@ -110,6 +120,47 @@ def check_number(value: int | float, field: str, low: float, high: float) -> int
     if problem is not None:
         raise InvalidInput(f"{field}: {problem}")
     return value
+
+
+def numbers_out_of_range(
+    value: Any, bounds: Mapping[tuple[str, str], tuple[float, float] | None], limit: float,
+    path: str = "",
+) -> Iterator[tuple[str, str]]:
+    """(key path, why) for every number in a tree of attrs values and tuples of them that
+    is out of its range: ``bounds`` by (class name, field name), None for a number another
+    rule checks, ``-limit`` … ``limit`` for a number not named there."""
+    if isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from numbers_out_of_range(item, bounds, limit, f"{path}[{i}]")
+        return
+    if not attrs.has(type(value)):
+        return
+    for name in attrs.fields_dict(type(value)):
+        item = getattr(value, name)
+        where = f"{path}.{name}" if path else name
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            low_high = bounds.get((type(value).__name__, name), (-limit, limit))
+            problem = number_problem(item, *low_high) if low_high is not None else None
+            if problem is not None:
+                yield (where, problem)
+        elif not isinstance(item, str | enum.Enum):
+            yield from numbers_out_of_range(item, bounds, limit, where)
+
+
+def nested_deeper(data: Any, limit: int) -> str | None:
+    """The key path (``a.b[0][0]``) of a value of ``data`` (mappings and lists) nested
+    deeper than ``limit``, or None. Without recursion, so any depth is safe."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > limit:
+            return path or "(top)"
+        if isinstance(value, Mapping):
+            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1)
+                         for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    return None
 
 
 def _n(value: int | float) -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 from attrs import field, frozen
 
-from .bounds import number_problem, text_problem
+from .bounds import nested_deeper, numbers_out_of_range, text_problem
 from .errors import NotFound, PlanError, PlanProblem
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Period, Unit, check_date
@@ -468,26 +468,10 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
     except ValueError as exc:  # a number of thousands of digits
         reason = str(exc).split(";")[0]
         raise PlanError(source, [PlanProblem("(toml)", f"not valid TOML: {reason}")]) from None
-    deep = _too_deep(data)
+    deep = nested_deeper(data, MAX_DEPTH)
     if deep is not None:
-        raise PlanError(source, [PlanProblem(
-            deep or "(plan)", f"nested more than {MAX_DEPTH} levels deep")]) from None
+        raise PlanError(source, [PlanProblem(deep, f"nested more than {MAX_DEPTH} levels deep")])
     return structure_plan(data, source=source, text=text)
-
-
-def _too_deep(data: Mapping[str, Any]) -> str | None:
-    """The key path of a value nested deeper than :data:`MAX_DEPTH`, or None."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
-    while stack:
-        value, path, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return path
-        if isinstance(value, Mapping):
-            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1)
-                         for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
-    return None
 
 
 def structure_plan(data: Mapping[str, Any], *, source: str = "<plan>", text: str = "") -> Plan:
@@ -566,31 +550,9 @@ _NUMBER_BOUNDS: dict[tuple[str, str], tuple[float, float] | None] = {
 _ANY_NUMBER = 1_000_000_000
 
 
-def _numbers(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every number of the plan that is out of its range (:data:`_NUMBER_BOUNDS`) or not
-    finite, by key path."""
-    if isinstance(value, tuple):
-        for i, item in enumerate(value):
-            yield from _numbers(item, f"{path}[{i}]")
-        return
-    if not attrs.has(type(value)):
-        return
-    for name in attrs.fields_dict(type(value)):
-        item = getattr(value, name)
-        where = f"{path}.{name}" if path else name
-        if isinstance(item, int | float) and not isinstance(item, bool):
-            bounds = _NUMBER_BOUNDS.get((type(value).__name__, name),
-                                        (-_ANY_NUMBER, _ANY_NUMBER))
-            problem = number_problem(item, *bounds) if bounds is not None else None
-            if problem is not None:
-                yield (where, problem)
-        elif not isinstance(item, str | enum.Enum):
-            yield from _numbers(item, where)
-
-
 def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
     """Every cross-reference and rule the types alone cannot check."""
-    yield from _numbers(plan)
+    yield from numbers_out_of_range(plan, _NUMBER_BOUNDS, _ANY_NUMBER)
     yield from _unique(plan.groups, "groups", "key")
     yield from _unique(plan.roles, "roles", "key")
     yield from _unique(plan.channels, "channels", "key")
