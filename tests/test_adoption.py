@@ -20,7 +20,7 @@ from interessent.graph.centrality import Method
 from interessent.importing import COLUMNS, KINDS, Kind, import_file
 from interessent.importing.columns import _ALIASES
 from interessent.periods import Period
-from interessent.plan import check_plan
+from interessent.plan_check import check_plan
 from interessent.privacy import export_person
 from interessent.report import build_report
 from interessent.rules import KindCategory, kind_categories, kinds_in

@@ -59,9 +59,9 @@ if TYPE_CHECKING:
     from .plan import CommitmentKind as CommitmentKind
     from .plan import Plan as Plan
     from .plan import TargetGroup as TargetGroup
-    from .plan import check_plan as check_plan
     from .plan import load_plan as load_plan
     from .plan import parse_plan as parse_plan
+    from .plan_check import check_plan as check_plan
     from .policy import Signature as Signature
     from .policy import notification_list as notification_list
     from .policy import resolve_signer as resolve_signer
@@ -105,7 +105,7 @@ _LAZY = {
     "build_graph": "graph",
     "build_report": "report",
     "check_commitments": "coverage",
-    "check_plan": "plan",
+    "check_plan": "plan_check",
     "draft": "drafting",
     "due": "coverage",
     "edit_stakeholder": "registry",

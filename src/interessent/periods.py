@@ -3,6 +3,10 @@
 
 A :class:`Period` is an inclusive range of dates. A :class:`Cadence` unit (month, quarter,
 half-year, year) cuts any period into the calendar windows a commitment is checked in.
+
+Every date a person enters, wherever it is entered (a command's day or period, an imported
+cell, a plan), must lie from :data:`FIRST_DAY` to :data:`LAST_DAY`; :func:`check_date` is
+that one rule, and :func:`parse_date` and :func:`parse_period` apply it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,14 @@ from attrs import frozen
 
 from .errors import InvalidInput
 
-__all__ = ["Days", "Period", "Unit", "parse_date", "parse_days", "parse_period"]
+__all__ = ["FIRST_DAY", "LAST_DAY", "Days", "Period", "Unit", "check_date", "parse_date",
+           "parse_days", "parse_period"]
+
+#: The first and the last day interessent accepts in anything entered: far enough apart
+#: for any birth date, archive date or plan, near enough that counting windows, months and
+#: days from them never leaves the calendar (year 1 to 9999).
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2200, 12, 31)
 
 
 class Unit(enum.StrEnum):
@@ -126,37 +137,59 @@ class Period:
 _PERIOD_FORMS = "2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30"
 
 
-def parse_date(text: str) -> dt.date:
-    """An ISO date (``2026-11-26``); Norwegian ``26.11.2026`` is accepted too."""
+def _named(field: str | None, message: str) -> str:
+    return f"{field}: {message}" if field else message
+
+
+def check_date(day: dt.date, field: str | None = None) -> dt.date:
+    """``day`` if it lies from :data:`FIRST_DAY` to :data:`LAST_DAY`, else
+    :class:`InvalidInput` naming ``field`` (the plan key, the column, the option)."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(_named(field, f"{day.isoformat()} is outside the dates accepted "
+                                         f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"))
+    return day
+
+
+def parse_date(text: str, field: str | None = None) -> dt.date:
+    """An ISO date (``2026-11-26``); Norwegian ``26.11.2026`` is accepted too. A date
+    outside :data:`FIRST_DAY` … :data:`LAST_DAY` is refused; errors name ``field``."""
     value = text.strip()
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
+        return check_date(dt.date.fromisoformat(value), field)
+    except ValueError as exc:
+        if isinstance(exc, InvalidInput):
+            raise
     match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value)
     if match:
         day, month, year = (int(g) for g in match.groups())
         try:
-            return dt.date(year, month, day)
+            found = dt.date(year, month, day)
         except ValueError as exc:
-            raise InvalidInput(f"not a date: {text!r} ({exc})") from None
-    raise InvalidInput(f"not a date: {text!r} (expected YYYY-MM-DD)")
+            raise InvalidInput(_named(field, f"not a date: {text!r} ({exc})")) from None
+        return check_date(found, field)
+    raise InvalidInput(_named(field, f"not a date: {text!r} (expected YYYY-MM-DD)"))
 
 
-def parse_period(text: str) -> Period:
+def parse_period(text: str, field: str | None = None) -> Period:
     """A period from one of the forms ``2026``, ``2026-H1``, ``2026-Q3``, ``2026-11`` or
-    ``2026-01-01..2026-06-30``."""
+    ``2026-01-01..2026-06-30``, lying from :data:`FIRST_DAY` to :data:`LAST_DAY`; errors
+    name ``field``."""
     value = text.strip().upper()
     if ".." in value:
         first, _, last = value.partition("..")
         try:
             return Period(parse_date(first), parse_date(last))
         except InvalidInput as exc:
-            raise InvalidInput(f"not a period: {text!r}: {exc}") from None
+            raise InvalidInput(_named(field, f"not a period: {text!r}: {exc}")) from None
     match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{1,2}))?", value)
     if not match:
-        raise InvalidInput(f"not a period: {text!r} (expected {_PERIOD_FORMS})")
+        raise InvalidInput(_named(field, f"not a period: {text!r} (expected {_PERIOD_FORMS})"))
     year = int(match.group(1))
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise InvalidInput(_named(field, f"the year {year} is outside the dates accepted "
+                                         f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"))
     part = match.group(2)
     if part is None:
         return Period.year(year)
@@ -166,7 +199,8 @@ def parse_period(text: str) -> Period:
         return Unit.QUARTER.window(dt.date(year, (int(part[1]) - 1) * 3 + 1, 1))
     month = int(part)
     if not 1 <= month <= 12:
-        raise InvalidInput(f"not a period: {text!r} (month {month} does not exist)")
+        raise InvalidInput(_named(field, f"not a period: {text!r} (month {month} does not "
+                                         "exist)"))
     return Unit.MONTH.window(dt.date(year, month, 1))
 
 

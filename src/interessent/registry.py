@@ -14,7 +14,7 @@ from attrs import frozen
 
 from .errors import ImportRejected, InvalidInput, NotFound
 from .importing import import_rows, slugify
-from .periods import parse_date
+from .periods import check_date, parse_date
 from .rules import is_member
 
 if TYPE_CHECKING:
@@ -207,7 +207,8 @@ def log_interaction(
 ) -> Interaction:
     """Record one interaction, checked as an imported row is (kinds, channels, groups and
     commitments must be the plan's; participants and host registered stakeholders)."""
-    day = date if isinstance(date, dt.date) else parse_date(date) if date else dt.date.today()
+    day = (check_date(date, "date") if isinstance(date, dt.date)
+           else parse_date(date, "date") if date else dt.date.today())
     store = ws.store
     if id is None:
         id = store.next_interaction_id(day)

@@ -2,7 +2,8 @@
 
 Heavy libraries (SQLAlchemy, networkx, Jinja) are imported inside the commands that need
 them, so ``interessent --help`` stays instant. Every :class:`InteressentError` becomes
-one ``Error: …`` message and exit status 1, here and nowhere else.
+one ``Error: …`` message and exit status 1, here and nowhere else, with any control
+character a message quotes escaped.
 
 What lives where:
 
@@ -28,6 +29,7 @@ from typing import Any
 
 import click
 
+from ..bounds import printable
 from ..errors import InteressentError
 from ._context import Context
 
@@ -41,7 +43,7 @@ class _Root(click.Group):
         try:
             return super().invoke(ctx)
         except InteressentError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
         except BrokenPipeError:  # `interessent … | head`
             ctx.exit(0)
 

@@ -10,7 +10,7 @@ import click
 
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option
-from ._output import ProgressBar
+from ._output import ProgressBar, echo
 
 KINDS = ("stakeholders", "relationships", "interactions")
 #: Files with more rows than this show a progress bar (on a terminal).
@@ -19,7 +19,7 @@ PROGRESS_ROWS = 500
 
 @click.command("import")
 @click.argument("kind", type=click.Choice(KINDS))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE")  # folders: the library
 @click.option("--encoding", help="Read the file in this encoding (default: detect UTF-8/cp1252).")
 @click.option("--delimiter", help="Column separator: ',', ';', tab (default: detect).")
 @click.option("--dry-run", is_flag=True, help="Check the whole file, write nothing.")
@@ -42,7 +42,7 @@ def import_(
     with ProgressBar(label, more_than=2 * PROGRESS_ROWS) as progress:
         result = import_file(ws, kind, file, encoding=encoding, delimiter=delimiter,
                              dry_run=dry_run, progress=progress)
-    click.echo(result.summary())
+    echo(result.summary())
 
 
 @click.command("export")

@@ -9,7 +9,7 @@ import click
 
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option, format_option
-from ._output import emit
+from ._output import echo, emit
 
 if TYPE_CHECKING:
     from ..drafting import DraftRun
@@ -55,16 +55,16 @@ def _report(run: DraftRun, *, dry_run: bool = False) -> None:
     if not run.combined:
         for letter in run.letters[:_SHOWN]:
             where = letter.path.name if letter.path else letter.recipient
-            click.echo(f"  {where:<32} {letter.name} ({letter.language})")
+            echo(f"  {where:<32} {letter.name} ({letter.language})")
         if count > _SHOWN:
             click.echo(f"  … and {count - _SHOWN} more")
     cleared = f", cleared by {sig.cleared_by_title}" if sig.cleared_by_title else ""
-    click.echo(f"Signed by {sig.name} ({sig.title}{cleared}) on {sig.topic_name.lower()}; "
-               f"rule: {sig.rule}")
+    echo(f"Signed by {sig.name} ({sig.title}{cleared}) on {sig.topic_name.lower()}; "
+         f"rule: {sig.rule}")
     if run.skipped:
         click.echo(f"Skipped {len(run.skipped)}:")
         for s in run.skipped:
-            click.echo(f"  {s.id} ({s.name}): {s.reason}")
+            echo(f"  {s.id} ({s.name}): {s.reason}")
     if run.recorded:
         first, last = run.recorded[0], run.recorded[-1]
         span = first if first == last else f"{first} … {last}"
@@ -159,14 +159,14 @@ def notify(context: Context, event: str, out: Path | None, template: str, fmt: s
     notice = make(context.workspace, event, out=out, template=template, fmt=fmt,
                   signer=signer, topic=topic, cleared_by=cleared_by, record=record,
                   as_of=as_of_day(as_of), write=out is not None)
-    click.echo(f"Notify of «{notice.event}», in this order:")
+    echo(f"Notify of «{notice.event}», in this order:")
     for n in notice.notifiees:
         if not n.people:
             click.echo(f"  {n.order}. {n.title}: nobody in the register holds this role")
             continue
         for person in n.people:
             contact = ", ".join(x for x in (person.phone, person.email) if x) or "no contact"
-            click.echo(f"  {n.order}. {n.title}: {person.name} ({person.id}) — {contact}")
+            echo(f"  {n.order}. {n.title}: {person.name} ({person.id}) — {contact}")
     if notice.run is not None:
         click.echo("")
         _report(notice.run)

@@ -8,6 +8,7 @@ import click
 
 from ._context import Context, pass_context
 from ._options import (
+    Count,
     as_of_day,
     as_of_option,
     format_option,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.option("--group", "-g", help="Rank within this target group.")
-@click.option("--top", type=click.IntRange(min=1), help="How many (default: the plan's).")
+@click.option("--top", type=Count(1, 100_000), help="How many (default: the plan's).")
 @click.option("--explain", is_flag=True, help="Show each component of each score.")
 @as_of_option()
 @format_option
@@ -117,7 +118,7 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
 @click.command()
 @as_of_option()
 @within_option
-@click.option("--contacts", default=10, show_default=True, type=click.IntRange(min=0),
+@click.option("--contacts", default=10, show_default=True, type=Count(0, 10_000),
               help="How many people to suggest contacting next.")
 @format_option
 @pass_context

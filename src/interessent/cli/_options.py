@@ -6,10 +6,12 @@
   ``2026-H1``, ``2026-Q3``, ``2026-11`` or ``A..B``; the as-of day's year when not given.
 - ``--format table|json|csv`` (:data:`format_option`): how a listing is printed.
 - ``--within SPAN`` (:data:`within_option`, :func:`within_days`): a span of days such as
-  ``30d``, ``2w`` or ``45``.
+  ``30d``, ``2w`` or ``45``, at most :data:`MAX_WITHIN_DAYS`.
+- :class:`Count`: a whole number within bounds (``--top``, ``--limit`` …).
 
 Values are parsed inside the command, not by click types, so a bad one is the library's
-:class:`~interessent.errors.InvalidInput` (``Error: …``, exit 1) like any other.
+:class:`~interessent.errors.InvalidInput` (``Error: …``, exit 1) like any other; a
+:class:`Count` out of its range is one too. Every error names its option.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..bounds import check_number
 from ..errors import InvalidInput
 from ..periods import Period, parse_date, parse_period
 
@@ -38,7 +41,7 @@ def as_of_option(help: str = _AS_OF_HELP) -> Callable[[F], F]:
 
 def as_of_day(value: str | None) -> dt.date:
     """The day ``--as-of`` names, or today."""
-    return parse_date(value) if value else dt.date.today()
+    return parse_date(value, "--as-of") if value else dt.date.today()
 
 
 period_option = click.option(
@@ -49,13 +52,16 @@ period_option = click.option(
 
 def period_or_year(value: str | None, as_of: dt.date) -> Period:
     """The period ``--period`` names, or the calendar year of ``as_of``."""
-    return parse_period(value) if value else Period.year(as_of.year)
+    return parse_period(value, "--period") if value else Period.year(as_of.year)
 
 
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
     help="table for people, json or csv for scripts and spreadsheets.",
 )
+
+#: The longest span ``--within`` may name.
+MAX_WITHIN_DAYS = 3660
 
 within_option = click.option(
     "--within", default="30d", show_default=True, metavar="DAYS",
@@ -71,6 +77,31 @@ def within_days(text: str) -> int:
         value = value[:-1]
     elif value.endswith("w"):
         value, factor = value[:-1], 7
-    if not value.isdigit():
-        raise InvalidInput(f"not a number of days: {text!r} (write 30d, 2w or 45)")
+    if not (value.isascii() and value.isdigit()):
+        raise InvalidInput(f"--within: not a number of days: {text!r} (write 30d, 2w or 45)")
+    if len(value) > 6 or int(value) * factor > MAX_WITHIN_DAYS:
+        raise InvalidInput(f"--within: at most {MAX_WITHIN_DAYS} days (ten years), not {text}")
     return int(value) * factor
+
+
+class Count(click.IntRange):
+    """A whole number from ``min`` to ``max``. Out of range or not a number, it is
+    :class:`~interessent.errors.InvalidInput` naming the option (``Error: …``, exit 1), not
+    a usage error; and the CLI reference shows the range as for any ``IntRange``."""
+
+    def __init__(self, min: int, max: int) -> None:
+        super().__init__(min=min, max=max)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        name = param.opts[0] if param is not None and param.opts else "value"
+        low, high = self.min, self.max
+        assert low is not None and high is not None
+        text = str(value).strip()
+        digits = text[1:] if text[:1] in "+-" else text
+        if not (digits.isascii() and digits.isdigit()):
+            raise InvalidInput(f"{name}: {value!r} is not a whole number")
+        if len(digits) > 100:  # Python reads no more than 4300 digits; no bound needs 100
+            raise InvalidInput(f"{name}: must be from {low} to {high}, not a number of "
+                               f"{len(digits)} digits")
+        return int(check_number(int(text), name, low, high))

@@ -6,6 +6,12 @@ output is a terminal and ``NO_COLOR`` is not set; piped output is plain text, la
 at a generous width so that ``grep`` and ``less`` see whole rows. JSON and CSV are for
 scripts and never change with the terminal.
 
+Nothing stored drives the terminal: every table cell, and every line a command prints
+with :func:`echo`, has its control characters and bidirectional overrides escaped
+(:func:`interessent.bounds.printable`), as has every ``Error:`` line. JSON and CSV stay
+data: JSON escapes control characters itself, CSV keeps each value as it is (with its
+formula neutralising).
+
 Rich is imported only when a table is printed, so ``interessent --help`` stays instant.
 """
 
@@ -21,6 +27,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
+
+from ..bounds import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,6 +68,17 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
+
+
+def _shown(value: Any) -> str:
+    """A table cell as a terminal may show it (see :func:`printable`)."""
+    return printable(_cell(value))
+
+
+def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for lines that hold data (names, ids, topics, file names): the
+    control characters in it escaped."""
+    click.echo(printable(str(message)), err=err, nl=nl)
 
 
 def _width(text: str) -> int:
@@ -146,8 +165,8 @@ def _print_table(
     Rich draws it; above :data:`RICH_ROWS` rows (a whole register) the same layout is
     written line by line, as Rich measures every cell and would take minutes."""
     out = console()
-    titles = [headers.get(c, c) for c in columns]
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    titles = [printable(headers.get(c, c)) for c in columns]
+    cells = [[_shown(row.get(c)) for c in columns] for row in rows]
     natural = [max(_width(t), *(_width(r[i]) for r in cells)) for i, t in enumerate(titles)]
     text = [any(" " in r[i] and _width(r[i]) > _SHORT for r in cells)
             for i in range(len(columns))]

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._context import Context, pass_context
-from ._options import format_option
-from ._output import emit
+from ._options import Count, format_option
+from ._output import echo, emit
 
 if TYPE_CHECKING:
     from ..model import Stakeholder
@@ -59,7 +59,7 @@ def stakeholder_show(context: Context, id: str, fmt: str) -> None:
         emit([profile.as_dict()], list(profile.as_dict()), fmt)
         return
     for line in profile.lines():
-        click.echo(line)
+        echo(line)
 
 
 def _stakeholder_options(f: Any) -> Any:
@@ -71,8 +71,8 @@ def _stakeholder_options(f: Any) -> Any:
         click.option("--organisation", help="The organisation's id or name."),
         click.option("--role", "roles", multiple=True, help="A role key (repeatable)."),
         click.option("--group", "groups", multiple=True, help="A target group (repeatable)."),
-        click.option("--influence", type=click.IntRange(1, 5)),
-        click.option("--interest", type=click.IntRange(1, 5)),
+        click.option("--influence", type=Count(1, 5)),
+        click.option("--interest", type=Count(1, 5)),
         click.option("--language", type=click.Choice(("nb", "nn", "en"))),
         click.option("--legal-basis"),
         click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
@@ -94,7 +94,7 @@ def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: A
 
     values = {k: v for k, v in fields.items() if v not in (None, ())}
     added = add_stakeholder(context.workspace, name=name, id=id_, **values)
-    click.echo(f"Added {added.id} ({added.name})")
+    echo(f"Added {added.id} ({added.name})")
 
 
 @stakeholder.command("edit")
@@ -110,7 +110,7 @@ def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], **fie
 
     values = {k: v for k, v in fields.items() if v not in (None, ())}
     changed = edit_stakeholder(context.workspace, id, clear=clear, **values)
-    click.echo(f"Updated {changed.id} ({changed.name})")
+    echo(f"Updated {changed.id} ({changed.name})")
 
 
 @click.command("log")
@@ -139,7 +139,7 @@ def log(context: Context, /, kind: str, date: str | None, id_: str | None, **fie
 
     values = {k: v for k, v in fields.items() if v not in (None, (), False)}
     logged = log_interaction(context.workspace, kind=kind, date=date, id=id_, **values)
-    click.echo(f"Logged {logged.id}: {logged.kind} on {logged.date.isoformat()}")
+    echo(f"Logged {logged.id}: {logged.kind} on {logged.date.isoformat()}")
 
 
 COMMANDS = [stakeholder, log]

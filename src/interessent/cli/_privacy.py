@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from ._context import Context, pass_context
-from ._options import as_of_option, format_option
+from ._options import Count, as_of_option, format_option
 from ._output import emit
 
 if TYPE_CHECKING:
@@ -241,7 +241,7 @@ def _audit_row(e: AuditEntry) -> dict[str, Any]:
 @privacy.command("audit")
 @click.option("--subject", metavar="ID", help="Only entries about this stakeholder.")
 @click.option("--action", help="Only this action (import, add, edit, log, consent, erase …).")
-@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N entries.")
+@click.option("--limit", type=Count(1, 1_000_000), help="Only the newest N entries.")
 @format_option
 @pass_context
 def audit(context: Context, subject: str | None, action: str | None, limit: int | None,

@@ -47,7 +47,7 @@ def plan() -> None:
 @pass_context
 def plan_check(context: Context) -> None:
     """Validate the plan; every problem is named with its key path and line."""
-    from ..plan import check_plan
+    from ..plan_check import check_plan
 
     report = check_plan(context.workspace)
     for warning in report.warnings:

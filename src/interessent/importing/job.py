@@ -24,6 +24,7 @@ from .columns import _name_key
 from .tables import Table
 from .values import (
     _Bad,
+    _control_characters,
     _date,
     _language,
     _Lookup,
@@ -109,6 +110,8 @@ class _Job:
             if "\n'" in "\n" + "\n".join(values):  # any cell may start with an apostrophe
                 values = [v if v[:1] != "'" else unneutralise(v) for v in values]
             result[col] = values
+            for i, problem in _control_characters(col, values):
+                self.bad(table.row_numbers[i], col, problem)
         return result
 
     def parse(self, col: str, values: list[str], parse: Callable[[str], Any]) -> list[Any]:

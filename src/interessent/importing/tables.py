@@ -12,6 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import re
+import stat
 import warnings
 import zipfile
 from pathlib import Path
@@ -67,28 +70,52 @@ def read_table(
     """
     name = path.name or str(path)
     try:
-        if not path.exists():
-            raise InvalidInput(f"no such file: {path}")
-        if path.is_dir():
-            raise InvalidInput(f"{path} is a folder, not a file")
-        size = path.stat().st_size
+        _regular_file(path, name, path.stat())
+    except FileNotFoundError:
+        raise InvalidInput(f"no such file: {path}") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    if size > MAX_BYTES:
-        raise InvalidInput(
-            f"{name} is {size / 2**20:.0f} MB; files above {MAX_BYTES // 2**20} MB are refused"
-            " (split it)"
-        )
     suffix = path.suffix.lower()
     if suffix in (".xls", ".ods", ".numbers"):
         raise InvalidInput(f"{name}: {suffix} files cannot be read; save it as .xlsx or .csv")
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, name, parse_kind(kind) if kind else None)
     try:
-        data = path.read_bytes()
+        data = _read_bytes(path, name)
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     return _read_csv(data, name, encoding, delimiter)
+
+
+def _regular_file(path: Path, name: str, info: os.stat_result) -> None:
+    """Refuse what is no regular file (a folder, a device such as ``/dev/zero``, a pipe,
+    which would never end or never begin) and files above :data:`MAX_BYTES`."""
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{path} is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{path} is not a regular file (a device, a pipe or a socket); "
+                           "give a saved CSV or Excel file")
+    size = info.st_size
+    if size > MAX_BYTES:
+        raise InvalidInput(
+            f"{name} is {size / 2**20:.0f} MB; files above {MAX_BYTES // 2**20} MB are refused"
+            " (split it)"
+        )
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """The bytes of the regular file at ``path``, checked again on the open file (opened
+    without waiting, so a pipe put there meanwhile is refused, not waited for)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _regular_file(path, name, os.fstat(fd))
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            data = file.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"{name} grew above {MAX_BYTES // 2**20} MB while it was read")
+    return data
 
 
 def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | None) -> Table:
@@ -178,12 +205,45 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "cp1252"
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise InvalidInput(
             f"{name} is neither UTF-8 nor Windows-1252 (cp1252) text; give its encoding "
             "(--encoding)"
         ) from None
+    utf8 = _UTF8_LETTER.search(data)
+    if utf8 is not None:  # UTF-8 with a few wrong bytes: cp1252 would garble the rest
+        raise InvalidInput(_mixed(data, name, data[: utf8.start()].count(b"\n") + 1))
+    return text, "cp1252"
+
+
+#: A character of two to four bytes as UTF-8 writes it. Windows-1252 text has hardly ever
+#: one (a capital letter and a typographic sign glued together, such as "Ã¸"); UTF-8 text
+#: has one for every letter beyond ASCII.
+_UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def _mixed(data: bytes, name: str, utf8_line: int) -> str:
+    """Why a file that is UTF-8 but for some bytes is refused: the first such byte and
+    the lines that hold them."""
+    bad: list[tuple[int, int]] = []  # (line, first wrong byte)
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad.append((number, raw[exc.start]))
+    line, byte = bad[0]
+    more = ""
+    if len(bad) > 1:
+        lines = ", ".join(str(n) for n, _ in bad[1:6]) + (", …" if len(bad) > 6 else "")
+        more = f" (and on {len(bad) - 1} more line{'s' if len(bad) > 2 else ''}: {lines})"
+    return (f"{name} mixes encodings: it is UTF-8 (line {utf8_line}), but byte 0x{byte:02x} "
+            f"on line {line} is not{more}. Read as Windows-1252 its UTF-8 letters would be "
+            "garbled, so nothing is read: save it again as UTF-8, or give its encoding "
+            "(--encoding cp1252) if all of it is Windows-1252")
 
 
 def _delimiter(text: str, given: str | None) -> str:

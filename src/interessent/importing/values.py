@@ -4,7 +4,9 @@ Booleans take ``ja``/``nei``, ``yes``/``no``, ``true``/``false``, ``1``/``0``, `
 dates ``2026-03-05`` or ``05.03.2026``; numbers a decimal comma; several values are
 separated by ``|``. Plan keys (:class:`_Lookup`) are found by key, name or alias, and
 stakeholders (:class:`_People`) by id or unique name. A wrong cell raises :class:`_Bad`,
-which the import turns into a problem on that row. Also here: undoing formula
+which the import turns into a problem on that row. Every cell of every column is first
+checked for control characters (:func:`_control_characters`; tab and line feed only in
+the columns of several lines, :data:`MULTILINE`). Also here: undoing formula
 neutralisation (:func:`unneutralise`) and ids made from names (:func:`slugify`).
 """
 
@@ -14,9 +16,10 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..bounds import text_problem
 from ..errors import InvalidInput
 from ..periods import parse_date
 from .columns import _name_key, _norm
@@ -46,6 +49,22 @@ def slugify(name: str) -> str:
 
 
 # --- values -------------------------------------------------------------------------------
+
+#: Columns whose cells may hold several lines: tab and line feed are allowed there.
+MULTILINE = frozenset(("address", "notes"))
+
+
+def _control_characters(column: str, cells: list[str]) -> Iterator[tuple[int, str]]:
+    """(index, why) of each cell of ``column`` that holds a control character (see
+    :mod:`interessent.bounds`); one search over the column when none does."""
+    lines = column in MULTILINE
+    if text_problem("".join(cells), lines=lines) is None:
+        return
+    for i, cell in enumerate(cells):
+        problem = text_problem(cell, lines=lines)
+        if problem is not None:
+            yield i, problem
+
 
 
 class _Bad(Exception):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from ..bounds import check_text
 from ..errors import InvalidInput
 from ..store import CONSENTS, ST, _now, current_actor
 from .records import _date, _day, _not_erased, _person_row
@@ -111,12 +112,12 @@ def record_consent(
     from sqlalchemy import insert, update
 
     name = parse_basis(basis)
-    where = (source or "").strip()
+    where = check_text((source or "").strip(), "source")
     if not where:
         raise InvalidInput("say where the consent or legal basis came from (source)")
-    since = _day(given, dt.date.today())
+    since = _day(given, dt.date.today(), "given")
     assert since is not None
-    until = _day(expires)
+    until = _day(expires, field="expires")
     if until is not None and until < since:
         raise InvalidInput(f"expires ({until}) before it is given ({since})")
     store = ws.store
@@ -141,7 +142,7 @@ def withdraw_consent(ws: Workspace, id: str, *, on: str | dt.date | None = None)
     opts them out of letters (art. 7(3): as easy to withdraw as to give)."""
     from sqlalchemy import update
 
-    day = _day(on, dt.date.today())
+    day = _day(on, dt.date.today(), "withdrawn")
     assert day is not None
     store = ws.store
     with store.write() as s:

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, NotFound
-from ..periods import parse_date
+from ..periods import check_date, parse_date
 from ..store import ST
 
 if TYPE_CHECKING:
@@ -23,10 +23,13 @@ def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _day(value: str | dt.date | None, default: dt.date | None = None) -> dt.date | None:
+def _day(value: str | dt.date | None, default: dt.date | None = None,
+         field: str | None = None) -> dt.date | None:
+    """The day a user gave (checked like every date entered; errors name ``field``), or
+    ``default``."""
     if value is None or value == "":
         return default
-    return value if isinstance(value, dt.date) else parse_date(value)
+    return check_date(value, field) if isinstance(value, dt.date) else parse_date(value, field)
 
 
 def _person_row(s: Session, id: str) -> Any:

@@ -69,7 +69,8 @@ def retention(
     (an interaction they took part in or hosted, being registered, a legal basis given)
     since ``as_of`` minus that many months. Kept are restricted records (archive duty),
     holders of a programme role, and people with a valid consent (``samtykke``). A dry run
-    unless ``confirm``: then each is erased (:func:`erase`) in one transaction."""
+    unless ``confirm``: then each is erased (:func:`erase`) in one transaction, and
+    ``as_of`` may not be after today."""
     from sqlalchemy import func, select
 
     plan = ws.plan
@@ -78,8 +79,13 @@ def retention(
         raise InvalidInput("the plan sets no retention period: add retention_months to "
                            "[programme] in interessent.toml (months to keep the data of "
                            "people the programme no longer has contact with)")
-    day = _day(as_of, dt.date.today())
+    today = dt.date.today()
+    day = _day(as_of, today, "as-of day")
     assert day is not None
+    if confirm and day > today:  # people whose time has not come; a dry run may look ahead
+        raise InvalidInput(f"as-of day: {day.isoformat()} is after today "
+                           f"({today.isoformat()}); people are erased only when their time "
+                           "has come (a dry run may look ahead)")
     cutoff = _months_before(day, months)
     store = ws.store
     opened = store.write() if confirm else store.read()

@@ -1,0 +1,175 @@
+"""What a person may enter, and how stored text reaches a terminal.
+
+- **Text**: no control characters in any text field — no NUL, BEL, ESC or other C0
+  control, no DEL, no C1 control (U+0080–U+009F), no bidirectional embedding, override
+  or isolate (U+202A–U+202E, U+2066–U+2069), no line or paragraph separator (U+2028,
+  U+2029), no lone surrogate (a byte that was not text). Tab and line feed are allowed
+  only in fields that hold several lines (notes, addresses), and there a carriage return
+  before a line feed too. :func:`check_text` is the rule; :func:`text_problem` says what
+  is wrong without raising.
+- **Numbers**: :func:`check_number` bounds a number to its field's range and refuses
+  what is not finite (:func:`number_problem` says why without raising);
+  :func:`numbers_out_of_range` checks every number of a tree of attrs values (a plan).
+- **Nesting**: :func:`nested_deeper` finds what is nested deeper than a limit in parsed
+  data (a TOML plan of ``[[[[…]]]]``).
+- **Terminals**: :func:`printable` escapes what :func:`check_text` refuses (and carriage
+  returns, which move the cursor), for text stored before these checks or from outside
+  them, so that no value can drive the terminal it is printed on.
+
+Dates have their one rule in :func:`interessent.periods.check_date`.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from .errors import InvalidInput
+
+__all__ = [
+    "check_number",
+    "check_text",
+    "nested_deeper",
+    "number_problem",
+    "numbers_out_of_range",
+    "printable",
+    "text_problem",
+]
+
+_ALWAYS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+           "\ud800-\udfff")
+#: Characters refused in a field of one line: every control, tab, line feed and CR too.
+_ONE_LINE = re.compile(f"[{_ALWAYS}\t\n\r]")
+#: Characters refused in a field of several lines: a CR is allowed only before a line feed.
+_LINES = re.compile(f"[{_ALWAYS}]|\r(?!\n)")
+#: What :func:`printable` escapes: everything refused anywhere, and every carriage return.
+_UNPRINTABLE = re.compile(f"[{_ALWAYS}\r]")
+
+_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "backspace", "\t": "tab", "\n": "line feed",
+          "\r": "carriage return", "\x1b": "ESC", "\x7f": "DEL", "\x9b": "CSI"}
+
+
+def _describe(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a byte that is not text (0x{code - 0xDC00:02x})" if code >= 0xDC80 else \
+            f"a lone surrogate U+{code:04X}"
+    name = _NAMES.get(char) or unicodedata.name(char, "")
+    kind = "the control character" if unicodedata.category(char) == "Cc" else "the character"
+    return f"{kind} U+{code:04X}" + (f" ({name.lower() if len(name) > 4 else name})"
+                                      if name else "")
+
+
+def text_problem(value: str, *, lines: bool = False) -> str | None:
+    """Why ``value`` may not be stored in a text field, or None when it may. ``lines``:
+    the field holds several lines (tab and line feed allowed)."""
+    found = (_LINES if lines else _ONE_LINE).search(value)
+    if found is None:
+        return None
+    where = f" at character {found.start() + 1}" if len(value) > 1 else ""
+    return f"holds {_describe(found.group()[0])}{where}; it is not allowed in this field"
+
+
+def check_text(value: str, field: str, *, lines: bool = False) -> str:
+    """``value`` if it holds no control character (see the module), else
+    :class:`InvalidInput` naming ``field``."""
+    problem = text_problem(value, lines=lines)
+    if problem is not None:
+        raise InvalidInput(f"{field}: {problem}")
+    return value
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: every control character (but tab and line feed),
+    bidirectional override and lone surrogate written as an escape (``\\x1b``,
+    ``\\u202e``), a carriage return before a line feed dropped."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    text = text.replace("\r\n", "\n")
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def number_problem(value: int | float, low: float, high: float) -> str | None:
+    """Why ``value`` is out of its field's range ``low`` … ``high`` (or not finite), or
+    None when it is in it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a number from {_n(low)} to {_n(high)}"
+    if value < low:
+        bound = "must not be negative" if low == 0 else f"must be at least {_n(low)}"
+        return f"{bound}, not {_n(value)}"
+    if value > high:
+        return f"must be at most {_n(high)}, not {_n(value)}"
+    return None
+
+
+def check_number(value: int | float, field: str, low: float, high: float) -> int | float:
+    """``value`` if it is finite and from ``low`` to ``high``, else :class:`InvalidInput`
+    naming ``field`` and the range."""
+    problem = number_problem(value, low, high)
+    if problem is not None:
+        raise InvalidInput(f"{field}: {problem}")
+    return value
+
+
+def numbers_out_of_range(
+    value: Any, bounds: Mapping[tuple[str, str], tuple[float, float] | None], limit: float,
+    path: str = "",
+) -> Iterator[tuple[str, str]]:
+    """(key path, why) for every number in a tree of attrs values and tuples of them that
+    is out of its range: ``bounds`` by (class name, field name), None for a number another
+    rule checks, ``-limit`` … ``limit`` for a number not named there."""
+    if isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from numbers_out_of_range(item, bounds, limit, f"{path}[{i}]")
+        return
+    if not attrs.has(type(value)):
+        return
+    for name in attrs.fields_dict(type(value)):
+        item = getattr(value, name)
+        where = f"{path}.{name}" if path else name
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            low_high = bounds.get((type(value).__name__, name), (-limit, limit))
+            problem = number_problem(item, *low_high) if low_high is not None else None
+            if problem is not None:
+                yield (where, problem)
+        elif not isinstance(item, str | enum.Enum):
+            yield from numbers_out_of_range(item, bounds, limit, where)
+
+
+def nested_deeper(data: Any, limit: int) -> str | None:
+    """The key path (``a.b[0][0]``) of a value of ``data`` (mappings and lists) nested
+    deeper than ``limit``, or None. Without recursion, so any depth is safe."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > limit:
+            return path or "(top)"
+        if isinstance(value, Mapping):
+            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1)
+                         for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    return None
+
+
+def _n(value: int | float) -> str:
+    """A number for a message: whole numbers without ``.0``, huge ones by their size."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, int) and abs(value) >= 10**15:
+        size = abs(value)
+        digits = (len(str(size)) if size.bit_length() < 10_000
+                  else int(size.bit_length() * math.log10(2)) + 1)  # str() stops at 4300
+        return f"a number of {digits} digits"
+    return str(value) if isinstance(value, int) else f"{value:g}"
