@@ -2,7 +2,11 @@
 
 Heavy libraries (SQLAlchemy, networkx, Jinja) are imported inside the commands that need
 them, so ``interessent --help`` stays instant. Every :class:`InteressentError` becomes
-one ``Error: …`` message and exit status 1, here and nowhere else.
+one ``Error: …`` message and exit status 1, here and nowhere else; so does any other
+``OSError`` (``Error: <path>: <reason>``). Arguments and ``INTERESSENT_*`` variables must
+be UTF-8 text: bytes that are not are refused before any command runs, since they could
+be neither stored nor shown. A message shows such bytes as ``\\xff``, never crashing on
+them.
 
 What lives where:
 
@@ -23,6 +27,8 @@ What lives where:
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +41,69 @@ __all__ = ["cli", "main"]
 
 
 class _Root(click.Group):
-    """The root group: turns library errors into click's one-line errors."""
+    """The root group: refuses arguments that are not text, and turns library errors and
+    OS errors into click's one-line errors."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _require_text(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except InteressentError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
         except BrokenPipeError:  # `interessent … | head`
             ctx.exit(0)
+        except OSError as exc:  # not a path the user chose: a template folder, say
+            raise click.ClickException(printable(os_error_line(exc))) from None
+        except UnicodeEncodeError as exc:  # text this terminal or file cannot hold
+            bad = printable(exc.object[exc.start:exc.end])
+            raise click.ClickException(
+                f"cannot write {bad} as {exc.encoding}: {printable(exc.object[:60])}"
+            ) from None
+
+
+def printable(text: str) -> str:
+    r"""``text`` with bytes that were not UTF-8 (Python's surrogate escapes) shown as
+    ``\xff``, so any stream can print it.
+
+    >>> printable("/tmp/caf\udce9")
+    '/tmp/caf\\xe9'
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that was never a byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def os_error_line(exc: OSError) -> str:
+    """``<path>: <reason>`` for an OSError, or the reason alone when it names no path."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    where = os.fsdecode(exc.filename)
+    if exc.filename2 is not None:
+        where += f" -> {os.fsdecode(exc.filename2)}"
+    return f"{where}: {reason}"
+
+
+#: The environment variables interessent reads start with this.
+_ENV_PREFIX = "INTERESSENT_"
+
+
+def _require_text(args: Sequence[object]) -> None:
+    """Refuse an argument or ``INTERESSENT_*`` variable that is not UTF-8 text."""
+    named = [(f"the argument '{printable(a)}'", a) for a in args if isinstance(a, str)]
+    named += [(f"the environment variable {k}", v) for k, v in sorted(os.environ.items())
+              if k.startswith(_ENV_PREFIX)]
+    for what, value in named:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.ClickException(
+                f"{what} is not UTF-8 text; interessent takes names, paths and values as "
+                "UTF-8 (rename the file or folder, or retype the value)") from None
 
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
