@@ -27,7 +27,9 @@ What lives where:
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -60,8 +62,8 @@ class _Root(click.Group):
         except UnicodeEncodeError as exc:  # text this terminal or file cannot hold
             bad = printable(exc.object[exc.start:exc.end])
             raise click.ClickException(
-                f"cannot write {bad} as {exc.encoding}: {printable(exc.object[:60])}"
-            ) from None
+                f"text that cannot be written as {exc.encoding} ({bad}): "
+                f"{printable(exc.object[:80])}") from None
 
 
 def printable(text: str) -> str:
@@ -157,4 +159,8 @@ _register()
 
 def main() -> None:
     """The console-script entry point."""
+    # A file name that is not UTF-8 (a folder found on disk, not typed) is printed as the
+    # bytes it is, as Python does in the C locale, instead of failing after the work.
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        sys.stdout.reconfigure(errors="surrogateescape")
     cli(prog_name="interessent")
