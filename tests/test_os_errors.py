@@ -150,12 +150,16 @@ def test_a_folder_that_cannot_be_written_is_one_line_naming_the_file(
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
-def test_letters_to_a_folder_that_cannot_be_written(osen: Path, mount: Mount,
-                                                    folder: str) -> None:
+@pytest.mark.parametrize("command", [
+    ["draft", "dialogmote", "-g", "naeringslivet", "--record", *AS_OF],
+    ["draft", "dialogmote", "-g", "naeringslivet", "--combined", *AS_OF],
+    ["notify", "Brann i fiskemottaket"],
+], ids=["draft", "draft combined", "notify"])
+def test_letters_to_a_folder_that_cannot_be_written(osen: Path, mount: Mount, folder: str,
+                                                    command: list[str]) -> None:
     where = FOLDERS[folder](mount)
     before, files = snapshot(osen), listing(where)
-    line = one_error_line(run("-w", osen, "draft", "dialogmote", "-g", "naeringslivet",
-                              "--out", where / "utkast", "--record", *AS_OF))
+    line = one_error_line(run("-w", osen, *command, "--out", where / "utkast"))
     assert line.startswith(f"Error: could not write the letters to {where / 'utkast'}: ")
     assert listing(where) == files
     assert snapshot(osen) == before  # --record logged nothing

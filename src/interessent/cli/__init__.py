@@ -54,23 +54,23 @@ class _Root(click.Group):
         try:
             return super().invoke(ctx)
         except InteressentError as exc:
-            raise click.ClickException(printable(str(exc))) from None
+            raise click.ClickException(_bytes_escaped(str(exc))) from None
         except BrokenPipeError:  # `interessent … | head`
             ctx.exit(0)
         except OSError as exc:  # not a path the user chose: a template folder, say
-            raise click.ClickException(printable(os_error_line(exc))) from None
+            raise click.ClickException(_bytes_escaped(os_error_line(exc))) from None
         except UnicodeEncodeError as exc:  # text this terminal or file cannot hold
-            bad = printable(exc.object[exc.start:exc.end])
+            bad = _bytes_escaped(exc.object[exc.start:exc.end])
             raise click.ClickException(
                 f"text that cannot be written as {exc.encoding} ({bad}): "
-                f"{printable(exc.object[:80])}") from None
+                f"{_bytes_escaped(exc.object[:80])}") from None
 
 
-def printable(text: str) -> str:
+def _bytes_escaped(text: str) -> str:
     r"""``text`` with bytes that were not UTF-8 (Python's surrogate escapes) shown as
     ``\xff``, so any stream can print it.
 
-    >>> printable("/tmp/caf\udce9")
+    >>> _bytes_escaped("/tmp/caf\udce9")
     '/tmp/caf\\xe9'
     """
     try:
@@ -96,7 +96,7 @@ _ENV_PREFIX = "INTERESSENT_"
 
 def _require_text(args: Sequence[object]) -> None:
     """Refuse an argument or ``INTERESSENT_*`` variable that is not UTF-8 text."""
-    named = [(f"the argument '{printable(a)}'", a) for a in args if isinstance(a, str)]
+    named = [(f"the argument '{_bytes_escaped(a)}'", a) for a in args if isinstance(a, str)]
     named += [(f"the environment variable {k}", v) for k, v in sorted(os.environ.items())
               if k.startswith(_ENV_PREFIX)]
     for what, value in named:
