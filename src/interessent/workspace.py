@@ -1,6 +1,10 @@
 """A workspace: a folder with the plan (``interessent.toml``), ``templates/`` and the
 database (``interessent.db``, unless ``--db`` / ``INTERESSENT_DB`` names another).
 
+The database's URL is built from its parts (:func:`~interessent.store.sqlite_url`), never
+by pasting the folder into a string: a folder called ``Osen?a`` or ``Osen%20a`` keeps
+its database inside it.
+
 >>> import tempfile, pathlib
 >>> ws = init_workspace(pathlib.Path(tempfile.mkdtemp()) / "demo")
 >>> ws.plan.programme.name
@@ -9,7 +13,9 @@ database (``interessent.db``, unless ``--db`` / ``INTERESSENT_DB`` names another
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fnmatch
 import os
 import re
 import shutil
@@ -18,11 +24,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from sqlalchemy.engine import URL
+
 from .errors import InteressentError, InvalidInput, WorkspaceError
+from .files import path_error
 from .importing import KINDS, Kind, import_file, parse_kind
 from .plan import Plan, TargetGroup, load_plan
 from .rules import is_member
-from .store import Store
+from .store import Store, sqlite_url
 
 if TYPE_CHECKING:
     from .model import Stakeholder
@@ -48,7 +57,8 @@ class Workspace:
                 f"{self.root} is not an interessent workspace (no {PLAN_FILE}); "
                 "run 'interessent init DIR' to make one"
             )
-        self.db_url = db or os.environ.get(DB_ENV) or f"sqlite:///{self.root / DB_FILE}"
+        self.database: str | URL = (db or os.environ.get(DB_ENV)
+                                    or sqlite_url(self.root / DB_FILE))
         self._plan: Plan | None = None
         self._store: Store | None = None
         self._memo: dict[Hashable, tuple[int, Any]] = {}
@@ -69,6 +79,18 @@ class Workspace:
         )
 
     @property
+    def db_url(self) -> str:
+        """The database's URL as text, its password shown (to open it, use
+        :attr:`database`: text cannot always say a file name exactly)."""
+        if isinstance(self.database, str):
+            return self.database
+        return self.database.render_as_string(hide_password=False)
+
+    @db_url.setter
+    def db_url(self, url: str) -> None:
+        self.database = url
+
+    @property
     def plan_path(self) -> Path:
         return self.root / PLAN_FILE
 
@@ -80,14 +102,17 @@ class Workspace:
     def plan(self) -> Plan:
         """The validated plan (a :class:`~interessent.errors.PlanError` if it is broken)."""
         if self._plan is None:
-            self._plan = load_plan(self.plan_path)
+            try:
+                self._plan = load_plan(self.plan_path)
+            except OSError as exc:  # a read error names no file; say which
+                raise path_error(self.plan_path, exc) from None
         return self._plan
 
     @property
     def store(self) -> Store:
         """The database, upgraded to the current schema on first use."""
         if self._store is None:
-            self._store = Store(self.db_url)
+            self._store = Store(self.database)
         return self._store
 
     def close(self) -> None:
@@ -262,7 +287,11 @@ def init_workspace(
     origin = example_path(example) if example else source
     if origin is not None and not (origin / PLAN_FILE).is_file():
         raise WorkspaceError(f"{origin} has no {PLAN_FILE}; it is not an example folder")
+    made = root  # the outermost folder init makes, removed again if it fails
+    while not made.parent.exists() and made.parent != made:
+        made = made.parent
     created = not root.exists()
+    ws: Workspace | None = None
     try:
         if origin is None:
             root.mkdir(parents=True, exist_ok=True)
@@ -272,10 +301,7 @@ def init_workspace(
                 encoding="utf-8",
             )
         else:
-            shutil.copytree(
-                origin, root, dirs_exist_ok=True,
-                ignore=shutil.ignore_patterns(DB_FILE, f"{DB_FILE}-*", "__pycache__"),
-            )
+            _copy_folder(origin, root)
             (root / TEMPLATES_DIR).mkdir(exist_ok=True)
         ws = Workspace(root, db=db)
         ws.plan  # noqa: B018 - validate before anything is imported
@@ -287,13 +313,42 @@ def init_workspace(
         else:
             ws.store  # noqa: B018 - create the database
         return ws
-    except (InteressentError, OSError):
-        if created:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            for child in root.iterdir():
-                if child.is_dir():
-                    shutil.rmtree(child, ignore_errors=True)
-                else:
-                    child.unlink(missing_ok=True)
+    except (InteressentError, OSError) as exc:
+        if ws is not None:
+            ws.close()
+        _clear(made if created else root, created)
+        if isinstance(exc, OSError):
+            # a failed copy names its source first and the file it was writing second
+            raise path_error(exc.filename2 or exc.filename or root, exc) from None
         raise
+
+
+#: What copying an example leaves out: its database and caches.
+_NOT_COPIED = (DB_FILE, f"{DB_FILE}-*", "__pycache__")
+
+
+def _copy_folder(origin: Path, root: Path) -> None:
+    """Copy ``origin`` into ``root``; the first file that fails raises its own OSError
+    (``shutil.copytree`` would gather every failure into one long message)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(origin.iterdir()):
+        if any(fnmatch.fnmatch(entry.name, pattern) for pattern in _NOT_COPIED):
+            continue
+        if entry.is_dir():
+            _copy_folder(entry, root / entry.name)
+        else:
+            shutil.copy2(entry, root / entry.name)
+
+
+def _clear(root: Path, created: bool) -> None:
+    """Remove what a failed init made: the folders it made, or what it put in the empty
+    folder it was given."""
+    if created:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    with contextlib.suppress(OSError):
+        for child in root.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)

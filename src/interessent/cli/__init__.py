@@ -2,8 +2,11 @@
 
 Heavy libraries (SQLAlchemy, networkx, Jinja) are imported inside the commands that need
 them, so ``interessent --help`` stays instant. Every :class:`InteressentError` becomes
-one ``Error: …`` message and exit status 1, here and nowhere else, with any control
-character a message quotes escaped.
+one ``Error: …`` message and exit status 1, here and nowhere else; so does any other
+``OSError`` (``Error: <path>: <reason>``). Arguments and ``INTERESSENT_*`` variables must
+be UTF-8 text: bytes that are not are refused before any command runs, since they could
+be neither stored nor shown. A message shows such bytes as ``\\xff``, never crashing on
+them, and any control character it quotes escaped.
 
 What lives where:
 
@@ -24,6 +27,10 @@ What lives where:
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +44,69 @@ __all__ = ["cli", "main"]
 
 
 class _Root(click.Group):
-    """The root group: turns library errors into click's one-line errors."""
+    """The root group: refuses arguments that are not text, and turns library errors and
+    OS errors into click's one-line errors."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _require_text(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except InteressentError as exc:
-            raise click.ClickException(printable(str(exc))) from None
+            raise click.ClickException(printable(_bytes_escaped(str(exc)))) from None
         except BrokenPipeError:  # `interessent … | head`
             ctx.exit(0)
+        except OSError as exc:  # not a path the user chose: a template folder, say
+            raise click.ClickException(printable(_bytes_escaped(os_error_line(exc)))) from None
+        except UnicodeEncodeError as exc:  # text this terminal or file cannot hold
+            bad = _bytes_escaped(exc.object[exc.start:exc.end])
+            raise click.ClickException(
+                f"text that cannot be written as {exc.encoding} ({bad}): "
+                f"{_bytes_escaped(exc.object[:80])}") from None
+
+
+def _bytes_escaped(text: str) -> str:
+    r"""``text`` with bytes that were not UTF-8 (Python's surrogate escapes) shown as
+    ``\xff``, so any stream can print it.
+
+    >>> _bytes_escaped("/tmp/caf\udce9")
+    '/tmp/caf\\xe9'
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that was never a byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def os_error_line(exc: OSError) -> str:
+    """``<path>: <reason>`` for an OSError, or the reason alone when it names no path."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    where = os.fsdecode(exc.filename)
+    if exc.filename2 is not None:
+        where += f" -> {os.fsdecode(exc.filename2)}"
+    return f"{where}: {reason}"
+
+
+#: The environment variables interessent reads start with this.
+_ENV_PREFIX = "INTERESSENT_"
+
+
+def _require_text(args: Sequence[object]) -> None:
+    """Refuse an argument or ``INTERESSENT_*`` variable that is not UTF-8 text."""
+    named = [(f"the argument '{_bytes_escaped(a)}'", a) for a in args if isinstance(a, str)]
+    named += [(f"the environment variable {k}", v) for k, v in sorted(os.environ.items())
+              if k.startswith(_ENV_PREFIX)]
+    for what, value in named:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.ClickException(
+                f"{what} is not UTF-8 text; interessent takes names, paths and values as "
+                "UTF-8 (rename the file or folder, or retype the value)") from None
 
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,4 +160,8 @@ _register()
 
 def main() -> None:
     """The console-script entry point."""
+    # A file name that is not UTF-8 (a folder found on disk, not typed) is printed as the
+    # bytes it is, as Python does in the C locale, instead of failing after the work.
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        sys.stdout.reconfigure(errors="surrogateescape")
     cli(prog_name="interessent")

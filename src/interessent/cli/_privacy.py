@@ -93,21 +93,19 @@ def export(context: Context, id: str, out: Path | None) -> None:
     Other people are not named: relationships to people and the other participants of an
     interaction are counted, not shown, and notes of shared interactions are withheld.
     """
+    from ..files import write_atomically
     from ..privacy import export_person
 
-    data = export_person(context.workspace, id)
-
-    def write(stream: TextIO) -> int:
+    def write(stream: TextIO, data: dict[str, Any]) -> None:
         json.dump(data, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
-        return 1
 
     if out is None:
-        write(sys.stdout)
+        write(sys.stdout, export_person(context.workspace, id))
         return
-    from ..files import write_atomically
-
-    write_atomically(out, write)
+    # The file is written before the export's audit entry commits: no file, no entry.
+    export_person(context.workspace, id,
+                  deliver=lambda data: write_atomically(out, lambda f: write(f, data)))
     click.echo(f"Wrote everything held about {id} to {out}", err=True)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..rules import KindCategory, kinds_in
@@ -15,12 +16,15 @@ from .mentions import _identifiers, _People
 from .records import _person_row
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..workspace import Workspace
 
 #: What replaces another person's name in a person's export.
 OTHER_PERSON = "[annen person]"
 
-def export_person(ws: Workspace, id: str) -> dict[str, Any]:
+def export_person(ws: Workspace, id: str, *,
+                  deliver: Callable[[dict[str, Any]], object] | None = None) -> dict[str, Any]:
     """Everything the register holds about one person, for a request for access (GDPR
     art. 15) or portability (art. 20): the record, legal bases, relationships,
     interactions, letters and audit entries, as JSON-ready values.
@@ -31,23 +35,33 @@ def export_person(ws: Workspace, id: str) -> dict[str, Any]:
     was the sole participant of, and other registered people's names, ids, e-mails,
     phones and addresses are replaced by ``[annen person]`` in every text shown (notes,
     topics, consent sources). The export is an audit entry.
+
+    ``deliver`` (writing the file, say) gets the export before its audit entry is
+    committed: if it fails, no entry is left and the error passes on.
     """
+    with ws.store.write() as s:
+        data = _export(ws, id, s)
+        if deliver is not None:
+            deliver(data)
+    return data
+
+
+def _export(ws: Workspace, id: str, s: Session) -> dict[str, Any]:
     from sqlalchemy import select
 
     store = ws.store
     plan = ws.plan
-    with store.write() as s:
-        row = _person_row(s, id)
-        pk = row["pk"]
-        store.audit(s, "export", "stakeholder", pk)
-        consent_rows = _consent_rows(s, pk)
-        audit_rows = list(s.execute(
-            select(AUDIT).where((AUDIT.c.subject_kind == "stakeholder")
-                                & (AUDIT.c.subject_pk == pk))
-            .order_by(AUDIT.c.at, AUDIT.c.pk)).mappings())
-        others = list(s.execute(
-            select(ST.c.pk, ST.c.id, ST.c.name, ST.c.email, ST.c.address, ST.c.phone)
-            .where((ST.c.kind == "person") & (ST.c.pk != pk))).mappings())
+    row = _person_row(s, id)
+    pk = row["pk"]
+    store.audit(s, "export", "stakeholder", pk)
+    consent_rows = _consent_rows(s, pk)
+    audit_rows = list(s.execute(
+        select(AUDIT).where((AUDIT.c.subject_kind == "stakeholder")
+                            & (AUDIT.c.subject_pk == pk))
+        .order_by(AUDIT.c.at, AUDIT.c.pk)).mappings())
+    others = list(s.execute(
+        select(ST.c.pk, ST.c.id, ST.c.name, ST.c.email, ST.c.address, ST.c.phone)
+        .where((ST.c.kind == "person") & (ST.c.pk != pk))).mappings())
     me = store.stakeholder(row["id"])
     redact = _People((r["pk"], *_identifiers(r)) for r in others)
 

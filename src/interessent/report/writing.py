@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
-from ..errors import InvalidInput
-from ..files import write_atomically
+from ..errors import InvalidInput, PathError
+from ..files import path_error, write_atomically
 from ..periods import Period
 from .dashboard import render_html
 from .gathering import build_report
@@ -31,25 +33,39 @@ def default_path(ws: Workspace, period: Period, as_of: dt.date, fmt: str) -> Pat
 def write_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
                  fmt: str = "html", out: Path | None = None) -> Path:
     """Write the dashboard (``html``) or the status report (``md``, ``docx``) atomically to
-    ``out`` (default :func:`default_path`); returns its absolute path."""
+    ``out`` (default :func:`default_path`); returns its absolute path. A folder that
+    cannot be written is a :class:`PathError` naming it; nothing is left behind."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown report format {fmt!r} (expected one of "
                            f"{', '.join(FORMATS)})")
     day = as_of or dt.date.today()
-    if out is None:
-        path = default_path(ws, period, day, fmt)
-        path.parent.mkdir(parents=True, exist_ok=True)
-    else:
-        path = Path(out)
-        if path.is_dir():
-            raise InvalidInput(f"{path} is a folder; give the report's file name")
-        if not path.parent.is_dir():  # before the work, not after it
-            raise InvalidInput(f"no such folder: {path.parent}")
+    path = default_path(ws, period, day, fmt) if out is None else Path(out)
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give the report's file name")
+    if out is not None and not path.parent.is_dir():  # before the work, not after it
+        raise PathError(path.parent, "no such folder")
     report = build_report(ws, period, as_of=day)
     if fmt == "docx":
         data = render_docx(report)
-        write_atomically(path, lambda stream: stream.buffer.write(data))
+        _write(path, lambda stream: stream.buffer.write(data))
     else:
         text = render_html(report) if fmt == "html" else render_markdown(report)
-        write_atomically(path, lambda stream: stream.write(text))
+        _write(path, lambda stream: stream.write(text))
     return path.resolve()
+
+
+def _write(path: Path, write: Callable[[TextIO], object]) -> None:
+    """Write ``path`` atomically, making its folder (``rapporter/``) if need be; a folder
+    made for a file that then failed is removed again."""
+    made = not path.parent.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise path_error(path.parent, exc) from None
+    try:
+        write_atomically(path, write)
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
+        raise

@@ -20,7 +20,7 @@ What lives where (each module depends only on those above it):
 - :mod:`.dberrors` — a database's refusal as one clear ``StoreError`` / ``StoreBusy``;
   URLs with the password hidden.
 - :mod:`.connection` — the engine: SQLite pragmas, WAL, busy timeout, BEGIN IMMEDIATE,
-  PostgreSQL's lock timeout; the migrations run on open.
+  PostgreSQL's lock timeout; the migrations run on open; :func:`~.connection.sqlite_url`.
 - :mod:`.audit` — the audit log: who is working (:func:`~.audit.current_actor`), one
   entry, and the entry a write leaves when it records none of its own.
 - :mod:`.queries` — reads that return domain values (stakeholders, relationships,
@@ -39,7 +39,7 @@ the package is its own business.
 from __future__ import annotations
 
 from .audit import ACTOR_ENV, current_actor
-from .connection import BUSY_TIMEOUT_ENV
+from .connection import BUSY_TIMEOUT_ENV, sqlite_url
 from .database import Store
 from .queries import chunks
 from .schema import (
@@ -78,6 +78,7 @@ __all__ = [
     "Store",
     "chunks",
     "current_actor",
+    "sqlite_url",
     "utc_now",
 ]
 

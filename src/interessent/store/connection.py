@@ -5,6 +5,10 @@ foreign keys on, and writes that begin IMMEDIATE so two writers queue instead of
 half-way. PostgreSQL waits for another writer's row locks as long, then reports
 :class:`~interessent.errors.StoreBusy`. Any other SQLAlchemy URL works as it comes. The
 Alembic migrations in ``interessent/migrations`` run when a store opens an older database.
+
+A URL may come as text or as SQLAlchemy's :class:`~sqlalchemy.engine.URL`; a SQLite file's
+URL is built from its parts (:func:`sqlite_url`), since text cannot say every file name:
+``?`` starts a query, ``%20`` means a space.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from .. import migrations
@@ -20,19 +25,29 @@ from ..errors import InvalidInput, StoreError
 from .dberrors import redact, translate
 from .schema import SCHEMA_HEAD
 
-__all__ = ["BUSY_TIMEOUT_ENV", "open_engine", "schema_revision", "upgrade_schema"]
+__all__ = ["BUSY_TIMEOUT_ENV", "open_engine", "schema_revision", "sqlite_url", "upgrade_schema"]
 
 #: Names how long a writer waits for another one, in milliseconds (default 10 s).
 BUSY_TIMEOUT_ENV = "INTERESSENT_BUSY_TIMEOUT_MS"
 
 
-def open_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
+def sqlite_url(path: str | os.PathLike[str]) -> URL:
+    """The URL of the SQLite file at ``path``, whatever characters its name holds.
+
+    >>> sqlite_url("/srv/Osen?a/interessent.db").database
+    '/srv/Osen?a/interessent.db'
+    """
+    return URL.create("sqlite", database=os.fspath(path))
+
+
+def open_engine(url: str | URL, busy_timeout_ms: int | None = None) -> Engine:
     """An engine for ``url``, set up as this module describes."""
     timeout = _busy_timeout(busy_timeout_ms)
     try:
-        if url.startswith("sqlite"):
+        backend = make_url(url).get_backend_name()
+        if backend == "sqlite":
             return _sqlite_engine(url, timeout)
-        if url.startswith("postgresql"):
+        if backend == "postgresql":
             # A writer waits for another's row locks as long as SQLite's busy timeout,
             # then fails with StoreBusy, instead of waiting for ever.
             return create_engine(url, pool_pre_ping=True, connect_args={
@@ -42,7 +57,7 @@ def open_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
         raise StoreError(f"cannot use database {redact(url)}: {exc}") from None
 
 
-def schema_revision(engine: Engine, url: str) -> str | None:
+def schema_revision(engine: Engine, url: str | URL) -> str | None:
     """The schema revision the database is at, or None for an empty database."""
     try:
         with engine.connect() as conn:
@@ -54,7 +69,7 @@ def schema_revision(engine: Engine, url: str) -> str | None:
         raise translate(exc, url) from None
 
 
-def upgrade_schema(engine: Engine, url: str, revision: str = "head") -> None:
+def upgrade_schema(engine: Engine, url: str | URL, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default)."""
     if revision == "head" and schema_revision(engine, url) == SCHEMA_HEAD:
         return
@@ -64,7 +79,7 @@ def upgrade_schema(engine: Engine, url: str, revision: str = "head") -> None:
         raise translate(exc, url) from None
 
 
-def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
+def _sqlite_engine(url: str | URL, busy_timeout_ms: int) -> Engine:
     engine = create_engine(url)
 
     @event.listens_for(engine, "connect")

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidInput, NotFound, StoreError
+from ..errors import InvalidInput, NotFound, PathError, StoreError
 from ..model import Interaction, Relationship, Stakeholder
 from . import queries, writes
 from .audit import record_entry, record_unlabelled
-from .connection import open_engine, schema_revision, upgrade_schema
+from .connection import open_engine, schema_revision, sqlite_url, upgrade_schema
 from .dberrors import redact, translate
 from .schema import INT, REL, ST
 
@@ -38,7 +40,7 @@ class Store:
     {'stakeholders': 0, 'relationships': 0, 'interactions': 0}
     """
 
-    def __init__(self, url: str, *, busy_timeout_ms: int | None = None,
+    def __init__(self, url: str | URL, *, busy_timeout_ms: int | None = None,
                  upgrade: bool = True) -> None:
         self.url = url
         self.engine = open_engine(url, busy_timeout_ms)
@@ -48,7 +50,7 @@ class Store:
     @classmethod
     def for_path(cls, path: Path, **kwargs: Any) -> Store:
         """A store in a SQLite file."""
-        return cls(f"sqlite:///{path}", **kwargs)
+        return cls(sqlite_url(path), **kwargs)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -77,7 +79,10 @@ class Store:
         temporary name, checked with ``PRAGMA integrity_check`` and then renamed, so
         ``path`` is a whole, sound database or untouched. An existing ``path`` is replaced
         only with ``force``. Other databases are backed up with their own tools
-        (``pg_dump`` for PostgreSQL): a :class:`StoreError` says how."""
+        (``pg_dump`` for PostgreSQL): a :class:`StoreError` says how.
+
+        A backup that cannot be written (a read-only or full disk, a device) is a
+        :class:`PathError` naming ``path``; nothing is left beside it."""
         import sqlite3
 
         target = Path(path).expanduser().absolute()
@@ -85,6 +90,8 @@ class Store:
             raise StoreError(_pg_dump_advice(self.url, target))
         if target.is_dir():
             raise InvalidInput(f"{target} is a folder; name the backup file")
+        if target.exists() and not target.is_file():
+            raise PathError(target, "not a regular file; name a new file for the backup")
         if target.exists() and not force:
             raise InvalidInput(f"{target} exists; choose a new name or replace it with --force")
         if not target.parent.is_dir():
@@ -95,6 +102,8 @@ class Store:
             raise InvalidInput("the backup cannot replace the database itself")
         temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
         try:
+            # Made here, not by SQLite, so a folder that refuses it says why.
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666))
             raw = self.engine.raw_connection()
             try:
                 copy = sqlite3.connect(temporary)
@@ -110,11 +119,16 @@ class Store:
                                  f"the database may be damaged: {redact(self.url)}")
             temporary.replace(target)
         except sqlite3.Error as exc:
+            reason = _copy_failure(exc, target.parent)
+            if reason is not None:
+                raise PathError(target, reason) from None
             raise translate(DBAPIError(None, None, exc), self.url) from None
         except OSError as exc:
-            raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+            raise PathError(target, exc.strerror or str(exc), errno=exc.errno) from None
         finally:
-            temporary.unlink(missing_ok=True)
+            for leftover in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{temporary}{leftover}").unlink(missing_ok=True)
         return target
 
     # --- transactions ---------------------------------------------------------------------
@@ -308,7 +322,24 @@ class Store:
         return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
-def _pg_dump_advice(url: str, target: Path) -> str:
+def _copy_failure(exc: Exception, folder: Path) -> str | None:
+    """Why SQLite could not write a backup's copy, or None when the source failed."""
+    code = str(getattr(exc, "sqlite_errorname", ""))
+    if code == "SQLITE_FULL" or (code.startswith("SQLITE_IOERR") and _full(folder)):
+        return os.strerror(errno.ENOSPC)
+    if code.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")):
+        return f"cannot write the copy ({exc})"
+    return None
+
+
+def _full(folder: Path) -> bool:
+    try:
+        return os.statvfs(folder).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def _pg_dump_advice(url: str | URL, target: Path) -> str:
     """How to back up a server database: its own dump tool, whose copy is consistent too."""
     from sqlalchemy.engine import make_url
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import StoreBusy, StoreError
@@ -17,7 +18,7 @@ from ..errors import StoreBusy, StoreError
 __all__ = ["redact", "translate"]
 
 
-def translate(exc: DBAPIError, url: str) -> StoreError:
+def translate(exc: DBAPIError, url: str | URL) -> StoreError:
     """One clear :class:`StoreError` for what the database refused. SQLite's and
     PostgreSQL's error codes first; the message text for errors that carry none."""
     orig = exc.orig
@@ -63,7 +64,7 @@ def translate(exc: DBAPIError, url: str) -> StoreError:
 _PG_BUSY = frozenset({"40001", "40P01", "55P03"})
 
 
-def _why_not_open(url: str) -> str:
+def _why_not_open(url: str | URL) -> str:
     """Why a SQLite file cannot be opened, when the file system says so."""
     from sqlalchemy.engine import make_url
 
@@ -82,7 +83,7 @@ def _why_not_open(url: str) -> str:
     return ""
 
 
-def redact(url: str) -> str:
+def redact(url: str | URL) -> str:
     """``url`` as a message may show it: without its password."""
     from sqlalchemy.engine import make_url
 
