@@ -188,16 +188,16 @@ def _check_plan_is_what_erase_does(ws: Workspace) -> None:
                                "phone «+47 913 57 246»")
     assert plan.not_looked_for == ("address «Osen»: a place is not a person",)
     assert [c.where for c in plan.changes] == [
-        "record kari-nordvik name", "record kari-nordvik id", "record kari-nordvik email",
-        "record kari-nordvik phone", "record kari-nordvik address",
-        "record kari-nordvik legal_basis", "record kari-nordvik notes",
-        "legal basis #1 source", "interaction K1 topic", "interaction K1 notes",
-        "interaction K2 notes"]
+        "record name", "record id", "record email", "record phone", "record address",
+        "record legal_basis", "record notes", "legal basis #1 source",
+        "interaction K1 topic", "interaction K1 notes", "interaction K2 notes"]
     by_where = {c.where: (c.before, c.after) for c in plan.changes}
     assert by_where["interaction K1 topic"] == (f"Møte med {KARI} i Osen",
                                                 "Møte med [slettet] i Osen")
     assert by_where["interaction K2 notes"] == (f"Ringte {KARI_MAIL} om Osen", None)
-    assert by_where["record kari-nordvik name"] == (KARI, f"Slettet person #{plan.pk}")
+    assert by_where["record name"] == (KARI, f"Slettet person #{plan.pk}")
+    assert by_where["record id"] == ("kari-nordvik", plan.new_id)
+    assert by_where["record address"] == ("Osen", None)
     assert [(m.where, m.text) for m in plan.untouched] == [
         ("interaction K3 notes", f"Per nevnte {KARI} og 91357246"),
         ("stakeholder ola-berg notes", f"Nabo av {KARI} i Osen")]
@@ -258,6 +258,18 @@ def test_a_name_another_person_has_too_is_not_scrubbed(workspace: Workspace) -> 
     erase(workspace, "ola-nordmann")
     assert _texts(workspace)["interaction K1 notes"] == (
         "Ola Nordmann ([slettet]) og Ola Nordmann kom")
+
+
+def test_an_interaction_the_person_hosted_is_linked_to_them(workspace: Workspace) -> None:
+    _register(workspace)
+    log_interaction(workspace, id="K7", kind="meeting", date="2026-04-02", channel="direkte",
+                    participants=["per-lie", "eva-sand"], host="kari-nordvik",
+                    topic=f"Dugnad hos {KARI}", notes="Per og Eva kom")
+    done = erase(workspace, "kari-nordvik")
+    after = _texts(workspace)
+    assert (after["interaction K7 topic"], after["interaction K7 notes"]) == (
+        "Dugnad hos [slettet]", "Per og Eva kom")
+    assert "interaction K7 topic" in done.texts and done.texts_scrubbed == 3  # K1 ×2, K7
 
 
 def test_retention_erases_by_the_same_rule(

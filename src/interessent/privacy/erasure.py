@@ -57,8 +57,8 @@ class TextChange:
     """A text erasure changes (in a plan: would change)."""
 
     where: str
-    """``interaction K2026-0004 topic``, ``record kari-aune notes``, ``audit entry #12
-    detail``, ``legal basis #3 source``."""
+    """``record notes`` (the person's own), ``interaction K2026-0004 topic``, ``audit entry
+    #12 detail``, ``legal basis #3 source``."""
     before: str
     after: str | None
     """The new text; None when the text is cleared."""
@@ -221,14 +221,19 @@ def erase(ws: Workspace, id: str, *, compact: bool = True, files: bool = False) 
             problems.append(f"the database file could not be rebuilt ({_reason(exc)}), so "
                             "the erased data may remain in it until it is compacted")
     seeker = _seeker([target], other_ids)
-    traces = _find_copies(ws.root, seeker, _live_files(ws))
-    if files:
-        traces = _clean_copies(traces, seeker, _remaker(ws))
-        traces = [_recheck(t, seeker) for t in traces]
-        failed = [t for t in traces if t.note.startswith("could not be changed")]
-        if failed:
-            problems.append("; ".join(f"{_shown(ws, t.path)} {t.note}, it still holds them"
-                                      for t in failed))
+    traces: list[FileTrace] = []
+    try:
+        traces = _find_copies(ws.root, seeker, _live_files(ws))
+        if files:
+            traces = _clean_copies(traces, seeker, _remaker(ws))
+            traces = [_recheck(t, seeker) for t in traces]
+    except Exception as exc:  # committed already: say what state it is in, not a traceback
+        problems.append(f"the workspace's files could not be searched ({exc}): some may "
+                        "still hold them")
+    failed = [t for t in traces if t.note.startswith("could not be changed")]
+    if failed:
+        problems.append("; ".join(f"{_shown(ws, t.path)} {t.note}, it still holds them"
+                                  for t in failed))
     done = attrs.evolve(done, compacted=compacted, files=tuple(traces))
     if problems:
         raise ErasureIncomplete(
@@ -478,23 +483,21 @@ def _record_changes(s: Session, work: _Work, t: _Target, r: Any) -> None:
     about them."""
     from sqlalchemy import select
 
-    old = r["id"]
     work.changes[t.pk] += [
-        TextChange(f"record {old} name", r["name"], ERASED_NAME.format(pk=t.pk)),
-        TextChange(f"record {old} id", old, t.new_id),
+        TextChange("record name", r["name"], ERASED_NAME.format(pk=t.pk)),
+        TextChange("record id", r["id"], t.new_id),
     ]
     for column in ("email", "phone", "address", "legal_basis", "notes"):
         if r[column]:
-            work.changes[t.pk].append(TextChange(f"record {old} {column}", r[column], None))
+            work.changes[t.pk].append(TextChange(f"record {column}", r[column], None))
     if r["organisation_pk"] is not None:
         org = s.scalar(select(ST.c.id).where(ST.c.pk == r["organisation_pk"]))
-        work.changes[t.pk].append(TextChange(f"record {old} organisation", org or "", None))
+        work.changes[t.pk].append(TextChange("record organisation", org or "", None))
     for table, label, column in ((ROLES, "roles", "role"), (TAGS, "tags", "tag")):
         values = sorted(s.scalars(select(table.c[column]).where(
             table.c.stakeholder_pk == t.pk)))
         if values:
-            work.changes[t.pk].append(TextChange(f"record {old} {label}", "|".join(values),
-                                                 None))
+            work.changes[t.pk].append(TextChange(f"record {label}", "|".join(values), None))
 
 
 # --- doing it -----------------------------------------------------------------------------
