@@ -324,6 +324,32 @@ def test_cli_dry_run_lists_each_change_and_changes_nothing(workspace: Workspace)
     assert _texts(workspace) == before
 
 
+@pytest.mark.postgresql
+def test_cli_dry_run_then_erase_on_postgresql(tmp_path: Path, plan_text: str,
+                                              pg_url: str) -> None:
+    root = tmp_path / "pg"
+    root.mkdir()
+    (root / PLAN_FILE).write_text(plan_text, encoding="utf-8")
+    with Workspace(root, db=pg_url) as ws:
+        _register(ws)
+        before = _texts(ws)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, ["-w", str(root), "--db", pg_url, "privacy", *args])
+        return result.exit_code, result.stdout, result.stderr
+
+    code, out, _ = run("erase", "kari-nordvik", "--dry-run")
+    assert code == 0 and "Texts that change (11):" in out
+    with Workspace(root, db=pg_url) as ws:
+        assert _texts(ws) == before
+    code, out, err = run("erase", "kari-nordvik", "--yes")
+    assert code == 0 and out.startswith("Erased kari-nordvik: now slettet-")
+    assert "VACUUM FULL" in err
+    with Workspace(root, db=pg_url) as ws:
+        after = _texts(ws)
+    assert {w: after[w] for w in CHANGED} == CHANGED
+
+
 def test_cli_dry_run_escapes_control_characters(workspace: Workspace) -> None:
     add_stakeholder(workspace, name="Kari Nordvik")
     with workspace.store.write() as s:  # stored before names were checked

@@ -255,7 +255,10 @@ def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> 
         raise InvalidInput(f"{exc}; run 'interessent privacy compact' when there is room"
                            if "compacted" in str(exc) else str(exc)) from None
     _show_erasure(ws.root, id, done, files)
-    if ws.db_url.startswith("sqlite") and not done.compacted:
+    if not ws.db_url.startswith("sqlite"):
+        click.echo("Note: the database server keeps old row versions until its administrator "
+                   "runs VACUUM FULL (docs/privacy.md)", err=True)
+    elif not done.compacted:
         raise InvalidInput(_not_compacted(id, done.id))
 
 
