@@ -14,6 +14,8 @@ one thing::
     ├── TemplateSecurityError        a template tried to reach outside the sandbox
     ├── PolicyError                  the plan's information responsibility forbids it (a
     │                                political matter, a signer who may not, no clearance)
+    ├── ErasureIncomplete            a person is erased in the database, but what follows
+    │                                (rebuilding the file, cleaning files) did not finish
     ├── PathError (OSError)          a file or folder the user chose could not be read or
     │   │                            written; ``path`` names it, ``strerror`` says why
     │   └── DraftWriteError          the letters could not be written; none were
@@ -38,6 +40,7 @@ import attrs
 
 __all__ = [
     "DraftWriteError",
+    "ErasureIncomplete",
     "ImportRejected",
     "InteressentError",
     "InvalidInput",
@@ -141,6 +144,17 @@ class TemplateSecurityError(InteressentError):
 class PolicyError(InteressentError):
     """The plan's information responsibility forbids what was asked (a political matter,
     a signer who may not speak on the topic, a missing or wrong clearance)."""
+
+
+class ErasureIncomplete(InteressentError):
+    """A person was erased in the database, but what follows could not finish: the
+    database file could not be rebuilt (old bytes may remain in it), or a file in the
+    workspace could not be changed. The message says what state the record and each file
+    are in; ``erasure`` is what was done (an :class:`interessent.privacy.Erasure`)."""
+
+    def __init__(self, message: str, erasure: object) -> None:
+        super().__init__(message)
+        self.erasure = erasure
 
 
 class PathError(InteressentError, OSError):

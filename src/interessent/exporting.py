@@ -31,9 +31,10 @@ Restricted records
 A stakeholder whose processing is restricted (GDPR art. 18, see
 :func:`interessent.privacy.restrict`; erased people are restricted too) is left out of the
 stakeholder export, and relationships touching one are left out of the relationship
-export: an export is processing, which a restriction forbids. Importing such a file back
-adds and updates, never deletes, so the restricted records stay in the store untouched.
-Interactions keep their participants' ids (see docs/privacy.md).
+export, and left out of the participants and host of exported interactions: an export
+is processing, which a restriction forbids. Importing such a file back adds and updates,
+never deletes, so the restricted records stay in the store untouched, and an interaction
+it replaces keeps its restricted participants and host (see docs/privacy.md).
 
 Write to a text stream opened with ``newline=""`` and ``encoding="utf-8"``; the CSV
 starts with the byte-order mark character and ends lines with CRLF, as Excel expects.
@@ -118,10 +119,12 @@ def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, 
             for r in store.relationships()
             if r.source not in hidden and r.target not in hidden
         ]
+    hidden = restricted_ids(ws)
     return [
         {"id": i.id, "date": i.date, "kind": i.kind, "channel": i.channel,
-         "participants": i.participants, "groups": i.groups, "topic": i.topic,
-         "commitments": i.commitments, "host": i.host, "success": i.success,
+         "participants": tuple(p for p in i.participants if p not in hidden),
+         "groups": i.groups, "topic": i.topic, "commitments": i.commitments,
+         "host": None if i.host in hidden else i.host, "success": i.success,
          "notes": i.notes}
         for i in store.interactions()
     ]

@@ -89,6 +89,8 @@ class Notifiee:
     role: str
     title: str
     people: tuple[Contact, ...]
+    withheld: int = 0
+    """Holders left out because processing of their data is restricted (GDPR art. 18)."""
 
 
 # --- looking people up --------------------------------------------------------------------
@@ -303,6 +305,10 @@ def resolve_signer(
                     "a registered stakeholder"
                 )
             person = found[signer_role]
+            if person.restricted:
+                raise PolicyError(f"{signer_role}: processing of their data is restricted "
+                                  "(GDPR art. 18), so their name may not sign a letter; name "
+                                  "another signer")
             keys = [k for k in person.roles if k in plan.programme_roles]
             if not keys:
                 raise PolicyError(
@@ -351,8 +357,12 @@ def resolve_signer(
 
 
 def _holder(plan: Plan, directory: _Directory, role_key: str) -> Stakeholder:
-    """The one person who holds ``role_key`` for the programme."""
+    """The one person who holds ``role_key`` for the programme (never one whose
+    processing is restricted: their name may not go in a letter)."""
     holders = directory.by_role(role_key)
+    if holders and all(s.restricted for s in holders):
+        raise PolicyError(_restricted_signer(plan, role_key))
+    holders = [s for s in holders if not s.restricted]
     if len(holders) > 1 and plan.programme.organisation:
         own = [s for s in holders if s.organisation == plan.programme.organisation]
         holders = own or holders
@@ -370,13 +380,19 @@ def _holder(plan: Plan, directory: _Directory, role_key: str) -> Stakeholder:
     return holders[0]
 
 
+def _restricted_signer(plan: Plan, role_key: str) -> str:
+    return (f"{_title(plan, role_key)} is held only by people whose data is restricted "
+            "(GDPR art. 18), so their name may not sign a letter; name another signer")
+
+
 # --- significant events -------------------------------------------------------------------
 
 
 def notification_list(ws: Workspace) -> list[Notifiee]:
     """Whom to notify of a significant event, in the plan's order, with contact details.
 
-    A role nobody holds is listed with no people, so the gap shows.
+    A role nobody holds is listed with no people, so the gap shows. Holders whose
+    processing is restricted (GDPR art. 18) are left out and counted in ``withheld``.
     """
     plan = ws.plan
     directory = _Directory(ws)
@@ -390,7 +406,8 @@ def notification_list(ws: Workspace) -> list[Notifiee]:
                 id=s.id, name=s.name, email=s.email, phone=s.phone, address=s.address,
                 organisation=orgs[s.organisation].name if s.organisation in orgs else None,
             )
-            for s in held[role]
+            for s in held[role] if not s.restricted
         )
-        result.append(Notifiee(order=n, role=role, title=_title(plan, role), people=people))
+        result.append(Notifiee(order=n, role=role, title=_title(plan, role), people=people,
+                               withheld=sum(1 for s in held[role] if s.restricted)))
     return result

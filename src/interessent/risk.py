@@ -73,7 +73,9 @@ def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = N
     insiders = _programme_people(ws)
     end = min(period.end, day)
     risks: list[Risk] = []
-    names = {s.id: s.name for s in ws.store.stakeholders(ids=list(insiders.values()))}
+    insiders_known = ws.store.stakeholders(ids=list(insiders.values()))
+    names = {s.id: s.name for s in insiders_known}
+    hidden = {s.id for s in insiders_known if s.restricted}  # GDPR art. 18: never named
     direct = kinds_in(KindCategory.DIRECT, plan)
     with ws.store.read() as s:
         for n, group in enumerate(plan.groups):
@@ -111,6 +113,10 @@ def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = N
                 risks.append(Risk(RiskKind.NO_TIE, group.key, None,
                                   f"nobody in {group.name} has a tie to the programme's people, "
                                   "met one of them or was contacted in the period"))
+            elif len(people) == 1 and people[0] in hidden:
+                risks.append(Risk(RiskKind.SINGLE_PERSON, group.key, None,
+                                  f"{group.name} is reached through one person only (whose "
+                                  "data is restricted)"))
             elif len(people) == 1:
                 who = people[0]
                 risks.append(Risk(RiskKind.SINGLE_PERSON, group.key, who,

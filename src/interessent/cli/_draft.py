@@ -162,7 +162,9 @@ def notify(context: Context, event: str, out: Path | None, template: str, fmt: s
     echo(f"Notify of «{notice.event}», in this order:")
     for n in notice.notifiees:
         if not n.people:
-            click.echo(f"  {n.order}. {n.title}: nobody in the register holds this role")
+            click.echo(f"  {n.order}. {n.title}: " + (
+                "held only by people whose data is restricted (GDPR art. 18); not listed"
+                if n.withheld else "nobody in the register holds this role"))
             continue
         for person in n.people:
             contact = ", ".join(x for x in (person.phone, person.email) if x) or "no contact"

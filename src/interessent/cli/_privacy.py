@@ -14,7 +14,7 @@ from ._options import Count, as_of_option, format_option
 from ._output import emit
 
 if TYPE_CHECKING:
-    from ..privacy import AuditEntry, Consent, Erasure
+    from ..privacy import AuditEntry, Consent, Erasure, ErasurePlan, FileTrace
 
 
 @click.group()
@@ -115,34 +115,149 @@ def _erasure_line(e: Erasure) -> str:
             f"texts scrubbed, {e.consents_kept} legal bases kept (dates only)")
 
 
-_NOT_COMPACTED = ("Warning: the database file could not be rebuilt (is another process "
-                  "using it?); erased text may linger in its free space until "
-                  "'interessent privacy compact' succeeds")
+def _not_compacted(id: str, new_id: str) -> str:
+    return (f"{id} is erased in the database (now {new_id}), but the database file could "
+            "not be rebuilt: another process is using it, and the erased data may remain in "
+            "the file's free space and write-ahead log until 'interessent privacy compact' "
+            "succeeds")
+
+
+#: The longest text the dry run shows whole.
+_SHOWN = 300
+#: Characters a terminal would act on or not show: control, format, surrogate, private,
+#: unassigned, line and paragraph separators.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _quoted(text: str | None) -> str:
+    """A stored text as a terminal may show it: quoted, control and format characters
+    escaped (a name may hold an ESC sequence), a long text shortened."""
+    if text is None:
+        return "(cleared)"
+    return f"«{_escaped(text)}»"
+
+
+def _escaped(text: str) -> str:
+    import unicodedata
+
+    shown = "".join(
+        ch if unicodedata.category(ch) not in _HIDDEN
+        else "\\n" if ch == "\n" else "\\t" if ch == "\t" else f"\\u{ord(ch):04x}"
+        for ch in text)
+    return shown if len(shown) <= _SHOWN else shown[:_SHOWN] + "…"
+
+
+def _path(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _file_line(root: Path, t: FileTrace, *, plan: bool) -> str:
+    what = {"list": "a list", "letter": "a letter to them", "report": "a report",
+            "database": "a database file", "file": "a file"}.get(t.kind, t.kind)
+    parts = [what]
+    if t.rows:
+        parts.append(f"their rows {', '.join(t.rows)}")
+    if t.other_rows:
+        parts.append(f"other rows naming them (kept): {', '.join(t.other_rows)}")
+    if t.note:
+        parts.append(t.note)
+    if plan:
+        todo = {"remove rows": "--files removes their rows", "delete": "--files deletes it",
+                "remake": "--files makes it again (or deletes it)",
+                "none": "edit or delete it by hand"}.get(t.action, t.action)
+        parts.append(todo)
+    else:
+        if t.done:
+            parts.append(t.done)
+        parts.append("still holds them" if t.holds else "no longer holds them")
+    return f"  {_escaped(_path(root, t.path))}: {'; '.join(parts)}"
+
+
+def _show_plan(root: Path, p: ErasurePlan) -> None:
+    click.echo(f"Erasing {p.id} ({_escaped(p.name)}) would make it {p.new_id}.")
+    click.echo("Looked for: " + (", ".join(_escaped(x) for x in p.looked_for)
+                                 or "nothing: nothing identifies them distinctly"))
+    for x in p.not_looked_for:
+        click.echo(f"Not looked for: {_escaped(x)}")
+    click.echo(f"{p.relationships} relationships removed, {p.participations} participations "
+               f"kept, {p.consents} legal bases kept (dates only).")
+    click.echo(f"Texts that change ({len(p.changes)}):")
+    for c in p.changes:
+        click.echo(f"  {c.where}: {_quoted(c.before)} → {_quoted(c.after)}")
+    if p.untouched:
+        click.echo(f"Texts that name them but have no link to them, left as they are "
+                   f"({len(p.untouched)}; edit them by hand if they must go):")
+        for m in p.untouched:
+            click.echo(f"  {m.where}: {_quoted(m.text)}")
+    if p.files:
+        click.echo(f"Files in the workspace that hold them ({len(p.files)}):")
+        for t in p.files:
+            click.echo(_file_line(root, t, plan=True))
+    else:
+        click.echo("No file in the workspace holds them.")
+    click.echo("Dry run: nothing was changed. Repeat with --yes to erase"
+               + (", and --files to clean the files." if p.files else "."))
+
+
+def _show_erasure(root: Path, id: str, e: Erasure, files: bool) -> None:
+    click.echo(f"Erased {id}: now {e.id}; {_erasure_line(e)}")
+    if e.untouched:
+        click.echo("Left as they are, no link to them (edit by hand if they must go): "
+                   + ", ".join(e.untouched))
+    shown = [t for t in e.files if files or t.holds]
+    if shown:
+        click.echo("Files in the workspace" + (":" if files else " that still hold them "
+                                               "(--files cleans what it can):"))
+        for t in shown:
+            click.echo(_file_line(root, t, plan=False))
 
 
 @privacy.command("erase")
 @click.argument("id")
 @click.option("--yes", "--confirm", "yes", is_flag=True,
               help="Yes, erase: it cannot be undone.")
+@click.option("--dry-run", is_flag=True,
+              help="Show what would change (each text, before and after, and the files "
+              "that hold them) and change nothing.")
+@click.option("--files", is_flag=True,
+              help="Also remove them from the workspace's files: their rows from CSV and "
+              "XLSX lists, letters to them, reports that name them (made again).")
 @pass_context
-def erase_(context: Context, id: str, yes: bool) -> None:
+def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> None:
     """Erase person ID's personal data (GDPR art. 17); counts and an audit entry stay.
 
     The record is anonymised (Slettet person #N, id slettet-N), ties, roles and notes go,
-    and the name is removed from every text. Cannot be undone: needs --yes. A record that
-    must be kept (archive duty) is restricted instead: `interessent privacy restrict ID`.
+    and their full name, id, e-mail and phone are removed from the texts linked to them
+    (interactions they took part in). Texts with no link to them, and the workspace's
+    files that hold them, are listed. Run with --dry-run first. Cannot be undone: needs
+    --yes. A record that must be kept (archive duty) is restricted instead: `interessent
+    privacy restrict ID`.
     """
-    from ..errors import InvalidInput
-    from ..privacy import erase
+    from ..errors import ErasureIncomplete, InvalidInput
+    from ..privacy import erase, plan_erasure
 
+    ws = context.workspace
+    if dry_run:
+        _show_plan(ws.root, plan_erasure(ws, id))
+        return
     if not yes:
         raise InvalidInput(f"erasing {id} cannot be undone; repeat with --yes to erase it "
                            "(or 'privacy restrict' to keep the record but block its use)")
-    ws = context.workspace
-    done = erase(ws, id)
-    click.echo(f"Erased {id}: now {done.id}; {_erasure_line(done)}")
-    if ws.db_url.startswith("sqlite") and not done.compacted:
-        click.echo(_NOT_COMPACTED, err=True)
+    try:
+        done = erase(ws, id, files=files)
+    except ErasureIncomplete as exc:
+        _show_erasure(ws.root, id, exc.erasure, files)  # type: ignore[arg-type]
+        raise InvalidInput(f"{exc}; run 'interessent privacy compact' when there is room"
+                           if "compacted" in str(exc) else str(exc)) from None
+    _show_erasure(ws.root, id, done, files)
+    if not ws.db_url.startswith("sqlite"):
+        click.echo("Note: the database server keeps old row versions until its administrator "
+                   "runs VACUUM FULL (docs/privacy.md)", err=True)
+    elif not done.compacted:
+        raise InvalidInput(_not_compacted(id, done.id))
 
 
 @privacy.command("compact")
@@ -205,10 +320,15 @@ def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> 
     Past the period: no interaction, registration or legal basis since the cut-off. Kept:
     restricted records, holders of a programme role, people with a valid consent.
     """
+    from ..errors import ErasureIncomplete, InvalidInput
     from ..privacy import retention
 
     ws = context.workspace
-    report = retention(ws, as_of=as_of, confirm=confirm)
+    try:
+        report = retention(ws, as_of=as_of, confirm=confirm)
+    except ErasureIncomplete as exc:
+        raise InvalidInput(f"{exc}; run 'interessent privacy compact' when there is "
+                           "room") from None
     kept = ", ".join(f"{n} {why}" for why, n in report.kept.items() if n)
     head = (f"{len(report.candidates)} past the retention period of {report.months} months "
             f"(no activity since {report.cutoff.isoformat()})"
@@ -228,7 +348,11 @@ def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> 
          empty="nobody is past the retention period; nothing erased")
     click.echo(head + f"; erased {len(report.erased)}", err=True)
     if report.erased and ws.db_url.startswith("sqlite") and not report.compacted:
-        click.echo(_NOT_COMPACTED, err=True)
+        raise InvalidInput(
+            f"{len(report.erased)} people are erased in the database, but the database "
+            "file could not be rebuilt: another process is using it, and the erased data "
+            "may remain in the file's free space and write-ahead log until 'interessent "
+            "privacy compact' succeeds")
 
 
 def _audit_row(e: AuditEntry) -> dict[str, Any]:

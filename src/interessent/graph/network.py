@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
@@ -172,20 +173,41 @@ def write_graph(
 
     Node ids are stakeholder ids. Lists (groups, roles, kinds, relations) are joined with
     ``|``, as the formats hold only text, numbers and booleans; unknown values are left out.
+    Stakeholders whose processing is restricted (GDPR art. 18; erased people are
+    restricted) are left out entirely: no node, no edge, and no other node's
+    ``organisation`` names them. Characters XML 1.0 cannot hold (control characters but
+    tab and line ends, lone surrogates, U+FFFE, U+FFFF) are written as ``\\uXXXX``, so
+    the file stays well-formed whatever a name or note holds.
     """
     if fmt not in ("graphml", "gexf"):
         raise InvalidInput(f"unknown graph format {fmt!r} (graphml or gexf)")
     graph = build_graph(ws, as_of=as_of, co_participation=co_participation)
+    with ws.store.read() as s:
+        hidden = set(s.scalars(select(ST.c.id).where(ST.c.restricted.is_(True))))
     flat: nx.Graph[str] = nx.Graph()
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **_flat(data))
+        if node in hidden:
+            continue
+        shown = {k: v for k, v in data.items() if not (k == "organisation" and v in hidden)}
+        flat.add_node(_xml_text(node), **_flat(shown))
     for a, b, data in graph.edges(data=True):
-        flat.add_edge(a, b, **_flat(data))
+        if a not in hidden and b not in hidden:
+            flat.add_edge(_xml_text(a), _xml_text(b), **_flat(data))
     if fmt == "graphml":
         nx.write_graphml(flat, out, encoding="utf-8")
     else:
         nx.write_gexf(flat, out, encoding="utf-8")
     return flat.number_of_nodes()
+
+
+#: What XML 1.0 cannot hold (its Char production): control characters but tab, line feed
+#: and carriage return; surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with what XML 1.0 cannot hold written as ``\\uXXXX``."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _flat(data: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
@@ -195,9 +217,9 @@ def _flat(data: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
             continue
         if isinstance(value, tuple | list | set | frozenset):
             if value:
-                flat[key] = "|".join(str(v) for v in value)
-        elif isinstance(value, bool | int | float | str):
+                flat[key] = _xml_text("|".join(str(v) for v in value))
+        elif isinstance(value, bool | int | float):
             flat[key] = value
         else:
-            flat[key] = str(value)
+            flat[key] = _xml_text(str(value))
     return flat

@@ -19,7 +19,7 @@ import attrs
 
 from ..errors import RowProblem
 from ..model import Interaction, Relationship
-from ..store import INT, REL, ST
+from ..store import INT, PART, REL, ST
 from .columns import _name_key
 from .tables import Table
 from .values import (
@@ -383,12 +383,38 @@ class _Job:
         existing: set[str] = set()
         for chunk in _chunks([i.id for i in items], 500):
             existing.update(s.scalars(select(INT.c.id).where(INT.c.id.in_(chunk))))
+        items = _keeping_restricted(s, items, existing)
 
         def write(s: Session) -> None:
             self.store.save_interactions(s, items)
             self.writing(len(items))
 
         return _Checked(len(items) - len(existing), len(existing), write)
+
+
+def _keeping_restricted(s: Session, items: list[Interaction],
+                        existing: set[str]) -> list[Interaction]:
+    """``items`` with the restricted participants and host of the interactions they
+    replace kept: exports leave restricted people out (GDPR art. 18), so a file exported
+    and imported again must not lose their participation."""
+    from sqlalchemy import select
+
+    kept: dict[str, tuple[set[str], str | None]] = {}
+    for chunk in _chunks(sorted(existing), 500):
+        for iid, who in s.execute(
+                select(INT.c.id, ST.c.id).join(PART, PART.c.interaction_pk == INT.c.pk)
+                .join(ST, ST.c.pk == PART.c.stakeholder_pk)
+                .where(INT.c.id.in_(chunk) & ST.c.restricted.is_(True))):
+            kept.setdefault(iid, (set(), None))[0].add(who)
+        for iid, host in s.execute(
+                select(INT.c.id, ST.c.id).join(ST, ST.c.pk == INT.c.host_pk)
+                .where(INT.c.id.in_(chunk) & ST.c.restricted.is_(True))):
+            kept[iid] = (kept.get(iid, (set(), None))[0], host)
+    if not kept:
+        return items
+    return [attrs.evolve(i, participants=(*i.participants, *sorted(
+                kept[i.id][0] - set(i.participants))),
+            host=i.host or kept[i.id][1]) if i.id in kept else i for i in items]
 
 
 def _fresh_id(name: str, taken: set[str], known: dict[str, tuple[str, str]], *,

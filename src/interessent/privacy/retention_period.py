@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from ..errors import InvalidInput
+from ..errors import ErasureIncomplete, InvalidInput, StoreError
 from ..store import CONSENTS, INT, PART, ST
 from ..store.rules import as_query, programme_people_sql
 from .consent import Consent, _consent_from_row
-from .erasure import Erasure, _erase_rows, _with_compacted
+from .erasure import Erasure, _erase_rows, _reason, _with_compacted
 from .records import _date, _day
 
 if TYPE_CHECKING:
@@ -131,8 +131,20 @@ def retention(
         if confirm and due:
             store.secure_delete(s)
             erased = _erase_rows(store, s, [p for p, _ in due], "retention_delete")
-    compacted = store.compact() if erased else False
-    return RetentionReport(
+    compacted = False
+    problem: StoreError | None = None
+    if erased:
+        try:
+            compacted = store.compact()
+        except StoreError as exc:  # erased and committed: say so, not "nothing written"
+            problem = exc
+    report = RetentionReport(
         as_of=day, months=months, cutoff=cutoff, candidates=tuple(c for _, c in due),
         kept=kept, erased=tuple(_with_compacted(e, compacted) for e in erased),
         compacted=compacted)
+    if problem is not None:
+        raise ErasureIncomplete(
+            f"{len(erased)} people are erased in the database, but the database file could "
+            f"not be rebuilt ({_reason(problem)}), so the erased data may remain in it until "
+            "it is compacted", report)
+    return report
