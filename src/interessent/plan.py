@@ -24,6 +24,7 @@ from attrs import field, frozen
 
 from .bounds import nested_deeper, numbers_out_of_range, text_problem
 from .errors import NotFound, PlanError, PlanProblem
+from .files import path_error
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Days, Period, Unit, check_date, parse_days
 from .rules import KindCategory
@@ -523,15 +524,15 @@ def _located(text: str, found: Iterable[tuple[str, str]]) -> list[PlanProblem]:
 
 def load_plan(path: Path) -> Plan:
     """Load and validate the plan file at ``path``: a regular file (never a device, a
-    pipe or a folder) of UTF-8 text, with or without a byte-order mark."""
+    pipe or a folder) of UTF-8 text, with or without a byte-order mark. A file the system
+    will not read is a :class:`~interessent.errors.PathError` naming it."""
     try:
         info = path.stat()
     except FileNotFoundError:
         problem = PlanProblem("(file)", "the plan file does not exist")
         raise PlanError(str(path), [problem]) from None
-    except OSError as exc:
-        problem = PlanProblem("(file)", f"cannot be read: {exc.strerror or exc}")
-        raise PlanError(str(path), [problem]) from None
+    except OSError as exc:  # the file is there but the system will not read it: one line
+        raise path_error(path, exc) from None
     if not stat.S_ISREG(info.st_mode):
         problem = PlanProblem("(file)", "not a regular file (a folder, a device or a pipe)")
         raise PlanError(str(path), [problem])
@@ -544,8 +545,7 @@ def load_plan(path: Path) -> Plan:
     except UnicodeDecodeError as exc:
         raise PlanError(str(path), [PlanProblem("(file)", f"not UTF-8 text: {exc}")]) from None
     except OSError as exc:
-        problem = PlanProblem("(file)", f"cannot be read: {exc.strerror or exc}")
-        raise PlanError(str(path), [problem]) from None
+        raise path_error(path, exc) from None
     return parse_plan(text, source=str(path))
 
 
