@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,9 +24,11 @@ from attrs import field, frozen
 from .errors import NotFound, PlanError, PlanProblem
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Period, Unit
+from .rules import KindCategory, is_member, kind_categories
 from .tomllines import key_lines, line_of
 
 if TYPE_CHECKING:
+    from .model import Stakeholder
     from .workspace import Workspace
 
 __all__ = [
@@ -244,7 +246,12 @@ class Commitment:
     channel: str | None = None
     responsible: str | None = None
     kinds: tuple[str, ...] = field(default=(), converter=_strs)
-    """Interaction kinds that count even when not tagged with this commitment."""
+    """Selector: contacts of any of these interaction kinds count, untagged too (for
+    per_member and leaders commitments: the direct kinds unless given)."""
+    participants: Members = Members()
+    """Selector: contacts in which anyone this selects took part count, untagged too."""
+    audience: tuple[str, ...] = field(default=(), converter=_strs)
+    """Selector: contacts addressed to any of these target groups count, untagged too."""
     including: tuple[str, ...] = field(default=(), converter=_strs)
     """Interaction kinds each window must include (the annual report among status reports)."""
     ratio: float | None = None
@@ -253,6 +260,19 @@ class Commitment:
     members: Members = Members()
     top: int | None = None
     requires: tuple[RequiredTie, ...] = ()
+
+    @property
+    def selector(self) -> bool:
+        """Whether the plan gives a selector (``kinds``, ``participants``, ``audience``):
+        contacts that match every criterion it gives count, tagged or not."""
+        return bool(self.kinds or self.participants or self.audience)
+
+    @property
+    def counts_contacts(self) -> bool:
+        """Whether contacts from the log count for it (not for ratio and structural
+        commitments, which look at hosts and ties)."""
+        return self.kind in (CommitmentKind.CADENCE, CommitmentKind.PER_MEMBER,
+                             CommitmentKind.LEADERS)
 
 
 @frozen
@@ -605,6 +625,13 @@ def _commitment(
         yield (f"{p}.responsible", _unknown("role", c.responsible, roles))
     yield from _refs(c.kinds, ikinds, f"{p}.kinds", "interaction kind")
     yield from _refs(c.including, ikinds, f"{p}.including", "interaction kind")
+    yield from _refs(c.audience, groups, f"{p}.audience", "target group")
+    yield from _members(c.participants, f"{p}.participants", groups, roles)
+    if not c.counts_contacts:
+        for name in ("kinds", "participants", "audience", "including"):
+            if getattr(c, name):
+                yield (f"{p}.{name}", f"a {c.kind} commitment counts no contacts, so it has "
+                       f"no {name}")
     if c.count < 1:
         yield (f"{p}.count", "must be at least 1")
 
@@ -717,4 +744,50 @@ def check_plan(ws: Workspace) -> PlanReport:
         f"{path}: no stakeholder {value!r} is registered yet" for path, value in named
         if value not in known
     )
-    return PlanReport(plan, warnings)
+    return PlanReport(plan, warnings + tuple(_counting_warnings(plan, ws.store.stakeholders)))
+
+
+def _counting_warnings(plan: Plan, register: Callable[[], Sequence[Stakeholder]]) -> Iterator[
+    str
+]:
+    """Commitments that can count nothing from the log (or less than they seem to): an id
+    the log cannot name, a phase outside the programme, a selector that picks no
+    registered stakeholder, kinds that name nobody. ``register`` gives the stakeholders,
+    read only when a selector needs them."""
+    people: Sequence[Stakeholder] | None = None
+    programme = Period(plan.programme.start, plan.programme.end or dt.date.max)
+    for i, c in enumerate(plan.commitments):
+        p, nothing = f"commitments[{i}]", f"so nothing can count for {c.id}"
+        if c.counts_contacts and ("|" in c.id or c.id != c.id.strip() or not c.id):
+            yield f"{p}.id: {c.id!r} cannot be written in the log's commitments column"
+        if c.phase and c.phase in {x.key for x in plan.phases} and not plan.phase(
+                c.phase).period.overlaps(programme):
+            yield f"{p}.phase: {c.phase!r} lies outside the programme's dates, {nothing}"
+        selectors = [(name, sel) for name, sel in (("members", c.members), ("host", c.host),
+                                                   ("participants", c.participants)) if sel]
+        if c.kind is CommitmentKind.LEADERS:
+            selectors.append(("groups", Members(groups=c.groups)))
+        for name, sel in selectors:
+            people = register() if people is None else people
+            if not any(_selected(sel, s, plan) for s in people or ()):
+                yield (f"{p}.{name}: selects no registered stakeholder, " + (
+                    f"so only contacts tagged {c.id} count" if name == "participants"
+                    else nothing))
+        named = c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS) or bool(
+            c.participants)
+        if named and c.kinds and all(KindCategory.BROADCAST in kind_categories(k, plan)
+                                     and KindCategory.DIRECT not in kind_categories(k, plan)
+                                     for k in c.kinds):
+            yield (f"{p}.kinds: {', '.join(c.kinds)} address an audience and name nobody "
+                   "who took part, so only tagged contacts with participants count")
+        if c.kinds and (left := [k for k in c.including if k not in c.kinds]):
+            yield (f"{p}.including: {', '.join(left)} is not among its kinds, so only "
+                   f"contacts tagged {c.id} can supply it")
+
+
+def _selected(sel: Members, s: Stakeholder, plan: Plan) -> bool:
+    """Whether a commitment's selector (``members``, ``host``, ``participants``) picks a
+    stakeholder: by id, role, tag or kind, or as a member of one of its target groups
+    (registered or by the group's rule: :func:`interessent.rules.is_member`)."""
+    own = TargetGroup(key="", name="", rule=attrs.evolve(sel, groups=()))
+    return is_member(s, own) or any(is_member(s, plan.group(g)) for g in sel.groups)

@@ -1,0 +1,209 @@
+"""Why a commitment stands as it does: every window with the contacts counted in it.
+
+:func:`explain_commitment` (and :func:`explain_commitments` for several) checks a
+commitment as :func:`~interessent.coverage.check_commitments` does and keeps what each
+window counted: the contacts (with why each counts: tagged with the commitment, or
+matched by its selector), and for per-member and leaders commitments each member with
+the contacts that reached them and who of the member's party took part. A ratio's
+window lists the contacts of its kind and their hosts; a structural commitment, its
+required ties. :meth:`CommitmentExplanation.to_dict` gives plain data with stable
+English keys (the JSON of ``coverage --explain``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+from sqlalchemy import bindparam, text
+
+from ..periods import Period
+from ..plan import Commitment, CommitmentKind, Plan
+from .commitments import CommitmentStatus, WindowResult, _check, _Checked
+from .interaction_log import _Counted, counted_kinds
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+__all__ = ["CommitmentExplanation", "CountedContact", "MemberContacts", "WindowExplanation",
+           "explain_commitment", "explain_commitments"]
+
+
+@frozen
+class CountedContact:
+    """A contact from the log, and why it is listed.
+
+    ``reason``: ``tagged`` (logged with the commitment's id), ``selector`` (it matches the
+    commitment's selector), ``hosted`` or ``not hosted`` (for a ratio: whether its host is
+    one the plan accepts). ``via``: for a per-member contact, who of the member's party
+    took part or hosted; ``host``: the contact's host, if any."""
+
+    id: str
+    date: dt.date
+    kind: str
+    topic: str | None
+    reason: str
+    via: tuple[str, ...] = ()
+    host: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "date": self.date.isoformat(), "kind": self.kind,
+                "topic": self.topic, "reason": self.reason, "via": list(self.via),
+                "host": self.host}
+
+
+@frozen
+class MemberContacts:
+    """One member of a per-member (or leaders) commitment in one window: the contacts
+    that reached their party, and how many the window needs."""
+
+    id: str
+    needed: int
+    contacts: tuple[CountedContact, ...]
+
+    @property
+    def reached(self) -> int:
+        return len(self.contacts)
+
+    @property
+    def met(self) -> bool:
+        return self.reached >= self.needed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "reached": self.reached, "needed": self.needed,
+                "met": self.met, "contacts": [c.to_dict() for c in self.contacts]}
+
+
+@frozen
+class WindowExplanation:
+    """One window: its result and the contacts counted in it."""
+
+    result: WindowResult
+    contacts: tuple[CountedContact, ...] = ()
+    members: tuple[MemberContacts, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.result
+        out: dict[str, Any] = {
+            "window": str(r.period), "start": r.period.start.isoformat(),
+            "end": r.period.end.isoformat(), "state": r.state.value, "expected": r.expected,
+            "actual": r.actual, "logged": r.logged, "missing": list(r.missing),
+            "contacts": [c.to_dict() for c in self.contacts]}
+        if self.members:
+            out["members"] = [m.to_dict() for m in self.members]
+        return out
+
+
+@frozen
+class CommitmentExplanation:
+    """A commitment's status and why: ``counts`` says in words what counts for it,
+    ``windows`` what each window counted, ``ties`` (structural) each required tie and
+    whether it exists."""
+
+    status: CommitmentStatus
+    counts: str
+    windows: tuple[WindowExplanation, ...] = ()
+    ties: tuple[tuple[str, bool], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.status
+        return {
+            "id": s.id, "title": s.title, "kind": s.kind.value, "status": s.status.value,
+            "expected": s.expected, "actual": s.actual, "logged": s.logged,
+            "due": s.due.isoformat() if s.due else None, "missing": list(s.missing),
+            "responsible": s.responsible, "explanation": s.explanation,
+            "counts": self.counts, "windows": [w.to_dict() for w in self.windows],
+            "ties": [{"tie": tie, "exists": ok} for tie, ok in self.ties],
+        }
+
+
+def explain_commitments(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
+                        ids: Sequence[str] | None = None) -> list[CommitmentExplanation]:
+    """Every commitment (or those named) with what each of its windows that ``period``
+    shows counted, on ``as_of``."""
+    checked = _check(ws, period, as_of, ids)
+    names = _ids(ws, {pk for c in checked for pk in _pks(c)})
+    return [_explain(ws.plan, c, names) for c in checked]
+
+
+def explain_commitment(ws: Workspace, id: str, period: Period, *,
+                       as_of: dt.date | None = None) -> CommitmentExplanation:
+    """One commitment's status, and the contacts counted in each window (for per-member
+    commitments: each member with the contacts that reached them, by party)."""
+    [explained] = explain_commitments(ws, period, as_of=as_of, ids=[id])
+    return explained
+
+
+def counting_rule(plan: Plan, c: Commitment) -> str:
+    """What counts for a commitment, in words."""
+    if c.kind is CommitmentKind.STRUCTURAL:
+        return "the relationships it requires, on the day"
+    if c.kind is CommitmentKind.RATIO:
+        return f"every {c.of}, hosted by one the plan accepts or not"
+    criteria = []
+    kinds = counted_kinds(plan, c)
+    if kinds:
+        default = "" if c.kinds else " (direct contact, the default)"
+        criteria.append(f"of kind {', '.join(kinds)}{default}")
+    if c.participants:
+        criteria.append("with a participant its participants selector picks")
+    if c.audience:
+        criteria.append(f"addressed to {', '.join(c.audience)}")
+    rule = f"contacts tagged {c.id}"
+    if criteria:
+        rule += ", and contacts " + " and ".join(criteria)
+    if c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
+        rule += ("; a member is reached when they, or anyone acting for them that day, "
+                 "took part or hosted (one contact with a party counts once)")
+    return rule
+
+
+def _pks(c: _Checked) -> set[int]:
+    """The stakeholder pks an explanation names (hosts and people who took part)."""
+    out: set[int] = set()
+    for w in c.details:
+        out |= {x.host for x in w.contacts if x.host is not None}
+        for _member, hits in w.members:
+            for r in hits:
+                out |= r.via
+                if r.contact.host is not None:
+                    out.add(r.contact.host)
+    return out
+
+
+def _ids(ws: Workspace, pks: set[int]) -> dict[int, str]:
+    if not pks:
+        return {}
+    with ws.store.read() as s:
+        stmt = text("SELECT pk, id FROM stakeholders WHERE pk IN :pks").bindparams(
+            bindparam("pks", expanding=True))
+        return {pk: sid for pk, sid in s.execute(stmt, {"pks": sorted(pks)})}
+
+
+def _explain(plan: Plan, checked: _Checked, names: Mapping[int, str]) -> CommitmentExplanation:
+    status = checked.status
+    c = plan.commitment(status.id)
+
+    def contact(x: _Counted, reason: str, via: frozenset[int] = frozenset()) -> CountedContact:
+        return CountedContact(x.id, x.date, x.kind, x.topic, reason,
+                              tuple(sorted(names.get(pk, "?") for pk in via)),
+                              names.get(x.host) if x.host is not None else None)
+
+    windows = []
+    for result, detail in zip(status.windows, checked.details, strict=True):
+        if c.kind is CommitmentKind.RATIO:
+            listed = tuple(contact(x, "hosted" if x.host in checked.hosts else "not hosted")
+                           for x in detail.contacts)
+        else:
+            listed = tuple(contact(x, "tagged" if x.tagged else "selector")
+                           for x in detail.contacts)
+        members = tuple(
+            MemberContacts(member, c.count, tuple(
+                contact(r.contact, "tagged" if r.contact.tagged else "selector", r.via)
+                for r in hits))
+            for member, hits in detail.members)
+        windows.append(WindowExplanation(result, listed, members))
+    return CommitmentExplanation(status, counting_rule(plan, c), tuple(windows),
+                                 checked.ties)
