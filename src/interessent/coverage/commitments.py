@@ -114,8 +114,8 @@ class CommitmentStatus:
 
 @frozen
 class _Window:
-    """What one window counted: its contacts (for a ratio, the contacts of kind ``of``),
-    and for per-member and leaders commitments each member's id and its contacts."""
+    """What one window counted: its contacts (for a ratio, the contacts of kind ``of``);
+    for per-member and leaders commitments, each member's id and its contacts."""
 
     contacts: tuple[_Counted, ...] = ()
     members: tuple[tuple[str, tuple[_Reach, ...]], ...] = ()
@@ -253,11 +253,10 @@ def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
                       windows: Sequence[Period], seen: Period, as_of: dt.date,
                       leaders: Sequence[str]) -> _Checked:
     """Each member (or leader) reached ``count`` times per window, by party."""
-    if c.kind is CommitmentKind.PER_MEMBER:
-        picked = log.select(c.members)
-    else:
-        picked = log.select(Members(ids=tuple(leaders)))
-    reached = log.reached(picked, seen, c)
+    selector = c.members if c.kind is CommitmentKind.PER_MEMBER else Members(
+        ids=tuple(leaders))
+    picked = log.select(selector)
+    reached = log.reached(picked, seen, c, selector=selector)
     order = sorted(picked, key=lambda pk: picked[pk])
     results, details = [], []
     for w in windows:
@@ -265,18 +264,14 @@ def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
             results.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
             details.append(_Window())
             continue
-        per = {pk: tuple(r for r in reached.get(pk, ()) if r.contact.date in w)
-               for pk in order}
+        per = {pk: tuple(r for r in reached.get(pk, ()) if r.date in w) for pk in order}
         missing = tuple(sorted(picked[pk] for pk, hits in per.items() if len(hits) < c.count))
         actual = sum(min(len(hits), c.count) for hits in per.values())
         met = bool(picked) and not missing
         results.append(WindowResult(w, c.count * len(picked), actual,
                                     sum(len(hits) for hits in per.values()),
                                     _state(w, as_of, met), missing))
-        contacts = {r.contact.pk: r.contact for hits in per.values() for r in hits}
-        details.append(_Window(
-            tuple(sorted(contacts.values(), key=lambda x: (x.date, x.pk))),
-            tuple((picked[pk], per[pk]) for pk in order)))
+        details.append(_Window((), tuple((picked[pk], per[pk]) for pk in order)))
     status, due_on = _status(results, as_of)
     last = next((r for r in reversed(results) if r.state is not WindowState.FUTURE), None)
     missing = last.missing if last else ()

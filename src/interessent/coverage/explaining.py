@@ -16,15 +16,18 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import frozen
 from sqlalchemy import bindparam, text
 
 from ..periods import Period
 from ..plan import Commitment, CommitmentKind, Plan
 from .commitments import CommitmentStatus, WindowResult, _check, _Checked
-from .interaction_log import _Counted, counted_kinds
+from .interaction_log import _Log, counted_kinds
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..workspace import Workspace
 
 __all__ = ["CommitmentExplanation", "CountedContact", "MemberContacts", "WindowExplanation",
@@ -124,8 +127,16 @@ def explain_commitments(ws: Workspace, period: Period, *, as_of: dt.date | None 
     """Every commitment (or those named) with what each of its windows that ``period``
     shows counted, on ``as_of``."""
     checked = _check(ws, period, as_of, ids)
-    names = _ids(ws, {pk for c in checked for pk in _pks(c)})
-    return [_explain(ws.plan, c, names) for c in checked]
+    contacts = {x.pk for c in checked for w in c.details for x in w.contacts} | {
+        r.pk for c in checked for w in c.details for _, hits in w.members for r in hits}
+    with ws.store.read() as session:
+        log = _Log(ws, session)
+        described = log.described(contacts)
+        people = {pk for c in checked for w in c.details for _, hits in w.members
+                  for r in hits for pk in r.via}
+        people |= {host for _iid, _kind, _topic, host in described.values() if host}
+        names = _ids(session, people)
+    return [_explain(ws.plan, c, described, names) for c in checked]
 
 
 def explain_commitment(ws: Workspace, id: str, period: Period, *,
@@ -160,50 +171,49 @@ def counting_rule(plan: Plan, c: Commitment) -> str:
     return rule
 
 
-def _pks(c: _Checked) -> set[int]:
-    """The stakeholder pks an explanation names (hosts and people who took part)."""
-    out: set[int] = set()
-    for w in c.details:
-        out |= {x.host for x in w.contacts if x.host is not None}
-        for _member, hits in w.members:
-            for r in hits:
-                out |= r.via
-                if r.contact.host is not None:
-                    out.add(r.contact.host)
+def _ids(session: Session, pks: set[int]) -> dict[int, str]:
+    stmt = text("SELECT pk, id FROM stakeholders WHERE pk IN :pks").bindparams(
+        bindparam("pks", expanding=True))
+    wanted = sorted(pks)
+    out: dict[int, str] = {}
+    for n in range(0, len(wanted), 5_000):  # SQLite's limit on bound parameters
+        out.update((pk, sid) for pk, sid in session.execute(stmt, {"pks": wanted[n:n + 5_000]}))
     return out
 
 
-def _ids(ws: Workspace, pks: set[int]) -> dict[int, str]:
-    if not pks:
-        return {}
-    with ws.store.read() as s:
-        stmt = text("SELECT pk, id FROM stakeholders WHERE pk IN :pks").bindparams(
-            bindparam("pks", expanding=True))
-        return {pk: sid for pk, sid in s.execute(stmt, {"pks": sorted(pks)})}
-
-
-def _explain(plan: Plan, checked: _Checked, names: Mapping[int, str]) -> CommitmentExplanation:
+def _explain(plan: Plan, checked: _Checked,
+             described: Mapping[int, tuple[str, str, str | None, int | None]],
+             names: Mapping[int, str]) -> CommitmentExplanation:
     status = checked.status
     c = plan.commitment(status.id)
 
-    def contact(x: _Counted, reason: str, via: frozenset[int] = frozenset()) -> CountedContact:
-        return CountedContact(x.id, x.date, x.kind, x.topic, reason,
-                              tuple(sorted(names.get(pk, "?") for pk in via)),
-                              names.get(x.host) if x.host is not None else None)
+    def contact(pk: int, day: dt.date, reason: str,
+                via: frozenset[int] = frozenset()) -> CountedContact:
+        iid, kind, topic, host = described[pk]
+        return CountedContact(iid, day, kind, topic, reason,
+                              tuple(sorted(names.get(x, "?") for x in via)),
+                              names.get(host) if host is not None else None)
 
     windows = []
     for result, detail in zip(status.windows, checked.details, strict=True):
         if c.kind is CommitmentKind.RATIO:
-            listed = tuple(contact(x, "hosted" if x.host in checked.hosts else "not hosted")
+            listed = tuple(contact(x.pk, x.date,
+                                   "hosted" if x.host in checked.hosts else "not hosted")
                            for x in detail.contacts)
         else:
-            listed = tuple(contact(x, "tagged" if x.tagged else "selector")
+            listed = tuple(contact(x.pk, x.date, "tagged" if x.tagged else "selector")
                            for x in detail.contacts)
         members = tuple(
             MemberContacts(member, c.count, tuple(
-                contact(r.contact, "tagged" if r.contact.tagged else "selector", r.via)
+                contact(r.pk, r.date, "tagged" if r.tagged else "selector", r.via)
                 for r in hits))
             for member, hits in detail.members)
+        if members:  # the window's contacts: every contact that reached a member, once
+            once: dict[str, CountedContact] = {}
+            for m in members:
+                for x in m.contacts:
+                    once.setdefault(x.id, attrs.evolve(x, via=()))
+            listed = tuple(sorted(once.values(), key=lambda x: (x.date, x.id)))
         windows.append(WindowExplanation(result, listed, members))
     return CommitmentExplanation(status, counting_rule(plan, c), tuple(windows),
                                  checked.ties)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -30,7 +30,13 @@ from sqlalchemy import bindparam, text
 from ..periods import Period
 from ..plan import Commitment, CommitmentKind, Members, Plan, TargetGroup
 from ..rules import KindCategory, kinds_in
-from ..store.rules import Selection, acting_tie_sql, active_on_sql, members_sql
+from ..store.rules import (
+    Selection,
+    acting_tie_sql,
+    active_during_sql,
+    active_on_sql,
+    members_sql,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -40,23 +46,25 @@ if TYPE_CHECKING:
 
 @frozen
 class _Counted:
-    """A contact from the log: its key, id, day, kind, topic and host, and whether it
-    counts because it was tagged with the commitment (else its selector matched)."""
+    """A contact from the log as counting needs it: its key, day, kind and host, and
+    whether it counts because it was tagged with the commitment (else its selector
+    matched). Its id and topic are looked up only to explain (:meth:`_Log.described`)."""
 
     pk: int
-    id: str
     date: dt.date
     kind: str
-    topic: str | None
     host: int | None
     tagged: bool = False
 
 
 @frozen
 class _Reach:
-    """A contact that reached a member, and who of the member's party took part."""
+    """A contact (its key, day and whether tagged) that reached a member, and who of the
+    member's party took part or hosted."""
 
-    contact: _Counted
+    pk: int
+    date: dt.date
+    tagged: bool
     via: frozenset[int]
 
 
@@ -162,8 +170,7 @@ class _Log:
         it, found through the tag index, and those its selector matches. (Testing each of
         a year's interactions for a tag instead cost a second per commitment at a
         million interactions.)"""
-        cols = "i.pk AS pk, i.id AS id, i.date AS date, i.kind AS kind, i.topic AS topic, " \
-               "i.host_pk AS host_pk"
+        cols = "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk"
         sql = (f"SELECT {cols}, 1 AS tagged FROM interaction_commitments t "
                "JOIN interactions i ON i.pk = t.interaction_pk "
                "WHERE t.commitment_id = :c AND i.date >= :start AND i.date <= :end")
@@ -175,49 +182,66 @@ class _Log:
             params.update(more)
             sql += (f" UNION ALL SELECT {cols}, 0 FROM interactions i WHERE i.date >= :start "
                     f"AND i.date <= :end AND ({where})")
-        stmt = text(f"SELECT x.pk, x.id, x.date, x.kind, x.topic, x.host_pk, MAX(x.tagged) "
-                    f"FROM ({sql}) AS x GROUP BY x.pk, x.id, x.date, x.kind, x.topic, x.host_pk "
-                    "ORDER BY x.date, x.pk").bindparams(
+        stmt = text(f"SELECT x.pk, x.date, x.kind, x.host_pk, MAX(x.tagged) FROM ({sql}) AS x "
+                    "GROUP BY x.pk, x.date, x.kind, x.host_pk ORDER BY x.date, x.pk").bindparams(
             *(bindparam(n, expanding=True) for n in expanding))
-        return [_Counted(pk, iid, _date(d), k, topic, h, bool(t))
-                for pk, iid, d, k, topic, h, t in self.s.execute(stmt, params)]
+        day = _Days()
+        return [_Counted(pk, day(d), k, h, bool(t))
+                for pk, d, k, h, t in self.s.execute(stmt, params)]
 
     def of_kind(self, kind: str, span: Period) -> list[_Counted]:
         """The contacts of one kind within ``span``, by date (for ratios)."""
-        stmt = text("SELECT pk, id, date, kind, topic, host_pk FROM interactions WHERE kind = :k "
+        stmt = text("SELECT pk, date, kind, host_pk FROM interactions WHERE kind = :k "
                     "AND date >= :start AND date <= :end ORDER BY date, pk")
         rows = self.s.execute(stmt, {"k": kind, "start": span.start, "end": span.end})
-        return [_Counted(pk, iid, _date(d), k, topic, h) for pk, iid, d, k, topic, h in rows]
+        day = _Days()
+        return [_Counted(pk, day(d), k, h) for pk, d, k, h in rows]
+
+    def described(self, pks: Iterable[int]) -> dict[int, tuple[str, str, str | None,
+                                                                int | None]]:
+        """pk → (id, kind, topic, host pk) of the contacts ``pks``: what an explanation
+        shows of them."""
+        wanted = sorted(set(pks))
+        stmt = text("SELECT pk, id, kind, topic, host_pk FROM interactions "
+                    "WHERE pk IN :pks").bindparams(bindparam("pks", expanding=True))
+        out = {}
+        for n in range(0, len(wanted), 5_000):  # SQLite's limit on bound parameters
+            for pk, iid, kind, topic, host in self.s.execute(stmt, {"pks": wanted[n:n + 5_000]}):
+                out[pk] = (iid, kind, topic, host)
+        return out
 
     # --- whom the contacts reached, by party -----------------------------------------------
 
-    def _party_rows(self, pks: Iterable[int], span: Period, c: Commitment | None,
-                    first_only: bool) -> Any:
-        """Rows (member, interaction pk, id, date, kind, topic, host, tagged, who) of the
-        contacts within ``span`` that count for ``c`` and in which ``who``, of the
-        member's party on the day, took part or hosted. With ``first_only``: (member,
-        first date)."""
-        wanted = sorted(set(pks))
-        counts, params, expanding = self._counts(c)
-        acting, more, more_expanding = acting_tie_sql("rel")
-        params.update(more, start=span.start, end=span.end)
-        expanding += more_expanding
+    def _party_rows(self, members: Selection | None, span: Period, c: Commitment | None, *,
+                    few: bool, first_only: bool) -> Any:
+        """Rows (member, contact pk, date, tagged, who) of the contacts within ``span``
+        that count for ``c`` (any, for None) and in which ``who``, of the member's party
+        on the day, took part or hosted; ``members`` selects the members (as pks; None:
+        anyone, for the caller to pick from). With ``first_only``: (member, first date).
+
+        With ``few`` members, each member's party is looked up first (itself, the people
+        whose organisation field names it, the sources of acting ties with their spans)
+        and then their participations, through the index; with many, the contacts are
+        read first and everyone who took part is mapped to the organisations they act
+        for that day."""
+        picked, params, expanding = members or ("SELECT pk FROM stakeholders", {}, [])
+        only = "WHERE h.member IN (SELECT pk FROM picked)" if members else ""
+        counts, more, more_expanding = self._counts(c)
+        acting, acting_params, acting_expanding = acting_tie_sql("rel")
+        params = {**params, **more, **acting_params, "start": span.start, "end": span.end}
+        expanding = [*expanding, *more_expanding, *acting_expanding]
         dated = "i.date >= :start AND i.date <= :end"
-        cols = ("i.pk AS pk, i.id AS id, i.date AS date, i.kind AS kind, i.topic AS topic, "
-                f"i.host_pk AS host_pk, CASE WHEN {self._tagged(c)} THEN 1 ELSE 0 END AS tagged")
-        if len(wanted) <= self.FEW:
-            # From the members' side: each member's party (itself, the people whose
-            # organisation field names it, the sources of acting ties with their spans),
-            # then their participations through the index.
-            params["pks"] = wanted or [-1]
-            expanding.append("pks")
-            sql = f"""WITH party AS MATERIALIZED (
-    SELECT s.pk AS member, s.pk AS who, CAST(NULL AS DATE) AS start,
-           CAST(NULL AS DATE) AS "end" FROM stakeholders s WHERE s.pk IN :pks
+        cols = (f"i.pk AS pk, i.date AS date, CASE WHEN {self._tagged(c)} THEN 1 ELSE 0 END "
+                "AS tagged")
+        if few:
+            sql = f"""WITH picked AS MATERIALIZED ({picked}),
+party AS MATERIALIZED (
+    SELECT pk AS member, pk AS who, CAST(NULL AS DATE) AS start, CAST(NULL AS DATE) AS "end"
+        FROM picked
     UNION ALL SELECT s.organisation_pk, s.pk, NULL, NULL FROM stakeholders s
-        WHERE s.organisation_pk IN :pks AND s.pk <> s.organisation_pk
+        WHERE s.organisation_pk IN (SELECT pk FROM picked) AND s.pk <> s.organisation_pk
     UNION ALL SELECT rel.target_pk, rel.source_pk, rel.start, rel."end" FROM relationships rel
-        WHERE rel.target_pk IN :pks AND {acting}),
+        WHERE rel.target_pk IN (SELECT pk FROM picked) AND {acting}),
 took AS (
     SELECT party.member AS member, party.who AS who, party.start AS start,
            party."end" AS "end", p.interaction_pk AS ipk
@@ -229,50 +253,70 @@ SELECT t.member AS member, {cols}, t.who AS who FROM took t
     JOIN interactions i ON i.pk = t.ipk
     WHERE {dated} AND {active_on_sql("t", "i.date")} AND {counts}"""
         else:
-            # From the contacts' side: everyone who took part in or hosted a counting
-            # contact, and the organisations they act for that day; members picked after.
-            sql = f"""WITH win AS MATERIALIZED (
-    SELECT {cols} FROM interactions i WHERE {dated} AND {counts}),
+            sql = f"""WITH picked AS MATERIALIZED ({picked}),
+win AS MATERIALIZED (
+    SELECT {cols}, i.host_pk AS host_pk FROM interactions i WHERE {dated} AND {counts}),
 took AS MATERIALIZED (
     SELECT p.stakeholder_pk AS who, win.pk AS ipk, win.date AS date FROM win
         JOIN interaction_participants p ON p.interaction_pk = win.pk
-    UNION SELECT win.host_pk, win.pk, win.date FROM win WHERE win.host_pk IS NOT NULL),
+    UNION ALL SELECT win.host_pk, win.pk, win.date FROM win WHERE win.host_pk IS NOT NULL),
+people AS MATERIALIZED (SELECT DISTINCT who FROM took),
+acting AS MATERIALIZED (
+    SELECT rel.source_pk AS who, rel.target_pk AS org, rel.start AS start,
+           rel."end" AS "end" FROM people JOIN relationships rel ON rel.source_pk = people.who
+    WHERE {acting} AND {active_during_sql("rel", ":start", ":end")}),
 hit AS (
-    SELECT t.who AS member, t.ipk AS ipk, t.who AS who FROM took t
-    UNION ALL SELECT s.organisation_pk, t.ipk, t.who FROM took t
+    SELECT t.who AS member, t.ipk AS ipk, t.date AS date, t.who AS who FROM took t
+    UNION ALL SELECT s.organisation_pk, t.ipk, t.date, t.who FROM took t
         JOIN stakeholders s ON s.pk = t.who
         WHERE s.organisation_pk IS NOT NULL AND s.organisation_pk <> s.pk
-    UNION ALL SELECT rel.target_pk, t.ipk, t.who FROM took t
-        JOIN relationships rel ON rel.source_pk = t.who
-        WHERE {acting} AND {active_on_sql("rel", "t.date")})
-SELECT h.member AS member, win.pk AS pk, win.id AS id, win.date AS date, win.kind AS kind,
-       win.topic AS topic, win.host_pk AS host_pk, win.tagged AS tagged, h.who AS who
-    FROM hit h JOIN win ON win.pk = h.ipk"""
-        if first_only:
+    UNION ALL SELECT a.org, t.ipk, t.date, t.who FROM acting a JOIN took t ON t.who = a.who
+        WHERE {active_on_sql("a", "t.date")})"""
+            if first_only:
+                sql += f" SELECT h.member, MIN(h.date) FROM hit h {only} GROUP BY h.member"
+            else:
+                sql += f"""
+SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
+       h.who AS who FROM hit h JOIN win ON win.pk = h.ipk {only}"""
+        if first_only and few:
             sql = f"SELECT x.member, MIN(x.date) FROM ({sql}) AS x GROUP BY x.member"
         stmt = text(sql).bindparams(*(bindparam(n, expanding=True) for n in set(expanding)))
         return self.s.execute(stmt, params)
 
-    def reached(self, pks: Iterable[int], span: Period, c: Commitment | None) -> dict[
-        int, list[_Reach]
-    ]:
+    def _members(self, pks: Iterable[int]) -> Selection | None:
+        """Members given by pk as SQL; None for more than :attr:`FEW` (too many to bind
+        under SQLite's limit on parameters: the caller picks them from everyone's)."""
+        wanted = sorted(set(pks))
+        if len(wanted) > self.FEW:
+            return None
+        return ("SELECT pk FROM stakeholders WHERE pk IN :member_pks",
+                {"member_pks": wanted or [-1]}, ["member_pks"])
+
+    def reached(self, members: Mapping[int, str], span: Period, c: Commitment | None, *,
+                selector: Members | None = None) -> dict[int, list[_Reach]]:
         """The contacts within ``span`` counting for ``c`` (any, for None) that reached
-        each of ``pks``, by date: one per contact, however many of the party took part."""
-        wanted = set(pks)
-        found: dict[tuple[int, int], tuple[_Counted, set[int]]] = {}
-        for member, pk, iid, d, kind, topic, host, tagged, who in self._party_rows(
-                wanted, span, c, first_only=False):
-            if member not in wanted:
+        each of ``members`` (pk → id), by date: one per contact, however many of the
+        party took part. ``selector``, when it picked the members, lets SQL pick them
+        again (and look their parties up first, however many) instead of binding every
+        pk."""
+        if not members:
+            return {}
+        selection = (self.selection(selector) if selector is not None
+                     and len(members) > self.FEW else self._members(members))
+        found: dict[tuple[int, int], tuple[dt.date, bool, set[int]]] = {}
+        day = _Days()
+        for member, pk, d, tagged, who in self._party_rows(
+                selection, span, c, few=selection is not None, first_only=False):
+            if member not in members:
                 continue
             hit = found.get((member, pk))
             if hit is None:
-                hit = found[(member, pk)] = (
-                    _Counted(pk, iid, _date(d), kind, topic, host, bool(tagged)), set())
-            hit[1].add(who)
+                hit = found[(member, pk)] = (day(d), bool(tagged), set())
+            hit[2].add(who)
         out: dict[int, list[_Reach]] = defaultdict(list)
-        for (member, _pk), (contact, via) in sorted(
-                found.items(), key=lambda kv: (kv[1][0].date, kv[1][0].pk)):
-            out[member].append(_Reach(contact, frozenset(via)))
+        for (member, pk), (when, tagged, via) in sorted(
+                found.items(), key=lambda kv: (kv[1][0], kv[0][1])):
+            out[member].append(_Reach(pk, when, tagged, frozenset(via)))
         return out
 
     def contacts(self, pks: Iterable[int], span: Period, c: Commitment | None) -> dict[
@@ -285,10 +329,13 @@ SELECT h.member AS member, win.pk AS pk, win.id AS id, win.date AS date, win.kin
         if not wanted:
             return {}
         if c is not None:
-            return {m: [r.contact.date for r in hits]
-                    for m, hits in self.reached(wanted, span, c).items()}
-        return {member: [_date(day)] for member, day in self._party_rows(
-            wanted, span, None, first_only=True) if member in wanted}
+            return {m: [r.date for r in hits]
+                    for m, hits in self.reached(dict.fromkeys(wanted, ""), span, c).items()}
+        selection = self._members(wanted)
+        day = _Days()
+        return {member: [day(first)] for member, first in self._party_rows(
+            selection, span, None, few=selection is not None, first_only=True)
+            if member in wanted}
 
     # --- structural commitments ------------------------------------------------------------
 
@@ -305,6 +352,19 @@ SELECT h.member AS member, win.pk AS pk, win.id AS id, win.date AS date, win.kin
             ).first()
             result.append((f"{tie.source} {tie.kind} {tie.target}", found is not None))
         return result
+
+
+class _Days:
+    """Dates from the driver (date objects, or ISO text on SQLite), each text parsed once."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, dt.date] = {}
+
+    def __call__(self, value: Any) -> dt.date:
+        day = self.seen.get(value)
+        if day is None:
+            day = self.seen[value] = _date(value)
+        return day
 
 
 def _date(value: Any) -> dt.date:

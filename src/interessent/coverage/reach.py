@@ -94,6 +94,8 @@ def reached_sql(dialect: str) -> str:
     who hold one are looked up again, by day."""
     join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
     acting, _, _ = acting_tie_sql("rel", literal=True)
+    # A tie active through the whole period needs no look at the day of each contact.
+    whole = '(a.start IS NULL OR a.start <= :start) AND (a."end" IS NULL OR a."end" >= :end)'
     return f"""
 win AS MATERIALIZED (SELECT pk, date, host_pk FROM interactions
                      WHERE date >= :start AND date <= :end),
@@ -110,12 +112,14 @@ reached AS MATERIALIZED (
     SELECT pk FROM people
     UNION SELECT s.organisation_pk FROM people JOIN stakeholders s ON s.pk = people.pk
           WHERE s.organisation_pk IS NOT NULL
+    UNION SELECT a.org FROM acting a WHERE {whole}
     UNION SELECT a.org FROM acting a
           JOIN interaction_participants p ON p.stakeholder_pk = a.who
           JOIN interactions i ON i.pk = p.interaction_pk
-          WHERE i.date >= :start AND i.date <= :end AND {active_on_sql("a", "i.date")}
+          WHERE NOT ({whole}) AND i.date >= :start AND i.date <= :end
+            AND {active_on_sql("a", "i.date")}
     UNION SELECT a.org FROM win {join} acting a ON a.who = win.host_pk
-          WHERE {active_on_sql("a", "win.date")})"""
+          WHERE NOT ({whole}) AND {active_on_sql("a", "win.date")})"""
 
 
 _ACTIVE = active_during_sql("rel", ":start", ":end")
