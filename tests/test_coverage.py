@@ -199,10 +199,13 @@ def test_ratio_of_hosted_board_meetings(ws: Workspace) -> None:
 
 
 def test_per_member_counts_contacts_through_an_organisations_people(ws: Workspace) -> None:
-    # Kari (of Sjømat AS) was met once, tagged EACH: Sjømat has 1 of 2, Bygg 0 of 2.
+    # Kari (of Sjømat AS) was met once, tagged EACH; Sjømat AS hosted board meeting b1.
+    # This test used to expect Sjømat at 1 of 2: only tagged contacts counted. A
+    # per-member commitment now counts every direct contact with the member (issue 10,
+    # item 2), and hosting a board meeting is one: Sjømat has 2 of 2, Bygg 0 of 2.
     each = by_id(ws, "2026", D(2026, 6, 1))["EACH"]
-    assert (each.expected, each.actual) == (2 * 2, 1 + 0)
-    assert each.status is Status.DUE and each.missing == ("bygg", "sjomat")
+    assert (each.expected, each.actual) == (2 * 2, 2 + 0)
+    assert each.status is Status.DUE and each.missing == ("bygg",)
 
 
 def test_structural_tie(ws: Workspace) -> None:

@@ -40,11 +40,13 @@ from .periods import parse_date as parse_date
 from .periods import parse_period as parse_period
 
 if TYPE_CHECKING:
+    from .coverage import CommitmentExplanation as CommitmentExplanation
     from .coverage import CommitmentStatus as CommitmentStatus
     from .coverage import GroupCoverage as GroupCoverage
     from .coverage import Status as Status
     from .coverage import check_commitments as check_commitments
     from .coverage import due as due
+    from .coverage import explain_commitment as explain_commitment
     from .drafting import DraftRun as DraftRun
     from .drafting import draft as draft
     from .drafting import notify as notify
@@ -87,6 +89,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Commitment": "plan",
+    "CommitmentExplanation": "coverage",
     "CommitmentKind": "plan",
     "CommitmentStatus": "coverage",
     "DraftRun": "drafting",
@@ -110,6 +113,7 @@ _LAZY = {
     "due": "coverage",
     "edit_stakeholder": "registry",
     "erase": "privacy",
+    "explain_commitment": "coverage",
     "export": "exporting",
     "export_person": "privacy",
     "find_stakeholders": "registry",
@@ -134,6 +138,7 @@ _LAZY = {
 
 __all__ = [
     "Commitment",
+    "CommitmentExplanation",
     "CommitmentKind",
     "CommitmentStatus",
     "DraftRun",
@@ -180,6 +185,7 @@ __all__ = [
     "due",
     "edit_stakeholder",
     "erase",
+    "explain_commitment",
     "export",
     "export_person",
     "find_stakeholders",

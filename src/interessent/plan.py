@@ -251,7 +251,12 @@ class Commitment:
     channel: str | None = None
     responsible: str | None = None
     kinds: tuple[str, ...] = field(default=(), converter=_strs)
-    """Interaction kinds that count even when not tagged with this commitment."""
+    """Selector: contacts of any of these interaction kinds count, untagged too (for
+    per_member and leaders commitments: the direct kinds unless given)."""
+    participants: Members = Members()
+    """Selector: contacts in which anyone this selects took part count, untagged too."""
+    audience: tuple[str, ...] = field(default=(), converter=_strs)
+    """Selector: contacts addressed to any of these target groups count, untagged too."""
     including: tuple[str, ...] = field(default=(), converter=_strs)
     """Interaction kinds each window must include (the annual report among status reports)."""
     ratio: float | None = None
@@ -262,6 +267,19 @@ class Commitment:
     requires: tuple[RequiredTie, ...] = ()
     lead_time: Days | None = None
     """Days before a window's last day the work must start (default ``[due] lead_time``)."""
+
+    @property
+    def selector(self) -> bool:
+        """Whether the plan gives a selector (``kinds``, ``participants``, ``audience``):
+        contacts that match every criterion it gives count, tagged or not."""
+        return bool(self.kinds or self.participants or self.audience)
+
+    @property
+    def counts_contacts(self) -> bool:
+        """Whether contacts from the log count for it (not for ratio and structural
+        commitments, which look at hosts and ties)."""
+        return self.kind in (CommitmentKind.CADENCE, CommitmentKind.PER_MEMBER,
+                             CommitmentKind.LEADERS)
 
 
 @frozen
@@ -687,6 +705,15 @@ def _commitment(
         yield (f"{p}.responsible", _unknown("role", c.responsible, roles))
     yield from _refs(c.kinds, ikinds, f"{p}.kinds", "interaction kind")
     yield from _refs(c.including, ikinds, f"{p}.including", "interaction kind")
+    yield from _refs(c.audience, groups, f"{p}.audience", "target group")
+    yield from _members(c.participants, f"{p}.participants", groups, roles)
+    if not c.counts_contacts:
+        for name in ("kinds", "participants", "audience", "including"):
+            if getattr(c, name):
+                yield (f"{p}.{name}", f"a {c.kind} commitment counts no contacts, so it has "
+                       f"no {name}")
+    if c.count < 1:
+        yield (f"{p}.count", "must be at least 1")
 
     kind = c.kind
     needs_cadence = kind in (CommitmentKind.CADENCE, CommitmentKind.PER_MEMBER,

@@ -20,7 +20,10 @@ from ._options import (
 from ._output import emit
 
 if TYPE_CHECKING:
-    from ..coverage import CommitmentStatus
+    import datetime as dt
+
+    from ..coverage import CommitmentExplanation, CommitmentStatus, CountedContact
+    from ..periods import Period
 
 
 @click.command()
@@ -64,15 +67,26 @@ def _commitment_row(c: CommitmentStatus) -> dict[str, Any]:
 @period_option
 @as_of_option()
 @click.option("--group", "-g", "groups", multiple=True, help="Only this group (repeatable).")
+@click.option("--commitment", "-c", "commitments", multiple=True, metavar="ID",
+              help="Only this commitment's status (repeatable).")
+@click.option("--explain", is_flag=True,
+              help="List each window with the contacts counted in it (and, per member, "
+              "the contacts that reached them).")
 @format_option
 @pass_context
 def coverage(context: Context, period: str | None, as_of: str | None, groups: tuple[str, ...],
-             fmt: str) -> None:
-    """How well each target group was reached, and how its commitments stand."""
+             commitments: tuple[str, ...], explain: bool, fmt: str) -> None:
+    """How well each target group was reached, and how its commitments stand.
+
+    Each commitment is judged on its own windows (a yearly one on the whole year), with
+    the contacts up to --as-of; the period chooses which windows are shown."""
     from ..coverage import coverage as compute
 
     day = as_of_day(as_of)
     span = period_or_year(period, day)
+    if commitments or explain:
+        _commitments(context, span, day, list(commitments) or None, explain, fmt)
+        return
     result = compute(context.workspace, span, as_of=day, groups=list(groups) or None)
     rows = [
         {
@@ -113,6 +127,87 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
         click.echo("")
         emit([_commitment_row(c) for c in seen.values()],
              ["id", "title", "status", "expected", "actual", "due", "explanation"], fmt)
+
+
+def _commitments(context: Context, span: Period, day: dt.date, ids: list[str] | None,
+                 explain: bool, fmt: str) -> None:
+    """``coverage --commitment ID [--explain]``: the commitments' status, and with
+    ``explain`` each window with the contacts counted in it."""
+    from ..coverage import check_commitments, explain_commitments
+
+    ws = context.workspace
+    if not explain:
+        rows = [_commitment_row(c) for c in check_commitments(ws, span, as_of=day, ids=ids)]
+        emit(rows, ["id", "title", "status", "expected", "actual", "due", "explanation"], fmt)
+        return
+    explained = explain_commitments(ws, span, as_of=day, ids=ids)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([e.to_dict() for e in explained], ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        emit([row for e in explained for row in _explained_rows(e)], EXPLAIN_COLUMNS, fmt)
+        return
+    click.echo(f"Commitments {span} as of {day.isoformat()}")
+    for e in explained:
+        _echo_explained(e)
+
+
+#: The columns of ``coverage --explain --format csv``: one row per contact counted (or
+#: per window, or member, with none).
+EXPLAIN_COLUMNS = ["commitment", "status", "window", "state", "expected", "actual", "member",
+                   "reached", "needed", "contact", "date", "kind", "reason", "via", "topic"]
+
+
+def _explained_rows(e: CommitmentExplanation) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for w in e.windows:
+        r = w.result
+        base = {"commitment": e.status.id, "status": e.status.status.value,
+                "window": str(r.period), "state": r.state.value, "expected": r.expected,
+                "actual": r.actual}
+        groups: list[tuple[dict[str, Any], tuple[CountedContact, ...]]] = [
+            ({**base, "member": m.id, "reached": m.reached, "needed": m.needed}, m.contacts)
+            for m in w.members] or [(base, w.contacts)]
+        for head, contacts in groups:
+            out += [{**head, "contact": x.id, "date": x.date, "kind": x.kind,
+                     "reason": x.reason, "via": list(x.via), "topic": x.topic}
+                    for x in contacts] or [head]
+    if not e.windows:
+        out += [{"commitment": e.status.id, "status": e.status.status.value,
+                 "reason": f"{tie}: {'exists' if ok else 'missing'}"} for tie, ok in e.ties]
+    return out
+
+
+def _echo_explained(e: CommitmentExplanation) -> None:
+    s = e.status
+    due = f", due {s.due.isoformat()}" if s.due else ""
+    click.echo(f"\n{s.id}  {s.title}: {s.status.value} ({s.actual} of {s.expected}{due})")
+    click.echo(f"  counts: {e.counts}")
+    for tie, ok in e.ties:
+        click.echo(f"  {tie}: {'exists' if ok else 'missing'}")
+    for w in e.windows:
+        r = w.result
+        click.echo(f"  {r.period}  {r.state.value}  {r.actual} of {r.expected}"
+                   + (f"  (logged {r.logged})" if r.logged != r.actual else ""))
+        if w.members:
+            for m in w.members:
+                click.echo(f"    {m.id}: {m.reached} of {m.needed}")
+                for x in m.contacts:
+                    click.echo(f"      {_contact_line(x)}")
+        else:
+            for x in w.contacts:
+                click.echo(f"    {_contact_line(x)}")
+
+
+def _contact_line(x: CountedContact) -> str:
+    parts = [x.date.isoformat(), x.id, x.kind, x.reason]
+    if x.via:
+        parts.append("via " + ", ".join(x.via))
+    if x.host:
+        parts.append(f"host {x.host}")
+    return "  ".join(parts) + (f"  {x.topic}" if x.topic else "")
 
 
 @click.command()

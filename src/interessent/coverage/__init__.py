@@ -4,11 +4,14 @@ Where things live (each module imports only from those above it):
 
 ===================  =====================================================================
 ``interaction_log``  ``_Log``: the queries over the interaction log that the others share
-                     (what counts for a commitment, whom a selector picks, who was reached
-                     and when)
+                     (what counts for a commitment, whom a selector picks, which contacts
+                     reached which member, by party)
 ``commitments``      :func:`check_commitments`, :class:`CommitmentStatus`, :class:`Status`,
                      :class:`WindowState`, :class:`WindowResult`: each commitment checked
-                     window by window, and what its status means
+                     on its own windows, and what its status means
+``explaining``       :func:`explain_commitment`, :class:`CommitmentExplanation`: each
+                     window of a commitment with the contacts counted in it, and for
+                     per-member commitments each member with the contacts that reached it
 ``reach``            :func:`coverage`, :class:`GroupCoverage`, :func:`score`: each target
                      group's reach (one SQL query for all groups, :func:`reached_sql`),
                      leaders informed, broadcasts, and the coverage score
@@ -27,6 +30,14 @@ from ..store.rules import members_sql as members_sql
 from .commitments import CommitmentStatus, Status, WindowResult, check_commitments
 from .commitments import WindowState as WindowState
 from .dues import Contact, DueItem, Dues, due
+from .explaining import (
+    CommitmentExplanation,
+    CountedContact,
+    MemberContacts,
+    WindowExplanation,
+    explain_commitment,
+    explain_commitments,
+)
 from .interaction_log import _Log as _Log  # for benchmarks/bench_coverage.py
 from .reach import NEUTRAL_INFLUENCE as NEUTRAL_INFLUENCE
 from .reach import GroupCoverage, coverage
@@ -37,14 +48,20 @@ from .reach import reached_sql as reached_sql
 from .reach import score as score
 
 __all__ = [
+    "CommitmentExplanation",
     "CommitmentStatus",
     "Contact",
+    "CountedContact",
     "DueItem",
     "Dues",
     "GroupCoverage",
+    "MemberContacts",
     "Status",
+    "WindowExplanation",
     "WindowResult",
     "check_commitments",
     "coverage",
     "due",
+    "explain_commitment",
+    "explain_commitments",
 ]

@@ -1,15 +1,19 @@
 """Commitments: which promises the programme keeps.
 
 **Commitments** are checked window by window. A commitment with a cadence (at least
-``count`` per month, quarter, half-year or year) is cut into the calendar windows of its
-cadence that overlap the period, the programme's dates and its phase. On the ``as_of``
-day a window is *closed* (it ended before), *open* (it contains the day) or *future*.
-A window is met when the interactions that count for it reach ``count`` (for
-``per_member`` and ``leaders``: when every member was reached ``count`` times; for
-``ratio``: when at least ``ratio`` of the window's interactions of kind ``of`` were
-hosted by the ``host`` selection). ``expected`` adds up what the windows begun so far
-ask for and ``actual`` what was done toward it (capped per window, so three articles in
-January do not make up for none in February). The status:
+``count`` per month, quarter, half-year or year) has the calendar windows of its cadence,
+within the programme's dates and its phase. A period chooses which of them are shown
+(those that overlap it) and never cuts one short: seen from the second half-year, a
+yearly commitment is judged on the whole year. Only contacts up to the ``as_of`` day
+count. On that day a window is *closed* (it ended before), *open* (it contains the day)
+or *future*.
+
+A window is met when the contacts that count for it reach ``count`` (for ``per_member``
+and ``leaders``: when every member was reached ``count`` times; for ``ratio``: when at
+least ``ratio`` of the window's interactions of kind ``of`` were hosted by the ``host``
+selection). ``expected`` adds up what the windows begun so far ask for and ``actual``
+what was done toward it (capped per window, so three articles in January do not make up
+for none in February). The status:
 
 =============  ============================================================================
 not active     the commitment's phase or the programme does not overlap the period
@@ -17,15 +21,17 @@ not started    its windows in the period all lie after ``as_of``
 met            every window so far is met
 due            every closed window is met; the open one is not yet (``due`` is its last day)
 behind         a window was missed, but the latest one was kept or the open one is met
-               already; or a ratio's open window is below the ratio
+               already (or no window is open any more); or a ratio's open window is below
+               the ratio
 overdue        the latest closed window was missed and nothing has been done since (the
                open window is not met yet); or a structural tie the plan requires is
                missing
 =============  ============================================================================
 
-What counts for a commitment: interactions tagged with its id, and interactions of the
-kinds it lists in ``kinds``. For ``per_member`` and ``leaders`` commitments the member
-must also have taken part (a person reached reaches their organisation too).
+What counts for a commitment: contacts tagged with its id, and contacts its selector
+matches (``kinds``, ``participants``, ``audience``: every criterion given must hold).
+Per-member and leaders commitments count direct contact by default, and a member counts
+as reached when anyone of its party took part (see :mod:`.interaction_log`).
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from attrs import frozen
 from ..graph import rank_leaders
 from ..periods import Period, Unit
 from ..plan import Commitment, CommitmentKind, Members, Plan
-from .interaction_log import _Log
+from .interaction_log import _Counted, _Log, _Reach
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -106,20 +112,48 @@ class CommitmentStatus:
         return min(1.0, self.actual / self.expected)
 
 
-# --- checking a commitment, window by window ----------------------------------------------
+@frozen
+class _Window:
+    """What one window counted: its contacts (for a ratio, the contacts of kind ``of``);
+    for per-member and leaders commitments, each member's id and its contacts."""
+
+    contacts: tuple[_Counted, ...] = ()
+    members: tuple[tuple[str, tuple[_Reach, ...]], ...] = ()
 
 
-def _active_span(plan: Plan, c: Commitment, period: Period) -> Period | None:
-    span: Period | None = period
+@frozen
+class _Checked:
+    """A commitment's status with what each of its windows counted, and for a structural
+    commitment each required tie and whether it exists."""
+
+    status: CommitmentStatus
+    details: tuple[_Window, ...] = ()
+    ties: tuple[tuple[str, bool], ...] = ()
+    hosts: frozenset[int] = frozenset()
+
+
+# --- the windows of a commitment ----------------------------------------------------------
+
+
+def _own_span(plan: Plan, c: Commitment) -> Period | None:
+    """The days a commitment runs: the programme's, within its phase."""
     prog = plan.programme
-    span = span.clip(Period(prog.start, prog.end or dt.date.max)) if span else None
+    span: Period | None = Period(prog.start, prog.end or dt.date.max)
     if span and c.phase:
         span = span.clip(plan.phase(c.phase).period)
     return span
 
 
-def _windows(unit: Unit, span: Period) -> list[Period]:
-    return [w.clip(span) or w for w in unit.windows(span)]
+def commitment_windows(plan: Plan, c: Commitment, period: Period) -> list[Period]:
+    """The windows of ``c`` that ``period`` shows: each window of its cadence that
+    overlaps the period within the commitment's own span, whole (cut only where the
+    programme or the phase begins or ends, never where the period does)."""
+    own = _own_span(plan, c)
+    shown = own.clip(period) if own else None
+    if own is None or shown is None:
+        return []
+    unit = c.cadence or Unit.YEAR
+    return [w.clip(own) or w for w in unit.windows(shown)]
 
 
 def _state(window: Period, as_of: dt.date, met: bool) -> WindowState:
@@ -130,8 +164,10 @@ def _state(window: Period, as_of: dt.date, met: bool) -> WindowState:
     return WindowState.MET if met else WindowState.OPEN
 
 
-def _status(windows: Sequence[WindowResult], period: Period, as_of: dt.date, *,
+def _status(windows: Sequence[WindowResult], as_of: dt.date, *,
             open_is_behind: bool = False) -> tuple[Status, dt.date | None]:
+    """The status the windows shown give on ``as_of``: it depends on those windows only,
+    never on the period that chose them."""
     if not windows:
         return Status.NOT_ACTIVE, None
     begun = [w for w in windows if w.state is not WindowState.FUTURE]
@@ -142,125 +178,145 @@ def _status(windows: Sequence[WindowResult], period: Period, as_of: dt.date, *,
     missed = [w for w in closed if w.state is WindowState.MISSED]
     pending = open_[0] if open_ and open_[0].state is WindowState.OPEN else None
     if missed:
-        if closed[-1].state is WindowState.MISSED and period.end >= as_of and (
-                pending is not None or not open_):
-            return Status.OVERDUE, pending.period.end if pending else None
+        if closed[-1].state is WindowState.MISSED and pending is not None:
+            return Status.OVERDUE, pending.period.end
         return Status.BEHIND, pending.period.end if pending else None
     if pending is not None:
         return (Status.BEHIND if open_is_behind else Status.DUE), pending.period.end
     return Status.MET, None
 
 
+# --- checking a commitment, window by window ----------------------------------------------
+
+
 def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
-              leaders: Sequence[str]) -> CommitmentStatus:
+              leaders: Sequence[str]) -> _Checked:
     plan = log.plan
     base: dict[str, Any] = {"id": c.id, "title": c.title, "kind": c.kind, "groups": c.groups,
                             "responsible": c.responsible}
-    span = _active_span(plan, c, period)
-    if span is None:
-        return CommitmentStatus(**base, status=Status.NOT_ACTIVE, expected=0, actual=0,
-                                logged=0, explanation="not active in this period")
-    seen = span.clip(Period(span.start, max(span.start, as_of)))
-    assert seen is not None
+    windows = commitment_windows(plan, c, period)
+    if not windows:
+        return _Checked(CommitmentStatus(**base, status=Status.NOT_ACTIVE, expected=0,
+                                         actual=0, logged=0,
+                                         explanation="not active in this period"))
     if c.kind is CommitmentKind.STRUCTURAL:
-        on = min(as_of, period.end)
-        ties = log.ties_exist(c, on)
+        ties = log.ties_exist(c, min(as_of, period.end))
         missing = tuple(t for t, ok in ties if not ok)
         status = Status.MET if not missing else Status.OVERDUE
-        return CommitmentStatus(
+        return _Checked(CommitmentStatus(
             **base, status=status, expected=len(ties), actual=len(ties) - len(missing),
             logged=len(ties) - len(missing), missing=missing,
             explanation=("all required ties exist" if not missing
                          else "missing: " + "; ".join(missing)),
-        )
+        ), ties=tuple(ties))
     unit = c.cadence or Unit.YEAR
-    windows = _windows(unit, span)
-    if span.start > as_of:
-        results = tuple(WindowResult(w, 0, 0, 0, WindowState.FUTURE) for w in windows)
-        status, due_on = _status(results, period, as_of)
-        return CommitmentStatus(**base, status=status, expected=0, actual=0, logged=0,
-                                windows=results, explanation="its windows lie ahead")
+    if windows[0].start > as_of:
+        ahead = tuple(WindowResult(w, 0, 0, 0, WindowState.FUTURE) for w in windows)
+        return _Checked(CommitmentStatus(**base, status=Status.NOT_STARTED, expected=0,
+                                         actual=0, logged=0, windows=ahead,
+                                         explanation="its windows lie ahead"),
+                        tuple(_Window() for _ in windows))
+    seen = Period(windows[0].start, min(windows[-1].end, as_of))
     if c.kind is CommitmentKind.RATIO:
-        return _evaluate_ratio(log, c, base, windows, period, as_of)
+        return _evaluate_ratio(log, c, base, windows, seen, as_of)
     if c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
-        if c.kind is CommitmentKind.PER_MEMBER:
-            picked = log.select(c.members)
-        else:
-            picked = log.select(Members(ids=tuple(leaders)))
-        contacts = log.contacts(picked, seen, c)
-        results_list = []
-        for w in windows:
-            if w.start > as_of:
-                results_list.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
-                continue
-            per = {pk: sum(1 for d in contacts.get(pk, ()) if d in w and d <= as_of)
-                   for pk in picked}
-            missing = tuple(sorted(picked[pk] for pk, n in per.items() if n < c.count))
-            actual = sum(min(n, c.count) for n in per.values())
-            met = bool(picked) and not missing
-            results_list.append(WindowResult(w, c.count * len(picked), actual,
-                                             sum(per.values()), _state(w, as_of, met), missing))
-        results = tuple(results_list)
-        status, due_on = _status(results, period, as_of)
-        last = next((r for r in reversed(results) if r.state is not WindowState.FUTURE), None)
-        missing = last.missing if last else ()
-        who = "leaders" if c.kind is CommitmentKind.LEADERS else "members"
-        explanation = (f"{len(picked)} {who}, each {c.count} per {unit.value}"
-                       + (f"; not yet reached: {', '.join(missing)}" if missing else ""))
-        if not picked:
-            explanation = f"no {who} selected"
-        return _finish(base, results, status, due_on, missing, explanation)
-    rows = log.counted(c, seen)  # sorted by date
-    days = [d for d, _k, _h, _pk in rows]
-    results_list = []
+        return _evaluate_members(log, c, base, windows, seen, as_of, leaders)
+    rows = log.counted(c, seen)  # by date
+    results: list[WindowResult] = []
+    details: list[_Window] = []
     for w in windows:
         if w.start > as_of:
-            results_list.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
+            results.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
+            details.append(_Window())
             continue
-        first = bisect.bisect_left(days, w.start)
-        stop = bisect.bisect_right(days, min(w.end, as_of))
-        inside = [(d, k) for d, k, _h, _pk in rows[first:stop]]
-        logged = len(inside)
-        met = logged >= c.count
+        inside = _within(rows, w)
+        met = len(inside) >= c.count
         lacking: tuple[str, ...] = ()
         if c.including:
-            kinds = {k for _, k in inside}
+            kinds = {r.kind for r in inside}
             lacking = tuple(k for k in c.including if k not in kinds)
             met = met and not lacking
-        results_list.append(WindowResult(w, c.count, min(logged, c.count), logged,
-                                         _state(w, as_of, met), lacking))
-    results = tuple(results_list)
-    status, due_on = _status(results, period, as_of)
+        results.append(WindowResult(w, c.count, min(len(inside), c.count), len(inside),
+                                    _state(w, as_of, met), lacking))
+        details.append(_Window(inside))
+    status, due_on = _status(results, as_of)
     explanation = f"at least {c.count} per {unit.value}"
     if c.including:
         explanation += f", including {', '.join(c.including)}"
     if c.phase:
         explanation += f", in {plan.phase(c.phase).name.lower()}"
-    return _finish(base, results, status, due_on, (), explanation)
+    return _Checked(_finish(base, tuple(results), status, due_on, (), explanation),
+                    tuple(details))
 
 
-def _evaluate_ratio(log: _Log, c: Commitment, base: dict[str, Any], windows: Sequence[Period],
-                    period: Period, as_of: dt.date) -> CommitmentStatus:
-    assert c.of is not None and c.ratio is not None
-    hosts = set(log.select(c.host))
-    span = Period(windows[0].start, max(windows[0].start, min(windows[-1].end, as_of)))
-    rows = log.of_kind(c.of, span)
-    results = []
+def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
+                      windows: Sequence[Period], seen: Period, as_of: dt.date,
+                      leaders: Sequence[str]) -> _Checked:
+    """Each member (or leader) reached ``count`` times per window, by party."""
+    selector = c.members if c.kind is CommitmentKind.PER_MEMBER else Members(
+        ids=tuple(leaders))
+    picked = log.select(selector)
+    reached = log.reached(picked, seen, c, selector=selector)
+    order = sorted(picked, key=lambda pk: picked[pk])
+    results, details = [], []
     for w in windows:
         if w.start > as_of:
             results.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
+            details.append(_Window())
             continue
-        inside = [h for d, h in rows if d in w and d <= as_of]
-        hosted = sum(1 for h in inside if h in hosts)
+        per = {pk: tuple(r for r in reached.get(pk, ()) if r.date in w) for pk in order}
+        missing = tuple(sorted(picked[pk] for pk, hits in per.items() if len(hits) < c.count))
+        actual = sum(min(len(hits), c.count) for hits in per.values())
+        met = bool(picked) and not missing
+        results.append(WindowResult(w, c.count * len(picked), actual,
+                                    sum(len(hits) for hits in per.values()),
+                                    _state(w, as_of, met), missing))
+        details.append(_Window((), tuple((picked[pk], per[pk]) for pk in order)))
+    status, due_on = _status(results, as_of)
+    last = next((r for r in reversed(results) if r.state is not WindowState.FUTURE), None)
+    missing = last.missing if last else ()
+    who = "leader" if c.kind is CommitmentKind.LEADERS else "member"
+    unit = c.cadence or Unit.YEAR
+    explanation = (f"{len(picked)} {who}{'' if len(picked) == 1 else 's'}, "
+                   f"each {c.count} per {unit.value}"
+                   + (f"; not yet reached: {', '.join(missing)}" if missing else ""))
+    if not picked:
+        explanation = f"no {who}s selected"
+    return _Checked(_finish(base, tuple(results), status, due_on, missing, explanation),
+                    tuple(details))
+
+
+def _evaluate_ratio(log: _Log, c: Commitment, base: dict[str, Any], windows: Sequence[Period],
+                    seen: Period, as_of: dt.date) -> _Checked:
+    assert c.of is not None and c.ratio is not None
+    hosts = frozenset(log.select(c.host))
+    rows = log.of_kind(c.of, seen)
+    results, details = [], []
+    for w in windows:
+        if w.start > as_of:
+            results.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
+            details.append(_Window())
+            continue
+        inside = _within(rows, w)
+        hosted = sum(1 for r in inside if r.host in hosts)
         expected = math.ceil(c.ratio * len(inside))
         met = hosted >= expected
         results.append(WindowResult(w, expected, hosted, len(inside), _state(w, as_of, met)))
-    status, due_on = _status(results, period, as_of, open_is_behind=True)
+        details.append(_Window(inside))
+    status, due_on = _status(results, as_of, open_is_behind=True)
     total = sum(r.logged for r in results)
     hosted_total = sum(r.actual for r in results)
     explanation = (f"{hosted_total} of {total} {c.of.replace('_', ' ')}s hosted as required; "
                    f"at least {c.ratio:.0%} must be")
-    return _finish(base, tuple(results), status, due_on, (), explanation)
+    return _Checked(_finish(base, tuple(results), status, due_on, (), explanation),
+                    tuple(details), hosts=hosts)
+
+
+def _within(rows: Sequence[_Counted], window: Period) -> tuple[_Counted, ...]:
+    """The contacts (sorted by date) that fall in ``window``."""
+    first = bisect.bisect_left(rows, window.start, key=lambda r: r.date)
+    stop = bisect.bisect_right(rows, window.end, key=lambda r: r.date)
+    return tuple(rows[first:stop])
 
 
 def _finish(base: dict[str, Any], results: tuple[WindowResult, ...], status: Status,
@@ -275,14 +331,9 @@ def _finish(base: dict[str, Any], results: tuple[WindowResult, ...], status: Sta
     )
 
 
-def check_commitments(
-    ws: Workspace,
-    period: Period,
-    *,
-    as_of: dt.date | None = None,
-    ids: Sequence[str] | None = None,
-) -> list[CommitmentStatus]:
-    """Every commitment of the plan (or those named) checked for ``period`` on ``as_of``."""
+def _check(ws: Workspace, period: Period, as_of: dt.date | None,
+           ids: Sequence[str] | None) -> list[_Checked]:
+    """Each commitment (or those named) checked, with what each window counted."""
     as_of = as_of or dt.date.today()
     plan = ws.plan
     chosen = [plan.commitment(i) for i in ids] if ids is not None else list(plan.commitments)
@@ -291,6 +342,18 @@ def check_commitments(
     with ws.store.read() as session:
         log = _Log(ws, session)
         return [_evaluate(log, c, period, as_of, leaders.get(c.id, ())) for c in chosen]
+
+
+def check_commitments(
+    ws: Workspace,
+    period: Period,
+    *,
+    as_of: dt.date | None = None,
+    ids: Sequence[str] | None = None,
+) -> list[CommitmentStatus]:
+    """Every commitment of the plan (or those named), each judged on its own windows that
+    ``period`` shows, on ``as_of``."""
+    return [checked.status for checked in _check(ws, period, as_of, ids)]
 
 
 def _commitment_leaders(ws: Workspace, c: Commitment, as_of: dt.date) -> list[str]:

@@ -1,23 +1,42 @@
 """The interaction log as coverage and commitments read it.
 
-:class:`_Log` holds one evaluation's queries on one session: the interactions that count
-for a commitment (tagged with it, or of its kinds), the interactions of one kind, the
-stakeholders a selector picks, the dates on which stakeholders were reached, and whether
-the ties a structural commitment requires exist.
+:class:`_Log` holds one evaluation's queries on one session:
+
+- whom a commitment's selector picks (:meth:`_Log.select`): by id, role, tag or kind, or
+  as a member of a target group (registered or by the group's rule);
+- the contacts that count for a commitment (:meth:`_Log.counted`): those tagged with its
+  id, and those that match its selector (every criterion it gives: ``kinds``,
+  ``participants``, ``audience``; per-member and leaders commitments count the direct
+  kinds unless the plan names others);
+- which contacts reached which member (:meth:`_Log.reached`), by party: a member is
+  reached when they took part or hosted, or, for an organisation, when anyone who acts
+  for it that day did (:func:`interessent.rules.party_of`); one contact with a party
+  counts once;
+- the contacts of one kind (for ratios) and whether the ties a structural commitment
+  requires exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
+from attrs import frozen
 from sqlalchemy import bindparam, text
 
 from ..periods import Period
-from ..plan import Commitment, Members, Plan, TargetGroup
-from ..store.rules import active_on_sql, members_sql
+from ..plan import Commitment, CommitmentKind, Members, Plan, TargetGroup
+from ..rules import KindCategory, kinds_in
+from ..store.rules import (
+    Selection,
+    acting_tie_sql,
+    active_during_sql,
+    active_on_sql,
+    members_sql,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,109 +44,300 @@ if TYPE_CHECKING:
     from ..workspace import Workspace
 
 
+@frozen
+class _Counted:
+    """A contact from the log as counting needs it: its key, day, kind and host, and
+    whether it counts because it was tagged with the commitment (else its selector
+    matched). Its id and topic are looked up only to explain (:meth:`_Log.described`)."""
+
+    pk: int
+    date: dt.date
+    kind: str
+    host: int | None
+    tagged: bool = False
+
+
+@frozen
+class _Reach:
+    """A contact (its key, day and whether tagged) that reached a member, and who of the
+    member's party took part or hosted."""
+
+    pk: int
+    date: dt.date
+    tagged: bool
+    via: frozenset[int]
+
+
+def counted_kinds(plan: Plan, c: Commitment) -> tuple[str, ...]:
+    """The kinds a commitment's selector names: its own, or for per-member and leaders
+    commitments without any, every kind of direct contact."""
+    if c.kinds or c.kind not in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
+        return c.kinds
+    return kinds_in(KindCategory.DIRECT, plan)
+
+
 class _Log:
     """Queries over the interaction log for one evaluation."""
+
+    #: Members up to this many are looked up from their side (their party's
+    #: participations, through the index); more are found from the contacts' side.
+    FEW = 2_000
 
     def __init__(self, ws: Workspace, session: Session) -> None:
         self.ws = ws
         self.plan: Plan = ws.plan
         self.s = session
 
-    @staticmethod
-    def _counting(c: Commitment) -> tuple[str, dict[str, Any], list[Any]]:
-        """A SELECT of (pk, date, kind, host_pk) of the interactions in [:start, :end] that
-        count for ``c``: those tagged with it, found through the tag index, and those of
-        its ``kinds``. (Testing each of a year's interactions for a tag instead cost a
-        second per commitment at a million interactions.)"""
-        sql = ("SELECT i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk "
-               "FROM interaction_commitments t JOIN interactions i ON i.pk = t.interaction_pk "
-               "WHERE t.commitment_id = :c AND i.date >= :start AND i.date <= :end")
-        params: dict[str, Any] = {"c": c.id}
-        binds: list[Any] = []
-        if c.kinds:
-            sql += (" UNION SELECT i.pk, i.date, i.kind, i.host_pk FROM interactions i "
-                    "WHERE i.kind IN :kinds AND i.date >= :start AND i.date <= :end")
-            params["kinds"] = list(c.kinds)
-            binds.append(bindparam("kinds", expanding=True))
-        return sql, params, binds
+    # --- whom a selector picks -------------------------------------------------------------
 
-    def counted(self, c: Commitment, span: Period) -> list[tuple[dt.date, str, int | None, int]]:
-        """(date, kind, host_pk, pk) of interactions that count for ``c`` within ``span``."""
-        sql, params, binds = self._counting(c)
-        stmt = text(f"SELECT x.date, x.kind, x.host_pk, x.pk FROM ({sql}) AS x "
-                    "ORDER BY x.date, x.pk").bindparams(*binds)
-        rows = self.s.execute(stmt, {**params, "start": span.start, "end": span.end})
-        return [(_date(d), k, h, pk) for d, k, h, pk in rows]
-
-    def of_kind(self, kind: str, span: Period) -> list[tuple[dt.date, int | None]]:
-        stmt = text("SELECT date, host_pk FROM interactions WHERE kind = :k "
-                    "AND date >= :start AND date <= :end ORDER BY date")
-        rows = self.s.execute(stmt, {"k": kind, "start": span.start, "end": span.end})
-        return [(_date(d), h) for d, h in rows]
+    def selection(self, sel: Members, n: int = 0) -> Selection:
+        """The SQL form of a commitment's selector: the pks it picks by id, role, tag or
+        kind (:func:`~interessent.store.rules.members_sql`), and the members of its target
+        groups, registered or by the group's rule."""
+        # No plan key is empty, so the registered-members part of the selector's own
+        # pseudo-group selects nobody (a NUL key would too, but PostgreSQL text cannot
+        # hold NUL).
+        own = TargetGroup(key="", name="", rule=attrs.evolve(sel, groups=()))
+        parts = [members_sql(own, 100 * n)]
+        parts += [members_sql(self.plan.group(g), 100 * n + 1 + j)
+                  for j, g in enumerate(sel.groups)]
+        params: dict[str, Any] = {}
+        expanding: list[str] = []
+        for _sql, p, e in parts:
+            params.update(p)
+            expanding += e
+        return " UNION ".join(sql for sql, _, _ in parts), params, expanding
 
     def select(self, sel: Members) -> dict[int, str]:
         """pk → id of the stakeholders a selector picks."""
-        # No plan key is empty, so the registered-members part selects nobody (a NUL key
-        # would too, but PostgreSQL text cannot hold NUL).
-        group = TargetGroup(key="", name="", rule=sel)
-        sql, params, expanding = members_sql(group, 0)
+        sql, params, expanding = self.selection(sel)
         stmt = text(f"SELECT s.pk, s.id FROM stakeholders s WHERE s.pk IN ({sql})").bindparams(
             *(bindparam(n, expanding=True) for n in expanding))
         return {pk: sid for pk, sid in self.s.execute(stmt, params)}
 
+    # --- what counts for a commitment ------------------------------------------------------
+
+    def _matching(self, c: Commitment, alias: str = "i") -> tuple[str, dict[str, Any],
+                                                                   list[str]] | None:
+        """The condition that the interaction row ``alias`` matches ``c``'s selector (every
+        criterion given must hold; each list matches any of its values), or None when it
+        has none."""
+        kinds = counted_kinds(self.plan, c)
+        if not (kinds or c.participants or c.audience):
+            return None
+        where, params, expanding = [], {}, []
+        if kinds:
+            where.append(f"{alias}.kind IN :sel_kinds")
+            params["sel_kinds"] = list(kinds)
+            expanding.append("sel_kinds")
+        if c.participants:
+            sql, p, e = self.selection(c.participants, 7)
+            where.append(f"{alias}.pk IN (SELECT sp.interaction_pk FROM interaction_participants "
+                         f"sp WHERE sp.stakeholder_pk IN ({sql}))")
+            params.update(p)
+            expanding += e
+        if c.audience:
+            where.append(f"{alias}.pk IN (SELECT sg.interaction_pk FROM interaction_groups sg "
+                         "WHERE sg.group_key IN :sel_audience)")
+            params["sel_audience"] = list(c.audience)
+            expanding.append("sel_audience")
+        return " AND ".join(where), params, expanding
+
+    def _counts(self, c: Commitment | None, alias: str = "i") -> tuple[str, dict[str, Any],
+                                                                      list[str]]:
+        """The condition that the interaction row ``alias`` counts for ``c`` (any does
+        for None): tagged with its id, or matching its selector."""
+        if c is None:
+            return "1 = 1", {}, []
+        tagged = self._tagged(c, alias)
+        match = self._matching(c, alias)
+        if match is None:
+            return tagged, {"c": c.id}, []
+        sql, params, expanding = match
+        return f"({tagged} OR ({sql}))", {"c": c.id, **params}, expanding
+
+    @staticmethod
+    def _tagged(c: Commitment | None, alias: str = "i") -> str:
+        """The condition that the interaction row ``alias`` is tagged with ``c`` (bound to
+        ``:c``); never, for None."""
+        if c is None:
+            return "1 = 0"
+        return (f"{alias}.pk IN (SELECT ct.interaction_pk FROM interaction_commitments ct "
+                "WHERE ct.commitment_id = :c)")
+
+    def counted(self, c: Commitment, span: Period) -> list[_Counted]:
+        """The contacts within ``span`` that count for ``c``, by date: those tagged with
+        it, found through the tag index, and those its selector matches. (Testing each of
+        a year's interactions for a tag instead cost a second per commitment at a
+        million interactions.)"""
+        cols = "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk"
+        sql = (f"SELECT {cols}, 1 AS tagged FROM interaction_commitments t "
+               "JOIN interactions i ON i.pk = t.interaction_pk "
+               "WHERE t.commitment_id = :c AND i.date >= :start AND i.date <= :end")
+        params: dict[str, Any] = {"c": c.id, "start": span.start, "end": span.end}
+        expanding: list[str] = []
+        match = self._matching(c)
+        if match is not None:
+            where, more, expanding = match
+            params.update(more)
+            sql += (f" UNION ALL SELECT {cols}, 0 FROM interactions i WHERE i.date >= :start "
+                    f"AND i.date <= :end AND ({where})")
+        stmt = text(f"SELECT x.pk, x.date, x.kind, x.host_pk, MAX(x.tagged) FROM ({sql}) AS x "
+                    "GROUP BY x.pk, x.date, x.kind, x.host_pk ORDER BY x.date, x.pk").bindparams(
+            *(bindparam(n, expanding=True) for n in expanding))
+        day = _Days()
+        return [_Counted(pk, day(d), k, h, bool(t))
+                for pk, d, k, h, t in self.s.execute(stmt, params)]
+
+    def of_kind(self, kind: str, span: Period) -> list[_Counted]:
+        """The contacts of one kind within ``span``, by date (for ratios)."""
+        stmt = text("SELECT pk, date, kind, host_pk FROM interactions WHERE kind = :k "
+                    "AND date >= :start AND date <= :end ORDER BY date, pk")
+        rows = self.s.execute(stmt, {"k": kind, "start": span.start, "end": span.end})
+        day = _Days()
+        return [_Counted(pk, day(d), k, h) for pk, d, k, h in rows]
+
+    def described(self, pks: Iterable[int]) -> dict[int, tuple[str, str, str | None,
+                                                                int | None]]:
+        """pk → (id, kind, topic, host pk) of the contacts ``pks``: what an explanation
+        shows of them."""
+        wanted = sorted(set(pks))
+        stmt = text("SELECT pk, id, kind, topic, host_pk FROM interactions "
+                    "WHERE pk IN :pks").bindparams(bindparam("pks", expanding=True))
+        out = {}
+        for n in range(0, len(wanted), 5_000):  # SQLite's limit on bound parameters
+            for pk, iid, kind, topic, host in self.s.execute(stmt, {"pks": wanted[n:n + 5_000]}):
+                out[pk] = (iid, kind, topic, host)
+        return out
+
+    # --- whom the contacts reached, by party -----------------------------------------------
+
+    def _party_rows(self, members: Selection | None, span: Period, c: Commitment | None, *,
+                    few: bool, first_only: bool) -> Any:
+        """Rows (member, contact pk, date, tagged, who) of the contacts within ``span``
+        that count for ``c`` (any, for None) and in which ``who``, of the member's party
+        on the day, took part or hosted; ``members`` selects the members (as pks; None:
+        anyone, for the caller to pick from). With ``first_only``: (member, first date).
+
+        With ``few`` members, each member's party is looked up first (itself, the people
+        whose organisation field names it, the sources of acting ties with their spans)
+        and then their participations, through the index; with many, the contacts are
+        read first and everyone who took part is mapped to the organisations they act
+        for that day."""
+        picked, params, expanding = members or ("SELECT pk FROM stakeholders", {}, [])
+        only = "WHERE h.member IN (SELECT pk FROM picked)" if members else ""
+        counts, more, more_expanding = self._counts(c)
+        acting, acting_params, acting_expanding = acting_tie_sql("rel")
+        params = {**params, **more, **acting_params, "start": span.start, "end": span.end}
+        expanding = [*expanding, *more_expanding, *acting_expanding]
+        dated = "i.date >= :start AND i.date <= :end"
+        cols = (f"i.pk AS pk, i.date AS date, CASE WHEN {self._tagged(c)} THEN 1 ELSE 0 END "
+                "AS tagged")
+        if few:
+            sql = f"""WITH picked AS MATERIALIZED ({picked}),
+party AS MATERIALIZED (
+    SELECT pk AS member, pk AS who, CAST(NULL AS DATE) AS start, CAST(NULL AS DATE) AS "end"
+        FROM picked
+    UNION ALL SELECT s.organisation_pk, s.pk, NULL, NULL FROM stakeholders s
+        WHERE s.organisation_pk IN (SELECT pk FROM picked) AND s.pk <> s.organisation_pk
+    UNION ALL SELECT rel.target_pk, rel.source_pk, rel.start, rel."end" FROM relationships rel
+        WHERE rel.target_pk IN (SELECT pk FROM picked) AND {acting}),
+took AS (
+    SELECT party.member AS member, party.who AS who, party.start AS start,
+           party."end" AS "end", p.interaction_pk AS ipk
+        FROM party JOIN interaction_participants p ON p.stakeholder_pk = party.who
+    UNION ALL SELECT party.member, party.who, party.start, party."end", i.pk
+        FROM interactions i JOIN party ON party.who = i.host_pk
+        WHERE i.host_pk IS NOT NULL AND {dated})
+SELECT t.member AS member, {cols}, t.who AS who FROM took t
+    JOIN interactions i ON i.pk = t.ipk
+    WHERE {dated} AND {active_on_sql("t", "i.date")} AND {counts}"""
+        else:
+            sql = f"""WITH picked AS MATERIALIZED ({picked}),
+win AS MATERIALIZED (
+    SELECT {cols}, i.host_pk AS host_pk FROM interactions i WHERE {dated} AND {counts}),
+took AS MATERIALIZED (
+    SELECT p.stakeholder_pk AS who, win.pk AS ipk, win.date AS date FROM win
+        JOIN interaction_participants p ON p.interaction_pk = win.pk
+    UNION ALL SELECT win.host_pk, win.pk, win.date FROM win WHERE win.host_pk IS NOT NULL),
+people AS MATERIALIZED (SELECT DISTINCT who FROM took),
+acting AS MATERIALIZED (
+    SELECT rel.source_pk AS who, rel.target_pk AS org, rel.start AS start,
+           rel."end" AS "end" FROM people JOIN relationships rel ON rel.source_pk = people.who
+    WHERE {acting} AND {active_during_sql("rel", ":start", ":end")}),
+hit AS (
+    SELECT t.who AS member, t.ipk AS ipk, t.date AS date, t.who AS who FROM took t
+    UNION ALL SELECT s.organisation_pk, t.ipk, t.date, t.who FROM took t
+        JOIN stakeholders s ON s.pk = t.who
+        WHERE s.organisation_pk IS NOT NULL AND s.organisation_pk <> s.pk
+    UNION ALL SELECT a.org, t.ipk, t.date, t.who FROM acting a JOIN took t ON t.who = a.who
+        WHERE {active_on_sql("a", "t.date")})"""
+            if first_only:
+                sql += f" SELECT h.member, MIN(h.date) FROM hit h {only} GROUP BY h.member"
+            else:
+                sql += f"""
+SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
+       h.who AS who FROM hit h JOIN win ON win.pk = h.ipk {only}"""
+        if first_only and few:
+            sql = f"SELECT x.member, MIN(x.date) FROM ({sql}) AS x GROUP BY x.member"
+        stmt = text(sql).bindparams(*(bindparam(n, expanding=True) for n in set(expanding)))
+        return self.s.execute(stmt, params)
+
+    def _members(self, pks: Iterable[int]) -> Selection | None:
+        """Members given by pk as SQL; None for more than :attr:`FEW` (too many to bind
+        under SQLite's limit on parameters: the caller picks them from everyone's)."""
+        wanted = sorted(set(pks))
+        if len(wanted) > self.FEW:
+            return None
+        return ("SELECT pk FROM stakeholders WHERE pk IN :member_pks",
+                {"member_pks": wanted or [-1]}, ["member_pks"])
+
+    def reached(self, members: Mapping[int, str], span: Period, c: Commitment | None, *,
+                selector: Members | None = None) -> dict[int, list[_Reach]]:
+        """The contacts within ``span`` counting for ``c`` (any, for None) that reached
+        each of ``members`` (pk → id), by date: one per contact, however many of the
+        party took part. ``selector``, when it picked the members, lets SQL pick them
+        again (and look their parties up first, however many) instead of binding every
+        pk."""
+        if not members:
+            return {}
+        selection = (self.selection(selector) if selector is not None
+                     and len(members) > self.FEW else self._members(members))
+        found: dict[tuple[int, int], tuple[dt.date, bool, set[int]]] = {}
+        day = _Days()
+        for member, pk, d, tagged, who in self._party_rows(
+                selection, span, c, few=selection is not None, first_only=False):
+            if member not in members:
+                continue
+            hit = found.get((member, pk))
+            if hit is None:
+                hit = found[(member, pk)] = (day(d), bool(tagged), set())
+            hit[2].add(who)
+        out: dict[int, list[_Reach]] = defaultdict(list)
+        for (member, pk), (when, tagged, via) in sorted(
+                found.items(), key=lambda kv: (kv[1][0], kv[0][1])):
+            out[member].append(_Reach(pk, when, tagged, frozenset(via)))
+        return out
+
     def contacts(self, pks: Iterable[int], span: Period, c: Commitment | None) -> dict[
         int, list[dt.date]
     ]:
-        """Dates on which each of ``pks`` was reached directly (or through its people), by
-        interactions that count for ``c``; with ``c`` None, by any interaction, and only
-        the first date (enough to tell whether)."""
+        """The days on which each of ``pks`` was reached by a contact counting for ``c``
+        (:meth:`reached`); with ``c`` None, by any contact, and only the first day
+        (enough to tell whether)."""
         wanted = set(pks)
         if not wanted:
             return {}
-        params: dict[str, Any] = {"start": span.start, "end": span.end}
-        binds: list[Any] = []
         if c is not None:
-            counting, extra, binds = self._counting(c)
-            params.update(extra)
-            source = "counted"
-            head = f"WITH counted AS MATERIALIZED ({counting}) "
-            dated = ""
-        else:
-            source, head = "interactions", ""
-            dated = "AND i.date >= :start AND i.date <= :end"
-        # A few stakeholders are looked up in SQL; many are filtered here (an IN list of
-        # tens of thousands would exceed SQLite's limit on bound parameters). The unary +
-        # keeps SQLite from probing the participants' key once per interaction and person.
-        few = len(wanted) <= 2_000
-        if few:
-            params["pks"] = sorted(wanted)
-            binds.append(bindparam("pks", expanding=True))
-        # From the counted interactions, look the few people up by interaction (the +);
-        # over all interactions, look the interactions up by person (the index).
-        plus = "+" if c is not None else ""
+            return {m: [r.date for r in hits]
+                    for m, hits in self.reached(dict.fromkeys(wanted, ""), span, c).items()}
+        selection = self._members(wanted)
+        day = _Days()
+        return {member: [day(first)] for member, first in self._party_rows(
+            selection, span, None, few=selection is not None, first_only=True)
+            if member in wanted}
 
-        def only(column: str) -> str:
-            return f"AND {plus}{column} IN :pks" if few else ""
-
-        sql = f"""{head}
-            SELECT p.stakeholder_pk AS who, i.date AS date FROM {source} i
-                JOIN interaction_participants p ON p.interaction_pk = i.pk
-                WHERE 1 = 1 {dated} {only("p.stakeholder_pk")}
-            UNION ALL
-            SELECT s.organisation_pk, i.date FROM {source} i
-                JOIN interaction_participants p ON p.interaction_pk = i.pk
-                JOIN stakeholders s ON s.pk = p.stakeholder_pk
-                WHERE s.organisation_pk IS NOT NULL {dated} {only("s.organisation_pk")}
-            UNION ALL
-            SELECT i.host_pk, i.date FROM {source} i
-                WHERE i.host_pk IS NOT NULL {dated} {only("i.host_pk")}"""
-        if c is None:  # whether and when first, not every date: one row a person
-            sql = f"SELECT x.who, MIN(x.date) FROM ({sql}) AS x GROUP BY x.who"
-        out: dict[int, list[dt.date]] = defaultdict(list)
-        for who, day in self.s.execute(text(sql).bindparams(*binds), params):
-            if who in wanted:
-                out[who].append(_date(day))
-        return out
+    # --- structural commitments ------------------------------------------------------------
 
     def ties_exist(self, c: Commitment, on: dt.date) -> list[tuple[str, bool]]:
         result = []
@@ -142,6 +352,19 @@ class _Log:
             ).first()
             result.append((f"{tie.source} {tie.kind} {tie.target}", found is not None))
         return result
+
+
+class _Days:
+    """Dates from the driver (date objects, or ISO text on SQLite), each text parsed once."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, dt.date] = {}
+
+    def __call__(self, value: Any) -> dt.date:
+        day = self.seen.get(value)
+        if day is None:
+            day = self.seen[value] = _date(value)
+        return day
 
 
 def _date(value: Any) -> dt.date:

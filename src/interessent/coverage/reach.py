@@ -33,7 +33,7 @@ from sqlalchemy import bindparam, text
 from ..graph import rank_leaders
 from ..periods import Period
 from ..plan import Members, Plan, TargetGroup
-from ..store.rules import active_during_sql, members_sql
+from ..store.rules import acting_tie_sql, active_during_sql, active_on_sql, members_sql
 from .commitments import CommitmentStatus, check_commitments
 from .interaction_log import _Log
 
@@ -82,24 +82,44 @@ class GroupCoverage:
 
 def reached_sql(dialect: str) -> str:
     """CTEs ``win`` (interactions in the period) and ``reached`` (stakeholders reached
-    directly: participants, hosts and the organisations of participants).
+    directly: those who took part or hosted, and the organisations they act for, by the
+    party rule: their ``organisation`` field, or a works-for, leads or chair tie active on
+    the contact's day; a board or observer seat does not make one act for a body). Its
+    only parameters are ``:start`` and ``:end``.
 
-    The participants are made distinct before their organisations are looked up, and the
+    The people are made distinct before their organisations are looked up, and the
     CTEs are materialised: at 1.6 million participant rows this is four times faster on
     SQLite. ``CROSS JOIN`` tells SQLite's planner to drive from the period's interactions;
-    PostgreSQL plans the plain join the same way."""
+    PostgreSQL plans the plain join the same way. Acting ties are few: only the people
+    who hold one are looked up again, by day."""
     join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    acting, _, _ = acting_tie_sql("rel", literal=True)
+    # A tie active through the whole period needs no look at the day of each contact.
+    whole = '(a.start IS NULL OR a.start <= :start) AND (a."end" IS NULL OR a."end" >= :end)'
     return f"""
-win AS MATERIALIZED (SELECT pk, host_pk FROM interactions
+win AS MATERIALIZED (SELECT pk, date, host_pk FROM interactions
                      WHERE date >= :start AND date <= :end),
 people AS MATERIALIZED (
     SELECT DISTINCT p.stakeholder_pk AS pk FROM win
-    {join} interaction_participants p ON p.interaction_pk = win.pk),
+    {join} interaction_participants p ON p.interaction_pk = win.pk
+    UNION SELECT host_pk FROM win WHERE host_pk IS NOT NULL),
+acting AS MATERIALIZED (
+    SELECT rel.source_pk AS who, rel.target_pk AS org, rel.start AS start,
+           rel."end" AS "end" FROM people
+    JOIN relationships rel ON rel.source_pk = people.pk
+    WHERE {acting} AND {active_during_sql("rel", ":start", ":end")}),
 reached AS MATERIALIZED (
     SELECT pk FROM people
-    UNION SELECT host_pk FROM win WHERE host_pk IS NOT NULL
     UNION SELECT s.organisation_pk FROM people JOIN stakeholders s ON s.pk = people.pk
-          WHERE s.organisation_pk IS NOT NULL)"""
+          WHERE s.organisation_pk IS NOT NULL
+    UNION SELECT a.org FROM acting a WHERE {whole}
+    UNION SELECT a.org FROM acting a
+          JOIN interaction_participants p ON p.stakeholder_pk = a.who
+          JOIN interactions i ON i.pk = p.interaction_pk
+          WHERE NOT ({whole}) AND i.date >= :start AND i.date <= :end
+            AND {active_on_sql("a", "i.date")}
+    UNION SELECT a.org FROM win {join} acting a ON a.who = win.host_pk
+          WHERE NOT ({whole}) AND {active_on_sql("a", "win.date")})"""
 
 
 _ACTIVE = active_during_sql("rel", ":start", ":end")

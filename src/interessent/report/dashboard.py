@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..coverage import Status
 from .data import CELL_NB, NETWORK_LIMIT, NO_GROUP_COLOUR, Report
-from .wording import STATUS_NB, URGENCY_NB, _date, _number, _percent
+from .wording import STATUS_NB, URGENCY_NB, _date, _number, _percent, period_label
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -29,7 +29,14 @@ def _environment() -> Environment:
     env.filters["percent"] = _percent
     env.filters["number"] = _number
     env.filters["fixed"] = lambda v: f"{v:.1f}"
+    env.filters["period"] = period_label
     return env
+
+
+#: Why a contact is listed under a commitment (:class:`~interessent.coverage.CountedContact`).
+REASON_NB = {"tagged": "merket med tiltaket", "selector": "passer til tiltakets utvalg",
+             "hosted": "holdt hos en vert planen godtar",
+             "not hosted": "ikke hos en vert planen godtar"}
 
 
 def render_html(report: Report) -> str:
@@ -40,6 +47,7 @@ def render_html(report: Report) -> str:
         "status_nb": {s.value: t for s, t in STATUS_NB.items()},
         "cell_nb": {s.value: t for s, t in CELL_NB.items()},
         "urgency_nb": URGENCY_NB,
+        "reason_nb": REASON_NB,
         "charts": _coverage_charts(report),
         "net": _network_drawing(report),
         "grid": _grid_rows(report),

@@ -9,9 +9,9 @@ import enum
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from attrs import frozen
+from attrs import field, frozen
 
-from ..coverage import CommitmentStatus, Dues, GroupCoverage, Status
+from ..coverage import CommitmentExplanation, CommitmentStatus, Dues, GroupCoverage, Status
 from ..periods import Period
 from .wording import period_label
 
@@ -173,6 +173,12 @@ class Report:
     resources: Resources
     groups: Mapping[str, str]
     colours: Mapping[str, str]
+    explained: tuple[CommitmentExplanation, ...] = ()
+    """Why each commitment stands as it does: its windows and the contacts counted."""
+    names: Mapping[str, str] = field(factory=dict)
+    """How the dashboard names the stakeholders ``explained`` lists (restricted ones not)."""
+    kind_names: Mapping[str, str] = field(factory=dict)
+    """The interaction kinds' Norwegian names."""
 
     @property
     def title(self) -> str:

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..coverage import (
+    CommitmentExplanation,
     CommitmentStatus,
     Contact,
     Status,
     WindowState,
-    check_commitments,
     coverage,
     due,
+    explain_commitments,
 )
 from ..graph import rank_leaders
 from ..periods import Period, Unit
@@ -84,7 +85,8 @@ def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None)
             points[g.key].append(SeriesPoint(n, g.score, g.direct_reach, g.network_reach))
     series = tuple(Series(g.key, g.name, colours[g.key], tuple(points[g.key]))
                    for g in plan.groups)
-    commitments = tuple(check_commitments(ws, period, as_of=day))
+    explained = tuple(explain_commitments(ws, period, as_of=day))
+    commitments = tuple(e.status for e in explained)
     people = ws.store.stakeholders()
     by_id = {s.id: s for s in people}
     notes = {c.id: _explain(plan, c, by_id) for c in commitments}
@@ -106,7 +108,19 @@ def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None)
         grid_unknown=unknown, stories=tuple(_stories(ws, plan, period, day, by_id)),
         dues=dues, contact_reasons=reasons, resources=_resources(ws, plan, period, day),
         groups={g.key: g.name for g in plan.groups}, colours=colours,
+        explained=explained, names=_explained_names(explained, by_id),
+        kind_names=dict(plan.all_interaction_kinds),
     )
+
+
+def _explained_names(explained: Sequence[CommitmentExplanation],
+                     by_id: Mapping[str, Stakeholder]) -> dict[str, str]:
+    """The shown name of everyone the commitments' explanations list."""
+    ids = {i for e in explained for w in e.windows for i in (
+        *(m.id for m in w.members),
+        *(x for m in w.members for c in m.contacts for x in (*c.via, c.host or "")),
+        *(c.host or "" for c in w.contacts))}
+    return {i: _shown_name(by_id.get(i), i) for i in ids if i}
 
 
 def _first_groups(plan: Plan, people: Sequence[Stakeholder]) -> dict[str, str]:

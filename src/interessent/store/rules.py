@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Selection",
+    "acting_tie_sql",
     "active_during_sql",
     "active_on_sql",
     "as_query",
@@ -107,15 +108,30 @@ def members_sql(group: TargetGroup, n: int) -> Selection:
     return " UNION ".join(parts), params, expanding
 
 
+def acting_tie_sql(alias: str = "rel", n: int | str = "", *, literal: bool = False) -> Selection:
+    """The tie half of :func:`interessent.rules.acts_for`: the condition that the
+    relationship row ``alias`` makes its source act for its target (a works-for, leads or
+    chair tie, not to oneself). Whether it holds on a day is :func:`active_on_sql`; the
+    other half, the ``organisation`` field, is ``stakeholders.organisation_pk``.
+    Returns the condition, its parameters and which of them expand to lists; with
+    ``literal`` the kinds (fixed keys, never user data) are written into the text."""
+    name = f"party_acting{n}"
+    if literal:
+        kinds = ", ".join(f"'{k}'" for k in sorted(ACTING_TIE_KINDS))
+        return f"{alias}.kind IN ({kinds}) AND {alias}.source_pk <> {alias}.target_pk", {}, []
+    return (f"{alias}.kind IN :{name} AND {alias}.source_pk <> {alias}.target_pk",
+            {name: sorted(ACTING_TIE_KINDS)}, [name])
+
+
 def party_sql(n: int | str = "", day: str = ":day") -> Selection:
     """:func:`interessent.rules.party_of`: the pks of the organisation whose id is bound to
     ``:party_org{n}`` and of everyone who acts for it on ``day`` (their organisation field
     names it, or a works-for, leads or chair tie to it is active)."""
-    params: dict[str, Any] = {f"party_acting{n}": sorted(ACTING_TIE_KINDS)}
+    acting, params, expanding = acting_tie_sql("rel", n)
     sql = f"""SELECT pk FROM stakeholders WHERE id = :party_org{n}
 UNION SELECT p.pk FROM stakeholders p JOIN stakeholders o ON o.pk = p.organisation_pk
       WHERE o.id = :party_org{n} AND p.pk <> o.pk
 UNION SELECT rel.source_pk FROM relationships rel JOIN stakeholders o ON o.pk = rel.target_pk
-      WHERE o.id = :party_org{n} AND rel.kind IN :party_acting{n}
+      WHERE o.id = :party_org{n} AND {acting}
         AND {active_on_sql("rel", day)}"""
-    return sql, params, [f"party_acting{n}"]
+    return sql, params, expanding
