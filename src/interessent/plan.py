@@ -712,8 +712,6 @@ def _commitment(
             if getattr(c, name):
                 yield (f"{p}.{name}", f"a {c.kind} commitment counts no contacts, so it has "
                        f"no {name}")
-    if c.count < 1:
-        yield (f"{p}.count", "must be at least 1")
 
     kind = c.kind
     needs_cadence = kind in (CommitmentKind.CADENCE, CommitmentKind.PER_MEMBER,
