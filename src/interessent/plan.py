@@ -24,6 +24,7 @@ from attrs import field, frozen
 from .errors import NotFound, PlanError, PlanProblem
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Period, Unit
+from .rules import nfc
 from .tomllines import key_lines, line_of
 
 if TYPE_CHECKING:
@@ -443,7 +444,9 @@ def _cattrs_problems(exc: BaseException, path: str) -> Iterator[tuple[str, str]]
 
 
 def parse_plan(text: str, source: str = "<plan>") -> Plan:
-    """A validated :class:`Plan` from TOML text; :class:`PlanError` lists every problem."""
+    """A validated :class:`Plan` from TOML text; :class:`PlanError` lists every problem.
+    The text is read in Unicode NFC, as every id and name interessent stores."""
+    text = nfc(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -697,7 +700,8 @@ class PlanReport:
 
 def check_plan(ws: Workspace) -> PlanReport:
     """Validate the workspace's plan (raising :class:`PlanError`), then look up the
-    stakeholders it names in the store; those not registered yet are warnings."""
+    stakeholders it names in the store; those not registered yet, or registered with
+    their id in another case, are warnings, and so are look-alike ids in the store."""
     plan = ws.plan
     named: list[tuple[str, str]] = []
     if plan.programme.organisation:
@@ -712,9 +716,15 @@ def check_plan(ws: Workspace) -> PlanReport:
         named += [(f"groups[{i}].rule.ids", x) for x in g.rule.ids]
     named += [("leaders.pinned", x) for x in plan.leaders.pinned]
     named += [("leaders.excluded", x) for x in plan.leaders.excluded]
-    known = set(ws.store.pk_ids({x for _, x in named}))
-    warnings = tuple(
-        f"{path}: no stakeholder {value!r} is registered yet" for path, value in named
-        if value not in known
-    )
-    return PlanReport(plan, warnings)
+    known = ws.store.registered_ids({x for _, x in named})
+    warnings = [
+        f"{path}: no stakeholder {value!r} is registered yet" if value not in known else
+        f"{path}: {value!r} is registered as {known[value]!r}; the plan names stakeholders "
+        "by their id exactly as registered"
+        for path, value in named if known.get(value) != value
+    ]
+    warnings += [f"{kind} {', '.join(map(repr, ids))} have ids that differ only in case or "
+                 "Unicode form (registered before ids were kept unique in any case); each "
+                 "is found only by its exact id; erase the one that is a duplicate"
+                 for kind, ids in ws.store.look_alike_ids()]
+    return PlanReport(plan, tuple(warnings))

@@ -11,6 +11,7 @@ import attrs
 from attrs import frozen
 
 from ..errors import InvalidInput
+from ..rules import id_key
 from ..store import AUDIT, CONSENTS, INT, PART, REL, ROLES, ST, TAGS, Store, _chunks, _now
 from .mentions import _identifiers, _People
 from .records import _not_erased, _person_row
@@ -126,13 +127,14 @@ def _erase_rows(store: Store, s: Session, rows: Sequence[Any], action: str) -> l
     for r in rows:
         pk = r["pk"]
         new_id = _ERASED_ID.format(pk=pk)
-        taken = s.scalar(select(ST.c.pk).where((ST.c.id == new_id) & (ST.c.pk != pk)))
+        taken = s.scalar(select(ST.c.pk).where(
+            ((ST.c.id == new_id) | (ST.c.id_key == id_key(new_id))) & (ST.c.pk != pk)))
         if taken is not None:
             new_id = f"{new_id}-{taken}"
         s.execute(update(ST).where(ST.c.pk == pk).values(
             id=new_id, name=ERASED_NAME.format(pk=pk), email=None, phone=None, address=None,
             organisation_pk=None, legal_basis=None, notes=None, opted_out=True,
-            restricted=True, erased_at=now, updated_at=now))
+            restricted=True, erased_at=now, updated_at=now, id_key=id_key(new_id)))
 
     # Their name, id, e-mail, phone and address in every other free text.
     texts = [(INT, ("topic", "notes")), (ST, ("notes",)), (AUDIT, ("subject_ref", "detail"))]
