@@ -130,7 +130,9 @@ class _Job:
             rows = fixed
         result: dict[str, list[str]] = {}
         for col, i in self.cols.items():
-            values = [nfc(v.strip()) for v in map(operator.itemgetter(i), rows)]
+            values = list(map(str.strip, map(operator.itemgetter(i), rows)))
+            if not "".join(values).isascii():  # NFC changes nothing in plain ASCII
+                values = [v if v.isascii() else nfc(v) for v in values]
             if "\n'" in "\n" + "\n".join(values):  # any cell may start with an apostrophe
                 values = [v if v[:1] != "'" else unneutralise(v) for v in values]
             result[col] = values

@@ -143,6 +143,7 @@ def stakeholders(
     if tag is not None:
         query = query.where(ST.c.pk.in_(select(TAGS.c.stakeholder_pk).where(TAGS.c.tag == tag)))
     if search:
+        search = nfc(search)
         # %, _ and \ are searched for as text; an explicit escape character, because
         # PostgreSQL's LIKE escapes with \ by default and SQLite's with nothing
         plain = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
