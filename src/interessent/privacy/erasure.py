@@ -60,6 +60,7 @@ def erase(ws: Workspace, id: str, *, compact: bool = True) -> Erasure:
     """
     store = ws.store
     with store.write() as s:
+        store.take_turn(s, "stakeholders")  # no edit writes to them while they are erased
         row = _person_row(s, id)
         _check_erasable(row)
         store.secure_delete(s)
@@ -86,6 +87,7 @@ def _erase_rows(store: Store, s: Session, rows: Sequence[Any], action: str) -> l
 
     if not rows:
         return []
+    store.take_turn(s, "stakeholders")  # no edit writes to them while they are erased
     people = _People((r["pk"], *_identifiers(r)) for r in rows)
     pks = [r["pk"] for r in rows]
     now = _now()
