@@ -27,7 +27,7 @@ from .errors import NotFound, PlanError, PlanProblem
 from .files import path_error
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Days, Period, Unit, check_date, parse_days
-from .rules import KindCategory
+from .rules import KindCategory, nfc
 from .tomllines import key_lines, line_of
 
 __all__ = [
@@ -497,8 +497,9 @@ MAX_PLAN_BYTES = 10 * 2**20
 
 def parse_plan(text: str, source: str = "<plan>") -> Plan:
     """A validated :class:`Plan` from TOML text; :class:`PlanError` lists every problem.
-    A leading byte-order mark (Notepad writes one) is ignored."""
-    text = text.removeprefix("\ufeff")
+    A leading byte-order mark (Notepad writes one) is ignored, and the text is read in
+    Unicode NFC, as every id and name interessent stores."""
+    text = nfc(text.removeprefix("\ufeff"))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

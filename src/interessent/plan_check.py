@@ -45,7 +45,8 @@ class PlanReport:
 
 def check_plan(ws: Workspace) -> PlanReport:
     """Validate the workspace's plan (raising :class:`PlanError`), then look up the
-    stakeholders it names in the store; those not registered yet are warnings."""
+    stakeholders it names in the store; those not registered yet, or registered with
+    their id in another case, are warnings, and so are look-alike ids in the store."""
     plan = ws.plan
     named: list[tuple[str, str]] = []
     if plan.programme.organisation:
@@ -67,9 +68,17 @@ def check_plan(ws: Workspace) -> PlanReport:
         if not k.categories and k.key not in BUILTIN_INTERACTION_KINDS
     ]
     if _has_database(ws):  # checking a plan creates no database
-        known = set(ws.store.pk_ids({x for _, x in named}))
-        warnings += [f"{path}: no stakeholder {value!r} is registered yet"
-                     for path, value in named if value not in known]
+        known = ws.store.registered_ids({x for _, x in named})
+        warnings += [
+            f"{path}: no stakeholder {value!r} is registered yet" if value not in known else
+            f"{path}: {value!r} is registered as {known[value]!r}; the plan names "
+            "stakeholders by their id exactly as registered"
+            for path, value in named if known.get(value) != value
+        ]
+        warnings += [f"{kind} {', '.join(map(repr, ids))} have ids that differ only in case "
+                     "or Unicode form (registered before ids were kept unique in any case); "
+                     "each is found only by its exact id; erase the one that is a duplicate"
+                     for kind, ids in ws.store.look_alike_ids()]
         warnings += _counting_warnings(plan, ws.store.stakeholders)
     else:
         warnings += _counting_warnings(plan, None)

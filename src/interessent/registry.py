@@ -2,18 +2,22 @@
 
 Values typed by a person go through the same checks as an imported row (see
 :mod:`interessent.importing`), so a role, group or kind is spelt one way everywhere.
+Adding and logging choose and check the new record's id inside the transaction that
+writes it, so two people adding or logging at once never get the same id, and an add or
+a log never replaces a record: only an edit changes one. An id finds its record in any
+case or Unicode form, and names and ids are stored in NFC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import frozen
 
 from .errors import ImportRejected, InvalidInput, NotFound
-from .importing import import_rows, slugify
+from .importing import ImportResult, import_rows, slugify
 from .periods import check_date, parse_date
 from .rules import is_member
 
@@ -105,13 +109,13 @@ class StakeholderProfile:
 def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
     """Everything the register holds about one stakeholder, for a person to read."""
     store = ws.store
-    s = store.stakeholder(id)
-    rels = store.relationships(stakeholder=id)
+    s = store.stakeholder(id)  # in any case; s.id is the id as registered
+    rels = store.relationships(stakeholder=s.id)
     others = {r.source for r in rels} | {r.target for r in rels}
     if s.organisation:
         others.add(s.organisation)
     names = {o.id: o.name for o in store.stakeholders(ids=sorted(others))}
-    interactions = store.interactions(stakeholder=id)
+    interactions = store.interactions(stakeholder=s.id)
     return StakeholderProfile(
         stakeholder=s,
         organisation_name=names.get(s.organisation) if s.organisation else None,
@@ -133,10 +137,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _one_row(ws: Workspace, kind: str, row: Mapping[str, str], what: str, action: str) -> None:
+def _one_row(ws: Workspace, kind: str, row: Mapping[str, str], what: str, action: str,
+             *, mode: Literal["import", "new", "edit"] = "import") -> ImportResult:
     """Import one typed-in row; a bad value is one clear error without row numbers."""
     try:
-        import_rows(ws, kind, [row], source=what, action=action, subject=row["id"])
+        return import_rows(ws, kind, [row], source=what, action=action, subject=row["id"],
+                           mode=mode)
     except ImportRejected as exc:
         reasons = "; ".join(p.message for p in exc.problems)
         raise InvalidInput(f"{what}: {reasons}") from None
@@ -152,23 +158,15 @@ def _check_fields(fields: Mapping[str, Any]) -> None:
 def add_stakeholder(ws: Workspace, *, name: str, id: str | None = None,
                     **fields: Any) -> Stakeholder:
     """Register a new stakeholder. Without an ``id`` one is made from the name
-    (``Kari Ørsjødal`` → ``kari-orsjodal``, or ``kari-orsjodal-2`` if that is taken).
-    Values are checked as an imported row's are: roles and groups must be the plan's."""
+    (``Kari Ørsjødal`` → ``kari-orsjodal``, or ``kari-orsjodal-2`` if that is taken, even
+    by someone of the same name). An ``id`` that exists, in any case, is refused: adding
+    never changes a record. Values are checked as an imported row's are: roles and
+    groups must be the plan's."""
     _check_fields(fields)
-    store = ws.store
-    if id is None:
-        base = slugify(name)
-        taken = set(store.pk_ids([base, *(f"{base}-{n}" for n in range(2, 100))]))
-        id = next((c for c in [base, *(f"{base}-{n}" for n in range(2, 100))]
-                   if c not in taken), None)
-        if id is None:
-            raise InvalidInput(f"too many stakeholders are called {name!r}; give an --id")
-    elif store.pk_ids([id]):
-        raise InvalidInput(f"a stakeholder with id {id!r} already exists; "
-                           "use 'interessent stakeholder edit' to change it")
-    row = {"id": id, "name": name, **{k: _cell(v) for k, v in fields.items()}}
-    _one_row(ws, "stakeholders", row, f"stakeholder {id}", "add")
-    return store.stakeholder(id)
+    row = {"id": id or "", "name": name, **{k: _cell(v) for k, v in fields.items()}}
+    done = _one_row(ws, "stakeholders", row, f"stakeholder {id or slugify(name)}", "add",
+                    mode="new")
+    return ws.store.stakeholder(done.ids[0])
 
 
 def edit_stakeholder(ws: Workspace, id: str, *, name: str | None = None,
@@ -178,16 +176,20 @@ def edit_stakeholder(ws: Workspace, id: str, *, name: str | None = None,
     _check_fields(fields)
     cleared = list(clear)
     _check_fields(dict.fromkeys(cleared))
-    current = ws.store.stakeholder(id)  # NotFound for an unknown id
+    current = ws.store.stakeholder(id)  # NotFound for an unknown id; found in any case
     both = sorted(set(cleared) & set(fields))
     if both:
         raise InvalidInput(f"both set and cleared: {', '.join(both)}")
     if not fields and not cleared and name is None:
         raise InvalidInput("nothing to change: give a field to set or --clear")
-    row = {"id": id, "name": name if name is not None else current.name,
+    if name is not None and not name.strip():
+        raise InvalidInput(f"stakeholder {current.id}: name: empty; every stakeholder needs "
+                           "a name")
+    # no name keeps the name stored when the edit is written, not the one read here
+    row = {"id": current.id, "name": name or "",
            **{k: _cell(v) for k, v in fields.items()}, **dict.fromkeys(cleared, "")}
-    _one_row(ws, "stakeholders", row, f"stakeholder {id}", "edit")
-    return ws.store.stakeholder(id)
+    _one_row(ws, "stakeholders", row, f"stakeholder {current.id}", "edit", mode="edit")
+    return ws.store.stakeholder(current.id)
 
 
 def log_interaction(
@@ -206,24 +208,22 @@ def log_interaction(
     notes: str | None = None,
 ) -> Interaction:
     """Record one interaction, checked as an imported row is (kinds, channels, groups and
-    commitments must be the plan's; participants and host registered stakeholders)."""
+    commitments must be the plan's; participants and host registered stakeholders).
+    Without an ``id`` it gets the next ``K<year>-<nnnn>``, chosen in the transaction that
+    writes it; an ``id`` that exists, in any case, is refused."""
     day = (check_date(date, "date") if isinstance(date, dt.date)
            else parse_date(date, "date") if date else dt.date.today())
-    store = ws.store
-    if id is None:
-        id = store.next_interaction_id(day)
-    elif store.interactions(ids=[id]):
-        raise InvalidInput(f"an interaction with id {id!r} already exists")
     people = list(participants)
     audience = list(groups)
     if not people and not audience:
         raise InvalidInput("say whom it reached: --with a stakeholder or --group an audience")
-    row = {"id": id, "date": day.isoformat(), "kind": kind, "channel": channel or "",
+    row = {"id": id or "", "date": day.isoformat(), "kind": kind, "channel": channel or "",
            "participants": _cell(people), "groups": _cell(audience), "topic": topic or "",
            "commitments": _cell(list(commitments)), "host": host or "",
            "success": _cell(success), "notes": notes or ""}
-    _one_row(ws, "interactions", row, f"interaction {id}", "log")
-    found = store.interactions(ids=[id])
+    done = _one_row(ws, "interactions", row, f"interaction {id}" if id else "interaction",
+                    "log", mode="new")
+    found = ws.store.interactions(ids=list(done.ids))
     if not found:  # pragma: no cover - the import above wrote it
-        raise NotFound(f"interaction {id} was not recorded")
+        raise NotFound(f"interaction {done.ids[0]} was not recorded")
     return found[0]

@@ -12,7 +12,10 @@ data and compares them.
 - the categories of interaction kinds: :func:`kind_categories`; :func:`kinds_in` gives
   the keys of one category, which is what SQL needs;
 - the people who act for an organisation, its party: :func:`acts_for`, :func:`party_of`
-  (``party_sql``).
+  (``party_sql``);
+- when two ids name the same record: equal after Unicode NFC normalisation and case
+  folding, :func:`id_key` (SQL: the unique ``id_key`` column the store keeps beside each
+  stakeholder's and interaction's ``id``); text is kept in NFC, :func:`nfc`.
 
 This module imports no other part of interessent at run time, so every layer, the domain
 model included, may use it.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
@@ -35,14 +39,33 @@ __all__ = [
     "KindCategory",
     "Span",
     "acts_for",
+    "id_key",
     "is_member",
     "is_programme_own",
     "kind_categories",
     "kinds_in",
+    "nfc",
     "party_of",
     "tie_active_during",
     "tie_active_on",
 ]
+
+
+# --- ids -----------------------------------------------------------------------------------
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode normalisation form C, the one form interessent stores: «å» typed
+    as one character or as «a» and a combining ring is the same «å»."""
+    return unicodedata.normalize("NFC", text)
+
+
+def id_key(id: str) -> str:
+    """What makes an id unique: its canonical caseless form (Unicode's canonical caseless
+    match: NFD, case folded, then NFC). ``Kari-Nordmann``, ``kari-nordmann`` and an
+    ``åse`` written with a combining ring all have one key each with their look-alikes, so
+    they name one record; the record keeps the spelling it was registered with."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", id).casefold())
 
 
 # --- ties in time ---------------------------------------------------------------------------

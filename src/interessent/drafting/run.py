@@ -128,7 +128,9 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
     run = _Run(ws, day)
     signature = resolve_signer(plan, run.people.values(), topic=topic,
                                signer_role=signer, cleared_by=cleared_by)
-    recipients = _choose(run, groups, stakeholders, uncovered, leaders)
+    registered = ws.store.registered_ids(stakeholders)  # ids in any case or Unicode form
+    recipients = _choose(run, groups, [registered.get(i, i) for i in stakeholders],
+                         uncovered, leaders)
     skipped: list[Skipped] = []
     ready: list[Stakeholder] = []
     for s in recipients:
@@ -192,8 +194,7 @@ def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tu
     publication: _Publication | None = None
     try:
         with store.write() as session:
-            session.connection()  # take the write lock before choosing ids
-            first = store.next_interaction_id(run.as_of)
+            first = store.next_interaction_id(run.as_of, session)  # this writer's to use
             prefix, _, number = first.rpartition("-")
             start = int(number)
             logged = [
@@ -237,6 +238,7 @@ def letter_context(
     library = _Library(ws)
     library.require(template)
     run = _Run(ws, day)
+    stakeholder = ws.store.registered_ids([stakeholder]).get(stakeholder, stakeholder)
     if stakeholder not in run.people:
         raise NotFound(f"no stakeholder with id {stakeholder!r}")
     signature = resolve_signer(ws.plan, run.people.values(),

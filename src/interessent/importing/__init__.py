@@ -23,7 +23,14 @@ A stakeholder row without an id gets one made from its name: lower case, ``æ``�
 stakeholder in the store with another name, ``-2``, ``-3`` … is added; a stakeholder in
 the store with that id *and* the same name is the same stakeholder, so importing a list
 without ids twice updates instead of duplicating. Interactions without an id get the
-next free ``K2026-0001``-style id of their year.
+next free ``K2026-0001``-style id of their year. Ids are made and checked in the
+transaction that writes the rows, so two imports (or adds, or logs) at once never choose
+the same one.
+
+Every cell is read in Unicode NFC, and an id finds a stored record in any case or form
+(:func:`interessent.rules.id_key`): a row with ``KARI-NORDMANN`` updates
+``Kari-Nordmann``, which keeps its spelling; the same id twice in a file in two cases is
+an error on both rows.
 
 Duplicate policy
 ----------------

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Literal
 
 from ..errors import InvalidInput
+from ..rules import id_key
 
 Kind = Literal["stakeholders", "relationships", "interactions"]
 KINDS: tuple[Kind, ...] = ("stakeholders", "relationships", "interactions")
@@ -88,7 +89,8 @@ def _norm(text: str) -> str:
 
 
 def _name_key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """A name as names are compared: spacing, case and Unicode form folded."""
+    return id_key(" ".join(text.split()))
 
 
 def _known_columns(kind: Kind) -> str:

@@ -6,6 +6,11 @@ checks (``stakeholders``, ``relationships``, ``interactions``) returns a
 :class:`_Checked`: the counts and the function that writes the rows. Here too: ids made
 from names (:func:`_fresh_id`), organisations named by name, ``K2026-0001``-style ids
 for interactions, and the duplicate policy.
+
+Ids are chosen and checked in the transaction that writes them, after the store gave it
+its turn (:meth:`interessent.store.Store.take_turn`), so two processes never choose the
+same id. An id in a row finds a stored record when it equals that record's id but for
+case or Unicode form (:func:`interessent.rules.id_key`); every cell is read in NFC.
 """
 
 from __future__ import annotations
@@ -13,13 +18,22 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from ..errors import RowProblem
 from ..model import Interaction, Relationship
-from ..store import INT, PART, REL, ST
+from ..rules import id_key, nfc
+from ..store import (
+    INT,
+    PART,
+    REL,
+    ST,
+    interaction_numbers,
+    last_interaction_number,
+    resolve_ids,
+)
 from .columns import _name_key
 from .tables import Table
 from .values import (
@@ -51,6 +65,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 Progress = Callable[[int, int], None]
+Mode = Literal["import", "new", "edit"]
 
 
 @attrs.define
@@ -61,6 +76,8 @@ class _Checked:
     updated: int
     write: Callable[[Session], None]
     created: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    """The id of each row, as it is stored (stakeholders and interactions)."""
 
 
 @attrs.define
@@ -75,6 +92,15 @@ class _Job:
     source: str
     progress: Progress | None
     total: int
+    mode: Mode = "import"
+    """``import``: the duplicate policy. ``new`` (add, log): rows are new records, an id
+    that exists is a problem, never an update, and an id made from a name is never a
+    stored stakeholder's, whatever their name. ``edit``: rows change stored stakeholders,
+    an id that does not exist (any more) is a problem, and an empty name keeps theirs."""
+
+    @property
+    def only_new(self) -> bool:
+        return self.mode == "new"
     problems: list[RowProblem] = attrs.Factory(list)
     checked_columns: int = 0
 
@@ -90,7 +116,7 @@ class _Job:
         self.tick(len(self.table) + done)
 
     def cells(self) -> dict[str, list[str]]:
-        """Canonical column → its cells, trimmed and un-neutralised, one per row."""
+        """Canonical column → its cells, trimmed, un-neutralised and in NFC, one per row."""
         table = self.table
         width = len(table.headers)
         rows = table.rows
@@ -107,6 +133,8 @@ class _Job:
         result: dict[str, list[str]] = {}
         for col, i in self.cols.items():
             values = list(map(str.strip, map(operator.itemgetter(i), rows)))
+            if not "".join(values).isascii():  # NFC changes nothing in plain ASCII
+                values = [v if v.isascii() else nfc(v) for v in values]
             if "\n'" in "\n" + "\n".join(values):  # any cell may start with an apostrophe
                 values = [v if v[:1] != "'" else unneutralise(v) for v in values]
             result[col] = values
@@ -161,14 +189,23 @@ class _Job:
 
     def stakeholders(self, s: Session) -> _Checked:
         plan = self.plan
-        known = _known_people(s)
+        known, by_key = _known_people(s)
         roles = _Lookup("role", ((r.key, (r.name, *r.aliases)) for r in plan.roles))
         groups = _Lookup("target group", ((g.key, (g.name,)) for g in plan.groups))
         language = plan.programme.language
         cells = self.cells()
 
+        # an id in the file finds the stored stakeholder in any case: it keeps its spelling
+        given: list[str | None] = [
+            None if i is None else i if i in known else by_key.get(id_key(i), i)
+            for i in self.column(cells, "id", _optional_id)]
+        if self.mode == "edit":  # what is stored now, read in this transaction
+            for number, id_ in zip(self.table.row_numbers, given, strict=True):
+                if id_ not in known:
+                    self.bad(number, "id", f"no stakeholder with id {id_!r}")
+            cells["name"] = [n or known.get(i or "", ("",))[0]
+                             for n, i in zip(cells["name"], given, strict=True)]
         fields: dict[str, list[Any]] = {"name": self.parse("name", cells["name"], _name)}
-        given: list[str | None] = self.column(cells, "id", _optional_id)
         if "kind" in cells:
             fields["kind"] = self.parse("kind", cells["kind"], _stakeholder_kind)
         for col, limit in (("email", 320), ("phone", 50), ("address", None),
@@ -188,21 +225,26 @@ class _Job:
                 "language", cells["language"], functools.partial(_language, default=language))
 
         # ids: the file's own first, then those made from names
-        self.repeated("id", given, repr, "an id")
-        taken = {i for i in given if i is not None}
+        self._repeated_ids(given)
+        if self.only_new:
+            for number, id_ in zip(self.table.row_numbers, given, strict=True):
+                if id_ is not None and id_ in known:
+                    self.bad(number, "id", f"a stakeholder with id {id_!r} already exists; "
+                                           "edit it instead")
+        taken = {id_key(i) for i in given if i is not None}
         ids: list[str] = []
         for id_, name in zip(given, fields["name"], strict=True):
             if id_ is None:
-                id_ = _fresh_id(name or "", taken, known, same_name=True)
-                taken.add(id_)
+                id_ = _fresh_id(name or "", taken, known, by_key, same_name=not self.only_new)
+                taken.add(id_key(id_))
             ids.append(id_)
 
         created: dict[str, dict[str, Any]] = {}
         if "organisation" in cells:
             kinds = fields.get("kind") or [known.get(i, ("", "person"))[1] for i in ids]
             fields["organisation"] = self._organisations(
-                cells["organisation"], ids, fields["name"], kinds, known, taken, created,
-                language)
+                cells["organisation"], ids, fields["name"], kinds, known, by_key, taken,
+                created, language)
 
         if self.problems:
             return _Checked(0, 0, lambda s: None)
@@ -224,7 +266,18 @@ class _Job:
             self.writing(len(records))
 
         return _Checked(added, len(records) - added, write,
-                        tuple(r["id"] for r in created.values()))
+                        tuple(r["id"] for r in created.values()), tuple(ids))
+
+    def _repeated_ids(self, ids: Sequence[str | None]) -> None:
+        """The same id twice in a file, also in another case or Unicode form, is a problem
+        on each of its rows."""
+        keys = [None if i is None else id_key(i) for i in ids]
+        spellings: dict[str, list[str]] = {}
+        for key, id_ in zip(keys, ids, strict=True):
+            if key is not None and id_ is not None and id_ not in spellings.get(key, []):
+                spellings.setdefault(key, []).append(id_)
+        self.repeated("id", keys, lambda key: " = ".join(map(repr, spellings[key])),
+                      "an id")
 
     def _organisations(
         self,
@@ -233,12 +286,14 @@ class _Job:
         names: list[str | None],
         kinds: list[str | None],
         known: dict[str, tuple[str, str]],
+        by_key: dict[str, str],
         taken: set[str],
         created: dict[str, dict[str, Any]],
         language: str,
     ) -> list[str | None]:
-        """The ``organisation`` column as ids: a stakeholder's id, else the name of exactly
-        one organisation (in the store or the file), else a new organisation."""
+        """The ``organisation`` column as ids: a stakeholder's id (in any case), else the
+        name of exactly one organisation (in the store or the file), else a new
+        organisation. ``taken`` holds the keys of the file's ids."""
         org_names = {i: _name_key(n) for i, (n, k) in known.items() if k == "organisation"}
         for id_, name, kind in zip(ids, names, kinds, strict=True):
             if kind == "organisation" and name:
@@ -248,16 +303,17 @@ class _Job:
         by_name: dict[str, list[str]] = {}
         for id_, key in org_names.items():
             by_name.setdefault(key, []).append(id_)
-        everyone = set(known) | taken
+        everyone = {**by_key, **{id_key(i): i for i in ids}}
         result: list[str | None] = []
         for number, id_, org in zip(self.table.row_numbers, ids, values, strict=True):
             if not org:
                 result.append(None)
-            elif org in everyone:
-                if org == id_:
+            elif org in known or id_key(org) in everyone:
+                hit = org if org in known else everyone[id_key(org)]
+                if hit == id_:
                     self.bad(number, "organisation", "a stakeholder cannot be its own "
                                                      "organisation")
-                result.append(org)
+                result.append(hit)
             elif len(found := by_name.get(_name_key(org), [])) == 1:
                 result.append(found[0])
             elif found:
@@ -271,8 +327,9 @@ class _Job:
             else:
                 made = created.get(_name_key(org))
                 if made is None:
-                    new_id = _fresh_id(org, everyone, known, same_name=False)
-                    everyone.add(new_id)
+                    new_id = _fresh_id(org, set(everyone) | taken, known, by_key,
+                                       same_name=False)
+                    everyone[id_key(new_id)] = new_id
                     made = created[_name_key(org)] = {
                         "id": new_id, "name": org, "kind": "organisation", "language": language}
                 result.append(made["id"])
@@ -285,7 +342,7 @@ class _Job:
 
         all_kinds = self.plan.all_relationship_kinds
         kinds = _Lookup("relationship kind", ((k.key, (k.name,)) for k in all_kinds.values()))
-        people = _People(_known_people(s))
+        people = _People(*_known_people(s))
         cells = self.cells()
         sources = self.parse("source", cells["source"], _required(people, "name a stakeholder"))
         targets = self.parse("target", cells["target"], _required(people, "name a stakeholder"))
@@ -331,8 +388,6 @@ class _Job:
     # --- interactions ---------------------------------------------------------------------
 
     def interactions(self, s: Session) -> _Checked:
-        from sqlalchemy import select
-
         plan = self.plan
         aliases = {k.key: k.aliases for k in plan.interaction_kinds}
         kinds = _Lookup("interaction kind", ((key, (name, *aliases.get(key, ())))
@@ -340,9 +395,13 @@ class _Job:
         channels = _Lookup("channel", ((c.key, (c.name,)) for c in plan.channels))
         groups = _Lookup("target group", ((g.key, (g.name,)) for g in plan.groups))
         commitments = _Lookup("commitment", ((c.id, ()) for c in plan.commitments))
-        people = _People(_known_people(s))
+        people = _People(*_known_people(s))
         cells = self.cells()
-        given: list[str | None] = self.column(cells, "id", _optional_id)
+        written = self.column(cells, "id", _optional_id)
+        # an id in the file finds the stored interaction in any case: it keeps its spelling
+        stored = resolve_ids(s, INT, [i for i in written if i is not None])
+        given: list[str | None] = [None if i is None else stored[i][1] if i in stored else i
+                                   for i in written]
         fields: dict[str, list[Any]] = {
             "date": self.parse("date", cells["date"], _required(_date, "every interaction has "
                                                                        "a date")),
@@ -357,7 +416,12 @@ class _Job:
             "success": self.column(cells, "success", _optional_bool),
             "notes": self.column(cells, "notes", _text),
         }
-        self.repeated("id", given, repr, "an id")
+        self._repeated_ids(given)
+        if self.only_new:
+            for number, id_ in zip(self.table.row_numbers, written, strict=True):
+                if id_ is not None and id_ in stored:
+                    self.bad(number, "id", f"an interaction with id {stored[id_][1]!r} "
+                                           "already exists")
         if self.problems:
             return _Checked(0, 0, lambda s: None)
 
@@ -365,11 +429,8 @@ class _Job:
         last: dict[int, int] = {}
         for year in sorted({d.year for i, d in zip(given, fields["date"], strict=True)
                             if i is None}):
-            prefix = f"K{year}-"
-            stored = s.scalars(select(INT.c.id).where(INT.c.id.like(f"{prefix}%"))).all()
-            numbers = [int(i[len(prefix):]) for i in (*stored, *(g for g in given if g))
-                       if i.startswith(prefix) and i[len(prefix):].isdigit()]
-            last[year] = max(numbers, default=0)
+            in_file = interaction_numbers(year, (g for g in given if g))
+            last[year] = max(last_interaction_number(s, year), *in_file, 0)
         items: list[Interaction] = []
         columns = list(fields)
         for id_, values in zip(given, zip(*fields.values(), strict=True), strict=True):
@@ -380,16 +441,14 @@ class _Job:
                 id_ = f"K{year}-{last[year]:04d}"
             rec["success"] = bool(rec["success"])
             items.append(Interaction(id=id_, **rec))
-        existing: set[str] = set()
-        for chunk in _chunks([i.id for i in items], 500):
-            existing.update(s.scalars(select(INT.c.id).where(INT.c.id.in_(chunk))))
-        items = _keeping_restricted(s, items, existing)
+        existing = len(stored)
+        items = _keeping_restricted(s, items, {found[1] for found in stored.values()})
 
         def write(s: Session) -> None:
             self.store.save_interactions(s, items)
             self.writing(len(items))
 
-        return _Checked(len(items) - len(existing), len(existing), write)
+        return _Checked(len(items) - existing, existing, write, ids=tuple(i.id for i in items))
 
 
 def _keeping_restricted(s: Session, items: list[Interaction],
@@ -417,25 +476,36 @@ def _keeping_restricted(s: Session, items: list[Interaction],
             host=i.host or kept[i.id][1]) if i.id in kept else i for i in items]
 
 
-def _fresh_id(name: str, taken: set[str], known: dict[str, tuple[str, str]], *,
-              same_name: bool) -> str:
-    """The id made from ``name``, or with ``-2``, ``-3`` … the first one free; with
-    ``same_name`` a stakeholder of the store with that id and name is free (it is them)."""
+def _fresh_id(name: str, taken: set[str], known: dict[str, tuple[str, str]],
+              by_key: dict[str, str], *, same_name: bool) -> str:
+    """The id made from ``name``, or with ``-2``, ``-3`` … the first one free: not among
+    the ``taken`` keys of the file's ids, and no stored stakeholder's id in any case. With
+    ``same_name`` a stored stakeholder with that id and name is free (it is them), and
+    their id is returned as it is stored."""
     base = slugify(name)
     key = _name_key(name)
     candidate, n = base, 1
     while True:
-        if candidate not in taken:
-            existing = known.get(candidate)
-            if existing is None or (same_name and _name_key(existing[0]) == key):
+        if id_key(candidate) not in taken:
+            stored = by_key.get(id_key(candidate))
+            if stored is None:
                 return candidate
+            if same_name and _name_key(known[stored][0]) == key:
+                return stored
         n += 1
         candidate = f"{base}-{n}"
 
 
-def _known_people(s: Session) -> dict[str, tuple[str, str]]:
-    return {id_: (name, kind) for id_, name, kind in
-            s.execute(ST.select().with_only_columns(ST.c.id, ST.c.name, ST.c.kind))}
+def _known_people(s: Session) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Every stakeholder's id → (name, kind), and id key → id."""
+    known: dict[str, tuple[str, str]] = {}
+    by_key: dict[str, str] = {}
+    for id_, key, name, kind in s.execute(
+            ST.select().with_only_columns(ST.c.id, ST.c.id_key, ST.c.name, ST.c.kind)):
+        known[id_] = (name, kind)
+        if key is not None:  # None: a look-alike from before 0004, found by its exact id
+            by_key[key] = id_
+    return known, by_key
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

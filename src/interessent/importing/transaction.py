@@ -18,7 +18,7 @@ from .._bulk import collector_paused
 from ..errors import ImportRejected
 from ..privacy import audit_import
 from .columns import Kind, parse_kind
-from .job import Progress, _Checked, _Job
+from .job import Mode, Progress, _Checked, _Job
 from .tables import Table, _columns, read_table
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ class ImportResult:
     encoding: str
     delimiter: str | None
     dry_run: bool
+    ids: tuple[str, ...] = attrs.field(default=(), repr=False, eq=False)
+    """The id of each stakeholder or interaction row, as stored (made from a name or
+    numbered when the row had none); empty for relationships."""
 
     def summary(self) -> str:
         """One line for people: counts, what was created, how the file was read."""
@@ -107,17 +110,22 @@ def import_rows(
     dry_run: bool = False,
     action: str = "import",
     subject: str | None = None,
+    mode: Mode = "import",
 ) -> ImportResult:
     """Import rows given as mappings of column → cell text, with exactly the checks and
     the duplicate policy of a file (the columns are those of the first row).
 
     ``action`` and ``subject`` (the id of the one stakeholder or interaction the rows are
-    about) label the audit entry, as :mod:`interessent.registry` does for add, edit, log."""
+    about) label the audit entry, as :mod:`interessent.registry` does for add, edit, log;
+    ``subject=""`` names the one row's id as it is chosen. ``mode="new"``: the rows must
+    be new records: an id that exists (in any case) is a problem, never an update, and an
+    id made from a name is one no stored stakeholder has. ``mode="edit"``: the rows change
+    stakeholders that exist when the rows are written, and an empty name keeps theirs."""
     which = parse_kind(kind)
     headers = list(rows[0]) if rows else []
     table = Table(headers=headers, rows=[[r.get(h, "") for h in headers] for r in rows],
                   row_numbers=list(range(2, len(rows) + 2)), encoding="utf-8", delimiter=None)
-    return _import_table(ws, which, table, source, dry_run, None, action, subject)
+    return _import_table(ws, which, table, source, dry_run, None, action, subject, mode)
 
 
 def _import_table(
@@ -129,12 +137,13 @@ def _import_table(
     progress: Progress | None,
     action: str = "import",
     subject: str | None = None,
+    mode: Mode = "import",
 ) -> ImportResult:
     cols, labels = _columns(table, which, source)
     plan = ws.plan
     store = ws.store
     job = _Job(table=table, cols=cols, labels=labels, plan=plan, store=store, source=source,
-               progress=progress, total=2 * len(table))
+               progress=progress, total=2 * len(table), mode=mode)
     check: dict[Kind, Callable[[Session], _Checked]] = {
         "stakeholders": job.stakeholders,
         "relationships": job.relationships,
@@ -142,10 +151,14 @@ def _import_table(
     }
     opened = store.read() if dry_run else store.write()
     with opened as s:
+        if not dry_run:  # ids are chosen and checked below: no other writer of them now
+            store.take_turn(s, which)
         checked = check[which](s)
         if job.problems:
             raise ImportRejected(source, sorted(job.problems, key=lambda p: p.row))
         if not dry_run:
+            if subject == "" and checked.ids:
+                subject = checked.ids[0]
             checked.write(s)
             audit_import(store, s, which, source=source, action=action, subject=subject,
                          rows=len(table), added=checked.added, updated=checked.updated,
@@ -154,5 +167,5 @@ def _import_table(
     return ImportResult(
         kind=which, source=source, rows=len(table), added=checked.added,
         updated=checked.updated, created_organisations=checked.created,
-        encoding=table.encoding, delimiter=table.delimiter, dry_run=dry_run,
+        encoding=table.encoding, delimiter=table.delimiter, dry_run=dry_run, ids=checked.ids,
     )

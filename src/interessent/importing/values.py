@@ -22,6 +22,7 @@ from typing import Any
 from ..bounds import text_problem
 from ..errors import InvalidInput
 from ..periods import parse_date
+from ..rules import id_key
 from .columns import _name_key, _norm
 
 #: The characters that make a spreadsheet cell a formula (OWASP's list).
@@ -235,10 +236,13 @@ class _Lookup:
 
 
 class _People:
-    """Stakeholders named by id or, when unique, by name."""
+    """Stakeholders named by id (in any case or Unicode form: ``by_key`` maps
+    :func:`interessent.rules.id_key` to the stored id) or, when unique, by name."""
 
-    def __init__(self, known: dict[str, tuple[str, str]]) -> None:
+    def __init__(self, known: dict[str, tuple[str, str]],
+                 by_key: dict[str, str] | None = None) -> None:
         self.ids = known
+        self.by_key = by_key or {}
         self.names: dict[str, list[str]] = {}
         for id_, (name, _kind) in known.items():
             self.names.setdefault(_name_key(name), []).append(id_)
@@ -246,7 +250,14 @@ class _People:
     def __call__(self, text: str) -> str:
         if text in self.ids:
             return text
+        stored = self.by_key.get(id_key(text))
         found = self.names.get(_name_key(text), [])
+        if stored is not None and set(found) <= {stored}:  # an id in another case
+            return stored
+        if stored is not None and stored not in found:
+            listed = ", ".join(sorted(found)[:5])
+            raise _Bad(f"{text!r} is the id of {stored} in another case and the name of "
+                       f"{listed}; use the id as registered")
         if len(found) == 1:
             return found[0]
         if found:

@@ -22,6 +22,7 @@ from attrs import define, field, frozen
 from ..errors import ErasureIncomplete, InvalidInput, StoreError
 from ..periods import parse_date, parse_period
 from ..report import write_report
+from ..rules import id_key
 from ..store import (
     AUDIT,
     CONSENTS,
@@ -205,6 +206,7 @@ def erase(ws: Workspace, id: str, *, compact: bool = True, files: bool = False) 
     try:
         store = ws.store
         with store.write() as s:
+            store.take_turn(s, "stakeholders")  # no edit writes to them while erased
             row = _person_row(s, id)
             _check_erasable(row)
             store.secure_delete(s)
@@ -361,7 +363,8 @@ def _new_id(s: Session, pk: int) -> str:
     from sqlalchemy import select
 
     new_id = _ERASED_ID.format(pk=pk)
-    taken = s.scalar(select(ST.c.pk).where((ST.c.id == new_id) & (ST.c.pk != pk)))
+    taken = s.scalar(select(ST.c.pk).where(
+        ((ST.c.id == new_id) | (ST.c.id_key == id_key(new_id))) & (ST.c.pk != pk)))
     return new_id if taken is None else f"{new_id}-{taken}"
 
 
@@ -516,6 +519,7 @@ def _erase_targets(store: Store, s: Session, targets: Sequence[_Target],
                    action: str) -> list[Erasure]:
     from sqlalchemy import delete, update
 
+    store.take_turn(s, "stakeholders")  # no edit writes to them while they are erased
     work = _collect(s, targets, _people(targets))
     pks = [t.pk for t in targets]
     for chunk in _chunks(pks, 400):
@@ -529,7 +533,7 @@ def _erase_targets(store: Store, s: Session, targets: Sequence[_Target],
         s.execute(update(ST).where(ST.c.pk == t.pk).values(
             id=t.new_id, name=ERASED_NAME.format(pk=t.pk), email=None, phone=None,
             address=None, organisation_pk=None, legal_basis=None, notes=None, opted_out=True,
-            restricted=True, erased_at=now, updated_at=now))
+            restricted=True, erased_at=now, updated_at=now, id_key=id_key(t.new_id)))
     result = []
     for t in targets:
         n = work.stats[t.pk]

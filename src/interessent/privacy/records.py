@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, NotFound
 from ..periods import check_date, parse_date
-from ..store import ST
+from ..store import ST, resolve_ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -36,7 +36,9 @@ def _person_row(s: Session, id: str) -> Any:
     """The stakeholder row with id ``id`` (NotFound if there is none)."""
     from sqlalchemy import select
 
-    row = s.execute(select(ST).where(ST.c.id == id)).mappings().first()
+    found = resolve_ids(s, ST, [id]).get(id)  # the id in any case or Unicode form
+    row = None if found is None else s.execute(
+        select(ST).where(ST.c.pk == found[0])).mappings().first()
     if row is None:
         raise NotFound(f"no stakeholder with id {id!r}")
     return row

@@ -20,11 +20,14 @@ What lives where (each module depends only on those above it):
 - :mod:`.dberrors` — a database's refusal as one clear ``StoreError`` / ``StoreBusy``;
   URLs with the password hidden.
 - :mod:`.connection` — the engine: SQLite pragmas, WAL, busy timeout, BEGIN IMMEDIATE,
-  PostgreSQL's lock timeout; the migrations run on open; :func:`~.connection.sqlite_url`.
+  PostgreSQL's lock timeout and the per-table turns of writers that choose ids
+  (:func:`~.connection.take_turn`); the migrations run on open; SQLite URLs from paths
+  (:func:`~.connection.sqlite_url`).
+- :mod:`.queries` — reads that return domain values (stakeholders, relationships,
+  interactions), ids found in any case or Unicode form (:func:`~.queries.resolve_ids`),
+  id → pk maps and IN-list :func:`~.queries.chunks`.
 - :mod:`.audit` — the audit log: who is working (:func:`~.audit.current_actor`), one
   entry, and the entry a write leaves when it records none of its own.
-- :mod:`.queries` — reads that return domain values (stakeholders, relationships,
-  interactions), id → pk maps and IN-list :func:`~.queries.chunks`.
 - :mod:`.rules` — the SQL forms of the business rules in :mod:`interessent.rules`
   (ties active in time, the programme's own people, group membership, parties).
 - :mod:`.writes` — bulk upserts and :func:`~.writes.insert_many`, the driver's
@@ -41,7 +44,7 @@ from __future__ import annotations
 from .audit import ACTOR_ENV, current_actor
 from .connection import BUSY_TIMEOUT_ENV, sqlite_url
 from .database import Store
-from .queries import chunks
+from .queries import chunks, interaction_numbers, last_interaction_number, resolve_ids
 from .schema import (
     AUDIT,
     CONSENTS,
@@ -78,6 +81,9 @@ __all__ = [
     "Store",
     "chunks",
     "current_actor",
+    "interaction_numbers",
+    "last_interaction_number",
+    "resolve_ids",
     "sqlite_url",
     "utc_now",
 ]

@@ -14,9 +14,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from .queries import resolve_ids
 from .schema import AUDIT, ST, utc_now
 
 __all__ = ["ACTOR_ENV", "current_actor", "note_write", "record_entry", "record_unlabelled"]
@@ -49,7 +50,7 @@ def record_entry(
     ref: str | None = None
     if subject_kind == "stakeholder" and subject is not None:
         subject_pk = (subject if isinstance(subject, int)
-                      else s.scalar(select(ST.c.pk).where(ST.c.id == subject)))
+                      else resolve_ids(s, ST, [subject]).get(subject, (None, ""))[0])
     elif subject is not None:
         ref = str(subject)[:200]
     s.execute(insert(AUDIT).values(

@@ -3,7 +3,8 @@
 SQLite by default: WAL, a busy timeout (``INTERESSENT_BUSY_TIMEOUT_MS``, 10 s unless set),
 foreign keys on, and writes that begin IMMEDIATE so two writers queue instead of failing
 half-way. PostgreSQL waits for another writer's row locks as long, then reports
-:class:`~interessent.errors.StoreBusy`. Any other SQLAlchemy URL works as it comes. The
+:class:`~interessent.errors.StoreBusy`; writers that choose or check ids take turns per
+table there (:func:`take_turn`). Any other SQLAlchemy URL works as it comes. The
 Alembic migrations in ``interessent/migrations`` run when a store opens an older database.
 
 A URL may come as text or as SQLAlchemy's :class:`~sqlalchemy.engine.URL`; a SQLite file's
@@ -25,7 +26,8 @@ from ..errors import InvalidInput, StoreError
 from .dberrors import redact, translate
 from .schema import SCHEMA_HEAD
 
-__all__ = ["BUSY_TIMEOUT_ENV", "open_engine", "schema_revision", "sqlite_url", "upgrade_schema"]
+__all__ = ["BUSY_TIMEOUT_ENV", "open_engine", "schema_revision", "sqlite_url", "take_turn",
+           "upgrade_schema"]
 
 #: Names how long a writer waits for another one, in milliseconds (default 10 s).
 BUSY_TIMEOUT_ENV = "INTERESSENT_BUSY_TIMEOUT_MS"
@@ -77,6 +79,20 @@ def upgrade_schema(engine: Engine, url: str | URL, revision: str = "head") -> No
         migrations.upgrade(engine, revision)
     except DBAPIError as exc:
         raise translate(exc, url) from None
+
+
+#: The advisory lock class of :func:`take_turn` on PostgreSQL, and one lock per table.
+_TURN_CLASS = 7345201
+_TURNS = {"stakeholders": 1, "relationships": 2, "interactions": 3}
+
+
+def take_turn(conn: Any, table: str) -> None:
+    """Make the write transaction on ``conn`` the only one writing ``table`` until it
+    ends (see :meth:`interessent.store.Store.take_turn`). A no-op on SQLite, whose writes
+    hold the whole database from their first statement."""
+    number = _TURNS[table]
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_TURN_CLASS}, {number})")
 
 
 def _sqlite_engine(url: str | URL, busy_timeout_ms: int) -> Engine:

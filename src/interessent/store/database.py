@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound, PathError, StoreError
 from ..model import Interaction, Relationship, Stakeholder
+from ..rules import id_key
 from . import queries, writes
 from .audit import record_entry, record_unlabelled
-from .connection import open_engine, schema_revision, sqlite_url, upgrade_schema
+from .connection import open_engine, schema_revision, sqlite_url, take_turn, upgrade_schema
 from .dberrors import redact, translate
 from .schema import INT, REL, ST
 
@@ -227,6 +228,40 @@ class Store:
         with self.read() as s:
             return sorted(self.pk_map(s, ids))
 
+    def registered_ids(self, ids: Iterable[str], table: str = "stakeholders") -> dict[str, str]:
+        """Each of ``ids`` that names a stakeholder (or, with ``table="interactions"``, an
+        interaction) → its id as registered, which may differ in case (see
+        :func:`interessent.rules.id_key`)."""
+        found = {"stakeholders": ST, "interactions": INT}[table]
+        with self.read() as s:
+            return {given: id_ for given, (_pk, id_) in
+                    queries.resolve_ids(s, found, ids).items()}
+
+    def look_alike_ids(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Ids registered before interessent kept ids unique in any case (schema 0004)
+        that differ from another only in case or Unicode form: (``stakeholders`` or
+        ``interactions``, the look-alike ids, oldest first). They stay separate records;
+        each is found by its exact id."""
+        result: list[tuple[str, tuple[str, ...]]] = []
+        with self.read() as s:
+            for name, table in (("stakeholders", ST), ("interactions", INT)):
+                alone = s.execute(select(table.c.pk, table.c.id)
+                                  .where(table.c.id_key.is_(None))).all()
+                if not alone:
+                    continue
+                groups: dict[str, list[tuple[int, str]]] = {}
+                for pk, id_ in alone:
+                    groups.setdefault(id_key(id_), []).append((pk, id_))
+                keyed = dict(s.execute(select(table.c.id_key, table.c.pk)
+                                       .where(table.c.id_key.in_(list(groups)))).all())
+                first = dict(s.execute(select(table.c.pk, table.c.id)
+                                       .where(table.c.pk.in_(list(keyed.values())))).all())
+                for key, rest in sorted(groups.items()):
+                    ids = [first[keyed[key]]] if key in keyed else []
+                    ids += [id_ for _pk, id_ in sorted(rest)]
+                    result.append((name, tuple(ids)))
+        return result
+
     def stakeholder(self, id: str) -> Stakeholder:
         found = self.stakeholders(ids=[id])
         if not found:
@@ -269,16 +304,20 @@ class Store:
     # --- writing (see .writes) ------------------------------------------------------------
 
     def add_stakeholder(self, stakeholder: Stakeholder) -> None:
-        """Register a new stakeholder; its id must be new."""
+        """Register a new stakeholder; its id must be new, also in another case."""
         with self.write() as s:
-            if s.scalar(select(ST.c.pk).where(ST.c.id == stakeholder.id)) is not None:
-                raise InvalidInput(f"a stakeholder with id {stakeholder.id!r} already exists")
+            self.take_turn(s, "stakeholders")
+            taken = queries.resolve_ids(s, ST, [stakeholder.id]).get(stakeholder.id)
+            if taken is not None:
+                raise InvalidInput(f"a stakeholder with id {taken[1]!r} already exists")
             self.save_stakeholders(s, [stakeholder])
 
     def update_stakeholder(self, stakeholder: Stakeholder) -> None:
-        """Replace an existing stakeholder's record with ``stakeholder``."""
+        """Replace an existing stakeholder's record with ``stakeholder`` (found by its id in
+        any case; it keeps the id it has)."""
         with self.write() as s:
-            if s.scalar(select(ST.c.pk).where(ST.c.id == stakeholder.id)) is None:
+            self.take_turn(s, "stakeholders")
+            if not queries.resolve_ids(s, ST, [stakeholder.id]):
                 raise NotFound(f"no stakeholder with id {stakeholder.id!r}")
             self.save_stakeholders(s, [stakeholder])
 
@@ -307,20 +346,38 @@ class Store:
         return writes.save_interactions(s, items)
 
     def add_interaction(self, interaction: Interaction) -> None:
-        """Log one interaction; its id must be new."""
+        """Log one interaction; its id must be new, also in another case."""
         with self.write() as s:
-            if s.scalar(select(INT.c.pk).where(INT.c.id == interaction.id)) is not None:
-                raise InvalidInput(f"an interaction with id {interaction.id!r} already exists")
+            self.take_turn(s, "interactions")
+            taken = queries.resolve_ids(s, INT, [interaction.id]).get(interaction.id)
+            if taken is not None:
+                raise InvalidInput(f"an interaction with id {taken[1]!r} already exists")
             self.save_interactions(s, [interaction])
 
-    def next_interaction_id(self, day: dt.date) -> str:
-        """A fresh id of the form ``K2026-0042``."""
-        prefix = f"K{day.year}-"
-        with self.read() as s:
-            ids = s.scalars(select(INT.c.id).where(INT.c.id.like(f"{prefix}%"))).all()
-        numbers = [int(i[len(prefix):]) for i in ids if i[len(prefix):].isdigit()]
-        return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    def next_interaction_id(self, day: dt.date, s: Session | None = None) -> str:
+        """A fresh id of the form ``K2026-0042``: one more than the highest of ``day``'s
+        year. Read in a write transaction ``s``, it is this transaction's to use (see
+        :meth:`take_turn`); read outside one, another writer may take it first."""
+        if s is None:
+            with self.read() as session:
+                number = queries.last_interaction_number(session, day.year)
+        else:
+            self.take_turn(s, "interactions")
+            number = queries.last_interaction_number(s, day.year)
+        return f"K{day.year}-{number + 1:04d}"
 
+    def take_turn(self, s: Session, table: str) -> None:
+        """Wait, in the write transaction ``s``, until no other transaction is writing
+        ``table`` (``stakeholders``, ``relationships`` or ``interactions``), so that what
+        ``s`` reads of it next (ids taken, the highest number) stays true until it commits:
+        ids are chosen and checked inside the transaction that writes them.
+
+        On SQLite every write already begins IMMEDIATE, which gives it the whole database.
+        On PostgreSQL this takes a transaction-scoped advisory lock per table, released at
+        commit or rollback; it waits at most the lock timeout, then
+        :class:`~interessent.errors.StoreBusy`. Writers of different tables (an import of
+        stakeholders, a meeting logged) still work at once."""
+        take_turn(s.connection(), table)
 
 def _copy_failure(exc: Exception, folder: Path) -> str | None:
     """Why SQLite could not write a backup's copy, or None when the source failed."""

@@ -3,6 +3,10 @@
 Each function reads in the caller's session; :class:`interessent.store.Store` opens one
 snapshot for it. Long id lists are read in IN lists of 500 (:func:`chunks`), and a read
 of a large share of a table is one pass over it instead.
+
+An id given to any of them finds its record as :func:`resolve_ids` does: by its exact
+spelling, else by its key (:func:`interessent.rules.id_key`), so ``Kari-Nordmann`` or a
+decomposed ``åse`` finds ``kari-nordmann`` or ``åse``.
 """
 
 from __future__ import annotations
@@ -15,9 +19,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..model import Interaction, Kind, Language, Relationship, Stakeholder
+from ..rules import id_key, nfc
 from .schema import GROUPS, ICOMM, IGROUPS, INT, PART, REL, ROLES, ST, STAKEHOLDER_LISTS, TAGS
 
-__all__ = ["chunks", "id_map", "interactions", "relationships", "stakeholders"]
+__all__ = [
+    "chunks",
+    "id_map",
+    "interaction_numbers",
+    "interactions",
+    "last_interaction_number",
+    "relationships",
+    "resolve_ids",
+    "stakeholders",
+]
 
 _BIG = 5_000
 
@@ -28,18 +42,71 @@ def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
-def id_map(s: Session, table: Any, ids: Iterable[str] | None) -> dict[str, int]:
-    """Text id → pk for ``ids`` (all rows when None): IN lists for a few, one read for many."""
-    query = select(table.c.id, table.c.pk)
-    if ids is None:
-        return {k: v for k, v in s.execute(query)}
+def resolve_ids(s: Session, table: Any, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Each of ``ids`` that names a record of ``table`` (stakeholders or interactions) →
+    (pk, the id as stored). A record is found by its exact id (as given or in NFC), else
+    by its key: the one record whose id equals it but for case and Unicode form."""
     wanted = set(ids)
+    if not wanted:
+        return {}
+    query = select(table.c.pk, table.c.id, table.c.id_key)
     if len(wanted) > _BIG:
-        return {k: v for k, v in s.execute(query) if k in wanted}
-    result: dict[str, int] = {}
-    for chunk in chunks(list(wanted), 500):
-        result.update((k, v) for k, v in s.execute(query.where(table.c.id.in_(chunk))))
+        rows: list[Any] = list(s.execute(query))
+    else:
+        rows = []
+        for chunk in chunks(sorted(wanted), 500):
+            spellings = sorted({*chunk, *map(nfc, chunk)})
+            keys = sorted(set(map(id_key, chunk)))
+            rows.extend(s.execute(query.where(table.c.id.in_(spellings)
+                                              | table.c.id_key.in_(keys))))
+    exact = {id_: (pk, id_) for pk, id_, _key in rows}
+    by_key = {key: (pk, id_) for pk, id_, key in rows if key is not None}
+    result: dict[str, tuple[int, str]] = {}
+    for given in wanted:
+        found = exact.get(given) or exact.get(nfc(given)) or by_key.get(id_key(given))
+        if found is not None:
+            result[given] = found
     return result
+
+
+def id_map(s: Session, table: Any, ids: Iterable[str] | None) -> dict[str, int]:
+    """Text id → pk for ``ids`` (all rows, by their stored id, when None). A given id is
+    found as :func:`resolve_ids` finds it and keeps the spelling it was given in."""
+    if ids is None:
+        return {k: v for k, v in s.execute(select(table.c.id, table.c.pk))}
+    return {given: pk for given, (pk, _id) in resolve_ids(s, table, ids).items()}
+
+
+def interaction_numbers(year: int, ids: Iterable[str]) -> list[int]:
+    """The numbers of those ``ids`` that are ``K<year>-`` and digits, in any case."""
+    prefix = f"K{year}-"
+    start, n = prefix.casefold(), len(prefix)
+    return [int(i[n:]) for i in ids
+            if i.casefold().startswith(start) and i[n:].isascii() and i[n:].isdigit()]
+
+
+def last_interaction_number(s: Session, year: int) -> int:
+    """The highest ``nnnn`` of the stored ids ``K<year>-nnnn`` (in any case), or 0: the
+    next interaction logged without an id that year gets one more."""
+    prefix = f"K{year}-"
+    stored = s.scalars(select(INT.c.id).where(
+        INT.c.id_key.like(f"{id_key(prefix)}%") | INT.c.id.like(f"{prefix}%"))).all()
+    return max(interaction_numbers(year, stored), default=0)
+
+
+def _pks_where(column: Any, pks: Sequence[int]) -> Any:
+    """``column IN pks``; for very many, ``column >= min`` and the rows are filtered
+    again by :func:`_only`, as an IN list that long is refused by SQLite."""
+    if len(pks) > _BIG:
+        return column >= min(pks)
+    return column.in_(list(pks))
+
+
+def _only(rows: Sequence[Any], pks: Sequence[int] | None) -> Sequence[Any]:
+    if pks is None or len(pks) <= _BIG:
+        return rows
+    wanted = set(pks)
+    return [r for r in rows if r["pk"] in wanted]
 
 
 def stakeholders(
@@ -59,8 +126,12 @@ def stakeholders(
         .outerjoin(org, org.c.pk == ST.c.organisation_pk)
         .order_by(ST.c.id)
     )
+    chosen: list[int] | None = None
     if ids is not None:
-        query = query.where(ST.c.id.in_(list(ids)))
+        chosen = [pk for pk, _ in resolve_ids(s, ST, ids).values()]
+        if not chosen:
+            return []
+        query = query.where(_pks_where(ST.c.pk, chosen))
     if group is not None:
         query = query.where(
             ST.c.pk.in_(select(GROUPS.c.stakeholder_pk).where(GROUPS.c.group_key == group))
@@ -72,6 +143,7 @@ def stakeholders(
     if tag is not None:
         query = query.where(ST.c.pk.in_(select(TAGS.c.stakeholder_pk).where(TAGS.c.tag == tag)))
     if search:
+        search = nfc(search)
         # %, _ and \ are searched for as text; an explicit escape character, because
         # PostgreSQL's LIKE escapes with \ by default and SQLite's with nothing
         plain = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
@@ -81,7 +153,7 @@ def stakeholders(
             func.lower(ST.c.name).like(pattern, escape="\\")
             | func.lower(ST.c.id).like(pattern, escape="\\")
         )
-    rows = s.execute(query).mappings().all()
+    rows = _only(s.execute(query).mappings().all(), chosen)
     pks = [r["pk"] for r in rows]
     lists = _stakeholder_lists(s, pks if ids is not None or len(pks) < 500 else None)
     return [_stakeholder_from_row(r, lists) for r in rows]
@@ -128,7 +200,10 @@ def relationships(s: Session, *, stakeholder: str | None = None) -> list[Relatio
         .order_by(src.c.id, dst.c.id, REL.c.kind)
     )
     if stakeholder is not None:
-        query = query.where((src.c.id == stakeholder) | (dst.c.id == stakeholder))
+        found = resolve_ids(s, ST, [stakeholder]).get(stakeholder)
+        if found is None:
+            return []
+        query = query.where((REL.c.source_pk == found[0]) | (REL.c.target_pk == found[0]))
     rows = s.execute(query).mappings().all()
     return [
         Relationship(
@@ -158,15 +233,22 @@ def interactions(
         query = query.where(INT.c.date >= start)
     if end is not None:
         query = query.where(INT.c.date <= end)
+    chosen: list[int] | None = None
     if ids is not None:
-        query = query.where(INT.c.id.in_(list(ids)))
+        chosen = [pk for pk, _ in resolve_ids(s, INT, ids).values()]
+        if not chosen:
+            return []
+        query = query.where(_pks_where(INT.c.pk, chosen))
     if stakeholder is not None:
-        who = select(ST.c.pk).where(ST.c.id == stakeholder).scalar_subquery()
+        found = resolve_ids(s, ST, [stakeholder]).get(stakeholder)
+        if found is None:
+            return []
+        who = found[0]
         query = query.where(
             INT.c.pk.in_(select(PART.c.interaction_pk).where(PART.c.stakeholder_pk == who))
             | (INT.c.host_pk == who)
         )
-    rows = s.execute(query).mappings().all()
+    rows = _only(s.execute(query).mappings().all(), chosen)
     pks = [r["pk"] for r in rows]
     parts = _grouped(s, PART.join(ST, ST.c.pk == PART.c.stakeholder_pk),
                      PART.c.interaction_pk, ST.c.id, pks)

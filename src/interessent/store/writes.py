@@ -4,6 +4,10 @@ Imports write thousands of rows, so these use Core statements, never one ORM obj
 row, and on SQLite :func:`insert_many` hands the rows straight to the driver's
 ``executemany``. Every function writes in the caller's transaction and notes what it
 wrote for the audit log (:func:`interessent.store.audit.note_write`).
+
+Ids and names are stored in Unicode NFC, and every new stakeholder and interaction gets
+its ``id_key`` (:func:`interessent.rules.id_key`). A record is the same record when its id
+is the same but for case or Unicode form: it is updated and keeps the id it has.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from ..model import Interaction, Kind, Language, Relationship, Stakeholder
+from ..rules import id_key, nfc
 from .audit import note_write
-from .queries import chunks, id_map
+from .queries import chunks, id_map, resolve_ids
 from .schema import (
     ICOMM,
     IGROUPS,
@@ -42,7 +47,8 @@ def save_stakeholders(
 ) -> tuple[int, int]:
     """Upsert stakeholders by id; returns (added, updated). See
     :meth:`interessent.store.Store.save_stakeholders`."""
-    rows = [_stakeholder_to_dict(r) if isinstance(r, Stakeholder) else r for r in records]
+    rows = [_normalised(_stakeholder_to_dict(r) if isinstance(r, Stakeholder) else r)
+            for r in records]
     cols = set(columns) if columns is not None else set(STAKEHOLDER_SCALARS) | set(
         STAKEHOLDER_LISTS)
     with_org = "organisation" in cols
@@ -51,28 +57,34 @@ def save_stakeholders(
     existing = id_map(s, ST, [r["id"] for r in rows])
     new = [r for r in rows if r["id"] not in existing]
     old = [r for r in rows if r["id"] in existing]
+    _distinct_keys("stakeholder", [r["id"] for r in new])
     batch_ids = {r["id"] for r in new}
+    batch_keys = {id_key(r["id"]) for r in new}
     org_ids = {r["organisation"] for r in rows if with_org and r.get("organisation")}
-    org_pks = id_map(s, ST, org_ids) if org_ids else {}
-    unknown = sorted(org_ids - set(org_pks) - batch_ids)
+    org_keys = {id_key(o) for o in org_ids}
+    # organisations by key, so that any spelling of an organisation's id finds it
+    org_pks = {id_key(k): v for k, v in id_map(s, ST, org_ids).items()} if org_ids else {}
+    named = set(org_pks) | batch_keys
+    unknown = sorted(o for o in org_ids if id_key(o) not in named)
     if unknown:
         raise NotFound(f"unknown organisation {', '.join(map(repr, unknown))}")
     now = _db_time(conn, utc_now())
-    names = ["id", "name", "kind", "email", "phone", "address", "organisation_pk",
+    names = ["id", "id_key", "name", "kind", "email", "phone", "address", "organisation_pk",
              "influence", "interest", "language", "legal_basis", "notes", "opted_out",
              "restricted", "created_at", "updated_at"]
     # Organisations new in this batch get their pk before the people who name them.
     pending = new
     while pending:
-        ready = [r for r in pending
-                 if not (with_org and r.get("organisation")) or r["organisation"] in org_pks]
+        ready = [r for r in pending if not (with_org and r.get("organisation"))
+                 or id_key(r["organisation"]) in org_pks]
         late: list[Mapping[str, Any]] = []
         if not ready:  # organisations that name each other: link them afterwards
             ready, late = pending, pending
         insert_many(conn, ST, names, [
-            (r["id"], r["name"], str(r.get("kind") or Kind.PERSON), r.get("email"),
-             r.get("phone"), r.get("address"),
-             org_pks.get(r["organisation"]) if with_org and r.get("organisation") else None,
+            (r["id"], id_key(r["id"]), r["name"], str(r.get("kind") or Kind.PERSON),
+             r.get("email"), r.get("phone"), r.get("address"),
+             org_pks.get(id_key(r["organisation"]))
+             if with_org and r.get("organisation") else None,
              r.get("influence"), r.get("interest"), str(r.get("language") or Language.NB),
              r.get("legal_basis"), r.get("notes"), bool(r.get("opted_out", False)),
              bool(r.get("restricted", False)), now, now)
@@ -80,7 +92,7 @@ def save_stakeholders(
         ])
         added = id_map(s, ST, [r["id"] for r in ready])
         existing.update(added)
-        org_pks.update((k, v) for k, v in added.items() if k in org_ids)
+        org_pks.update((key, v) for k, v in added.items() if (key := id_key(k)) in org_keys)
         old += late
         done = {r["id"] for r in ready}
         pending = [r for r in pending if r["id"] not in done]
@@ -94,8 +106,8 @@ def save_stakeholders(
             [
                 {"b_pk": existing[r["id"]], "v_updated_at": utc_now(),
                  **{f"v_{c}": _scalar(c, r.get(c)) for c in scalars},
-                 **({"v_organisation_pk": org_pks.get(r.get("organisation") or "")}
-                    if with_org else {})}
+                 **({"v_organisation_pk": org_pks.get(id_key(r.get("organisation") or ""))
+                     if r.get("organisation") else None} if with_org else {})}
                 for r in old
             ],
         )
@@ -159,26 +171,32 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
     missing = sorted(people - set(pks))
     if missing:
         raise NotFound(f"unknown stakeholder {', '.join(map(repr, missing))}")
-    existing = id_map(s, INT, [i.id for i in items])
-    old_pks = list(existing.values())
+    found = resolve_ids(s, INT, [i.id for i in items])
+    # an interaction replaced whole keeps the id it was registered with
+    ids = [found[i.id][1] if i.id in found else nfc(i.id) for i in items]
+    _distinct_keys("interaction", ids)
+    old_pks = [pk for pk, _ in found.values()]
     for chunk in chunks(old_pks, 500):
         for table in (PART, IGROUPS, ICOMM):
             s.execute(delete(table).where(table.c.interaction_pk.in_(chunk)))
         s.execute(delete(INT).where(INT.c.pk.in_(chunk)))
     conn = s.connection()
-    insert_many(conn, INT, ["id", "date", "kind", "channel", "topic", "host_pk", "success",
-                            "notes"], [
-        (i.id, _db_value(conn, i.date), i.kind, i.channel, i.topic,
+    insert_many(conn, INT, ["id", "id_key", "date", "kind", "channel", "topic", "host_pk",
+                            "success", "notes"], [
+        (id_, id_key(id_), _db_value(conn, i.date), i.kind, i.channel, i.topic,
          pks[i.host] if i.host else None, i.success, i.notes)
-        for i in items
+        for id_, i in zip(ids, items, strict=True)
     ])
-    ipks = id_map(s, INT, [i.id for i in items])
+    ipks = id_map(s, INT, ids)
     insert_many(conn, PART, ["interaction_pk", "stakeholder_pk"],
-                [(ipks[i.id], pks[p]) for i in items for p in i.participants])
+                [(ipks[id_], pks[p]) for id_, i in zip(ids, items, strict=True)
+                 for p in i.participants])
     insert_many(conn, IGROUPS, ["interaction_pk", "group_key"],
-                [(ipks[i.id], g) for i in items for g in i.groups])
+                [(ipks[id_], g) for id_, i in zip(ids, items, strict=True) for g in i.groups])
     insert_many(conn, ICOMM, ["interaction_pk", "commitment_id"],
-                [(ipks[i.id], c) for i in items for c in i.commitments])
+                [(ipks[id_], c) for id_, i in zip(ids, items, strict=True)
+                 for c in i.commitments])
+    existing = found
     note_write(s, "interactions", len(items) - len(existing), len(existing))
     return len(items) - len(existing), len(existing)
 
@@ -210,6 +228,28 @@ def _db_value(conn: Any, value: Any) -> Any:
     if conn.dialect.name == "sqlite" and isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _distinct_keys(what: str, ids: Sequence[str]) -> None:
+    """The ids one batch inserts must differ by more than case or Unicode form."""
+    seen: dict[str, str] = {}
+    for id_ in ids:
+        key = id_key(id_)
+        if key not in seen:
+            seen[key] = id_
+            continue
+        other = seen[key]
+        if other == id_:
+            raise InvalidInput(f"the {what} id {id_!r} is given twice")
+        raise InvalidInput(f"the {what} ids {other!r} and {id_!r} differ only in case or "
+                           "Unicode form; they would name one record")
+
+
+def _normalised(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A stakeholder record with its id, name and organisation in NFC."""
+    changed = {k: nfc(v) for k in ("id", "name", "organisation")
+               if isinstance(v := record.get(k), str) and nfc(v) != v}
+    return {**record, **changed} if changed else record
 
 
 def _scalar(column: str, value: Any) -> Any:
