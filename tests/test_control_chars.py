@@ -358,6 +358,7 @@ def test_json_and_csv_stay_data(osen: Workspace) -> None:
     assert rows["astrid-lian"] == f"Astrid Lian{ATTACK}\u202e"
 
 
+@pytest.mark.sqlite_only(reason="the child process opens the workspace's own SQLite file")
 def test_a_real_terminal_gets_styles_but_no_control_character_from_data(
     osen: Workspace
 ) -> None:

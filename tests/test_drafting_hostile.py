@@ -98,7 +98,9 @@ HOSTILE_NAMES = [
     ("Kari: Nord; group:;", "Kari: Nord; group:;"),
     ("Bjørn Åsmund Lie-Ødegård", "Bjørn Åsmund Lie-Ødegård"),
     ("Ærlig, Øyvind «Åse» (Ørsta) 😀", "Ærlig, Øyvind «Åse» (Ørsta) 😀"),
-    ("\x00\x1b[31mKari\x07\u202eNord\t", "[31mKari Nord"),
+    pytest.param("\x00\x1b[31mKari\x07\u202eNord\t", "[31mKari Nord",
+                 marks=pytest.mark.sqlite_only(
+                     reason="PostgreSQL cannot hold a NUL in text at all")),
 ]
 
 
@@ -140,8 +142,14 @@ def test_a_hostile_name_stays_a_name_in_to_and_subject(
     assert body is not None and "Tekst." in body.get_content()
 
 
-@pytest.mark.parametrize("name", [f"Kari{EW_BCC}Nord", "K" * 3000,
-                                  "æøå " * 400 + "<spy@evil.example>"])
+_LONGER_THAN_POSTGRESQL_KEEPS = pytest.mark.sqlite_only(
+    reason="PostgreSQL keeps names to 300 characters; SQLite keeps any length")
+
+
+@pytest.mark.parametrize("name", [
+    f"Kari{EW_BCC}Nord",
+    pytest.param("K" * 3000, marks=_LONGER_THAN_POSTGRESQL_KEEPS),
+    pytest.param("æøå " * 400 + "<spy@evil.example>", marks=_LONGER_THAN_POSTGRESQL_KEEPS)])
 def test_a_long_name_is_folded_and_stays_one_address(
         osen: Workspace, tmp_path: Path, template: Callable[..., Path], name: str) -> None:
     _person(osen, "kari", name)
