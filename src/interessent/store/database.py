@@ -247,12 +247,15 @@ class Store:
         role: str | None = None,
         tag: str | None = None,
         search: str | None = None,
+        within: Any = None,
     ) -> list[Stakeholder]:
         """Stakeholders, sorted by id, optionally filtered. Group membership here is what is
-        registered; :meth:`interessent.Workspace.members` adds the plan's group rules."""
+        registered; :meth:`interessent.Workspace.members` adds the plan's group rules.
+        ``within`` is a SELECT of stakeholder pks (``store.rules.as_query(members_sql(…))``
+        gives a group's members by its rule too)."""
         with self.read() as s:
             return queries.stakeholders(s, ids=ids, group=group, role=role, tag=tag,
-                                        search=search)
+                                        search=search, within=within)
 
     def relationships(self, *, stakeholder: str | None = None) -> list[Relationship]:
         """All relationships (or those touching one stakeholder), sorted."""

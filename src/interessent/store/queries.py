@@ -50,9 +50,11 @@ def stakeholders(
     role: str | None = None,
     tag: str | None = None,
     search: str | None = None,
+    within: Any = None,
 ) -> list[Stakeholder]:
     """Stakeholders, sorted by id, optionally filtered (see
-    :meth:`interessent.store.Store.stakeholders`)."""
+    :meth:`interessent.store.Store.stakeholders`); ``within`` is a SELECT of the pks to
+    keep (a target group's members, say)."""
     org = ST.alias("org")
     query = (
         select(ST, org.c.id.label("org_id"))
@@ -71,6 +73,8 @@ def stakeholders(
         )
     if tag is not None:
         query = query.where(ST.c.pk.in_(select(TAGS.c.stakeholder_pk).where(TAGS.c.tag == tag)))
+    if within is not None:
+        query = query.where(ST.c.pk.in_(within))
     if search:
         # %, _ and \ are searched for as text; an explicit escape character, because
         # PostgreSQL's LIKE escapes with \ by default and SQLite's with nothing
