@@ -5,6 +5,7 @@ about stakeholders the run does not write to."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -126,6 +127,7 @@ class _Run:
         self._last_rows: dict[str, tuple[Any, ...]] = {}
         self._looked_up: set[str] = set()
         self._expected: list[Stakeholder] = []
+        self._member_groups: set[str] = set()
         self._stories: _Stories | None = None
         self.roles = {r.key: r for r in self.plan.roles}
         self.group_names = {g.key: g.name for g in self.plan.groups}
@@ -226,12 +228,25 @@ class _Run:
                 self.people[s.id] = s
                 self.groups_of[s.id] = tuple(g.key for g in groups if is_member(s, g))
 
+    def load_members(self, groups: Iterable[str]) -> None:
+        """Load the members of these target groups (registered or by rule), in one read."""
+        wanted = [self.plan.group(g) for g in dict.fromkeys(groups)
+                  if g not in self._member_groups]
+        if not wanted:
+            return
+        selections = [members_sql(g, n) for n, g in enumerate(wanted)]
+        union = (" UNION ".join(sql for sql, _, _ in selections),
+                 {k: v for _, params, _ in selections for k, v in params.items()},
+                 [e for _, _, expanding in selections for e in expanding])
+        self._add(self.ws.store.stakeholders(within=as_query(union)))
+        self._member_groups.update(g.key for g in wanted)
+
     def members(self, group: str) -> list[Stakeholder]:
         """The members of a target group (registered or by its rule), by id."""
-        target = self.plan.group(group)
-        found = self.ws.store.stakeholders(within=as_query(members_sql(target, 0)))
-        self._add(found)
-        return [self.people[s.id] for s in found]
+        key = self.plan.group(group).key
+        self.load_members([key])
+        return sorted((s for s in self.people.values() if key in self.groups_of[s.id]),
+                      key=lambda s: s.id)
 
     def expect(self, recipients: Iterable[Stakeholder]) -> None:
         """The run will write to ``recipients``: the first letter that asks for a last
@@ -436,26 +451,33 @@ class _Run:
         ``s`` or their organisation, newest first."""
         groups = self.groups_of.get(s.id, ())
         key = ("stories", groups, locale)
-        by_group: tuple[dict[str, Any], ...] | None = self._cache.get(key)
-        if by_group is None:
+        found: tuple[tuple[dict[str, Any], ...], list[tuple[Any, str]], set[str]] | None = (
+            self._cache.get(key))
+        if found is None:
             wanted = set(groups)
             index = self._story_index()
-            by_group = self._cache[key] = tuple(
-                self.event_view(st, locale) for st in index.stories
-                if index.groups[st.id] & wanted)
+            shared = tuple(self.event_view(st, locale) for st in index.stories
+                           if index.groups[st.id] & wanted)
+            # newest first: the keys in ascending order locate a story among them
+            found = self._cache[key] = (shared, [(v["date"], v["id"]) for v in reversed(shared)],
+                                        {v["id"] for v in shared})
+        by_group, ascending, ids = found
         stories_of = self._story_index().of
-        if not stories_of:
-            return by_group
         extra = [*stories_of.get(s.id, ()),
                  *(stories_of.get(s.organisation, ()) if s.organisation else ())]
-        if not extra:
+        new = {st.id: st for st in extra if st.id not in ids}
+        if not new:
             return by_group
-        seen = {v["id"] for v in by_group}
-        views = [*by_group, *(self.event_view(st, locale) for st in extra
-                              if st.id not in seen)]
-        views = list({v["id"]: v for v in views}.values())
-        views.sort(key=lambda v: (v["date"], v["id"]), reverse=True)
-        return tuple(views)
+        # Each story near them goes where it belongs by (date, id), newest first: the
+        # group's stories are copied in slices, not sorted again for every letter.
+        result: tuple[dict[str, Any], ...] = ()
+        last = 0
+        for st in sorted(new.values(), key=lambda st: (st.date, st.id), reverse=True):
+            at = len(ascending) - bisect.bisect_right(ascending, (st.date, st.id))
+            result += by_group[last:at]
+            result += (self.event_view(st, locale),)
+            last = at
+        return result + by_group[last:]
 
     def programme(self, locale: str) -> dict[str, Any]:
         key = ("programme", locale)

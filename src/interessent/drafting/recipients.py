@@ -47,6 +47,7 @@ def _choose(run: _Run, groups: Sequence[str], stakeholders: Sequence[str], uncov
         if leaders:
             pool = run.load(leader_order)
         else:
+            run.load_members(chosen)
             pool = list({s.id: s for g in chosen for s in run.members(g)}.values())
         if uncovered:
             keep = set()

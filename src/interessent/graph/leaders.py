@@ -430,15 +430,17 @@ def _rank_store(
         population = np.flatnonzero(member).astype(np.int64)
         pinned = [int(lookup[named[p]]) for p in settings.pinned if p in named]
 
+        known: dict[int, tuple[str, str]] = {}
+
         def ids_of(idx: Ints) -> list[str]:
-            found = _lookup(conn, pks[idx])
+            found = _lookup(conn, pks[idx], known)
             return [found[pk][0] for pk in pks[idx].tolist()]
 
         ranked = _rank(
             pagerank=pr, betweenness=bc, influence=inf, role=role, population=population,
             pinned=pinned, settings=settings, top=top, ids_of=ids_of,
         )
-        chosen = _lookup(conn, pks[np.array(ranked.order, dtype=np.int64)])
+        chosen = _lookup(conn, pks[np.array(ranked.order, dtype=np.int64)], known)
     return [
         _score_of(ranked, i, r, chosen[int(pks[i])][0], chosen[int(pks[i])][1], pr, bc, inf,
                   net.role_of.get(i))
@@ -446,10 +448,16 @@ def _rank_store(
     ]
 
 
-def _lookup(conn: Connection, pks: Ints) -> dict[int, tuple[str, str]]:
-    """pk → (id, name) of some stakeholders."""
-    found: dict[int, tuple[str, str]] = {}
-    wanted = sorted(set(pks.tolist()))
+def _lookup(conn: Connection, pks: Ints,
+            found: dict[int, tuple[str, str]]) -> dict[int, tuple[str, str]]:
+    """pk → (id, name) of some stakeholders, added to ``found`` (those there already are
+    not read again): IN lists for a few, one pass over the table for many."""
+    wanted = sorted(set(pks.tolist()) - found.keys())
+    if len(wanted) > 5_000:
+        keep = set(wanted)
+        with _rows(conn, select(ST.c.pk, ST.c.id, ST.c.name)) as rows:
+            found.update((int(pk), (id_, name)) for pk, id_, name in rows if pk in keep)
+        return found
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         with _rows(conn, select(ST.c.pk, ST.c.id, ST.c.name).where(ST.c.pk.in_(chunk))) as rows:
