@@ -60,6 +60,17 @@ class _Event:
     success: bool
 
 
+def _plain(session: Any, query: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a query as the driver gives them (hundreds of thousands: no Row
+    objects)."""
+    result = session.connection().execute(query, params)
+    try:
+        cursor = getattr(result, "cursor", None)
+        return list(cursor) if cursor is not None else [tuple(r) for r in result]
+    finally:
+        result.close()
+
+
 @frozen
 class _Stories:
     """The recent success stories, newest first; the target groups each touched; the
@@ -120,7 +131,7 @@ class _Run:
         self.ws = ws
         self.plan: Plan = ws.plan
         self.as_of = as_of
-        #: The stakeholders loaded so far: the recipients and their organisations.
+        #: The stakeholders loaded so far: the recipients (and the programme's organisation).
         self.people: dict[str, Stakeholder] = {}
         #: The target groups of each loaded stakeholder (registered or by rule).
         self.groups_of: dict[str, tuple[str, ...]] = {}
@@ -128,6 +139,7 @@ class _Run:
         self._looked_up: set[str] = set()
         self._expected: list[Stakeholder] = []
         self._member_groups: set[str] = set()
+        self._org_names: dict[str, str] = {}
         self._stories: _Stories | None = None
         self.roles = {r.key: r for r in self.plan.roles}
         self.group_names = {g.key: g.name for g in self.plan.groups}
@@ -209,7 +221,7 @@ class _Run:
 
     def load(self, ids: Iterable[str]) -> list[Stakeholder]:
         """The stakeholders with ``ids`` that exist (loaded once, with their
-        organisations), in the order asked."""
+        organisations' names), in the order asked."""
         wanted = list(dict.fromkeys(ids))
         missing = [i for i in wanted if i not in self.people]
         for chunk in chunks(missing, 5_000):
@@ -222,11 +234,17 @@ class _Run:
         for s in new:
             self.people[s.id] = s
             self.groups_of[s.id] = tuple(g.key for g in groups if is_member(s, g))
-        orgs = sorted({s.organisation for s in new if s.organisation} - self.people.keys())
-        for chunk in chunks(orgs, 5_000):
-            for s in self.ws.store.stakeholders(ids=chunk):
-                self.people[s.id] = s
-                self.groups_of[s.id] = tuple(g.key for g in groups if is_member(s, g))
+        # Of their organisations a letter shows the name only.
+        orgs = sorted({s.organisation for s in new if s.organisation} - self._org_names.keys())
+        if orgs:
+            from sqlalchemy import text
+
+            query = text("SELECT id, name FROM stakeholders WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True))
+            with self.ws.store.read() as session:
+                for chunk in chunks(orgs, 500):
+                    for id_, name in session.execute(query, {"ids": list(chunk)}):
+                        self._org_names[id_] = name
 
     def load_members(self, groups: Iterable[str]) -> None:
         """Load the members of these target groups (registered or by rule), in one read."""
@@ -269,8 +287,8 @@ class _Run:
             contacts = text(_CONTACTS).bindparams(bindparam("pks", expanding=True))
             rows: list[tuple[Any, ...]] = []
             for chunk in chunks(sorted(who), 500):
-                rows += session.execute(contacts, {"pks": list(chunk), "end": self.as_of})
-            rows += (row for row in session.execute(text(_HOSTED), {"end": self.as_of})
+                rows += _plain(session, contacts, {"pks": list(chunk), "end": self.as_of})
+            rows += (row for row in _plain(session, text(_HOSTED), {"end": self.as_of})
                      if row[0] in who)
             for pk, day, iid, ipk in rows:
                 sid = who[pk]
@@ -383,11 +401,10 @@ class _Run:
 
     def recipient(self, s: Stakeholder) -> dict[str, Any]:
         groups = self.groups_of.get(s.id, ())
-        org = self.people.get(s.organisation) if s.organisation else None
         parts = s.name.split()
         lines = _address_lines(s.address)
         person = s.is_person
-        org_name = org.name if org else None
+        org_name = self._org_names.get(s.organisation) if s.organisation else None
         return {
             "id": s.id,
             "name": s.name,
@@ -468,16 +485,14 @@ class _Run:
         new = {st.id: st for st in extra if st.id not in ids}
         if not new:
             return by_group
-        # Each story near them goes where it belongs by (date, id), newest first: the
-        # group's stories are copied in slices, not sorted again for every letter.
-        result: tuple[dict[str, Any], ...] = ()
-        last = 0
-        for st in sorted(new.values(), key=lambda st: (st.date, st.id), reverse=True):
-            at = len(ascending) - bisect.bisect_right(ascending, (st.date, st.id))
-            result += by_group[last:at]
-            result += (self.event_view(st, locale),)
-            last = at
-        return result + by_group[last:]
+        # Each story near them goes where it belongs by (date, id), newest first: inserted
+        # into a copy of the group's stories, not sorted again for every letter. Oldest
+        # first, so that each goes in before those that come after it.
+        merged = list(by_group)
+        for st in sorted(new.values(), key=lambda st: (st.date, st.id)):
+            merged.insert(len(ascending) - bisect.bisect_right(ascending, (st.date, st.id)),
+                          self.event_view(st, locale))
+        return tuple(merged)
 
     def programme(self, locale: str) -> dict[str, Any]:
         key = ("programme", locale)
