@@ -99,7 +99,8 @@ def _ranked(ws: Workspace, target: TargetGroup | None, top: int | None, day: dt.
                                  counter))
 
     def load() -> tuple[list[Stakeholder], list[str], Floats, Floats]:
-        key = _cache_key("graph", day, co_participation, method, sources, seed)
+        key = _cache_key("graph", day, co_participation, method, sources, seed,
+                         _plan_digest(plan, co_participation))
         people = ws.store.stakeholders()
         found = _from_cache(ws, key, counter)
         if found is not None:
@@ -339,22 +340,31 @@ def _network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
              sources: int | None, seed: int, counter: int | None = None) -> _Network:
     """The network on ``day`` and its centralities: kept in the store under the change
     counter ``counter`` (read before calling), or read and computed and then kept."""
-    weights = _role_weights(plan)
-    digest = hashlib.sha256(json.dumps(sorted(weights.items())).encode()).hexdigest()[:16]
-    key = _cache_key("sparse", day, co_participation, sources, seed, digest)
+    key = _cache_key("sparse", day, co_participation, sources, seed,
+                     _plan_digest(plan, co_participation))
     found = _from_cache(ws, key, counter)
     if found is not None:
         try:
             return _Network.from_arrays(found)
         except (KeyError, ValueError, IndexError):
             pass
-    net = _read_network(ws, weights, day, co_participation, sources, seed)
+    net = _read_network(ws, plan, day, co_participation, sources, seed)
     _to_cache(ws, key, counter, **net.arrays())
     return net
 
 
-def _read_network(ws: Workspace, weights: Mapping[str, float], day: dt.date,
-                  co_participation: bool, sources: int | None, seed: int) -> _Network:
+def _plan_digest(plan: Plan, co_participation: bool) -> str:
+    """What of the plan a kept network depends on, as a short digest: the role weights,
+    and with co-participation the interaction kinds (which of them are gatherings)."""
+    parts: list[Any] = [sorted(_role_weights(plan).items())]
+    if co_participation:
+        parts.append([repr(kind) for kind in plan.interaction_kinds])
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _read_network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
+                  sources: int | None, seed: int) -> _Network:
+    weights = _role_weights(plan)
     with ws.store.read() as session:
         conn = session.connection()
         nodes = _read(conn, select(ST.c.pk, func.coalesce(ST.c.influence, 0)).order_by(ST.c.pk),
