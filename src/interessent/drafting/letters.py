@@ -5,6 +5,7 @@ text here, HTML from its own variant or from the text, e-mail in :mod:`.mail`, W
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,12 @@ if TYPE_CHECKING:
     from ..policy import Signature
     from .gathering import _Run
     from .library import _Library
+
+
+#: Variables gathered only for templates that read them (see :meth:`_Drafter.uses`).
+_GATHERED_IF_READ: dict[str, Any] = dict.fromkeys(
+    ("commitments", "all_success_stories", "served", "last_interaction", "success_stories",
+     "next_commitment"), "")
 
 
 @frozen
@@ -191,7 +198,10 @@ class _Drafter:
         # the render's own context, not from a module made for each letter. ``shared``:
         # the context is the letter's own copy (with Jinja's globals), not copied again.
         state = template.new_context(ctx, shared=True)
-        text = self.library.call(lambda: "".join(template.root_render_func(state)), file, ctx)
+        # An error names the letter's fields, those not gathered for this template too.
+        fields = ChainMap(ctx, _GATHERED_IF_READ)
+        text = self.library.call(lambda: "".join(template.root_render_func(state)), file,
+                                 fields)
         exported = {k: v for k, v in state.get_exported().items() if not k.startswith("_")}
         if exported:
             ctx.update(exported)
