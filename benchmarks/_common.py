@@ -1,8 +1,14 @@
-"""Helpers the benchmark scripts share: size flags, child processes, memory, the table.
+"""Helpers the benchmark scripts share: size flags, child processes, whole commands,
+memory, the table.
 
 Each side of a comparison runs in its own child process, so its peak memory (``VmHWM``,
 else ``ru_maxrss``) is its own and one side's garbage cannot slow the other down. A child
-prints one JSON object on its last stdout line; :func:`run_child` returns it.
+prints one JSON object on its last stdout line; :func:`run_child` returns it. A whole
+command (:func:`run_command`) is timed from outside, start-up and all, as a user waits
+for it; :data:`INTERESSENT` is the ``interessent`` command of the checkout being measured.
+
+A table row keeps every run of each side and compares their medians: the machine may be
+shared, and the median of runs taken in turns is what a noisy neighbour disturbs least.
 """
 
 from __future__ import annotations
@@ -13,9 +19,11 @@ import os
 import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +32,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 PLAN = HERE / "plan.toml"
 OUT = HERE / "out"
+
+#: The ``interessent`` command, run by this interpreter: the code being measured (the
+#: checkout on ``PYTHONPATH``, or what this environment installed), as its console script
+#: runs it.
+INTERESSENT = (sys.executable, "-c", "from interessent.cli import main; main()")
+#: Where the benchmarks look for the tools a user might pick instead (rustworkx,
+#: sqlite-utils), installed apart from interessent's environment (see the README).
+RAW_VENV = OUT / "raw-venv"
 
 FULL = {"stakeholders": 100_000, "relationships": 500_000, "interactions": 1_000_000}
 QUICK = {"stakeholders": 2_000, "relationships": 10_000, "interactions": 20_000}
@@ -53,8 +69,8 @@ def size_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a small smoke run (defaults become "
                              + ", ".join(f"{v:,}" for v in QUICK.values()) + ")")
     parser.add_argument("--repeat", type=int,
-                        help="runs of each side, best time kept (default: 3 up to 20,000 "
-                             "stakeholders, else 1)")
+                        help="runs of each side, taken in turns; the medians are compared "
+                             "(default 3)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path,
                         help="where the generated CSV files go (default: benchmarks/out/…, "
@@ -69,7 +85,7 @@ def sizes(args: argparse.Namespace) -> dict[str, int]:
 def repeats(args: argparse.Namespace, n: Mapping[str, int]) -> int:
     if args.repeat is not None:
         return max(1, int(args.repeat))
-    return 3 if n["stakeholders"] <= 20_000 else 1
+    return 3
 
 
 def dataset(args: argparse.Namespace, n: Mapping[str, int], scratch: Path) -> dict[str, Path]:
@@ -140,6 +156,81 @@ def run_child(script: Path, *args: str) -> dict[str, Any]:
         raise RuntimeError(f"child {' '.join(args)} printed nothing:\n{done.stderr.strip()}")
     result: dict[str, Any] = json.loads(lines[-1])
     return result
+
+
+@dataclass
+class Command:
+    """A whole command's run: wall-clock seconds, peak memory, the processor time it used
+    (user + system, 0 where GNU time is missing) and what it printed."""
+
+    seconds: float
+    peak_kib: int
+    stdout: str
+    cpu: float = 0.0
+
+
+def run_command(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
+                cwd: Path | None = None, capture: bool = False) -> Command:
+    """Run a whole command as a user does, and time it from outside: interpreter start-up,
+    imports, the work and the output. Its peak memory and processor time come from GNU
+    time where there is one (``/usr/bin/time -f "%M %U %S"``), else 0. A failed command
+    raises RuntimeError."""
+    timer = Path("/usr/bin/time").exists()
+    with tempfile.NamedTemporaryFile(prefix="bench-peak-", suffix=".txt", delete=False) as f:
+        peak_file = Path(f.name)
+    wrapped = [*(["/usr/bin/time", "-f", "%M %U %S", "-o", str(peak_file)] if timer else []),
+               *map(str, argv)]
+    full_env = {**os.environ, **(env or {})}
+    try:
+        t0 = time.perf_counter()
+        done = subprocess.run(wrapped, env=full_env, cwd=cwd, text=True,
+                              stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, check=False)
+        seconds = time.perf_counter() - t0
+        peak, cpu = 0, 0.0
+        if timer:
+            lines = peak_file.read_text(encoding="utf-8").strip().splitlines()
+            fields = lines[-1].split() if lines else []
+            if len(fields) == 3:
+                peak, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
+    finally:
+        peak_file.unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv[:6]))} … failed (exit {done.returncode}):"
+                           f"\n{done.stderr.strip()[-3000:]}")
+    return Command(seconds, peak, done.stdout or "", cpu)
+
+
+def raw_python(module: str) -> str | None:
+    """An interpreter that can import ``module``: this one, else the one in
+    :data:`RAW_VENV` (None when neither can)."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is not None:
+        return sys.executable
+    other = RAW_VENV / "bin" / "python"
+    if other.exists() and subprocess.run([str(other), "-c", f"import {module}"],
+                                         capture_output=True, check=False).returncode == 0:
+        return str(other)
+    return None
+
+
+def raw_tool(name: str) -> str | None:
+    """A command-line tool (``sqlite-utils``): in :data:`RAW_VENV`, else on ``PATH``."""
+    other = RAW_VENV / "bin" / name
+    if other.exists():
+        return str(other)
+    return shutil.which(name)
+
+
+def fresh_copy(db: Path, target: Path) -> Path:
+    """A copy of a checkpointed SQLite database, as it was when its import ended (not
+    timed): the state of "the first command after an import"."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(db, target)
+    return target
 
 
 # --- databases ----------------------------------------------------------------------------
@@ -223,15 +314,45 @@ class Row:
     limit: float | None = None
     #: Decimals of the times shown.
     precision: int = 2
+    #: Processor time (user + system) of each run of each side, for whole commands.
+    ours_cpu: list[float] = field(default_factory=list)
+    raw_cpu: list[float] = field(default_factory=list)
+
+    def add(self, ours: Command, raw: Command) -> None:
+        """One run of each side, as whole commands."""
+        self.ours.append(ours.seconds)
+        self.raw.append(raw.seconds)
+        self.ours_cpu.append(ours.cpu)
+        self.raw_cpu.append(raw.cpu)
+        self.ours_peak_kib = max(self.ours_peak_kib, ours.peak_kib)
+        self.raw_peak_kib = max(self.raw_peak_kib, raw.peak_kib)
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """Our median processor time over theirs: less disturbed by a busy machine than
+        wall-clock time (None when not measured)."""
+        if not self.ours_cpu or not self.raw_cpu or not statistics.median(self.raw_cpu):
+            return None
+        return statistics.median(self.ours_cpu) / statistics.median(self.raw_cpu)
+
+    @property
+    def ours_s(self) -> float:
+        """The median of our runs."""
+        return statistics.median(self.ours)
+
+    @property
+    def raw_s(self) -> float:
+        """The median of the other side's runs."""
+        return statistics.median(self.raw)
 
     @property
     def ratio(self) -> float:
-        return min(self.ours) / min(self.raw)
+        return self.ours_s / self.raw_s
 
     @property
     def over(self) -> bool:
         return ((self.budget is not None and self.ratio > self.budget)
-                or (self.limit is not None and min(self.ours) > self.limit))
+                or (self.limit is not None and self.ours_s > self.limit))
 
     @property
     def budgeted(self) -> bool:
@@ -251,19 +372,26 @@ def _mib(kib: int) -> str:
 
 
 def print_table(title: str, rows: Sequence[Row], notes: Iterable[str] = ()) -> None:
-    header = ("measured", "rows", "ours s", "raw s", "ratio", "budget", "verdict",
-              "peak MiB ours", "peak MiB raw", "mem ×")
+    header: tuple[str, ...] = ("measured", "rows", "ours s", "raw s", "ratio", "budget",
+                               "verdict", "peak MiB ours", "peak MiB raw", "mem ×")
+    cpu = any(r.cpu_ratio is not None for r in rows)
+    if cpu:
+        header += ("cpu ×",)
     lines = []
     for r in rows:
         verdict = "OVER BUDGET" if r.over else ("ok" if r.budgeted else "-")
-        lines.append((
-            r.what, f"{r.rows:,}", f"{min(r.ours):.{r.precision}f}",
-            f"{min(r.raw):.{r.precision}f}", f"{r.ratio:.2f}×", r.budget_text(), verdict,
+        line: tuple[str, ...] = (
+            r.what, f"{r.rows:,}", f"{r.ours_s:.{r.precision}f}",
+            f"{r.raw_s:.{r.precision}f}", f"{r.ratio:.2f}×", r.budget_text(), verdict,
             _mib(r.ours_peak_kib), _mib(r.raw_peak_kib),
             f"{r.ours_peak_kib / max(r.raw_peak_kib, 1):.2f}×",
-        ))
+        )
+        if cpu:
+            ratio = r.cpu_ratio
+            line += ("-" if ratio is None else f"{ratio:.2f}×",)
+        lines.append(line)
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-    right = {1, 2, 3, 4, 7, 8, 9}
+    right = {1, 2, 3, 4, 7, 8, 9, 10}
 
     def fmt(cells: Sequence[str]) -> str:
         return "  ".join(c.rjust(w) if i in right else c.ljust(w)

@@ -1,13 +1,13 @@
 """Start-up benchmark: ``interessent --help`` against a bare interpreter and against click.
 
-    python benchmarks/bench_startup.py            # best of 10 of each command
-    python benchmarks/bench_startup.py --quick    # best of 3
+    python benchmarks/bench_startup.py            # 10 runs of each command
+    python benchmarks/bench_startup.py --quick    # 3 runs
     python benchmarks/bench_startup.py --repeat 20
 
 The budget (issue 2: "``interessent --help`` starts in well under 0.3 s (heavy libraries
 imported lazily)"): under 0.3 s, absolute. Each command runs as its own process, from the
-start of the process to its exit, ``--repeat`` times (default 10) in turns, best time
-kept:
+start of the process to its exit, ``--repeat`` times (default 10) in turns; the table
+compares medians:
 
 - **ours**: the ``interessent`` console script of this virtual environment, ``--help``
   (must exit 0 and print its usage); and ``python -c "import interessent"`` (the
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Time `interessent --help` against `python -c pass` and `python -c "
                     "'import click'` (see the module docstring).")
     parser.add_argument("--quick", action="store_true",
-                        help=f"best of {QUICK_REPEAT} instead of {FULL_REPEAT}")
+                        help=f"{QUICK_REPEAT} runs instead of {FULL_REPEAT}")
     parser.add_argument("--repeat", type=int, help=f"runs of each command (default "
                         f"{FULL_REPEAT}, {QUICK_REPEAT} with --quick)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -129,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pass": [python, "-c", "pass"],
         "click": [python, "-c", "import click"],
     }
-    print(f"start-up benchmark: {script} --help and {python}; best of {reps}", flush=True)
+    print(f"start-up benchmark: {script} --help and {python}; median of {reps}", flush=True)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for rep in range(reps):
         order = list(commands) if rep % 2 == 0 else list(reversed(commands))
@@ -149,18 +150,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                                precision=3, ours_peak_kib=peaks[ours],
                                raw_peak_kib=peaks[raw]))
     heavy, costs = import_report(python)
-    extra = min(times["help"]) - min(times["pass"])
+    extra = statistics.median(times["help"]) - statistics.median(times["pass"])
     notes = [
         "",
-        "Seconds from process start to exit (best of each); the budget is absolute: our time "
+        "Seconds from process start to exit (median of each); the budget is absolute: our time "
         f"< {LIMIT} s. --help spends {extra * 1000:.0f} ms more than the bare interpreter, "
-        f"{(min(times['help']) - min(times['click'])) * 1000:.0f} ms more than importing click.",
+        f"{(statistics.median(times['help']) - statistics.median(times['click'])) * 1000:.0f} "
+        "ms more than importing click.",
         "Peak MiB: each command's maximum resident set size in one more run under GNU time "
         "(/usr/bin/time -f %M; 0 where it is missing).",
         "Heavy libraries imported by `interessent --help`: " + (", ".join(heavy) or "none")
         + f" (checked: {', '.join(HEAVY)}).",
     ]
-    common.print_table("Start-up of the command line (best time of each)", rows, notes)
+    common.print_table("Start-up of the command line (median of each)", rows, notes)
     print("\nImports of `interessent --help` by cumulative time (-X importtime, one run; ms; "
           "indented under what imported them):")
     for self_ms, cumulative_ms, name in sorted(costs, key=lambda c: -c[1])[:12]:

@@ -1,19 +1,25 @@
-"""The data of a run, gathered once with bulk queries: every stakeholder, the last
-contact of each, the recent success stories, the commitments' status, the plan; and
-the views of them a letter's context is made of."""
+"""The data of a run, gathered with bulk queries: the plan, the commitments' status, the
+recent success stories; the recipients once chosen, with their organisations and the last
+contact of each; and the views of them a letter's context is made of. Nothing is read
+about stakeholders the run does not write to."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
+from sqlalchemy import bindparam
 
 from ..coverage import CommitmentStatus, Status, check_commitments, reached_sql
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
 from ..rules import is_member
+from ..store import chunks
+from ..store.rules import as_query, members_sql
 from .record import Record
 from .text import _format_date
 
@@ -54,6 +60,27 @@ class _Event:
     success: bool
 
 
+def _plain(session: Any, query: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a query as the driver gives them (hundreds of thousands: no Row
+    objects)."""
+    result = session.connection().execute(query, params)
+    try:
+        cursor = getattr(result, "cursor", None)
+        return list(cursor) if cursor is not None else [tuple(r) for r in result]
+    finally:
+        result.close()
+
+
+@frozen
+class _Stories:
+    """The recent success stories, newest first; the target groups each touched; the
+    stories near each stakeholder (taking part, hosting, or their organisation)."""
+
+    stories: list[_Event]
+    groups: dict[str, frozenset[str]]
+    of: dict[str, list[_Event]]
+
+
 def _day(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -62,81 +89,221 @@ def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+#: The last contact of some stakeholders (``:pks``) up to ``:end``: every interaction
+#: they took part in or hosted, as (stakeholder pk, date, interaction id, interaction pk).
 _CONTACTS = """
-    SELECT s.id, i.date, i.id, i.kind, i.channel, i.topic, i.notes, i.success
-        FROM interaction_participants p
-        JOIN interactions i ON i.pk = p.interaction_pk
-        JOIN stakeholders s ON s.pk = p.stakeholder_pk
-        WHERE i.date <= :end
-    UNION ALL
-    SELECT h.id, i.date, i.id, i.kind, i.channel, i.topic, i.notes, i.success
-        FROM interactions i JOIN stakeholders h ON h.pk = i.host_pk
-        WHERE i.date <= :end"""
+    SELECT p.stakeholder_pk, i.date, i.id, i.pk
+        FROM interaction_participants p JOIN interactions i ON i.pk = p.interaction_pk
+        WHERE p.stakeholder_pk IN :pks AND i.date <= :end"""
+#: Hosts are few and have no index of their own: one pass over the hosted interactions.
+_HOSTED = """SELECT host_pk, date, id, pk FROM interactions
+    WHERE host_pk IS NOT NULL AND date <= :end"""
+_EVENTS = """SELECT pk, id, date, kind, channel, topic, notes, success FROM interactions
+    WHERE pk IN :pks"""
 
-_STORIES = """SELECT id FROM interactions WHERE success = :yes AND date >= :start
-    AND date <= :end ORDER BY date DESC, id DESC"""
+_STORIES = """SELECT id, date, kind, channel, topic, notes FROM interactions
+    WHERE success = :yes AND date >= :start AND date <= :end"""
+#: Who each recent success story touched: its participants and host, with their
+#: organisations' ids.
+_STORY_PEOPLE = """
+    SELECT i.id, s.pk, s.id, o.id FROM interactions i
+        JOIN interaction_participants p ON p.interaction_pk = i.pk
+        JOIN stakeholders s ON s.pk = p.stakeholder_pk
+        LEFT JOIN stakeholders o ON o.pk = s.organisation_pk
+        WHERE i.success = :yes AND i.date >= :start AND i.date <= :end
+    UNION ALL
+    SELECT i.id, h.pk, h.id, o.id FROM interactions i
+        JOIN stakeholders h ON h.pk = i.host_pk
+        LEFT JOIN stakeholders o ON o.pk = h.organisation_pk
+        WHERE i.success = :yes AND i.date >= :start AND i.date <= :end"""
+_STORY_GROUPS = """SELECT i.id, g.group_key FROM interactions i
+    JOIN interaction_groups g ON g.interaction_pk = i.pk
+    WHERE i.success = :yes AND i.date >= :start AND i.date <= :end"""
 
 
 class _Run:
-    """Everything a drafting run needs, gathered once with bulk queries."""
+    """What a drafting run needs, gathered with bulk queries: the plan, the commitments'
+    status, the recent success stories and whom they touched; and the people it writes to,
+    loaded once they are chosen (:meth:`members`, :meth:`load`) with what their letters
+    need: their organisations and their last contact (:meth:`prepare`)."""
 
     def __init__(self, ws: Workspace, as_of: dt.date) -> None:
-        from sqlalchemy import text
-
         self.ws = ws
         self.plan: Plan = ws.plan
         self.as_of = as_of
-        store = ws.store
-        groups = self.plan.groups
-        since = as_of - dt.timedelta(days=SUCCESS_DAYS)
-        everyone = store.stakeholders()
-        with store.read() as session:
-            last: dict[str, tuple[Any, ...]] = {}
-            latest: dict[str, tuple[Any, Any]] = {}
-            for row in session.execute(text(_CONTACTS), {"end": as_of}).fetchall():
-                who = row[0]
-                key = (row[1], row[2])  # (date, id): the same type in every row
-                best = latest.get(who)
-                if best is None or key > best:
-                    latest[who] = key
-                    last[who] = row
-            story_ids = list(session.scalars(
-                text(_STORIES), {"yes": True, "start": since, "end": as_of}))
-        self.people: dict[str, Stakeholder] = {s.id: s for s in everyone}
+        #: The stakeholders loaded so far: the recipients (and the programme's organisation).
+        self.people: dict[str, Stakeholder] = {}
+        #: The target groups of each loaded stakeholder (registered or by rule).
         self.groups_of: dict[str, tuple[str, ...]] = {}
-        for s in everyone:
-            mine = tuple(g.key for g in groups if is_member(s, g))
-            self.groups_of[s.id] = mine
-        self._last_rows = last
-        stories = store.interactions(ids=story_ids) if story_ids else []
-        stories.sort(key=lambda i: (i.date, i.id), reverse=True)
-        self.stories = [_Event(id=i.id, date=i.date, kind=i.kind, channel=i.channel,
-                               topic=i.topic, notes=i.notes, success=True) for i in stories]
-        self._story_groups: dict[str, frozenset[str]] = {}
-        self._stories_of: dict[str, list[_Event]] = {}
-        for story, item in zip(self.stories, stories, strict=True):
-            direct = {*item.participants, *([item.host] if item.host else [])}
-            near = set(direct)
-            touched = set(item.groups)
-            for who in direct:
-                touched.update(self.groups_of.get(who, ()))
-                org = self.people[who].organisation if who in self.people else None
-                if org:
-                    near.add(org)
-            self._story_groups[story.id] = frozenset(touched)
-            for who in near:
-                self._stories_of.setdefault(who, []).append(story)
+        self._last_rows: dict[str, tuple[Any, ...]] = {}
+        self._looked_up: set[str] = set()
+        self._expected: list[Stakeholder] = []
+        self._member_groups: set[str] = set()
+        self._org_names: dict[str, str] = {}
+        self._stories: _Stories | None = None
         self.roles = {r.key: r for r in self.plan.roles}
-        self.group_names = {g.key: g.name for g in groups}
+        self.group_names = {g.key: g.name for g in self.plan.groups}
         self.kinds = self.plan.all_interaction_kinds
         self.channels = {c.key: c.name for c in self.plan.channels}
         self.notify_roles = tuple(
             {"role": role, "title": self.roles[role].name if role in self.roles else role,
-             "names": tuple(s.name for s in everyone if role in s.roles)}
+             "names": tuple(s.name for s in ws.store.stakeholders(role=role))}
             for role in self.plan.information.notify
         )
+        if self.plan.programme.organisation:
+            self.load([self.plan.programme.organisation])
         self._statuses: list[CommitmentStatus] | None = None
         self._cache: dict[Any, Any] = {}
+
+    @property
+    def stories(self) -> list[_Event]:
+        """The recent success stories, newest first (gathered on first use)."""
+        return self._story_index().stories
+
+    def _story_index(self) -> _Stories:
+        if self._stories is None:
+            self._stories = self._gather_stories()
+        return self._stories
+
+    def _gather_stories(self) -> _Stories:
+        """The recent success stories, newest first, with the groups each touched (its
+        audience, and the groups of whoever took part or hosted) and the people near it
+        (those, and their organisations)."""
+        from sqlalchemy import text
+
+        since = self.as_of - dt.timedelta(days=SUCCESS_DAYS)
+        span = {"yes": True, "start": since, "end": self.as_of}
+        touched: dict[str, set[str]] = {}
+        near: dict[str, set[str]] = {}
+        with self.ws.store.read() as session:
+            rows = session.execute(text(_STORIES), span).all()
+            found = sorted(((_day(d), i, k, c, t, n) for i, d, k, c, t, n in rows),
+                           key=lambda r: (r[0], r[1]), reverse=True)
+            pks: dict[int, str] = {}
+            direct: dict[str, set[int]] = {}
+            for story, pk, who, org in session.execute(text(_STORY_PEOPLE), span):
+                pks[pk] = who
+                direct.setdefault(story, set()).add(pk)
+                near.setdefault(story, set()).update((who, org) if org else (who,))
+            for story, key in session.execute(text(_STORY_GROUPS), span):
+                touched.setdefault(story, set()).add(key)
+            groups_of = self._groups_of_pks(session, list(pks))
+        for story, people in direct.items():
+            mine = touched.setdefault(story, set())
+            for pk in people:
+                mine.update(groups_of.get(pk, ()))
+        stories = [_Event(id=i, date=d, kind=k, channel=c, topic=t, notes=n, success=True)
+                   for d, i, k, c, t, n in found]
+        of: dict[str, list[_Event]] = {}
+        for st in stories:
+            for who in near.get(st.id, ()):
+                of.setdefault(who, []).append(st)
+        return _Stories(stories, {st.id: frozenset(touched.get(st.id, ())) for st in stories},
+                        of)
+
+    def _groups_of_pks(self, session: Any, pks: list[int]) -> dict[int, set[str]]:
+        """The target groups (registered or by rule) of the stakeholders with ``pks``."""
+        from sqlalchemy import text
+
+        found: dict[int, set[str]] = {}
+        if not pks:
+            return found
+        wanted = set(pks)
+        for n, group in enumerate(self.plan.groups):
+            sql, params, expanding = members_sql(group, n)
+            query = text(sql).bindparams(*(bindparam(e, expanding=True) for e in expanding))
+            for (pk,) in session.execute(query, params):
+                if pk in wanted:
+                    found.setdefault(pk, set()).add(group.key)
+        return found
+
+    # --- loading the people written to ----------------------------------------------------
+
+    def load(self, ids: Iterable[str]) -> list[Stakeholder]:
+        """The stakeholders with ``ids`` that exist (loaded once, with their
+        organisations' names), in the order asked."""
+        wanted = list(dict.fromkeys(ids))
+        missing = [i for i in wanted if i not in self.people]
+        for chunk in chunks(missing, 5_000):
+            self._add(self.ws.store.stakeholders(ids=chunk))
+        return [self.people[i] for i in wanted if i in self.people]
+
+    def _add(self, found: Iterable[Stakeholder]) -> None:
+        groups = self.plan.groups
+        new = [s for s in found if s.id not in self.people]
+        for s in new:
+            self.people[s.id] = s
+            self.groups_of[s.id] = tuple(g.key for g in groups if is_member(s, g))
+        # Of their organisations a letter shows the name only.
+        orgs = sorted({s.organisation for s in new if s.organisation} - self._org_names.keys())
+        if orgs:
+            from sqlalchemy import text
+
+            query = text("SELECT id, name FROM stakeholders WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True))
+            with self.ws.store.read() as session:
+                for chunk in chunks(orgs, 500):
+                    for id_, name in session.execute(query, {"ids": list(chunk)}):
+                        self._org_names[id_] = name
+
+    def load_members(self, groups: Iterable[str]) -> None:
+        """Load the members of these target groups (registered or by rule), in one read."""
+        wanted = [self.plan.group(g) for g in dict.fromkeys(groups)
+                  if g not in self._member_groups]
+        if not wanted:
+            return
+        selections = [members_sql(g, n) for n, g in enumerate(wanted)]
+        union = (" UNION ".join(sql for sql, _, _ in selections),
+                 {k: v for _, params, _ in selections for k, v in params.items()},
+                 [e for _, _, expanding in selections for e in expanding])
+        self._add(self.ws.store.stakeholders(within=as_query(union)))
+        self._member_groups.update(g.key for g in wanted)
+
+    def members(self, group: str) -> list[Stakeholder]:
+        """The members of a target group (registered or by its rule), by id."""
+        key = self.plan.group(group).key
+        self.load_members([key])
+        return sorted((s for s in self.people.values() if key in self.groups_of[s.id]),
+                      key=lambda s: s.id)
+
+    def expect(self, recipients: Iterable[Stakeholder]) -> None:
+        """The run will write to ``recipients``: the first letter that asks for a last
+        contact has every one of them looked up at once (:meth:`prepare`)."""
+        self._expected.extend(recipients)
+
+    def prepare(self, recipients: Iterable[Stakeholder]) -> None:
+        """Look up the last contact of each of ``recipients`` (once, in bulk)."""
+        from sqlalchemy import text
+
+        ids = [s.id for s in recipients if s.id not in self._looked_up]
+        if not ids:
+            return
+        store = self.ws.store
+        last: dict[str, tuple[Any, ...]] = {}
+        with store.read() as session:
+            pk_of = store.pk_map(session, ids)
+            who = {pk: sid for sid, pk in pk_of.items()}
+            # (date, id): the same types in every row, so the newest is the largest
+            contacts = text(_CONTACTS).bindparams(bindparam("pks", expanding=True))
+            rows: list[tuple[Any, ...]] = []
+            for chunk in chunks(sorted(who), 500):
+                rows += _plain(session, contacts, {"pks": list(chunk), "end": self.as_of})
+            rows += (row for row in _plain(session, text(_HOSTED), {"end": self.as_of})
+                     if row[0] in who)
+            for pk, day, iid, ipk in rows:
+                sid = who[pk]
+                best = last.get(sid)
+                if best is None or (day, iid) > best[:2]:
+                    last[sid] = (day, iid, ipk)
+            events = text(_EVENTS).bindparams(bindparam("pks", expanding=True))
+            details: dict[int, tuple[Any, ...]] = {}
+            for chunk in chunks(sorted({v[2] for v in last.values()}), 500):
+                for row in session.execute(events, {"pks": list(chunk)}):
+                    details[row[0]] = tuple(row)
+        for sid, (_, _, ipk) in last.items():
+            _, iid, day, kind, channel, topic, notes, success = details[ipk]
+            self._last_rows[sid] = (sid, day, iid, kind, channel, topic, notes, success)
+        self._looked_up.update(ids)
 
     # --- commitments ----------------------------------------------------------------------
 
@@ -234,11 +401,10 @@ class _Run:
 
     def recipient(self, s: Stakeholder) -> dict[str, Any]:
         groups = self.groups_of.get(s.id, ())
-        org = self.people.get(s.organisation) if s.organisation else None
         parts = s.name.split()
         lines = _address_lines(s.address)
         person = s.is_person
-        org_name = org.name if org else None
+        org_name = self._org_names.get(s.organisation) if s.organisation else None
         return {
             "id": s.id,
             "name": s.name,
@@ -269,6 +435,8 @@ class _Run:
 
     def last_interaction(self, sid: str, locale: str) -> dict[str, Any] | None:
         """The recipient's last contact with the programme (taking part or hosting)."""
+        if sid not in self._looked_up:
+            self.prepare([*self._expected, *self.load([sid])])
         row = self._last_rows.get(sid)
         if row is None:
             return None
@@ -300,24 +468,31 @@ class _Run:
         ``s`` or their organisation, newest first."""
         groups = self.groups_of.get(s.id, ())
         key = ("stories", groups, locale)
-        by_group: tuple[dict[str, Any], ...] | None = self._cache.get(key)
-        if by_group is None:
+        found: tuple[tuple[dict[str, Any], ...], list[tuple[Any, str]], set[str]] | None = (
+            self._cache.get(key))
+        if found is None:
             wanted = set(groups)
-            by_group = self._cache[key] = tuple(
-                self.event_view(st, locale) for st in self.stories
-                if self._story_groups[st.id] & wanted)
-        if not self._stories_of:
+            index = self._story_index()
+            shared = tuple(self.event_view(st, locale) for st in index.stories
+                           if index.groups[st.id] & wanted)
+            # newest first: the keys in ascending order locate a story among them
+            found = self._cache[key] = (shared, [(v["date"], v["id"]) for v in reversed(shared)],
+                                        {v["id"] for v in shared})
+        by_group, ascending, ids = found
+        stories_of = self._story_index().of
+        extra = [*stories_of.get(s.id, ()),
+                 *(stories_of.get(s.organisation, ()) if s.organisation else ())]
+        new = {st.id: st for st in extra if st.id not in ids}
+        if not new:
             return by_group
-        extra = [*self._stories_of.get(s.id, ()),
-                 *(self._stories_of.get(s.organisation, ()) if s.organisation else ())]
-        if not extra:
-            return by_group
-        seen = {v["id"] for v in by_group}
-        views = [*by_group, *(self.event_view(st, locale) for st in extra
-                              if st.id not in seen)]
-        views = list({v["id"]: v for v in views}.values())
-        views.sort(key=lambda v: (v["date"], v["id"]), reverse=True)
-        return tuple(views)
+        # Each story near them goes where it belongs by (date, id), newest first: inserted
+        # into a copy of the group's stories, not sorted again for every letter. Oldest
+        # first, so that each goes in before those that come after it.
+        merged = list(by_group)
+        for st in sorted(new.values(), key=lambda st: (st.date, st.id)):
+            merged.insert(len(ascending) - bisect.bisect_right(ascending, (st.date, st.id)),
+                          self.event_view(st, locale))
+        return tuple(merged)
 
     def programme(self, locale: str) -> dict[str, Any]:
         key = ("programme", locale)
@@ -346,9 +521,6 @@ class _Run:
         return view
 
     # --- choosing recipients --------------------------------------------------------------
-
-    def members(self, group: str) -> list[Stakeholder]:
-        return [s for sid, s in sorted(self.people.items()) if group in self.groups_of[sid]]
 
     def reached(self, start: dt.date, end: dt.date) -> set[str]:
         """Stakeholders reached directly between ``start`` and ``end``: participants,

@@ -5,6 +5,7 @@ text here, HTML from its own variant or from the text, e-mail in :mod:`.mail`, W
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
     from .library import _Library
 
 
+#: Variables gathered only for templates that read them (see :meth:`_Drafter.uses`).
+_GATHERED_IF_READ: dict[str, Any] = dict.fromkeys(
+    ("commitments", "all_success_stories", "served", "last_interaction", "success_stories",
+     "next_commitment"), "")
+
+
 @frozen
 class _Rendered:
     """One letter rendered in memory, before anything is written."""
@@ -53,8 +60,11 @@ class _Drafter:
 
     def __init__(self, run: _Run, library: _Library, *, name: str, fmt: str,
                  signature: Signature, combined: bool, event: str | None,
-                 values: Mapping[str, str]) -> None:
+                 values: Mapping[str, str], complete: bool = False) -> None:
         self.run = run
+        #: Every variable in every context, read by the template or not (a Word template's
+        #: variables are not known in advance, nor those :func:`letter_context` shows).
+        self.complete = complete or fmt == "docx"
         self.library = library
         self.name = name
         self.fmt = fmt
@@ -108,11 +118,8 @@ class _Drafter:
             self._shared[locale] = {
                 "programme": run.programme(locale),
                 "signer": self.signer,
-                "commitments": run.commitments(locale),
                 "groups": self.groups,
                 "notify_roles": run.notify_roles,
-                "all_success_stories": tuple(
-                    run.event_view(i, locale) for i in run.stories),
                 "event": self.event,
                 "values": self.values,
                 "today": run.as_of,
@@ -130,12 +137,19 @@ class _Drafter:
             run = self.run
             language = self.language_of(file)
             locale = LOCALES[language]
-            commitments = run.commitments(locale)
-            served = self.library.meta(file).get("serves", ())
             base = {**self.library.env.globals, **self.shared(locale)}
+            # What costs a query is gathered only for templates that read it.
+            if self.uses(file, "commitments"):
+                base["commitments"] = run.commitments(locale)
+            if self.uses(file, "all_success_stories"):
+                base["all_success_stories"] = tuple(
+                    run.event_view(i, locale) for i in run.stories)
+            if self.uses(file, "served"):
+                served = self.library.meta(file).get("serves", ())
+                commitments = run.commitments(locale) if served else Record({})
+                base["served"] = tuple(commitments[c] for c in served if c in commitments)
             base.update(
                 closing=_CLOSING[language],
-                served=tuple(commitments[c] for c in served if c in commitments),
                 letter={
                     "template": self.name, "file": file, "topic": self.signature.topic,
                     "topic_name": self.signature.topic_name, "format": self.fmt,
@@ -156,10 +170,20 @@ class _Drafter:
         ctx["recipient"] = recipient
         ctx["salutation"] = (f"{_SALUTATION[language]} {recipient['first_name']},"
                              if s.is_person else f"{_TO[language]} {s.name}")
-        ctx["last_interaction"] = run.last_interaction(s.id, locale)
-        ctx["success_stories"] = run.success_stories(s, locale)
-        ctx["next_commitment"] = run.next_commitment(recipient["group_keys"], locale)
+        if self.uses(file, "last_interaction"):
+            ctx["last_interaction"] = run.last_interaction(s.id, locale)
+        if self.uses(file, "success_stories"):
+            ctx["success_stories"] = run.success_stories(s, locale)
+        if self.uses(file, "next_commitment"):
+            ctx["next_commitment"] = run.next_commitment(recipient["group_keys"], locale)
         return ctx
+
+    def uses(self, file: str, name: str) -> bool:
+        """Whether letters from ``file`` may read the variable ``name``."""
+        if self.complete:
+            return True
+        names = self.library.variables(file)
+        return names is None or name in names
 
     def render_text(self, s: Stakeholder, markup: str, *,
                     strict: bool = False) -> tuple[str, str | None, str, dict[str, Any]] | None:
@@ -170,14 +194,19 @@ class _Drafter:
             return None
         ctx = self.context(s, file, markup)
         template = self.library.template(file)
-        # ``shared``: the context is the letter's own copy (with Jinja's globals), so Jinja
-        # need not copy it again
-        module = self.library.call(lambda: template.make_module(ctx, shared=True), file, ctx)
-        exported = {k: v for k, v in vars(module).items() if not k.startswith("_")}
+        # One render of the compiled template; what it set at its top level is read from
+        # the render's own context, not from a module made for each letter. ``shared``:
+        # the context is the letter's own copy (with Jinja's globals), not copied again.
+        state = template.new_context(ctx, shared=True)
+        # An error names the letter's fields, those not gathered for this template too.
+        fields = ChainMap(ctx, _GATHERED_IF_READ)
+        text = self.library.call(lambda: "".join(template.root_render_func(state)), file,
+                                 fields)
+        exported = {k: v for k, v in state.get_exported().items() if not k.startswith("_")}
         if exported:
             ctx.update(exported)
         subject = exported.get("subject")
-        return str(module), (_header_text(str(subject)) if subject else None), file, ctx
+        return text, (_header_text(str(subject)) if subject else None), file, ctx
 
     def subject_default(self) -> str:
         return f"{self.run.plan.programme.name}: {self.name}"

@@ -48,6 +48,7 @@ class _Library:
         self._env: Environment | None = None
         self._compiled: dict[str, Template] = {}
         self._meta: dict[str, dict[str, Any]] = {}
+        self._names: dict[str, frozenset[str] | None] = {}
         self._docx_env: Environment | None = None
 
     @property
@@ -173,6 +174,38 @@ class _Library:
                     found[key] = value
             self._meta[file] = found
         return self._meta[file]
+
+    def variables(self, file: str) -> frozenset[str] | None:
+        """Every variable a letter from ``file`` may read: those the file and the templates
+        it extends, includes or imports read and do not set themselves (None when one of
+        them is named at run time, so any may be read). A run gathers only these."""
+        if file not in self._names:
+            from jinja2 import meta
+
+            names: set[str] = set()
+            seen: set[str] = set()
+            todo = [file]
+            found: frozenset[str] | None = None
+            while todo:
+                name = todo.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                if name not in self.files:  # rendering says which template is missing
+                    break
+                ast = self._parse(name)
+                names |= meta.find_undeclared_variables(ast)
+                referenced = list(meta.find_referenced_templates(ast))
+                if any(r is None for r in referenced):
+                    break
+                todo += [r for r in referenced if r is not None]
+            else:
+                found = frozenset(names)
+            self._names[file] = found
+        return self._names[file]
+
+    def _parse(self, file: str) -> Any:
+        return self.call(lambda: self.env.parse(self.source(file), file, file), file, None)
 
     def description(self, file: str) -> str:
         match = _COMMENT.match(self.source(file))

@@ -27,6 +27,7 @@ def _choose(run: _Run, groups: Sequence[str], stakeholders: Sequence[str], uncov
     with ``leaders``, only those not reached in the current window with ``uncovered``,
     leaders first)."""
     plan = run.plan
+    run.load(stakeholders)
     missing = [i for i in stakeholders if i not in run.people]
     if missing:
         raise NotFound(f"no stakeholder with id {', '.join(map(repr, missing))}")
@@ -44,8 +45,9 @@ def _choose(run: _Run, groups: Sequence[str], stakeholders: Sequence[str], uncov
         leader_order: list[str] = list(dict.fromkeys(i for g in chosen for i in ranked.get(g, ())))
         pool: list[Stakeholder]
         if leaders:
-            pool = [run.people[i] for i in leader_order if i in run.people]
+            pool = run.load(leader_order)
         else:
+            run.load_members(chosen)
             pool = list({s.id: s for g in chosen for s in run.members(g)}.values())
         if uncovered:
             keep = set()

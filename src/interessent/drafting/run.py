@@ -126,8 +126,7 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
            values: Mapping[str, str] | None, write: bool) -> DraftRun:
     plan = ws.plan
     run = _Run(ws, day)
-    signature = resolve_signer(plan, run.people.values(), topic=topic,
-                               signer_role=signer, cleared_by=cleared_by)
+    signature = resolve_signer(plan, ws, topic=topic, signer_role=signer, cleared_by=cleared_by)
     registered = ws.store.registered_ids(stakeholders)  # ids in any case or Unicode form
     recipients = _choose(run, groups, [registered.get(i, i) for i in stakeholders],
                          uncovered, leaders)
@@ -144,6 +143,7 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
         raise InvalidInput(
             "no recipients: " + ("every one of them was skipped" + detail if skipped
                                  else "the selection is empty"))
+    run.expect(ready)
     drafter = _Drafter(run, library, name=template, fmt=fmt, signature=signature,
                        combined=combined, event=event, values=values or {})
     rendered = [drafter.render(s) for s in ready]  # all of it before the first write
@@ -239,13 +239,13 @@ def letter_context(
     library.require(template)
     run = _Run(ws, day)
     stakeholder = ws.store.registered_ids([stakeholder]).get(stakeholder, stakeholder)
-    if stakeholder not in run.people:
+    if not run.load([stakeholder]):
         raise NotFound(f"no stakeholder with id {stakeholder!r}")
-    signature = resolve_signer(ws.plan, run.people.values(),
+    signature = resolve_signer(ws.plan, ws,
                                topic=topic or _default_topic(library, template) or "daily",
                                signer_role=signer, cleared_by=cleared_by)
     drafter = _Drafter(run, library, name=template, fmt=fmt, signature=signature,
-                       combined=False, event=event, values=values or {})
+                       combined=False, event=event, values=values or {}, complete=True)
     person = run.people[stakeholder]
     file = drafter.variant(person.language.value, markup, strict=markup == "html")
     if file is None:

@@ -11,8 +11,12 @@ the leaders with no tie to the programme.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
+import hashlib
+import io
+import json
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -71,21 +75,48 @@ def rank_leaders(
     the programme's own activity (it would pull the ranking towards whoever the programme
     already meets), and because at a million logged interactions reading them costs
     several times the rest of the ranking.
+
+    The ranking on a day is kept in the database and in ``ws`` until the next write, for
+    every day on which the same ties are active (a report ranks on each month end).
     """
     plan = ws.plan
     target = plan.group(group) if group is not None else None
-    day = as_of or dt.date.today()
+    # Read before the data the ranking is computed from (see interessent.store.cache).
+    counter = ws.store.change_counter()
+    day = _network_day(ws, as_of or dt.date.today(), co_participation, counter)
+    key = ("ranked", group, top, day, co_participation, method, sources, seed, counter)
+    return list(ws.memo(key, lambda: _ranked(ws, target, top, day, co_participation, method,
+                                             sources, seed, counter)))
+
+
+def _ranked(ws: Workspace, target: TargetGroup | None, top: int | None, day: dt.date,
+            co_participation: bool, method: Method, sources: int | None, seed: int,
+            counter: int | None) -> tuple[LeaderScore, ...]:
+    plan = ws.plan
     settings = plan.leaders
     if method == "sparse" or (method == "auto" and _stakeholder_count(ws) > SPARSE_ABOVE):
-        return _rank_store(ws, plan, target, top, day, co_participation, sources, seed)
+        return tuple(_rank_store(ws, plan, target, top, day, co_participation, sources, seed,
+                                 counter))
+
     def load() -> tuple[list[Stakeholder], list[str], Floats, Floats]:
+        key = _cache_key("graph", day, co_participation, method, sources, seed,
+                         _plan_digest(plan, co_participation))
+        people = ws.store.stakeholders()
+        found = _from_cache(ws, key, counter)
+        if found is not None:
+            nodes = json.loads(found["nodes"].tobytes().decode("utf-8"))
+            if nodes == sorted(s.id for s in people):
+                return people, nodes, found["pagerank"], found["betweenness"]
         people, graph = _load(ws, day, co_participation)
         nodes = sorted(graph)
         pr, bc = _centralities(graph, nodes, method, sources, seed, "weight")
+        _to_cache(ws, key, counter, nodes=np.frombuffer(json.dumps(nodes).encode("utf-8"),
+                                                        dtype=np.uint8),
+                  pagerank=pr, betweenness=bc)
         return people, nodes, pr, bc
 
-    people, nodes, pr, bc = ws.memo(("leaders", day, co_participation, method, sources, seed),
-                                    load)
+    people, nodes, pr, bc = ws.memo(
+        ("leaders", day, co_participation, method, sources, seed, counter), load)
     weights = _role_weights(plan)
     by_id = {s.id: s for s in people}
     inf = np.array([_influence_value(by_id[n].influence) for n in nodes], dtype=np.float64)
@@ -103,15 +134,85 @@ def rank_leaders(
         pinned=pinned, settings=settings, top=top,
         ids_of=lambda idx: [nodes[i] for i in idx.tolist()],
     )
-    return [
+    return tuple(
         _score_of(ranked, i, r, nodes[i], by_id[nodes[i]].name, pr, bc, inf, best_roles[i][0])
         for r, i in enumerate(ranked.order, start=1)
-    ]
+    )
 
 
 def _stakeholder_count(ws: Workspace) -> int:
     with ws.store.read() as session:
         return int(session.scalar(select(func.count()).select_from(ST)) or 0)
+
+
+# --- the same ranking on many days, and kept in the store ---------------------------------
+
+
+def _network_day(ws: Workspace, day: dt.date, co_participation: bool,
+                 counter: int | None) -> dt.date:
+    """The first day of the span around ``day`` on which the same ties are active: the
+    ranking depends on the day only through the ties active on it, so every day of that
+    span has the same ranking, computed and kept once (a report ranks on every month end).
+    With ``co_participation`` the gatherings up to the day count too: ``day`` itself."""
+    if co_participation:
+        return day
+    changes = ws.memo(("tie-changes", counter), lambda: _tie_changes(ws, counter))
+    at = bisect.bisect_right(changes, day)
+    return changes[at - 1] if at else dt.date.min
+
+
+def _tie_changes(ws: Workspace, counter: int | None) -> list[dt.date]:
+    """The days on which the set of active ties changes (a tie starts, or the day after
+    it ends), sorted: :func:`interessent.rules.tie_active_on` is constant between them."""
+    key = _cache_key("tie-changes")
+    found = _from_cache(ws, key, counter)
+    if found is not None:
+        return [dt.date.fromordinal(int(d)) for d in found["days"].tolist()]
+    with ws.store.read() as session:
+        starts = session.scalars(select(REL.c.start).where(REL.c.start.is_not(None))
+                                 .distinct()).all()
+        ends = session.scalars(select(REL.c.end).where(REL.c.end.is_not(None))
+                               .distinct()).all()
+    changes = {_as_date(d) for d in starts}
+    changes |= {_as_date(d) + dt.timedelta(days=1) for d in ends if _as_date(d) < dt.date.max}
+    days = sorted(changes)
+    _to_cache(ws, key, counter, days=np.array([d.toordinal() for d in days], dtype=np.int64))
+    return days
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _cache_key(*parts: object) -> str:
+    """The key of a ranking kept in the store: what it was computed from, besides the data."""
+    return "leaders:" + ":".join("-" if p is None else str(p) for p in parts)
+
+
+def _from_cache(ws: Workspace, key: str, counter: int | None) -> dict[str, npt.NDArray[Any]] | None:
+    """The arrays kept under ``key`` at ``counter``, or None (nothing kept, or unreadable)."""
+    if counter is None:
+        return None
+    data = ws.store.cached(key, counter)
+    if data is None:
+        return None
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as found:
+            return {name: found[name] for name in found.files}
+    except (OSError, ValueError, KeyError):  # not an npz archive: compute again
+        return None
+
+
+def _to_cache(ws: Workspace, key: str, counter: int | None, **arrays: npt.NDArray[Any]) -> None:
+    if counter is None:
+        return
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    ws.store.keep_cached(key, counter, buffer.getvalue())
 
 
 # --- ranking a networkx graph -------------------------------------------------------------
@@ -205,9 +306,64 @@ class _Network:
     pagerank: Floats
     betweenness: Floats
 
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The network as plain arrays, to keep in the store (no pickle)."""
+        keys = sorted(set(self.role_of.values()))
+        code = {k: n for n, k in enumerate(keys)}
+        held = np.array(sorted(self.role_of), dtype=np.int64)
+        return {
+            "pks": self.pks, "influence": self.influence, "role": self.role,
+            "pagerank": self.pagerank, "betweenness": self.betweenness, "role_holders": held,
+            "role_codes": np.array([code[self.role_of[i]] for i in held.tolist()],
+                                   dtype=np.int64),
+            "role_keys": np.frombuffer(json.dumps(keys).encode("utf-8"), dtype=np.uint8),
+        }
+
+    @classmethod
+    def from_arrays(cls, a: Mapping[str, npt.NDArray[Any]]) -> _Network:
+        pks = np.ascontiguousarray(a["pks"], dtype=np.int64)
+        n = len(pks)
+        if not all(len(a[k]) == n for k in ("influence", "role", "pagerank", "betweenness")):
+            raise ValueError("arrays of different lengths")
+        lookup = np.full(int(pks[-1]) + 1 if n else 1, -1, dtype=np.int64)
+        lookup[pks] = np.arange(n)
+        keys = json.loads(a["role_keys"].tobytes().decode("utf-8"))
+        return cls(
+            pks=pks, lookup=lookup, influence=a["influence"], role=a["role"],
+            role_of={int(i): keys[int(c)] for i, c in zip(a["role_holders"].tolist(),
+                                                         a["role_codes"].tolist(), strict=True)},
+            pagerank=a["pagerank"], betweenness=a["betweenness"],
+        )
+
 
 def _network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
-             sources: int | None, seed: int) -> _Network:
+             sources: int | None, seed: int, counter: int | None = None) -> _Network:
+    """The network on ``day`` and its centralities: kept in the store under the change
+    counter ``counter`` (read before calling), or read and computed and then kept."""
+    key = _cache_key("sparse", day, co_participation, sources, seed,
+                     _plan_digest(plan, co_participation))
+    found = _from_cache(ws, key, counter)
+    if found is not None:
+        try:
+            return _Network.from_arrays(found)
+        except (KeyError, ValueError, IndexError):
+            pass
+    net = _read_network(ws, plan, day, co_participation, sources, seed)
+    _to_cache(ws, key, counter, **net.arrays())
+    return net
+
+
+def _plan_digest(plan: Plan, co_participation: bool) -> str:
+    """What of the plan a kept network depends on, as a short digest: the role weights,
+    and with co-participation the interaction kinds (which of them are gatherings)."""
+    parts: list[Any] = [sorted(_role_weights(plan).items())]
+    if co_participation:
+        parts.append([repr(kind) for kind in plan.interaction_kinds])
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _read_network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
+                  sources: int | None, seed: int) -> _Network:
     weights = _role_weights(plan)
     with ws.store.read() as session:
         conn = session.connection()
@@ -249,11 +405,11 @@ def _network(ws: Workspace, plan: Plan, day: dt.date, co_participation: bool,
 
 def _rank_store(
     ws: Workspace, plan: Plan, target: TargetGroup | None, top: int | None, day: dt.date,
-    co_participation: bool, sources: int | None, seed: int,
+    co_participation: bool, sources: int | None, seed: int, counter: int | None = None,
 ) -> list[LeaderScore]:
     settings = plan.leaders
-    net = ws.memo(("leaders-sparse", day, co_participation, sources, seed),
-                  lambda: _network(ws, plan, day, co_participation, sources, seed))
+    net = ws.memo(("leaders-sparse", day, co_participation, sources, seed, counter),
+                  lambda: _network(ws, plan, day, co_participation, sources, seed, counter))
     pks, lookup, n = net.pks, net.lookup, len(net.pks)
     pr, bc, inf, role = net.pagerank, net.betweenness, net.influence, net.role
     with ws.store.read() as session:
@@ -284,15 +440,17 @@ def _rank_store(
         population = np.flatnonzero(member).astype(np.int64)
         pinned = [int(lookup[named[p]]) for p in settings.pinned if p in named]
 
+        known: dict[int, tuple[str, str]] = {}
+
         def ids_of(idx: Ints) -> list[str]:
-            found = _lookup(conn, pks[idx])
+            found = _lookup(conn, pks[idx], known)
             return [found[pk][0] for pk in pks[idx].tolist()]
 
         ranked = _rank(
             pagerank=pr, betweenness=bc, influence=inf, role=role, population=population,
             pinned=pinned, settings=settings, top=top, ids_of=ids_of,
         )
-        chosen = _lookup(conn, pks[np.array(ranked.order, dtype=np.int64)])
+        chosen = _lookup(conn, pks[np.array(ranked.order, dtype=np.int64)], known)
     return [
         _score_of(ranked, i, r, chosen[int(pks[i])][0], chosen[int(pks[i])][1], pr, bc, inf,
                   net.role_of.get(i))
@@ -300,10 +458,16 @@ def _rank_store(
     ]
 
 
-def _lookup(conn: Connection, pks: Ints) -> dict[int, tuple[str, str]]:
-    """pk → (id, name) of some stakeholders."""
-    found: dict[int, tuple[str, str]] = {}
-    wanted = sorted(set(pks.tolist()))
+def _lookup(conn: Connection, pks: Ints,
+            found: dict[int, tuple[str, str]]) -> dict[int, tuple[str, str]]:
+    """pk → (id, name) of some stakeholders, added to ``found`` (those there already are
+    not read again): IN lists for a few, one pass over the table for many."""
+    wanted = sorted(set(pks.tolist()) - found.keys())
+    if len(wanted) > 5_000:
+        keep = set(wanted)
+        with _rows(conn, select(ST.c.pk, ST.c.id, ST.c.name)) as rows:
+            found.update((int(pk), (id_, name)) for pk, id_, name in rows if pk in keep)
+        return found
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         with _rows(conn, select(ST.c.pk, ST.c.id, ST.c.name).where(ST.c.pk.in_(chunk))) as rows:

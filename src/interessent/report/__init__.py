@@ -6,8 +6,9 @@ Word) the plan promises to the municipal council and to TFK, IN and KMD.
 
 - **coverage over time**: each target group's score, direct and network reach, year to
   date at the end of each month of the period (quarters or years for periods of more than
-  two years), each computed with :func:`~interessent.coverage.coverage` as it stood on that
-  day (``as_of`` the month's last day, or the report's ``as_of`` in its month);
+  two years): what :func:`~interessent.coverage.coverage` gives as it stood on that day
+  (``as_of`` the month's last day, or the report's ``as_of`` in its month), computed for
+  all months in one pass over the log;
 - **the commitment calendar**: each commitment × month, coloured by the state of the
   cadence window that holds the month (met, missed, open, not due yet, not active), from
   :func:`~interessent.coverage.check_commitments`;
@@ -32,6 +33,7 @@ What lives where:
 ``data``           the values a report holds (:class:`Report`, :class:`Series`,
                    :class:`CalendarRow`, :class:`Network`, …), :data:`NETWORK_LIMIT`,
                    the group colours and the calendar's cell states
+``series``         coverage over time, every column in one pass (:func:`coverage_series`)
 ``gathering``      :func:`build_report`: coverage series, calendar and notes, leaders,
                    power/interest grid, success stories, resources used
 ``network``        which stakeholders and ties the network shows, and their layout

@@ -17,6 +17,7 @@ from ..coverage import (
     Contact,
     Status,
     WindowState,
+    check_commitments,
     coverage,
     due,
     explain_commitments,
@@ -38,11 +39,10 @@ from .data import (
     GridCell,
     Report,
     Resources,
-    Series,
-    SeriesPoint,
     Story,
 )
 from .network import _network
+from .series import coverage_series
 from .wording import UNIT_NB, _date, _names, _percent, _shown_name, _upfirst, period_label
 
 if TYPE_CHECKING:
@@ -76,15 +76,14 @@ def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None)
     columns = _columns(period)
     colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
     headline = tuple(coverage(ws, period, as_of=day))
-    points: dict[str, list[SeriesPoint]] = {g.key: [] for g in plan.groups}
-    for n, col in enumerate(columns):
-        if col.period.start > day:
-            break
-        end = col.period.end
-        for g in coverage(ws, Period(period.start, end), as_of=min(end, day)):
-            points[g.key].append(SeriesPoint(n, g.score, g.direct_reach, g.network_reach))
-    series = tuple(Series(g.key, g.name, colours[g.key], tuple(points[g.key]))
-                   for g in plan.groups)
+    checked: dict[tuple[Period, dt.date], tuple[CommitmentStatus, ...]] = {}
+
+    def statuses(span: Period, on: dt.date) -> tuple[CommitmentStatus, ...]:
+        if (span, on) not in checked:
+            checked[span, on] = tuple(check_commitments(ws, span, as_of=on))
+        return checked[span, on]
+
+    series = coverage_series(ws, period, columns, day, colours, statuses=statuses)
     explained = tuple(explain_commitments(ws, period, as_of=day))
     commitments = tuple(e.status for e in explained)
     people = ws.store.stakeholders()

@@ -15,8 +15,8 @@ boundary, and bulk paths (imports) use Core statements, never one ORM object a r
 What lives where (each module depends only on those above it):
 
 - :mod:`.schema` — the typed tables, their Core names (``ST``, ``REL``, ``INT``, ``PART``,
-  ``ROLES``, ``GROUPS``, ``TAGS``, ``IGROUPS``, ``ICOMM``, ``CONSENTS``, ``AUDIT``),
-  :data:`SCHEMA_HEAD` and the store's clock :func:`~.schema.utc_now`.
+  ``ROLES``, ``GROUPS``, ``TAGS``, ``IGROUPS``, ``ICOMM``, ``CONSENTS``, ``AUDIT``,
+  ``STATE``, ``RANKS``), :data:`SCHEMA_HEAD` and the store's clock :func:`~.schema.utc_now`.
 - :mod:`.dberrors` — a database's refusal as one clear ``StoreError`` / ``StoreBusy``;
   URLs with the password hidden.
 - :mod:`.connection` — the engine: SQLite pragmas, WAL, busy timeout, BEGIN IMMEDIATE,
@@ -32,8 +32,12 @@ What lives where (each module depends only on those above it):
   (ties active in time, the programme's own people, group membership, parties).
 - :mod:`.writes` — bulk upserts and :func:`~.writes.insert_many`, the driver's
   ``executemany`` on SQLite.
+- :mod:`.cache` — the change counter every write transaction bumps, and results (the
+  opinion-leader rankings) kept in the database while it is unchanged; every write drops
+  them.
 - :mod:`.database` — the :class:`Store` class: sessions, backup, secure deletion,
-  compaction, and the methods that call :mod:`.queries` and :mod:`.writes`.
+  compaction, the change counter and kept results, and the methods that call
+  :mod:`.queries` and :mod:`.writes`.
 
 Other interessent modules import what this ``__init__`` lists in ``__all__``; the rest of
 the package is its own business.

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ..errors import InvalidInput, NotFound, PathError, StoreError
 from ..model import Interaction, Relationship, Stakeholder
 from ..rules import id_key
-from . import queries, writes
+from . import cache, queries, writes
 from .audit import record_entry, record_unlabelled
 from .connection import open_engine, schema_revision, sqlite_url, take_turn, upgrade_schema
 from .dberrors import redact, translate
@@ -152,6 +152,7 @@ class Store:
                 with Session(bind=conn) as session, session.begin():
                     yield session
                     record_unlabelled(session)
+                    cache.note_change(session)
         except DBAPIError as exc:
             raise translate(exc, self.url) from None
         finally:
@@ -160,6 +161,25 @@ class Store:
     generation: int = 0
     """Counts write transactions through this store, so that results computed from the
     data (see :meth:`interessent.Workspace.memo`) know when they are stale."""
+
+    # --- the change counter and kept results (see .cache) ---------------------------------
+
+    def change_counter(self) -> int | None:
+        """How many write transactions the database has seen, in any process (None for a
+        database without the counter). Read it before the data a result is computed
+        from, and keep the result under it (:meth:`keep_cached`)."""
+        with self.read() as s:
+            return cache.current_counter(s)
+
+    def cached(self, key: str, counter: int) -> bytes | None:
+        """The result kept under ``key`` while the change counter was ``counter``."""
+        with self.read() as s:
+            return cache.cached_in(s, key, counter)
+
+    def keep_cached(self, key: str, counter: int, data: bytes) -> bool:
+        """Keep a result computed from the data as it was at ``counter``, unless a write
+        came since; whether it was kept (never an error: it is only a cache)."""
+        return cache.keep(self.engine, key, counter, data)
 
     # --- the audit log and erasure (see interessent.privacy) ------------------------------
 
@@ -276,12 +296,15 @@ class Store:
         role: str | None = None,
         tag: str | None = None,
         search: str | None = None,
+        within: Any = None,
     ) -> list[Stakeholder]:
         """Stakeholders, sorted by id, optionally filtered. Group membership here is what is
-        registered; :meth:`interessent.Workspace.members` adds the plan's group rules."""
+        registered; :meth:`interessent.Workspace.members` adds the plan's group rules.
+        ``within`` is a SELECT of stakeholder pks (``store.rules.as_query(members_sql(…))``
+        gives a group's members by its rule too)."""
         with self.read() as s:
             return queries.stakeholders(s, ids=ids, group=group, role=role, tag=tag,
-                                        search=search)
+                                        search=search, within=within)
 
     def relationships(self, *, stakeholder: str | None = None) -> list[Relationship]:
         """All relationships (or those touching one stakeholder), sorted."""

@@ -117,9 +117,11 @@ def stakeholders(
     role: str | None = None,
     tag: str | None = None,
     search: str | None = None,
+    within: Any = None,
 ) -> list[Stakeholder]:
     """Stakeholders, sorted by id, optionally filtered (see
-    :meth:`interessent.store.Store.stakeholders`)."""
+    :meth:`interessent.store.Store.stakeholders`); ``within`` is a SELECT of the pks to
+    keep (a target group's members, say)."""
     org = ST.alias("org")
     query = (
         select(ST, org.c.id.label("org_id"))
@@ -142,6 +144,8 @@ def stakeholders(
         )
     if tag is not None:
         query = query.where(ST.c.pk.in_(select(TAGS.c.stakeholder_pk).where(TAGS.c.tag == tag)))
+    if within is not None:
+        query = query.where(ST.c.pk.in_(within))
     if search:
         search = nfc(search)
         # %, _ and \ are searched for as text; an explicit escape character, because
@@ -155,17 +159,23 @@ def stakeholders(
         )
     rows = _only(s.execute(query).mappings().all(), chosen)
     pks = [r["pk"] for r in rows]
-    lists = _stakeholder_lists(s, pks if ids is not None or len(pks) < 500 else None)
+    lists = _stakeholder_lists(s, pks if ids is not None or len(pks) < 500 else None,
+                               within if ids is None else None)
     return [_stakeholder_from_row(r, lists) for r in rows]
 
 
-def _stakeholder_lists(s: Session, pks: Sequence[int] | None) -> dict[str, dict[int, list[str]]]:
+def _stakeholder_lists(s: Session, pks: Sequence[int] | None,
+                       within: Any = None) -> dict[str, dict[int, list[str]]]:
+    """Roles, groups and tags by stakeholder pk: of ``pks`` (IN lists), else of those
+    ``within`` selects, else of everyone (one pass)."""
     result: dict[str, dict[int, list[str]]] = {}
     for name, (table, column) in STAKEHOLDER_LISTS.items():
         per: dict[int, list[str]] = {}
         query = select(table.c.stakeholder_pk, table.c[column]).order_by(
             table.c.stakeholder_pk, table.c[column]
         )
+        if pks is None and within is not None:
+            query = query.where(table.c.stakeholder_pk.in_(within))
         if pks is None:
             rows: Iterable[Any] = s.execute(query)
         else:

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import cast
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -35,12 +37,14 @@ __all__ = [
     "IGROUPS",
     "INT",
     "PART",
+    "RANKS",
     "REL",
     "ROLES",
     "SCHEMA_HEAD",
     "ST",
     "STAKEHOLDER_LISTS",
     "STAKEHOLDER_SCALARS",
+    "STATE",
     "TAGS",
     "AuditRow",
     "Base",
@@ -49,16 +53,18 @@ __all__ = [
     "InteractionGroupRow",
     "InteractionParticipantRow",
     "InteractionRow",
+    "RankCacheRow",
     "RelationshipRow",
     "StakeholderGroupRow",
     "StakeholderRoleRow",
     "StakeholderRow",
     "StakeholderTagRow",
+    "StoreStateRow",
     "utc_now",
 ]
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -232,6 +238,29 @@ class AuditRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class StoreStateRow(Base):
+    """One row: the change counter, bumped by every write transaction, so that results
+    computed from the data (see :mod:`.cache`) know across processes when they are stale."""
+
+    __tablename__ = "store_state"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change_counter: Mapped[int] = mapped_column(BigInteger)
+
+
+class RankCacheRow(Base):
+    """A stored network ranking (see :mod:`.cache`), valid while the change counter is
+    ``counter``. Every write deletes them all, so nothing about an erased person stays."""
+
+    __tablename__ = "rank_cache"
+    __table_args__ = (UniqueConstraint("key", "counter"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(500))
+    counter: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 Index("ix_relationships_source_kind", RelationshipRow.source_pk, RelationshipRow.kind)
 
 ST: Table = cast("Table", StakeholderRow.__table__)
@@ -245,6 +274,8 @@ IGROUPS: Table = cast("Table", InteractionGroupRow.__table__)
 ICOMM: Table = cast("Table", InteractionCommitmentRow.__table__)
 CONSENTS: Table = cast("Table", ConsentRow.__table__)
 AUDIT: Table = cast("Table", AuditRow.__table__)
+STATE: Table = cast("Table", StoreStateRow.__table__)
+RANKS: Table = cast("Table", RankCacheRow.__table__)
 
 #: Stakeholder columns that hold one value each (the rest are child tables).
 STAKEHOLDER_SCALARS = (

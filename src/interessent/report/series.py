@@ -1,0 +1,193 @@
+"""Coverage over time: each target group's score, direct and network reach at the end of
+every column of a report, the same numbers :func:`~interessent.coverage.coverage` gives
+for the period up to that day, computed together instead of once per column.
+
+- **who was reached, and by when**: the reach rule (:func:`~interessent.coverage.reached_sql`)
+  run over the columns' own spans, one after the other, so the log is read once. The rule
+  looks at each interaction on its own, so who was reached by a column's end is everyone
+  reached in that column or before, and each stakeholder's first column is enough;
+- **network reach**: each tie active during the period up to a column's end (the SQL form
+  of :func:`~interessent.rules.tie_active_during`, asked once per column in one query)
+  informs a member not reached directly from the first column in which both the tie is
+  active and its other end was reached; the strongest such tie counts, as in coverage;
+- **leaders informed**: the groups' opinion leaders on each column's end (one ranking for
+  every day with the same active ties, see :func:`~interessent.graph.rank_leaders`), and
+  the first contact of each of them in the period, asked once;
+- **commitments**: their fulfilment as of each column's end, from
+  :func:`~interessent.coverage.check_commitments` (a commitment's windows are its own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import text
+
+from ..coverage import NEUTRAL_INFLUENCE, _Log, check_commitments, reached_sql, score
+from ..graph import rank_leaders
+from ..periods import Period
+from ..plan import Members
+from ..store.rules import active_during_sql, as_query, members_sql
+from .data import Column, Series, SeriesPoint
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..coverage import CommitmentStatus
+    from ..plan import TargetGroup
+    from ..workspace import Workspace
+
+__all__ = ["coverage_series"]
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+
+def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as_of: dt.date,
+                    colours: Mapping[str, str], *,
+                    statuses: Callable[[Period, dt.date], Sequence[CommitmentStatus]]
+                    | None = None) -> tuple[Series, ...]:
+    """Each group's :class:`Series`: a point for each column that has begun by ``as_of``,
+    holding the group's coverage of the period from its start to the column's end, as of
+    that end (``as_of`` in its own column). ``statuses`` checks the commitments for a
+    period on a day (default :func:`~interessent.coverage.check_commitments`; a report
+    passes one that remembers what it checked already)."""
+    plan = ws.plan
+    check = statuses or (lambda span, day: check_commitments(ws, span, as_of=day))
+    spans = [Period(period.start, col.period.end) for col in columns
+             if col.period.start <= as_of]
+    ends = [min(span.end, as_of) for span in spans]
+    groups = list(plan.groups)
+    if not ends:
+        return tuple(Series(g.key, g.name, colours[g.key], ()) for g in groups)
+    top = plan.leaders.top
+    leaders = [{g.key: [s.id for s in rank_leaders(ws, group=g.key, top=top, as_of=end)]
+                for g in groups} for end in ends]
+    with ws.store.read() as session:
+        reach = _Reach(session, period.start, ends)
+        direct, network = {}, {}
+        for g in groups:
+            direct[g.key], network[g.key] = reach.of(g)
+        first_contact = _first_contacts(ws, session, leaders, Period(period.start, ends[-1]))
+    points: dict[str, list[SeriesPoint]] = {g.key: [] for g in groups}
+    for n, (span, end) in enumerate(zip(spans, ends, strict=True)):
+        checked = {c.id: c for c in check(span, end)}
+        for g in groups:
+            mine = [checked[c.id] for c in plan.commitments if g.key in c.groups]
+            fulfil = [f for f in (c.fulfilment for c in mine) if f is not None]
+            chosen = leaders[n][g.key]
+            informed = sum(1 for i in chosen if (first_contact.get(i) or dt.date.max) <= end)
+            components: dict[str, float | None] = {
+                "direct": direct[g.key][n],
+                "network": network[g.key][n],
+                "leaders": informed / len(chosen) if chosen else None,
+                "commitments": sum(fulfil) / len(fulfil) if fulfil else None,
+            }
+            points[g.key].append(SeriesPoint(n, score(components, plan), direct[g.key][n],
+                                             network[g.key][n]))
+    return tuple(Series(g.key, g.name, colours[g.key], tuple(points[g.key])) for g in groups)
+
+
+def _first_contacts(ws: Workspace, session: Session, leaders: Sequence[Mapping[str, list[str]]],
+                    span: Period) -> dict[str, dt.date]:
+    """The first day in ``span`` each of the leaders was contacted, as coverage asks it
+    (one question for every column: the first contact up to a column's end is the first
+    contact in the span, if it lies before that end)."""
+    log = _Log(ws, session)
+    wanted = tuple(sorted({i for by_group in leaders for ids in by_group.values()
+                           for i in ids}))
+    if not wanted:
+        return {}
+    everyone = log.select(Members(ids=wanted))
+    hits = log.contacts(everyone, span, None)
+    return {sid: min(hits[pk]) for pk, sid in everyone.items() if hits.get(pk)}
+
+
+class _Reach:
+    """Direct and network reach of any group at the end of each of ``ends``."""
+
+    def __init__(self, session: Session, start: dt.date, ends: Sequence[dt.date]) -> None:
+        self.session = session
+        self.columns = len(ends)
+        dialect = session.get_bind().dialect.name
+        weighed = text("SELECT pk, COALESCE(influence, :neutral) FROM stakeholders ORDER BY pk")
+        people = _array(session, weighed, {"neutral": NEUTRAL_INFLUENCE},
+                        [("pk", np.int64), ("w", np.float64)])
+        self.pks = np.ascontiguousarray(people["pk"])
+        self.weight = np.ascontiguousarray(people["w"])
+        n = len(self.pks)
+        self.lookup = np.full(int(self.pks[-1]) + 1 if n else 1, -1, dtype=np.int64)
+        self.lookup[self.pks] = np.arange(n)
+        # The first column in which each stakeholder was reached (columns: never).
+        self.first = np.full(n, self.columns, dtype=np.int64)
+        query = text(f"WITH {reached_sql(dialect)} SELECT pk FROM reached")  # noqa: S608
+        begin = start
+        for column, end in enumerate(ends):
+            if begin <= end:
+                found = _array(session, query, {"start": begin, "end": end},
+                               [("pk", np.int64)])["pk"]
+                index = self.lookup[found[found < len(self.lookup)]]
+                index = index[index >= 0]
+                self.first[index] = np.minimum(self.first[index], column)
+            begin = end + dt.timedelta(days=1)
+        self.best = self._ties(start, ends)
+
+    def _ties(self, start: dt.date, ends: Sequence[dt.date]) -> Floats:
+        """best[i, c]: the strongest tie active during the period up to column c's end
+        whose other end was reached by then (0: none)."""
+        n, columns = len(self.pks), self.columns
+        since = " ".join(f"WHEN {active_during_sql('rel', ':start', f':end{c}')} THEN {c}"
+                         for c in range(columns))
+        params: dict[str, Any] = {"start": start,
+                                  **{f"end{c}": end for c, end in enumerate(ends)}}
+        rows = _array(self.session, text(
+            f"SELECT rel.source_pk, rel.target_pk, rel.strength, CASE {since} END "  # noqa: S608
+            "FROM relationships rel "
+            f"WHERE {active_during_sql('rel', ':start', f':end{columns - 1}')}"), params,
+            [("a", np.int64), ("b", np.int64), ("w", np.float64), ("c", np.int64)])
+        best = np.zeros((n, columns))
+        if not len(rows) or not n:
+            return best
+        a, b = self.lookup[rows["a"]], self.lookup[rows["b"]]
+        for member, other in ((a, b), (b, a)):
+            column = np.maximum(rows["c"], self.first[other])
+            keep = column < columns
+            np.maximum.at(best, (member[keep], column[keep]), rows["w"][keep])
+        return np.maximum.accumulate(best, axis=1)
+
+    def of(self, group: TargetGroup) -> tuple[list[float], list[float]]:
+        """The group's direct and network reach at the end of each column: the members'
+        influence-weighted share reached directly, and with each member not reached
+        directly counted as much as its strongest tie to someone reached."""
+        found = _array(self.session, as_query(members_sql(group, 0)), {},
+                       [("pk", np.int64)])["pk"]
+        members = self.lookup[np.unique(found)]
+        members = members[members >= 0]
+        weights = self.weight[members]
+        total = math.fsum(weights.tolist())
+        if not total:
+            return [0.0] * self.columns, [0.0] * self.columns
+        direct, network = [], []
+        for c in range(self.columns):
+            reached = self.first[members] <= c
+            direct.append(math.fsum(weights[reached].tolist()) / total)
+            value = np.where(reached, 1.0, self.best[members, c])
+            network.append(math.fsum((weights * value).tolist()) / total)
+        return direct, network
+
+
+def _array(session: Session, query: Any, params: Mapping[str, Any],
+           dtype: Any) -> npt.NDArray[Any]:
+    """The rows of a query as a numpy record array, read from the driver's cursor (tens of
+    thousands of numbers: no Row object each)."""
+    result = session.connection().execute(query, dict(params))
+    try:
+        cursor = getattr(result, "cursor", None)
+        return np.fromiter(cursor if cursor is not None else map(tuple, result), dtype=dtype)
+    finally:
+        result.close()
