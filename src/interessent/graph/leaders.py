@@ -85,8 +85,35 @@ def rank_leaders(
     counter = ws.store.change_counter()
     day = _network_day(ws, as_of or dt.date.today(), co_participation, counter)
     key = ("ranked", group, top, day, co_participation, method, sources, seed, counter)
-    return list(ws.memo(key, lambda: _ranked(ws, target, top, day, co_participation, method,
-                                             sources, seed, counter)))
+    return list(ws.memo(key, lambda: _kept(ws, target, top, day, co_participation, method,
+                                           sources, seed, counter)))
+
+
+#: Rankings of at most this many stakeholders are kept in the database whole (a longer
+#: one, the whole population say, is ranked again from the kept network).
+KEEP_AT_MOST = 1_000
+
+
+def _kept(ws: Workspace, target: TargetGroup | None, top: int | None, day: dt.date,
+          co_participation: bool, method: Method, sources: int | None, seed: int,
+          counter: int | None) -> tuple[LeaderScore, ...]:
+    """The ranking kept in the database at ``counter``, else computed (and kept)."""
+    keep = counter is not None and top is not None and top <= KEEP_AT_MOST
+    # A ranking depends on the plan's leader settings, roles, groups and programme.
+    plan = hashlib.sha256(repr(ws.plan).encode("utf-8")).hexdigest()[:16]
+    key = _cache_key("ranked", target.key if target else None, top, day, co_participation,
+                     method, sources, seed, plan)
+    if keep and counter is not None:
+        data = ws.store.cached(key, counter)
+        if data is not None:
+            try:
+                return tuple(LeaderScore(**row) for row in json.loads(data))
+            except (ValueError, TypeError):  # not a ranking: compute it again
+                pass
+    ranked = _ranked(ws, target, top, day, co_participation, method, sources, seed, counter)
+    if keep and counter is not None:
+        ws.store.keep_cached(key, counter, json.dumps([s.to_dict() for s in ranked]).encode())
+    return ranked
 
 
 def _ranked(ws: Workspace, target: TargetGroup | None, top: int | None, day: dt.date,

@@ -58,10 +58,10 @@ def cached_in(s: Session, key: str, counter: int) -> bytes | None:
     return None if data is None else bytes(data)
 
 
-def keep(engine: Engine, key: str, counter: int, data: bytes) -> bool:
-    """Keep ``data`` under ``key`` if the counter is still ``counter``; whether it was kept.
-
-    Never raises for a database that is busy, read-only or refuses the write."""
+def keep(engine: Engine, key: str, counter: int, data: bytes) -> bool | None:
+    """Keep ``data`` under ``key`` if the counter is still ``counter``: True when kept,
+    False when the data changed since, None when the database would not take it (busy,
+    read-only, refused). Never raises for those."""
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as conn:
@@ -89,5 +89,5 @@ def keep(engine: Engine, key: str, counter: int, data: bytes) -> bool:
                 if waited is not None:
                     driver.execute(f"PRAGMA busy_timeout = {int(waited)}")
     except SQLAlchemyError:
-        return False
+        return None
     return True
