@@ -6,7 +6,9 @@ so any process can tell whether the data changed since it looked: SQLite's
 ``PRAGMA data_version`` cannot, being per connection. A result computed from the data is
 kept in ``rank_cache`` under a key and the counter it was computed at
 (:func:`keep`) and read back while the counter is unchanged (:func:`cached_in`);
-:class:`~interessent.store.Store` offers both as methods.
+:class:`~interessent.store.Store` offers both as methods. What is kept today
+(:mod:`interessent.graph.leaders`): the days on which ties start or end, the network with
+its centralities for a span of days with the same ties, and the top of each ranking.
 
 Every write deletes every kept result in its own transaction, so nothing computed about
 a person outlives a change to the register — an erasure included. To keep that true, a
