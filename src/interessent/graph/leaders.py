@@ -7,6 +7,11 @@ ranked on the networkx graph of :func:`~interessent.graph.build_graph`; larger o
 straight from the database on sparse matrices (:func:`_network`, :func:`_rank_store`).
 :func:`rank_graph` ranks any networkx graph. :func:`leaders_unknown_to_programme` finds
 the leaders with no tie to the programme.
+
+What a ranking costs is kept in the database under the change counter
+(:mod:`interessent.store.cache`), for every day on which the same ties are active: the
+days on which ties start or end (:func:`_tie_changes`), the network with its
+centralities, and the top of each ranking (:func:`_kept`). A write drops them all.
 """
 
 from __future__ import annotations
