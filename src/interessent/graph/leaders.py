@@ -26,7 +26,6 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import func, or_, select
@@ -40,6 +39,7 @@ from .network import _co_ties, _load, _meetings
 from .scores import LeaderScore, _best_role, _influence_value, _rank, _role_weights, _score_of
 
 if TYPE_CHECKING:
+    import networkx as nx
     from sqlalchemy import Connection
 
     from ..model import Stakeholder
