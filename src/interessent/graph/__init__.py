@@ -31,7 +31,8 @@ Where things live (each module imports only from those above it):
                 score of the components and the order of a ranking
 ``leaders``     :func:`rank_leaders` (pinning, exclusion, the programme's own people, a
                 target group's members; the large-network path straight from the
-                database), :func:`rank_graph`, :func:`leaders_unknown_to_programme`
+                database; rankings kept in the database until the next write),
+                :func:`rank_graph`, :func:`leaders_unknown_to_programme`
 ==============  ==========================================================================
 
 Each module reads its settings from its own namespace: to change :data:`SPARSE_ABOVE`

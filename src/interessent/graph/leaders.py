@@ -7,6 +7,11 @@ ranked on the networkx graph of :func:`~interessent.graph.build_graph`; larger o
 straight from the database on sparse matrices (:func:`_network`, :func:`_rank_store`).
 :func:`rank_graph` ranks any networkx graph. :func:`leaders_unknown_to_programme` finds
 the leaders with no tie to the programme.
+
+What a ranking costs is kept in the database under the change counter
+(:mod:`interessent.store.cache`), for every day on which the same ties are active: the
+days on which ties start or end (:func:`_tie_changes`), the network with its
+centralities, and the top of each ranking (:func:`_kept`). A write drops them all.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import func, or_, select, union
@@ -35,6 +39,7 @@ from .network import _co_ties, _load, _meetings
 from .scores import LeaderScore, _best_role, _influence_value, _rank, _role_weights, _score_of
 
 if TYPE_CHECKING:
+    import networkx as nx
     from sqlalchemy import Connection
 
     from ..model import Stakeholder
@@ -85,8 +90,35 @@ def rank_leaders(
     counter = ws.store.change_counter()
     day = _network_day(ws, as_of or dt.date.today(), co_participation, counter)
     key = ("ranked", group, top, day, co_participation, method, sources, seed, counter)
-    return list(ws.memo(key, lambda: _ranked(ws, target, top, day, co_participation, method,
-                                             sources, seed, counter)))
+    return list(ws.memo(key, lambda: _kept(ws, target, top, day, co_participation, method,
+                                           sources, seed, counter)))
+
+
+#: Rankings of at most this many stakeholders are kept in the database whole (a longer
+#: one, the whole population say, is ranked again from the kept network).
+KEEP_AT_MOST = 1_000
+
+
+def _kept(ws: Workspace, target: TargetGroup | None, top: int | None, day: dt.date,
+          co_participation: bool, method: Method, sources: int | None, seed: int,
+          counter: int | None) -> tuple[LeaderScore, ...]:
+    """The ranking kept in the database at ``counter``, else computed (and kept)."""
+    keep = counter is not None and top is not None and top <= KEEP_AT_MOST
+    # A ranking depends on the plan's leader settings, roles, groups and programme.
+    plan = hashlib.sha256(repr(ws.plan).encode("utf-8")).hexdigest()[:16]
+    key = _cache_key("ranked", target.key if target else None, top, day, co_participation,
+                     method, sources, seed, plan)
+    if keep and counter is not None:
+        data = ws.store.cached(key, counter)
+        if data is not None:
+            try:
+                return tuple(LeaderScore(**row) for row in json.loads(data))
+            except (ValueError, TypeError):  # not a ranking: compute it again
+                pass
+    ranked = _ranked(ws, target, top, day, co_participation, method, sources, seed, counter)
+    if keep and counter is not None:
+        ws.store.keep_cached(key, counter, json.dumps([s.to_dict() for s in ranked]).encode())
+    return ranked
 
 
 def _ranked(ws: Workspace, target: TargetGroup | None, top: int | None, day: dt.date,

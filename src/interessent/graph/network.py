@@ -16,9 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 from sqlalchemy import Select, func, select
 
 from ..errors import InvalidInput
@@ -26,7 +24,9 @@ from ..rules import KindCategory, kinds_in, tie_active_on
 from ..store import INT, PART, ST
 from .centrality import Floats, Ints
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # networkx and scipy load where they are used (see centrality)
+    import networkx as nx
+
     from ..model import Stakeholder
     from ..plan import Plan
     from ..workspace import Workspace
@@ -77,6 +77,8 @@ def build_graph(
 def _load(
     ws: Workspace, day: dt.date, co_participation: bool
 ) -> tuple[list[Stakeholder], nx.Graph[str]]:
+    import networkx as nx
+
     store = ws.store
     people = store.stakeholders()
     graph: nx.Graph[str] = nx.Graph()
@@ -149,6 +151,8 @@ def _shared_interactions(ws: Workspace, day: dt.date) -> dict[tuple[str, str], i
 def _co_ties(interaction: Ints, person: Ints, n: int) -> tuple[Ints, Ints, Floats]:
     """Co-participation ties from (interaction, stakeholder index) pairs: shared counts
     through one sparse product, weighted ``min(1, 0.1 × shared)``."""
+    import scipy.sparse as sp
+
     if not len(interaction):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
@@ -181,6 +185,8 @@ def write_graph(
     """
     if fmt not in ("graphml", "gexf"):
         raise InvalidInput(f"unknown graph format {fmt!r} (graphml or gexf)")
+    import networkx as nx
+
     graph = build_graph(ws, as_of=as_of, co_participation=co_participation)
     with ws.store.read() as s:
         hidden = set(s.scalars(select(ST.c.id).where(ST.c.restricted.is_(True))))

@@ -6,7 +6,9 @@ so any process can tell whether the data changed since it looked: SQLite's
 ``PRAGMA data_version`` cannot, being per connection. A result computed from the data is
 kept in ``rank_cache`` under a key and the counter it was computed at
 (:func:`keep`) and read back while the counter is unchanged (:func:`cached_in`);
-:class:`~interessent.store.Store` offers both as methods.
+:class:`~interessent.store.Store` offers both as methods. What is kept today
+(:mod:`interessent.graph.leaders`): the days on which ties start or end, the network with
+its centralities for a span of days with the same ties, and the top of each ranking.
 
 Every write deletes every kept result in its own transaction, so nothing computed about
 a person outlives a change to the register — an erasure included. To keep that true, a
@@ -58,10 +60,10 @@ def cached_in(s: Session, key: str, counter: int) -> bytes | None:
     return None if data is None else bytes(data)
 
 
-def keep(engine: Engine, key: str, counter: int, data: bytes) -> bool:
-    """Keep ``data`` under ``key`` if the counter is still ``counter``; whether it was kept.
-
-    Never raises for a database that is busy, read-only or refuses the write."""
+def keep(engine: Engine, key: str, counter: int, data: bytes) -> bool | None:
+    """Keep ``data`` under ``key`` if the counter is still ``counter``: True when kept,
+    False when the data changed since, None when the database would not take it (busy,
+    read-only, refused). Never raises for those."""
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as conn:
@@ -89,5 +91,5 @@ def keep(engine: Engine, key: str, counter: int, data: bytes) -> bool:
                 if waited is not None:
                     driver.execute(f"PRAGMA busy_timeout = {int(waited)}")
     except SQLAlchemyError:
-        return False
+        return None
     return True

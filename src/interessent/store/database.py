@@ -178,8 +178,17 @@ class Store:
 
     def keep_cached(self, key: str, counter: int, data: bytes) -> bool:
         """Keep a result computed from the data as it was at ``counter``, unless a write
-        came since; whether it was kept (never an error: it is only a cache)."""
-        return cache.keep(self.engine, key, counter, data)
+        came since; whether it was kept (never an error: it is only a cache). After the
+        database once would not take one (busy with a writer, read-only), this store
+        keeps nothing more: a read-only command does not wait for a writer again."""
+        if not self._keeping:
+            return False
+        kept = cache.keep(self.engine, key, counter, data)
+        if kept is None:
+            self._keeping = False
+        return bool(kept)
+
+    _keeping: bool = True
 
     # --- the audit log and erasure (see interessent.privacy) ------------------------------
 
