@@ -40,20 +40,34 @@ from .periods import parse_date as parse_date
 from .periods import parse_period as parse_period
 
 if TYPE_CHECKING:
+    from . import coverage as coverage
+    from .backups import Backup as Backup
+    from .backups import backup as backup
     from .coverage import CommitmentExplanation as CommitmentExplanation
     from .coverage import CommitmentStatus as CommitmentStatus
+    from .coverage import DueItem as DueItem
+    from .coverage import Dues as Dues
     from .coverage import GroupCoverage as GroupCoverage
     from .coverage import Status as Status
     from .coverage import check_commitments as check_commitments
     from .coverage import due as due
     from .coverage import explain_commitment as explain_commitment
+    from .coverage import explain_commitments as explain_commitments
+    from .coverage import measure_coverage as measure_coverage
     from .drafting import DraftRun as DraftRun
+    from .drafting import Letter as Letter
     from .drafting import draft as draft
+    from .drafting import list_templates as list_templates
     from .drafting import notify as notify
+    from .drafting import template_source as template_source
     from .exporting import export as export
+    from .exporting import export_records as export_records
     from .graph import LeaderScore as LeaderScore
     from .graph import build_graph as build_graph
+    from .graph import explain as explain
+    from .graph import rank_graph as rank_graph
     from .graph import rank_leaders as rank_leaders
+    from .graph import write_graph as write_graph
     from .importing import ImportResult as ImportResult
     from .importing import import_file as import_file
     from .importing import import_rows as import_rows
@@ -68,18 +82,25 @@ if TYPE_CHECKING:
     from .policy import notification_list as notification_list
     from .policy import resolve_signer as resolve_signer
     from .privacy import audit_log as audit_log
+    from .privacy import compact as compact
+    from .privacy import consents as consents
     from .privacy import erase as erase
     from .privacy import export_person as export_person
+    from .privacy import opt_in as opt_in
+    from .privacy import opt_out as opt_out
+    from .privacy import plan_erasure as plan_erasure
     from .privacy import record_consent as record_consent
     from .privacy import restrict as restrict
     from .privacy import retention as retention
     from .privacy import unrestrict as unrestrict
+    from .privacy import withdraw_consent as withdraw_consent
     from .registry import add_stakeholder as add_stakeholder
     from .registry import edit_stakeholder as edit_stakeholder
     from .registry import find_stakeholders as find_stakeholders
     from .registry import log_interaction as log_interaction
     from .registry import stakeholder_profile as stakeholder_profile
     from .report import build_report as build_report
+    from .report import render_report as render_report
     from .report import write_report as write_report
     from .risk import Risk as Risk
     from .risk import structural_risks as structural_risks
@@ -88,14 +109,18 @@ if TYPE_CHECKING:
     from .workspace import init_workspace as init_workspace
 
 _LAZY = {
+    "Backup": "backups",
     "Commitment": "plan",
     "CommitmentExplanation": "coverage",
     "CommitmentKind": "plan",
     "CommitmentStatus": "coverage",
     "DraftRun": "drafting",
+    "DueItem": "coverage",
+    "Dues": "coverage",
     "GroupCoverage": "coverage",
     "ImportResult": "importing",
     "LeaderScore": "graph",
+    "Letter": "drafting",
     "Plan": "plan",
     "Risk": "risk",
     "Signature": "policy",
@@ -105,43 +130,63 @@ _LAZY = {
     "Workspace": "workspace",
     "add_stakeholder": "registry",
     "audit_log": "privacy",
+    "backup": "backups",
     "build_graph": "graph",
     "build_report": "report",
     "check_commitments": "coverage",
     "check_plan": "plan_check",
+    "compact": "privacy",
+    "consents": "privacy",
+    "coverage": "_subpackages",
     "draft": "drafting",
     "due": "coverage",
     "edit_stakeholder": "registry",
     "erase": "privacy",
+    "explain": "graph",
     "explain_commitment": "coverage",
+    "explain_commitments": "coverage",
     "export": "exporting",
     "export_person": "privacy",
+    "export_records": "exporting",
     "find_stakeholders": "registry",
     "import_file": "importing",
     "import_rows": "importing",
     "init_workspace": "workspace",
+    "list_templates": "drafting",
     "load_plan": "plan",
     "log_interaction": "registry",
+    "measure_coverage": "coverage",
     "notification_list": "policy",
     "notify": "drafting",
+    "opt_in": "privacy",
+    "opt_out": "privacy",
     "parse_plan": "plan",
+    "plan_erasure": "privacy",
+    "rank_graph": "graph",
     "rank_leaders": "graph",
     "record_consent": "privacy",
+    "render_report": "report",
     "resolve_signer": "policy",
     "restrict": "privacy",
     "retention": "privacy",
     "stakeholder_profile": "registry",
     "structural_risks": "risk",
+    "template_source": "drafting",
     "unrestrict": "privacy",
+    "withdraw_consent": "privacy",
+    "write_graph": "graph",
     "write_report": "report",
 }
 
 __all__ = [
+    "Backup",
     "Commitment",
     "CommitmentExplanation",
     "CommitmentKind",
     "CommitmentStatus",
     "DraftRun",
+    "DueItem",
+    "Dues",
     "GroupCoverage",
     "ImportRejected",
     "ImportResult",
@@ -151,6 +196,7 @@ __all__ = [
     "Kind",
     "Language",
     "LeaderScore",
+    "Letter",
     "NotFound",
     "PathError",
     "Period",
@@ -177,36 +223,52 @@ __all__ = [
     "WorkspaceError",
     "add_stakeholder",
     "audit_log",
+    "backup",
     "build_graph",
     "build_report",
     "check_commitments",
     "check_plan",
+    "compact",
+    "consents",
     "draft",
     "due",
     "edit_stakeholder",
     "erase",
+    "explain",
     "explain_commitment",
+    "explain_commitments",
     "export",
     "export_person",
+    "export_records",
     "find_stakeholders",
     "import_file",
     "import_rows",
     "init_workspace",
+    "list_templates",
     "load_plan",
     "log_interaction",
+    "measure_coverage",
     "notification_list",
     "notify",
+    "opt_in",
+    "opt_out",
     "parse_date",
     "parse_period",
     "parse_plan",
+    "plan_erasure",
+    "rank_graph",
     "rank_leaders",
     "record_consent",
+    "render_report",
     "resolve_signer",
     "restrict",
     "retention",
     "stakeholder_profile",
     "structural_risks",
+    "template_source",
     "unrestrict",
+    "withdraw_consent",
+    "write_graph",
     "write_report",
 ]
 

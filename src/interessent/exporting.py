@@ -56,7 +56,7 @@ from .privacy import restricted_ids
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-__all__ = ["FORMATS", "export", "neutralise", "records"]
+__all__ = ["FORMATS", "export", "export_records", "neutralise", "records"]
 
 Format = Literal["csv", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "json")
@@ -82,14 +82,22 @@ def export(ws: Workspace, kind: str, fmt: Format | str, out: TextIO) -> int:
     which = parse_kind(kind)
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r} (expected csv or json)")
-    rows = records(ws, which, extra=fmt == "json")
     if fmt == "csv":
+        rows = records(ws, which)
         _write_csv(out, COLUMNS[which], rows)
-    else:
-        json.dump([{k: _json_value(v) for k, v in r.items()} for r in rows], out,
-                  ensure_ascii=False, indent=2)
-        out.write("\n")
-    return len(rows)
+        return len(rows)
+    data = export_records(ws, which)
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return len(data)
+
+
+def export_records(ws: Workspace, kind: str) -> list[dict[str, Any]]:
+    """Every stakeholder, relationship or interaction as plain data, in memory: what
+    :func:`export` writes as JSON (stakeholders with ``opted_out`` and ``restricted``;
+    restricted people left out, see above)."""
+    return [{k: _json_value(v) for k, v in r.items()}
+            for r in records(ws, kind, extra=True)]
 
 
 def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
+from .plaindata import plain
 from .rules import tie_active_on
 
 __all__ = [
@@ -99,6 +100,10 @@ class Stakeholder:
     def is_person(self) -> bool:
         return self.kind is Kind.PERSON
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``stakeholder list``): every field, enums by value."""
+        return dict(plain(attrs.asdict(self, recurse=False)))
+
 
 @frozen
 class RelationshipKind:
@@ -171,6 +176,10 @@ class Relationship:
         """Whether the tie is active on ``day`` (:func:`interessent.rules.tie_active_on`)."""
         return tie_active_on(self, day)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: every field, dates as ISO text."""
+        return dict(plain(attrs.asdict(self, recurse=False)))
+
 
 @frozen
 class Interaction:
@@ -193,6 +202,10 @@ class Interaction:
     host: str | None = None
     success: bool = False
     notes: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: every field, the date as ISO text."""
+        return dict(plain(attrs.asdict(self, recurse=False)))
 
 
 @frozen

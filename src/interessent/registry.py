@@ -65,14 +65,18 @@ class StakeholderProfile:
     interactions: tuple[Interaction, ...]
     names: dict[str, str]
 
-    def as_dict(self) -> dict[str, Any]:
-        import attrs
-
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``stakeholder show``): the stakeholder's fields, their
+        ``relationships`` and ``interactions``, dates as ISO text."""
         return {
-            **attrs.asdict(self.stakeholder, recurse=False),
-            "relationships": [attrs.asdict(r) for r in self.relationships],
-            "interactions": [attrs.asdict(i) for i in self.interactions],
+            **self.stakeholder.to_dict(),
+            "relationships": [r.to_dict() for r in self.relationships],
+            "interactions": [i.to_dict() for i in self.interactions],
         }
+
+    def as_dict(self) -> dict[str, Any]:
+        """Deprecated: :meth:`to_dict`."""
+        return self.to_dict()
 
     def lines(self) -> list[str]:
         s = self.stakeholder

@@ -31,6 +31,7 @@ from sqlalchemy import bindparam, text
 from .coverage import members_sql
 from .graph import leaders_unknown_to_programme, rank_leaders
 from .periods import Period
+from .plaindata import plain
 from .rules import KindCategory, kinds_in
 from .store.rules import active_on_sql, programme_people_sql
 
@@ -56,6 +57,11 @@ class Risk:
     group: str
     subject: str | None
     explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``risks``)."""
+        return {"kind": plain(self.kind), "group": self.group, "subject": self.subject,
+                "explanation": self.explanation}
 
 
 def _programme_people(ws: Workspace) -> dict[int, str]:

@@ -10,6 +10,8 @@ them, and any control character it quotes escaped.
 
 What lives where:
 
+- ``_api``: which public function of ``interessent`` each command calls (``FUNCTIONS``);
+  commands call them as ``interessent.NAME(...)``;
 - ``_context``: the click context object (the workspace, opened on first use);
 - ``_options``: the options many commands share (``--as-of``, ``--period``, ``--format``,
   ``--within``) and their parsers;

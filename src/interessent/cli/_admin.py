@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+import interessent
+
 from ._context import Context, pass_context
 
 
@@ -20,14 +22,10 @@ def backup(context: Context, file: Path, force: bool) -> None:
     integrity check before it gets its name, so FILE is a whole, sound database or not
     there. On PostgreSQL this exits 1 and shows the pg_dump command to use instead.
     """
-    from ..store import Store
-
-    path = context.workspace.store.backup(file, force=force)
-    with Store.for_path(path, upgrade=False) as copy:
-        counts = copy.counts()
+    copy = interessent.backup(context.workspace, file, force=force)
     click.echo(
-        f"Backed up to {path}: {counts['stakeholders']} stakeholders, "
-        f"{counts['relationships']} relationships, {counts['interactions']} interactions; "
+        f"Backed up to {copy.path}: {copy.stakeholders} stakeholders, "
+        f"{copy.relationships} relationships, {copy.interactions} interactions; "
         "integrity check ok."
     )
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 import click
+
+import interessent
 
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option
@@ -23,10 +27,12 @@ PROGRESS_ROWS = 500
 @click.option("--encoding", help="Read the file in this encoding (default: detect UTF-8/cp1252).")
 @click.option("--delimiter", help="Column separator: ',', ';', tab (default: detect).")
 @click.option("--dry-run", is_flag=True, help="Check the whole file, write nothing.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON (counts, how the file was read, the ids).")
 @pass_context
 def import_(
     context: Context, kind: str, file: Path, encoding: str | None, delimiter: str | None,
-    dry_run: bool,
+    dry_run: bool, as_json: bool,
 ) -> None:
     """Import stakeholders, relationships or interactions from a CSV or XLSX FILE.
 
@@ -34,14 +40,16 @@ def import_(
     (relationships): new ones are added, existing ones updated. A file with any bad row
     is rejected whole, every bad row named, and nothing is written.
     """
-    from ..importing import import_file
-
     ws = context.workspace
     # The importer counts each row twice (checked, then written).
     label = f"{'Checking' if dry_run else 'Importing'} {file.name}"
     with ProgressBar(label, more_than=2 * PROGRESS_ROWS) as progress:
-        result = import_file(ws, kind, file, encoding=encoding, delimiter=delimiter,
-                             dry_run=dry_run, progress=progress)
+        result = interessent.import_file(ws, kind, file, encoding=encoding,
+                                         delimiter=delimiter, dry_run=dry_run,
+                                         progress=progress)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
     echo(result.summary())
 
 
@@ -61,45 +69,34 @@ def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
 
     The CSV is the import format (and safe to open in Excel): export, edit, import back.
     """
+    from ..files import write_atomically
+
+    ws = context.workspace
     if kind == "graph":
         if fmt not in (None, "graphml", "gexf"):
             raise click.UsageError("the graph exports as graphml or gexf")
-        _write_graph(context, fmt or "graphml", out, as_of)
+        day = as_of_day(as_of)
+        graph_format: Literal["graphml", "gexf"] = "gexf" if fmt == "gexf" else "graphml"
+        if out is None:
+            interessent.write_graph(ws, graph_format, sys.stdout.buffer, as_of=day)
+            return
+        buffer = io.BytesIO()
+        nodes = interessent.write_graph(ws, graph_format, buffer, as_of=day)
+        write_atomically(out, lambda stream: stream.write(buffer.getvalue().decode("utf-8")))
+        click.echo(f"Wrote {nodes} stakeholders to {out}", err=True)
         return
     if fmt not in (None, "csv", "json"):
         raise click.UsageError(f"{kind} export as csv or json")
-    fmt = fmt or "csv"
-    from ..exporting import export
-
-    ws = context.workspace
+    chosen = fmt or "csv"
     if out is None:
-        export(ws, kind, fmt, sys.stdout)
+        interessent.export(ws, kind, chosen, sys.stdout)
         return
-    from ..files import write_atomically
 
     def write(stream: TextIO) -> int:
-        return export(ws, kind, fmt, stream)
+        return interessent.export(ws, kind, chosen, stream)
 
     count = write_atomically(out, write)
     click.echo(f"Wrote {count} {kind} to {out}", err=True)
-
-
-def _write_graph(context: Context, fmt: str, out: Path | None, as_of: str | None) -> None:
-    from ..graph import write_graph
-
-    ws = context.workspace
-    day = as_of_day(as_of)
-    if out is None:
-        write_graph(ws, fmt, sys.stdout.buffer, as_of=day)  # type: ignore[arg-type]
-        return
-    import io
-
-    from ..files import write_atomically
-
-    buffer = io.BytesIO()
-    nodes = write_graph(ws, fmt, buffer, as_of=day)  # type: ignore[arg-type]
-    write_atomically(out, lambda stream: stream.write(buffer.getvalue().decode("utf-8")))
-    click.echo(f"Wrote {nodes} stakeholders to {out}", err=True)
 
 
 COMMANDS = [import_, export_]

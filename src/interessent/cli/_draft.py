@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+import interessent
 
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option, format_option
@@ -110,13 +113,17 @@ def _policy_options(f: click.decorators.FC) -> click.decorators.FC:
 @click.option("--set", "values", multiple=True, metavar="KEY=VALUE",
               help="A value templates read as values.KEY (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Render every letter, write nothing.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the run as JSON: each letter with its text, the skipped, the "
+              "signature, the files written.")
 @_policy_options
 @pass_context
 def draft(
     context: Context, template: str, groups: tuple[str, ...], stakeholders: tuple[str, ...],
     uncovered: bool, leaders: bool, fmt: str, out: Path | None, combined: bool,
-    event: str | None, values: tuple[str, ...], dry_run: bool, signer: str | None,
-    topic: str | None, cleared_by: str | None, record: bool, as_of: str | None,
+    event: str | None, values: tuple[str, ...], dry_run: bool, as_json: bool,
+    signer: str | None, topic: str | None, cleared_by: str | None, record: bool,
+    as_of: str | None,
 ) -> None:
     """Draft one letter per recipient from TEMPLATE.
 
@@ -126,14 +133,15 @@ def draft(
     whose data is restricted or who cannot receive the format are listed as skipped. If
     any letter fails to render, none is written.
     """
-    from ..drafting import draft as make
-
-    run = make(
+    run = interessent.draft(
         context.workspace, template, groups=groups, stakeholders=stakeholders,
         uncovered=uncovered, leaders=leaders, fmt=fmt, out=out, signer=signer, topic=topic,
         cleared_by=cleared_by, record=record and not dry_run, combined=combined,
         as_of=as_of_day(as_of), event=event, values=_values(values), write=not dry_run,
     )
+    if as_json:
+        click.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
+        return
     _report(run, dry_run=dry_run)
 
 
@@ -154,11 +162,9 @@ def notify(context: Context, event: str, out: Path | None, template: str, fmt: s
 
     With --out, a notice to each of them is drafted there (the signer excepted).
     """
-    from ..drafting import notify as make
-
-    notice = make(context.workspace, event, out=out, template=template, fmt=fmt,
-                  signer=signer, topic=topic, cleared_by=cleared_by, record=record,
-                  as_of=as_of_day(as_of), write=out is not None)
+    notice = interessent.notify(context.workspace, event, out=out, template=template,
+                                fmt=fmt, signer=signer, topic=topic, cleared_by=cleared_by,
+                                record=record, as_of=as_of_day(as_of), write=out is not None)
     echo(f"Notify of «{notice.event}», in this order:")
     for n in notice.notifiees:
         if not n.people:
@@ -184,16 +190,9 @@ def templates() -> None:
 @pass_context
 def templates_list(context: Context, fmt: str) -> None:
     """Every template: its variants (language, format) and where it comes from."""
-    from ..drafting import list_templates
-
-    rows = [
-        {"name": t.name, "kind": "layout" if t.layout else "letter",
-         "languages": ", ".join(t.languages) or "-", "formats": ", ".join(t.formats),
-         "source": t.source, "topic": t.topic or "", "serves": ", ".join(t.serves),
-         "files": [f"{name} ({source})" for name, source in t.files],
-         "description": t.description}
-        for t in list_templates(context.workspace)
-    ]
+    rows = [t.to_dict() for t in interessent.list_templates(context.workspace)]
+    if fmt != "json":
+        rows = [{**r, "languages": ", ".join(r["languages"]) or "-"} for r in rows]
     emit(rows, ["name", "kind", "languages", "formats", "source", "serves", "description"],
          fmt, empty="no templates")
 
@@ -207,9 +206,7 @@ def templates_list(context: Context, fmt: str) -> None:
 @pass_context
 def templates_show(context: Context, name: str, language: str | None, fmt: str | None) -> None:
     """Print the source of template NAME (or of one file, such as dialogmote.nn.j2)."""
-    from ..drafting import template_source
-
-    path, text = template_source(context.workspace, name, language=language, fmt=fmt)
+    path, text = interessent.template_source(context.workspace, name, language=language, fmt=fmt)
     click.echo(f"# {path}", err=True)
     click.echo(text, nl=False)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import click
+
+import interessent
 
 from ._context import Context, pass_context
 from ._options import (
@@ -36,31 +39,18 @@ if TYPE_CHECKING:
 def leaders(context: Context, group: str | None, top: int | None, explain: bool,
             as_of: str | None, fmt: str) -> None:
     """Rank the opinion leaders, overall or within a target group."""
-    from ..graph import explain as explain_score
-    from ..graph import rank_leaders
-
     ws = context.workspace
-    ranked = rank_leaders(ws, group=group, top=top or ws.plan.leaders.top,
-                          as_of=as_of_day(as_of))
-    rows = []
-    for s in ranked:
-        row: dict[str, Any] = {"rank": s.rank, "id": s.id, "name": s.name,
-                               "score": round(s.score, 4), "pinned": s.pinned,
-                               **{k: round(v, 4) for k, v in s.components.items()}}
-        if explain:
-            row["explanation"] = explain_score(s)
-        rows.append(row)
+    ranked = interessent.rank_leaders(ws, group=group, top=top or ws.plan.leaders.top,
+                                      as_of=as_of_day(as_of))
+    rows = [s.to_dict(explanation=explain) for s in ranked]
     columns = ["rank", "id", "name", "score"]
     if explain:
         columns += [*ranked[0].components, "explanation"] if ranked else []
     emit(rows, columns, fmt, empty="no stakeholders to rank")
 
 
-def _commitment_row(c: CommitmentStatus) -> dict[str, Any]:
-    return {"id": c.id, "title": c.title, "status": c.status.value, "expected": c.expected,
-            "actual": c.actual, "logged": c.logged, "due": c.due,
-            "responsible": c.responsible, "missing": list(c.missing),
-            "explanation": c.explanation}
+#: The columns of a commitment's status in a table or CSV.
+COMMITMENT_COLUMNS = ["id", "title", "status", "expected", "actual", "due", "explanation"]
 
 
 @click.command()
@@ -80,29 +70,20 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
 
     Each commitment is judged on its own windows (a yearly one on the whole year), with
     the contacts up to --as-of; the period chooses which windows are shown."""
-    from ..coverage import coverage as compute
-
+    ws = context.workspace
     day = as_of_day(as_of)
     span = period_or_year(period, day)
-    if commitments or explain:
-        _commitments(context, span, day, list(commitments) or None, explain, fmt)
+    ids = list(commitments) or None
+    if explain:
+        explained = interessent.explain_commitments(ws, span, as_of=day, ids=ids)
+        _show_explained(explained, span, day, fmt)
         return
-    result = compute(context.workspace, span, as_of=day, groups=list(groups) or None)
-    rows = [
-        {
-            "key": g.key, "name": g.name, "period": str(g.period), "as_of": g.as_of,
-            "score": round(g.score, 4), "members": g.members,
-            "reached_directly": g.reached_directly,
-            "reached_through_network": g.reached_through_network,
-            "direct_reach": round(g.direct_reach, 4), "network_reach": round(g.network_reach, 4),
-            "leaders": g.leaders, "leaders_informed": g.leaders_informed,
-            "touchpoints": g.touchpoints, "broadcasts": dict(g.broadcasts),
-            "components": {k: None if v is None else round(v, 4)
-                           for k, v in g.components.items()},
-            "commitments": [_commitment_row(c) for c in g.commitments],
-        }
-        for g in result
-    ]
+    if commitments:
+        checked = interessent.check_commitments(ws, span, as_of=day, ids=ids)
+        emit([c.to_dict() for c in checked], COMMITMENT_COLUMNS, fmt)
+        return
+    result = interessent.measure_coverage(ws, span, as_of=day, groups=list(groups) or None)
+    rows = [g.to_dict() for g in result]
     if fmt != "table":
         columns = ["key", "name", "score", "members", "reached_directly",
                    "reached_through_network", "direct_reach", "network_reach", "leaders",
@@ -125,25 +106,13 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
             seen.setdefault(c.id, c)
     if seen:
         click.echo("")
-        emit([_commitment_row(c) for c in seen.values()],
-             ["id", "title", "status", "expected", "actual", "due", "explanation"], fmt)
+        emit([c.to_dict() for c in seen.values()], COMMITMENT_COLUMNS, fmt)
 
 
-def _commitments(context: Context, span: Period, day: dt.date, ids: list[str] | None,
-                 explain: bool, fmt: str) -> None:
-    """``coverage --commitment ID [--explain]``: the commitments' status, and with
-    ``explain`` each window with the contacts counted in it."""
-    from ..coverage import check_commitments, explain_commitments
-
-    ws = context.workspace
-    if not explain:
-        rows = [_commitment_row(c) for c in check_commitments(ws, span, as_of=day, ids=ids)]
-        emit(rows, ["id", "title", "status", "expected", "actual", "due", "explanation"], fmt)
-        return
-    explained = explain_commitments(ws, span, as_of=day, ids=ids)
+def _show_explained(explained: list[CommitmentExplanation], span: Period, day: dt.date,
+                    fmt: str) -> None:
+    """``coverage --explain``: each window with the contacts counted in it."""
     if fmt == "json":
-        import json
-
         click.echo(json.dumps([e.to_dict() for e in explained], ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
@@ -224,23 +193,14 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
     whose work must start now (the window's last day less the lead time has come), and
     those whose start falls within --within days.
     """
-    from ..coverage import due as compute
-
     day = as_of_day(as_of)
-    result = compute(context.workspace, as_of=day, within_days=within_days(within),
-                     contacts=contacts)
-    items = [{"urgency": i.urgency, **_commitment_row(i.commitment), "start_by": i.start_by,
-              "lead_time": i.lead_time} for i in result.items]
-    people = [{"id": c.id, "name": c.name, "group": c.group, "value": round(c.value, 4),
-               "reason": c.reason, "leader": c.leader, "window": c.window.value,
-               "commitment": c.commitment, "count": c.count} for c in result.contacts]
+    result = interessent.due(context.workspace, as_of=day, within_days=within_days(within),
+                             contacts=contacts)
     if fmt == "json":
-        import json
-
-        click.echo(json.dumps({"as_of": day.isoformat(), "within_days": result.within,
-                               "commitments": items, "contacts": people},
-                              ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
+    items = [i.to_dict() for i in result.items]
+    people = [c.to_dict() for c in result.contacts]
     if fmt == "csv":
         emit(items, ["urgency", "id", "title", "status", "expected", "actual", "start_by",
                      "due"], fmt)
@@ -265,13 +225,10 @@ COMMANDS = [leaders, coverage, due]
 def risks(context: Context, period: str | None, as_of: str | None, fmt: str) -> None:
     """Where reach hangs by a thread: groups with no tie to the programme's people,
     groups reached through one person only, leaders nobody in the programme knows."""
-    from ..risk import structural_risks
-
     day = as_of_day(as_of)
-    found = structural_risks(context.workspace, period_or_year(period, day), as_of=day)
-    rows = [{"kind": r.kind.value, "group": r.group, "subject": r.subject,
-             "explanation": r.explanation} for r in found]
-    emit(rows, ["kind", "group", "subject", "explanation"], fmt,
+    found = interessent.structural_risks(context.workspace, period_or_year(period, day),
+                                         as_of=day)
+    emit([r.to_dict() for r in found], ["kind", "group", "subject", "explanation"], fmt,
          empty="No structural risks found.")
 
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
+
+import interessent
 
 from ._context import Context, pass_context
 from ._options import Count, format_option
 from ._output import echo, emit
 
-if TYPE_CHECKING:
-    from ..model import Stakeholder
-
 _LIST_COLUMNS = ["id", "name", "kind", "organisation", "roles", "groups", "influence",
                  "interest", "language"]
-
-
-def _record(s: Stakeholder) -> dict[str, Any]:
-    import attrs
-
-    return attrs.asdict(s, recurse=False)
 
 
 @click.group()
@@ -40,10 +33,9 @@ def stakeholder_list(
     search: str | None, fmt: str,
 ) -> None:
     """List stakeholders (members of a group include those its rule selects)."""
-    from ..registry import find_stakeholders
-
-    found = find_stakeholders(context.workspace, group=group, role=role, tag=tag, search=search)
-    emit([_record(s) for s in found], _LIST_COLUMNS, fmt, empty="no stakeholders match")
+    found = interessent.find_stakeholders(context.workspace, group=group, role=role, tag=tag,
+                                          search=search)
+    emit([s.to_dict() for s in found], _LIST_COLUMNS, fmt, empty="no stakeholders match")
 
 
 @stakeholder.command("show")
@@ -52,11 +44,10 @@ def stakeholder_list(
 @pass_context
 def stakeholder_show(context: Context, id: str, fmt: str) -> None:
     """Show one stakeholder with relationships and recent interactions."""
-    from ..registry import stakeholder_profile
-
-    profile = stakeholder_profile(context.workspace, id)
+    profile = interessent.stakeholder_profile(context.workspace, id)
     if fmt != "table":
-        emit([profile.as_dict()], list(profile.as_dict()), fmt)
+        data = profile.to_dict()
+        emit([data], list(data), fmt)
         return
     for line in profile.lines():
         echo(line)
@@ -90,10 +81,8 @@ def _stakeholder_options(f: Any) -> Any:
 @pass_context
 def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: Any) -> None:
     """Register a new stakeholder called NAME."""
-    from ..registry import add_stakeholder
-
     values = {k: v for k, v in fields.items() if v not in (None, ())}
-    added = add_stakeholder(context.workspace, name=name, id=id_, **values)
+    added = interessent.add_stakeholder(context.workspace, name=name, id=id_, **values)
     echo(f"Added {added.id} ({added.name})")
 
 
@@ -106,10 +95,8 @@ def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: A
 @pass_context
 def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], **fields: Any) -> None:
     """Change fields of stakeholder ID; repeatable options replace the whole list."""
-    from ..registry import edit_stakeholder
-
     values = {k: v for k, v in fields.items() if v not in (None, ())}
-    changed = edit_stakeholder(context.workspace, id, clear=clear, **values)
+    changed = interessent.edit_stakeholder(context.workspace, id, clear=clear, **values)
     echo(f"Updated {changed.id} ({changed.name})")
 
 
@@ -135,10 +122,9 @@ def log(context: Context, /, kind: str, date: str | None, id_: str | None, **fie
     interessent log meeting --with kari-aune --channel direkte --commitment B5 \\
         --topic "Dialogmøte om sjømatnæringa"
     """
-    from ..registry import log_interaction
-
     values = {k: v for k, v in fields.items() if v not in (None, (), False)}
-    logged = log_interaction(context.workspace, kind=kind, date=date, id=id_, **values)
+    logged = interessent.log_interaction(context.workspace, kind=kind, date=date, id=id_,
+                                         **values)
     echo(f"Logged {logged.id}: {logged.kind} on {logged.date.isoformat()}")
 
 

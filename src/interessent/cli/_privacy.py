@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+import interessent
+
 from ._context import Context, pass_context
 from ._options import Count, as_of_option, format_option
 from ._output import emit
 
 if TYPE_CHECKING:
-    from ..privacy import AuditEntry, Consent, Erasure, ErasurePlan, FileTrace
+    from ..privacy import Erasure, ErasurePlan, FileTrace
 
 
 @click.group()
@@ -39,10 +41,8 @@ def privacy() -> None:
 def consent(context: Context, id: str, basis: str, source: str, given: str | None,
             expires: str | None) -> None:
     """Record the legal basis for holding stakeholder ID's data; it becomes the current one."""
-    from ..privacy import record_consent
-
-    c = record_consent(context.workspace, id, basis=basis, source=source, given=given,
-                       expires=expires)
+    c = interessent.record_consent(context.workspace, id, basis=basis, source=source,
+                                   given=given, expires=expires)
     until = f" through {c.expires.isoformat()}" if c.expires else ""
     click.echo(f"Recorded {c.basis} for {id}, from {c.given.isoformat()}{until}")
 
@@ -54,18 +54,10 @@ def consent(context: Context, id: str, basis: str, source: str, given: str | Non
 def withdraw(context: Context, id: str, on: str | None) -> None:
     """Withdraw stakeholder ID's current consent or legal basis (a withdrawn consent also
     opts them out of letters)."""
-    from ..privacy import withdraw_consent
-
-    c = withdraw_consent(context.workspace, id, on=on)
+    c = interessent.withdraw_consent(context.workspace, id, on=on)
     assert c.withdrawn is not None
     extra = "; opted out of letters" if c.basis == "samtykke" else ""
     click.echo(f"Withdrew {c.basis} of {id} on {c.withdrawn.isoformat()}{extra}")
-
-
-def _consent_row(c: Consent, current: bool) -> dict[str, Any]:
-    return {"basis": c.basis, "source": c.source, "given": c.given, "expires": c.expires,
-            "withdrawn": c.withdrawn, "current": current, "recorded_at": c.recorded_at,
-            "recorded_by": c.recorded_by}
 
 
 @privacy.command("consents")
@@ -74,10 +66,8 @@ def _consent_row(c: Consent, current: bool) -> dict[str, Any]:
 @pass_context
 def consents_(context: Context, id: str, fmt: str) -> None:
     """List stakeholder ID's legal bases as recorded, newest (current) first."""
-    from ..privacy import consents
-
-    found = consents(context.workspace, id)
-    emit([_consent_row(c, n == 0) for n, c in enumerate(found)],
+    found = interessent.consents(context.workspace, id)
+    emit([c.to_dict() for c in found],
          ["basis", "source", "given", "expires", "withdrawn", "current"], fmt,
          empty=f"no consent or legal basis recorded for {id}")
 
@@ -94,17 +84,16 @@ def export(context: Context, id: str, out: Path | None) -> None:
     interaction are counted, not shown, and notes of shared interactions are withheld.
     """
     from ..files import write_atomically
-    from ..privacy import export_person
 
     def write(stream: TextIO, data: dict[str, Any]) -> None:
         json.dump(data, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
 
     if out is None:
-        write(sys.stdout, export_person(context.workspace, id))
+        write(sys.stdout, interessent.export_person(context.workspace, id))
         return
     # The file is written before the export's audit entry commits: no file, no entry.
-    export_person(context.workspace, id,
+    interessent.export_person(context.workspace, id,
                   deliver=lambda data: write_atomically(out, lambda f: write(f, data)))
     click.echo(f"Wrote everything held about {id} to {out}", err=True)
 
@@ -237,17 +226,16 @@ def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> 
     privacy restrict ID`.
     """
     from ..errors import ErasureIncomplete, InvalidInput
-    from ..privacy import erase, plan_erasure
 
     ws = context.workspace
     if dry_run:
-        _show_plan(ws.root, plan_erasure(ws, id))
+        _show_plan(ws.root, interessent.plan_erasure(ws, id))
         return
     if not yes:
         raise InvalidInput(f"erasing {id} cannot be undone; repeat with --yes to erase it "
                            "(or 'privacy restrict' to keep the record but block its use)")
     try:
-        done = erase(ws, id, files=files)
+        done = interessent.erase(ws, id, files=files)
     except ErasureIncomplete as exc:
         _show_erasure(ws.root, id, exc.erasure, files)  # type: ignore[arg-type]
         raise InvalidInput(f"{exc}; run 'interessent privacy compact' when there is room"
@@ -269,43 +257,52 @@ def compact_(context: Context) -> None:
     process had the file open). PostgreSQL needs VACUUM FULL by its administrator.
     """
     from ..errors import InvalidInput
-    from ..privacy import compact
 
     ws = context.workspace
     if not ws.db_url.startswith("sqlite"):
         raise InvalidInput("only a SQLite file is rebuilt here; on PostgreSQL the "
                            "administrator runs VACUUM FULL (see docs/privacy.md)")
-    if not compact(ws):
+    if not interessent.compact(ws):
         raise InvalidInput("the database file could not be rebuilt completely: another "
                            "process is using it; try again when nobody else is working")
     click.echo("Rebuilt the database file: no deleted data is left in it")
 
 
-def _flag_command(name: str, function: str, done: str, already: str, doc: str) -> click.Command:
-    @click.command(name, help=doc)
-    @click.argument("id")
-    @pass_context
-    def command(context: Context, id: str) -> None:
-        from .. import privacy as library
-
-        changed = getattr(library, function)(context.workspace, id)
-        click.echo(f"{id} {done if changed else already}")
-
-    return command
+@privacy.command("restrict")
+@click.argument("id")
+@pass_context
+def restrict_(context: Context, id: str) -> None:
+    """Restrict processing of ID's data (GDPR art. 18): kept, but skipped by drafting, left
+    out of exports and kept by retention."""
+    changed = interessent.restrict(context.workspace, id)
+    click.echo(f"{id} {'is now restricted' if changed else 'was restricted already'}")
 
 
-for _command in (
-    _flag_command("restrict", "restrict", "is now restricted", "was restricted already",
-                  "Restrict processing of ID's data (GDPR art. 18): kept, but skipped by "
-                  "drafting, left out of exports and kept by retention."),
-    _flag_command("unrestrict", "unrestrict", "is no longer restricted", "was not restricted",
-                  "Lift the restriction on ID (not of an erased record)."),
-    _flag_command("opt-out", "opt_out", "has opted out of letters", "had opted out already",
-                  "ID wants no more letters from the programme: drafting skips them."),
-    _flag_command("opt-in", "opt_in", "receives letters again", "had not opted out",
-                  "Undo an opt-out of ID."),
-):
-    privacy.add_command(_command)
+@privacy.command("unrestrict")
+@click.argument("id")
+@pass_context
+def unrestrict_(context: Context, id: str) -> None:
+    """Lift the restriction on ID (not of an erased record)."""
+    changed = interessent.unrestrict(context.workspace, id)
+    click.echo(f"{id} {'is no longer restricted' if changed else 'was not restricted'}")
+
+
+@privacy.command("opt-out")
+@click.argument("id")
+@pass_context
+def opt_out_(context: Context, id: str) -> None:
+    """ID wants no more letters from the programme: drafting skips them."""
+    changed = interessent.opt_out(context.workspace, id)
+    click.echo(f"{id} {'has opted out of letters' if changed else 'had opted out already'}")
+
+
+@privacy.command("opt-in")
+@click.argument("id")
+@pass_context
+def opt_in_(context: Context, id: str) -> None:
+    """Undo an opt-out of ID."""
+    changed = interessent.opt_in(context.workspace, id)
+    click.echo(f"{id} {'receives letters again' if changed else 'had not opted out'}")
 
 
 @privacy.command("retention")
@@ -321,11 +318,10 @@ def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> 
     restricted records, holders of a programme role, people with a valid consent.
     """
     from ..errors import ErasureIncomplete, InvalidInput
-    from ..privacy import retention
 
     ws = context.workspace
     try:
-        report = retention(ws, as_of=as_of, confirm=confirm)
+        report = interessent.retention(ws, as_of=as_of, confirm=confirm)
     except ErasureIncomplete as exc:
         raise InvalidInput(f"{exc}; run 'interessent privacy compact' when there is "
                            "room") from None
@@ -334,16 +330,13 @@ def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> 
             f"(no activity since {report.cutoff.isoformat()})"
             + (f"; kept: {kept}" if kept else ""))
     if not confirm:
-        emit([{"id": c.id, "name": c.name, "last_activity": c.last_activity,
-               "last_interaction": c.last_interaction} for c in report.candidates],
+        emit([c.to_dict() for c in report.candidates],
              ["id", "name", "last_activity", "last_interaction"], fmt,
              empty="nobody is past the retention period")
         click.echo(head + ("; dry run: repeat with --confirm to erase them"
                            if report.candidates else ""), err=True)
         return
-    emit([{"id": e.id, "relationships_removed": e.relationships_removed,
-           "participations_kept": e.participations_kept, "notes_cleared": e.notes_cleared,
-           "texts_scrubbed": e.texts_scrubbed} for e in report.erased],
+    emit([e.to_dict() for e in report.erased],
          ["id", "relationships_removed", "participations_kept", "notes_cleared"], fmt,
          empty="nobody is past the retention period; nothing erased")
     click.echo(head + f"; erased {len(report.erased)}", err=True)
@@ -355,11 +348,6 @@ def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> 
             "privacy compact' succeeds")
 
 
-def _audit_row(e: AuditEntry) -> dict[str, Any]:
-    return {"at": e.at.replace(microsecond=0), "actor": e.actor, "action": e.action,
-            "subject_kind": e.subject_kind, "subject": e.subject, "detail": e.detail}
-
-
 @privacy.command("audit")
 @click.option("--subject", metavar="ID", help="Only entries about this stakeholder.")
 @click.option("--action", help="Only this action (import, add, edit, log, consent, erase …).")
@@ -369,10 +357,9 @@ def _audit_row(e: AuditEntry) -> dict[str, Any]:
 def audit(context: Context, subject: str | None, action: str | None, limit: int | None,
           fmt: str) -> None:
     """The audit log: who changed what, when (people by key, never by name)."""
-    from ..privacy import audit_log
-
-    entries = audit_log(context.workspace, subject=subject, action=action, limit=limit)
-    rows = [_audit_row(e) for e in entries]
+    entries = interessent.audit_log(context.workspace, subject=subject, action=action,
+                                    limit=limit)
+    rows = [e.to_dict() for e in entries]
     if fmt != "json":
         for row in rows:
             row["detail"] = ", ".join(f"{k}={_text(v)}" for k, v in row["detail"].items())

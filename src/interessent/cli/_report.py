@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+import interessent
+
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option, period_option, period_or_year
 
@@ -35,11 +37,9 @@ def report(context: Context, period: str | None, as_of: str | None, fmt: str,
     or docx) covers coverage, commitments kept and missed, success stories and
     resources used, with a line for the finance figures to fill in.
     """
-    from ..report import write_report
-
     day = as_of_day(as_of)
     span = period_or_year(period, day)
-    path = write_report(context.workspace, span, as_of=day, fmt=fmt, out=out)
+    path = interessent.write_report(context.workspace, span, as_of=day, fmt=fmt, out=out)
     click.echo(f"Wrote {_WHAT[fmt]} for {span} as of {day.isoformat()}:")
     click.echo(str(path))
 

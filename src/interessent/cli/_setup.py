@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+import interessent
+
 from ._context import Context, pass_context
 
 
@@ -24,9 +26,7 @@ def init(context: Context, directory: Path, example: str | None, source: Path | 
     --example osen: the full Osen workspace, its stakeholders, relationships and a
     year of interactions loaded.
     """
-    from ..workspace import init_workspace
-
-    ws = init_workspace(
+    ws = interessent.init_workspace(
         directory, example=example, source=source, db=context.db,
         progress=lambda line: click.echo(f"  {line}", err=True),
     )
@@ -47,9 +47,7 @@ def plan() -> None:
 @pass_context
 def plan_check(context: Context) -> None:
     """Validate the plan; every problem is named with its key path and line."""
-    from ..plan_check import check_plan
-
-    report = check_plan(context.workspace)
+    report = interessent.check_plan(context.workspace)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary())

@@ -12,9 +12,10 @@ Where things live (each module imports only from those above it):
 ``explaining``       :func:`explain_commitment`, :class:`CommitmentExplanation`: each
                      window of a commitment with the contacts counted in it, and for
                      per-member commitments each member with the contacts that reached it
-``reach``            :func:`coverage`, :class:`GroupCoverage`, :func:`score`: each target
-                     group's reach (one SQL query for all groups, :func:`reached_sql`),
-                     leaders informed, broadcasts, and the coverage score
+``reach``            :func:`measure_coverage` (formerly ``coverage``), :class:`GroupCoverage`,
+                     :func:`score`: each target group's reach (one SQL query for all
+                     groups, :func:`reached_sql`), leaders informed, broadcasts, and the
+                     coverage score
 ``dues``             :func:`due`, :class:`Dues`, :class:`DueItem`, :class:`Contact`: what
                      to do next and whom to contact
 ===================  =====================================================================
@@ -40,7 +41,7 @@ from .explaining import (
 )
 from .interaction_log import _Log as _Log  # for benchmarks/bench_coverage.py
 from .reach import NEUTRAL_INFLUENCE as NEUTRAL_INFLUENCE
-from .reach import GroupCoverage, coverage
+from .reach import GroupCoverage, coverage, measure_coverage
 from .reach import _broadcasts as _broadcasts  # for benchmarks/bench_coverage.py
 from .reach import _leaders_by_group as _leaders_by_group  # for benchmarks/bench_coverage.py
 from .reach import _reach_sql as _reach_sql  # for benchmarks/bench_coverage.py
@@ -64,4 +65,5 @@ __all__ = [
     "due",
     "explain_commitment",
     "explain_commitments",
+    "measure_coverage",
 ]

@@ -47,6 +47,7 @@ from attrs import frozen
 
 from ..graph import rank_leaders
 from ..periods import Period, Unit
+from ..plaindata import plain
 from ..plan import Commitment, CommitmentKind, Members, Plan
 from .interaction_log import _Counted, _Log, _Reach
 
@@ -110,6 +111,14 @@ class CommitmentStatus:
         if self.expected <= 0:
             return 1.0 if self.status is Status.MET else 0.0
         return min(1.0, self.actual / self.expected)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``coverage --commitment``): id, title, status, counts,
+        the due day as ISO text, the groups or members missing and why."""
+        return {"id": self.id, "title": self.title, "status": self.status.value,
+                "expected": self.expected, "actual": self.actual, "logged": self.logged,
+                "due": plain(self.due), "responsible": self.responsible,
+                "missing": list(self.missing), "explanation": self.explanation}
 
 
 @frozen

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from ..graph import rank_leaders
 from ..periods import Period, Unit
+from ..plaindata import plain, rounded
 from ..plan import CommitmentKind, Members, Plan
 from ..rules import is_programme_own
 from .commitments import (
@@ -56,6 +57,12 @@ class DueItem:
     start_by: dt.date | None = None
     lead_time: int = 0
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the urgency, the commitment's :meth:`CommitmentStatus.to_dict`,
+        ``start_by`` as ISO text and ``lead_time`` in days."""
+        return {"urgency": self.urgency, **self.commitment.to_dict(),
+                "start_by": plain(self.start_by), "lead_time": self.lead_time}
+
 
 @frozen
 class Contact:
@@ -75,6 +82,13 @@ class Contact:
     commitment: str | None = None
     count: int = 1
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; ``value`` to four decimals, ``window`` by name (``quarter``)."""
+        return {"id": self.id, "name": self.name, "group": self.group,
+                "value": rounded(self.value), "reason": self.reason, "leader": self.leader,
+                "window": self.window.value, "commitment": self.commitment,
+                "count": self.count}
+
 
 @frozen
 class Dues:
@@ -84,6 +98,14 @@ class Dues:
     within: int
     items: tuple[DueItem, ...]
     contacts: tuple[Contact, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``due``): ``as_of``, ``within_days``, the
+        ``commitments`` that need action (:meth:`DueItem.to_dict`) and the ``contacts``
+        (:meth:`Contact.to_dict`)."""
+        return {"as_of": plain(self.as_of), "within_days": self.within,
+                "commitments": [i.to_dict() for i in self.items],
+                "contacts": [c.to_dict() for c in self.contacts]}
 
 
 _ORDER = {"overdue": 0, "behind": 1, "start now": 2, "due soon": 3}

@@ -32,6 +32,7 @@ from sqlalchemy import bindparam, text
 
 from ..graph import rank_leaders
 from ..periods import Period
+from ..plaindata import plain, rounded
 from ..plan import Members, Plan, TargetGroup
 from ..store.rules import acting_tie_sql, active_during_sql, active_on_sql, members_sql
 from .commitments import CommitmentStatus, check_commitments
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-__all__ = ["NEUTRAL_INFLUENCE", "GroupCoverage", "coverage", "reached_sql", "score"]
+__all__ = ["NEUTRAL_INFLUENCE", "GroupCoverage", "coverage", "measure_coverage", "reached_sql",
+           "score"]
 
 
 NEUTRAL_INFLUENCE = 3
@@ -75,6 +77,23 @@ class GroupCoverage:
     @property
     def touchpoints(self) -> int:
         return sum(self.broadcasts.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``coverage``): shares and scores to four decimals, the
+        period as written (``2026-Q3``), the as-of day as ISO text, each commitment as
+        :meth:`CommitmentStatus.to_dict`."""
+        return {
+            "key": self.key, "name": self.name, "period": str(self.period),
+            "as_of": plain(self.as_of), "score": rounded(self.score), "members": self.members,
+            "reached_directly": self.reached_directly,
+            "reached_through_network": self.reached_through_network,
+            "direct_reach": rounded(self.direct_reach),
+            "network_reach": rounded(self.network_reach),
+            "leaders": self.leaders, "leaders_informed": self.leaders_informed,
+            "touchpoints": self.touchpoints, "broadcasts": dict(self.broadcasts),
+            "components": {k: rounded(v) for k, v in self.components.items()},
+            "commitments": [c.to_dict() for c in self.commitments],
+        }
 
 
 # --- SQL ----------------------------------------------------------------------------------
@@ -184,14 +203,15 @@ def _leaders_by_group(ws: Workspace, groups: Iterable[str], as_of: dt.date,
     return {g: [s.id for s in rank_leaders(ws, group=g, top=n, as_of=as_of)] for g in groups}
 
 
-def coverage(
+def measure_coverage(
     ws: Workspace,
     period: Period,
     *,
     as_of: dt.date | None = None,
     groups: Sequence[str] | None = None,
 ) -> list[GroupCoverage]:
-    """Coverage of each target group (or those named) in ``period``, as of ``as_of``."""
+    """Coverage of each target group (or those named) in ``period``, as of ``as_of``
+    (default today), groups in plan order."""
     as_of = as_of or dt.date.today()
     plan = ws.plan
     chosen = [plan.group(g) for g in groups] if groups else list(plan.groups)
@@ -235,6 +255,10 @@ def coverage(
             commitments=mine, score=score(components, plan), components=components,
         ))
     return out
+
+
+#: The former name of :func:`measure_coverage` (it clashed with this package's name).
+coverage = measure_coverage
 
 
 def score(components: Mapping[str, float | None], plan: Plan) -> float:

@@ -35,10 +35,21 @@ _COMMENT = re.compile(r"^\s*\{#-?\s*(.*?)\s*-?#\}", re.DOTALL)
 _META = ("topic", "serves")
 
 
-class _Library:
-    """The templates of a workspace: files, variants, compiled templates, errors."""
+#: What :attr:`_Library.files` names as the source of a template given as a string.
+GIVEN = "given"
 
-    def __init__(self, ws: Workspace) -> None:
+
+class _Library:
+    """The templates of a workspace: files, variants, compiled templates, errors.
+
+    ``given`` maps file names (``NAME.j2``) to template text held in memory: they come
+    first, and a template given so has no other variant (no file of the same name on disk
+    is used, nor a Word template), so what is drafted is the text given. They go through
+    the same sandbox, declarations and errors as a file."""
+
+    def __init__(self, ws: Workspace, *, given: Mapping[str, str] | None = None) -> None:
+        self._given = dict(given or {})
+        self._given_names = {m.group("name") for f in self._given if (m := _FILE.match(f))}
         self.dirs: list[tuple[Path, str]] = [
             (d, source) for d, source in ((ws.templates_path, "workspace"),
                                           (BUILTIN_TEMPLATES, "built-in"))
@@ -55,10 +66,12 @@ class _Library:
     def files(self) -> dict[str, tuple[Path, str]]:
         """File name → (path, source); the workspace's shadow the built-in ones."""
         if self._files is None:
-            files: dict[str, tuple[Path, str]] = {}
+            files: dict[str, tuple[Path, str]] = {f: (Path(f), GIVEN) for f in self._given}
             for folder, source in self.dirs:
                 for path in sorted(folder.iterdir()):
-                    if path.is_file() and (_FILE.match(path.name) or _DOCX.match(path.name)):
+                    match = _FILE.match(path.name) or _DOCX.match(path.name)
+                    if (path.is_file() and match
+                            and match.group("name") not in self._given_names):
                         files.setdefault(path.name, (path, source))
             self._files = files
         return self._files
@@ -104,6 +117,8 @@ class _Library:
         return next((c for c in candidates if c in files), None)
 
     def find_docx(self, name: str, language: str) -> str | None:
+        if name in self._given_names:  # a plain Word document of the text given
+            return None
         files = self.files
         for candidate in (f"{name}.{language}.docx", f"{name}.docx", "letter.docx"):
             if candidate in files:
@@ -113,9 +128,15 @@ class _Library:
     @property
     def env(self) -> Environment:
         if self._env is None:
-            from jinja2 import ChoiceLoader, FileSystemLoader
+            from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader
 
-            loader = ChoiceLoader([FileSystemLoader(str(d)) for d, _ in self.dirs])
+            def given(file: str) -> tuple[str, str, Callable[[], bool]] | None:
+                # named by its file name, so an error names the line as in a file
+                text = self._given.get(file)
+                return None if text is None else (text, file, lambda: True)
+
+            loader = ChoiceLoader([FunctionLoader(given),
+                                   *(FileSystemLoader(str(d)) for d, _ in self.dirs)])
             self._env = _environment(loader)
         return self._env
 
@@ -131,7 +152,13 @@ class _Library:
             self._compiled[file] = self.call(lambda: self.env.get_template(file), file, None)
         return self._compiled[file]
 
+    def is_given(self, file: str) -> bool:
+        """Whether ``file`` is a template given as a string (it has no path)."""
+        return file in self._given
+
     def source(self, file: str) -> str:
+        if file in self._given:
+            return self._given[file]
         path, _ = self.files[file]
         return path.read_text(encoding="utf-8")
 

@@ -47,7 +47,8 @@ def _source_line(exc: BaseException, where: str, line: int | None, library: _Lib
             path = name
         tb = tb.tb_next
     try:
-        text = Path(path).read_text(encoding="utf-8") if path else library.source(where)
+        text = (Path(path).read_text(encoding="utf-8") if path and not library.is_given(where)
+                else library.source(where))
         return text.splitlines()[line - 1]
     except (OSError, IndexError, KeyError):
         return ""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import frozen
+
+from ..plaindata import plain
 
 if TYPE_CHECKING:
     from ..policy import Notifiee, Signature
@@ -30,6 +33,14 @@ class Letter:
     template: str
     commitments: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``content`` is the letter's text, or for docx its bytes as base64
+        text; ``path`` is text, or None when nothing was written."""
+        return {"recipient": self.recipient, "name": self.name, "path": plain(self.path),
+                "subject": self.subject, "language": self.language,
+                "template": self.template, "commitments": list(self.commitments),
+                "content": plain(self.content)}
+
 
 @frozen
 class Skipped:
@@ -38,6 +49,9 @@ class Skipped:
     id: str
     name: str
     reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "reason": self.reason}
 
 
 @frozen
@@ -53,6 +67,16 @@ class DraftRun:
     files: tuple[Path, ...] = ()
     recorded: tuple[str, ...] = ()
     combined: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``draft --json``): paths as text, each letter as
+        :meth:`Letter.to_dict`, the signature's fields, the ids of the interactions
+        ``record`` logged."""
+        return {"template": self.template, "format": self.format, "out": plain(self.out),
+                "combined": self.combined, "letters": [x.to_dict() for x in self.letters],
+                "skipped": [s.to_dict() for s in self.skipped],
+                "signature": plain(attrs.asdict(self.signature)),
+                "files": plain(self.files), "recorded": list(self.recorded)}
 
 
 @frozen
@@ -86,3 +110,12 @@ class TemplateInfo:
     def layout(self) -> bool:
         """Layouts (``base``) are extended by purpose templates, not drafted on their own."""
         return self.name == "base" or self.name.startswith("_")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``templates list``): ``kind`` is ``layout`` or
+        ``letter``; ``files`` reads ``name (source)``."""
+        return {"name": self.name, "kind": "layout" if self.layout else "letter",
+                "languages": list(self.languages), "formats": list(self.formats),
+                "source": self.source, "topic": self.topic or "", "serves": list(self.serves),
+                "files": [f"{name} ({source})" for name, source in self.files],
+                "description": self.description}

@@ -60,10 +60,16 @@ def _check_serves(library: _Library, name: str, plan: Plan) -> None:
                     template=file, field="serves")
 
 
+#: The name a template given as a string drafts under: its letters' folder
+#: (``utkast/source-<date>``) and the run's :attr:`DraftRun.template`.
+SOURCE_NAME = "source"
+
+
 def draft(
     ws: Workspace,
-    template: str,
+    template: str | None = None,
     *,
+    source: str | None = None,
     groups: Sequence[str] = (),
     stakeholders: Sequence[str] = (),
     uncovered: bool = False,
@@ -80,7 +86,12 @@ def draft(
     values: Mapping[str, str] | None = None,
     write: bool = True,
 ) -> DraftRun:
-    """Draft one letter per recipient from ``template`` (see the module docstring).
+    """Draft one letter per recipient from ``template``, the name of a template of the
+    workspace (see the module docstring), or from ``source``, a template given as a string
+    (drafted under the name ``source``; it may extend and include the workspace's
+    templates). Give exactly one of them. A template given as a string goes through the
+    same sandbox, declarations (``topic``, ``serves``, ``subject``) and information
+    responsibility as a file.
 
     Recipients are ``stakeholders`` plus the members of ``groups`` — only those not
     reached in the current window (``uncovered``, leaders first) or only the groups'
@@ -100,11 +111,22 @@ def draft(
     if combined and fmt == "eml":
         raise InvalidInput("--combined makes one file for printing: use md, txt, html or docx, "
                            "not eml")
-    if not re.fullmatch(r"[A-Za-z0-9_\-]+", template):
-        raise InvalidInput(f"not a template name: {template!r} (letters, digits, '_' and '-')")
+    if (template is None) == (source is None):
+        raise InvalidInput("give a template's name or its source as a string, "
+                           + ("not both" if source is not None else "one of them"))
+    if source is not None:
+        if not isinstance(source, str):
+            raise InvalidInput(f"a template's source is text, not {type(source).__name__}")
+        template = SOURCE_NAME
+        library = _Library(ws, given={f"{SOURCE_NAME}.j2": source})
+    else:
+        assert template is not None
+        if not re.fullmatch(r"[A-Za-z0-9_\-]+", template):
+            raise InvalidInput(f"not a template name: {template!r} (letters, digits, '_' "
+                               "and '-')")
+        library = _Library(ws)
     day = as_of or dt.date.today()
     plan = ws.plan
-    library = _Library(ws)
     library.require(template)
     if fmt != "docx" and not any(
             (m := _FILE.match(f)) and m.group("name") == template for f in library.files):

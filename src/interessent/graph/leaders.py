@@ -117,7 +117,7 @@ def _kept(ws: Workspace, target: TargetGroup | None, top: int | None, day: dt.da
                 pass
     ranked = _ranked(ws, target, top, day, co_participation, method, sources, seed, counter)
     if keep and counter is not None:
-        ws.store.keep_cached(key, counter, json.dumps([s.to_dict() for s in ranked]).encode())
+        ws.store.keep_cached(key, counter, json.dumps([attrs.asdict(s) for s in ranked]).encode())
     return ranked
 
 

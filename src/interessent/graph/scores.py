@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ..plaindata import rounded
 from ..plan import LeaderSettings, Plan
 from .centrality import Floats, Ints
 
@@ -48,9 +49,17 @@ class LeaderScore:
     components: dict[str, float]
     weights: dict[str, float]
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return attrs.asdict(self)
+    def to_dict(self, *, explanation: bool = False) -> dict[str, Any]:
+        """Plain data (the JSON of ``leaders``): rank, id, name, score, pinned and each
+        component of the score by name (0–1), to four decimals; with ``explanation``, also
+        the line :func:`explain` gives (``leaders --explain``). The raw centralities, the
+        declared influence, the role and the weights are attributes."""
+        out: dict[str, Any] = {"rank": self.rank, "id": self.id, "name": self.name,
+                               "score": rounded(self.score), "pinned": self.pinned,
+                               **{k: rounded(v) for k, v in self.components.items()}}
+        if explanation:
+            out["explanation"] = explain(self)
+        return out
 
 
 def explain(score: LeaderScore) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -43,6 +43,14 @@ class ImportResult:
     ids: tuple[str, ...] = attrs.field(default=(), repr=False, eq=False)
     """The id of each stakeholder or interaction row, as stored (made from a name or
     numbered when the row had none); empty for relationships."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``import --json``)."""
+        return {"kind": self.kind, "source": self.source, "rows": self.rows,
+                "added": self.added, "updated": self.updated,
+                "created_organisations": list(self.created_organisations),
+                "encoding": self.encoding, "delimiter": self.delimiter,
+                "dry_run": self.dry_run, "ids": list(self.ids)}
 
     def summary(self) -> str:
         """One line for people: counts, what was created, how the file was read."""

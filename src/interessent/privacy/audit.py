@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from ..plaindata import plain
 from ..store import AUDIT, ST, Store, _chunks
 from .records import _person_row
 
@@ -31,6 +32,12 @@ class AuditEntry:
     subject_kind: str
     subject: str | None
     detail: dict[str, Any] = field(factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``privacy audit``): ``at`` as ISO text to the second."""
+        return {"at": plain(self.at.replace(microsecond=0)), "actor": self.actor,
+                "action": self.action, "subject_kind": self.subject_kind,
+                "subject": self.subject, "detail": plain(self.detail)}
 
 
 def audit_import(

@@ -12,6 +12,7 @@ from attrs import frozen
 
 from ..bounds import check_text
 from ..errors import InvalidInput
+from ..plaindata import plain
 from ..store import CONSENTS, ST, _now, current_actor
 from .records import _date, _day, _not_erased, _person_row
 
@@ -63,7 +64,8 @@ class Consent:
 
     For consent (``samtykke``) ``given`` is when it was given; for the other bases, from
     when the basis applies. It is valid from ``given`` through ``expires`` and ends the
-    day it is ``withdrawn``.
+    day it is ``withdrawn``. ``current``: it is the stakeholder's newest row, the one in
+    force unless withdrawn or expired.
     """
 
     basis: str
@@ -73,17 +75,26 @@ class Consent:
     withdrawn: dt.date | None = None
     recorded_at: dt.datetime | None = None
     recorded_by: str | None = None
+    current: bool = False
 
     def valid_on(self, day: dt.date) -> bool:
         return (self.given <= day and (self.expires is None or day <= self.expires)
                 and (self.withdrawn is None or day < self.withdrawn))
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``privacy consents``): dates as ISO text."""
+        return {"basis": self.basis, "source": self.source, "given": plain(self.given),
+                "expires": plain(self.expires), "withdrawn": plain(self.withdrawn),
+                "current": self.current, "recorded_at": plain(self.recorded_at),
+                "recorded_by": self.recorded_by}
 
-def _consent_from_row(r: Any) -> Consent:
+
+def _consent_from_row(r: Any, *, current: bool = False) -> Consent:
     return Consent(basis=r["basis"], source=r["source"], given=_date(r["given"]),
                    expires=_date(r["expires"]) if r["expires"] is not None else None,
                    withdrawn=_date(r["withdrawn"]) if r["withdrawn"] is not None else None,
-                   recorded_at=r["recorded_at"], recorded_by=r["recorded_by"])
+                   recorded_at=r["recorded_at"], recorded_by=r["recorded_by"],
+                   current=current)
 
 
 def _consent_rows(s: Session, pk: int) -> list[Any]:
@@ -132,7 +143,7 @@ def record_consent(
         store.audit(s, "consent", "stakeholder", row["pk"],
                     {"basis": name, "given": since.isoformat(),
                      **({"expires": until.isoformat()} if until else {})})
-        current = _consent_from_row(_consent_rows(s, row["pk"])[0])
+        current = _consent_from_row(_consent_rows(s, row["pk"])[0], current=True)
     return current
 
 
@@ -165,7 +176,7 @@ def withdraw_consent(ws: Workspace, id: str, *, on: str | dt.date | None = None)
         s.execute(update(ST).where(ST.c.pk == row["pk"]).values(values))
         store.audit(s, "withdraw", "stakeholder", row["pk"],
                     {"basis": current["basis"], "withdrawn": day.isoformat()})
-        result = _consent_from_row(_consent_rows(s, row["pk"])[0])
+        result = _consent_from_row(_consent_rows(s, row["pk"])[0], current=True)
     return result
 
 
@@ -173,4 +184,5 @@ def consents(ws: Workspace, id: str) -> list[Consent]:
     """Stakeholder ``id``'s legal bases as recorded, newest (the current one) first."""
     with ws.store.read() as s:
         row = _person_row(s, id)
-        return [_consent_from_row(r) for r in _consent_rows(s, row["pk"])]
+        return [_consent_from_row(r, current=n == 0)
+                for n, r in enumerate(_consent_rows(s, row["pk"]))]

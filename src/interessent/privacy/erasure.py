@@ -124,6 +124,13 @@ class Erasure:
     """The workspace's files that held them: what was done to each, and whether it still
     holds them (:attr:`FileTrace.holds`)."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``privacy retention --confirm``): the new id and the
+        counts; no personal data."""
+        return {"id": self.id, "relationships_removed": self.relationships_removed,
+                "participations_kept": self.participations_kept,
+                "notes_cleared": self.notes_cleared, "texts_scrubbed": self.texts_scrubbed}
+
 
 @define
 class _Target:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from ..errors import ErasureIncomplete, InvalidInput, StoreError
+from ..plaindata import plain
 from ..store import CONSENTS, INT, PART, ST
 from ..store.rules import as_query, programme_people_sql
 from .consent import Consent, _consent_from_row
@@ -29,6 +30,11 @@ class RetentionCandidate:
     name: str
     last_activity: dt.date
     last_interaction: dt.date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the JSON of ``privacy retention``)."""
+        return {"id": self.id, "name": self.name, "last_activity": plain(self.last_activity),
+                "last_interaction": plain(self.last_interaction)}
 
 
 @frozen

@@ -25,7 +25,8 @@ Word) the plan promises to the municipal council and to TFK, IN and KMD.
 :func:`render_html` draws the dashboard with hand-written SVG through Jinja with
 autoescape (every name is data and is shown as text), inline CSS, no script and a
 Content-Security-Policy that forbids any. :func:`render_markdown` and :func:`render_docx`
-draft the status report in Norwegian. :func:`write_report` writes one of them atomically.
+draft the status report in Norwegian. :func:`render_report` gathers and renders one in
+memory; :func:`write_report` writes one atomically.
 
 What lives where:
 
@@ -42,7 +43,8 @@ What lives where:
 ``status``         :func:`render_markdown`, :func:`render_docx`: the status report
 ``wording``        Norwegian dates, numbers, status words, :func:`period_label`,
                    :func:`period_key`, how a (restricted) stakeholder is named
-``writing``        :data:`FORMATS`, :func:`default_path`, :func:`write_report`
+``writing``        :data:`FORMATS`, :func:`default_path`, :func:`render_report` (in memory),
+                   :func:`write_report`
 =================  ======================================================================
 """
 
@@ -67,7 +69,7 @@ from .data import (
 from .gathering import build_report
 from .status import render_docx, render_markdown
 from .wording import period_key, period_label
-from .writing import FORMATS, default_path, write_report
+from .writing import FORMATS, default_path, render_report, write_report
 
 __all__ = [
     "FORMATS",
@@ -91,5 +93,6 @@ __all__ = [
     "render_docx",
     "render_html",
     "render_markdown",
+    "render_report",
     "write_report",
 ]

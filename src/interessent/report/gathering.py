@@ -18,9 +18,9 @@ from ..coverage import (
     Status,
     WindowState,
     check_commitments,
-    coverage,
     due,
     explain_commitments,
+    measure_coverage,
 )
 from ..graph import rank_leaders
 from ..periods import Period, Unit
@@ -75,7 +75,7 @@ def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None)
     plan = ws.plan
     columns = _columns(period)
     colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
-    headline = tuple(coverage(ws, period, as_of=day))
+    headline = tuple(measure_coverage(ws, period, as_of=day))
     checked: dict[tuple[Period, dt.date], tuple[CommitmentStatus, ...]] = {}
 
     def statuses(span: Period, on: dt.date) -> tuple[CommitmentStatus, ...]:

@@ -1,5 +1,6 @@
-"""Writing a report to a file: the formats, the default path under the workspace, and
-:func:`write_report`, which gathers, renders and writes one atomically."""
+"""Rendering a report in memory (:func:`render_report`) and writing it to a file: the
+formats, the default path under the workspace, and :func:`write_report`, which gathers,
+renders and writes one atomically."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO, overload
 
 from ..errors import InvalidInput, PathError
 from ..files import path_error, write_atomically
@@ -30,27 +31,50 @@ def default_path(ws: Workspace, period: Period, as_of: dt.date, fmt: str) -> Pat
     return ws.root / REPORTS_DIR / f"rapport-{period_key(period)}-{as_of.isoformat()}.{fmt}"
 
 
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown report format {fmt!r} (expected one of "
+                           f"{', '.join(FORMATS)})")
+
+
+@overload
+def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
+                  fmt: Literal["html", "md"] = "html") -> str: ...
+@overload
+def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
+                  fmt: Literal["docx"]) -> bytes: ...
+@overload
+def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
+                  fmt: str = "html") -> str | bytes: ...
+def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
+                  fmt: str = "html") -> str | bytes:
+    """The dashboard (``html``) or the status report (``md`` text, ``docx`` bytes) for
+    ``period`` as of ``as_of`` (default today), made in memory: nothing is written, so a
+    web service can send it as it is."""
+    _check_format(fmt)
+    report = build_report(ws, period, as_of=as_of or dt.date.today())
+    if fmt == "docx":
+        return render_docx(report)
+    return render_html(report) if fmt == "html" else render_markdown(report)
+
+
 def write_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
                  fmt: str = "html", out: Path | None = None) -> Path:
     """Write the dashboard (``html``) or the status report (``md``, ``docx``) atomically to
     ``out`` (default :func:`default_path`); returns its absolute path. A folder that
     cannot be written is a :class:`PathError` naming it; nothing is left behind."""
-    if fmt not in FORMATS:
-        raise InvalidInput(f"unknown report format {fmt!r} (expected one of "
-                           f"{', '.join(FORMATS)})")
+    _check_format(fmt)
     day = as_of or dt.date.today()
     path = default_path(ws, period, day, fmt) if out is None else Path(out)
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give the report's file name")
     if out is not None and not path.parent.is_dir():  # before the work, not after it
         raise PathError(path.parent, "no such folder")
-    report = build_report(ws, period, as_of=day)
-    if fmt == "docx":
-        data = render_docx(report)
-        _write(path, lambda stream: stream.buffer.write(data))
+    content = render_report(ws, period, as_of=day, fmt=fmt)
+    if isinstance(content, bytes):
+        _write(path, lambda stream: stream.buffer.write(content))
     else:
-        text = render_html(report) if fmt == "html" else render_markdown(report)
-        _write(path, lambda stream: stream.write(text))
+        _write(path, lambda stream: stream.write(content))
     return path.resolve()
 
 

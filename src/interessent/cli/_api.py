@@ -1,0 +1,47 @@
+"""Which public function each command calls: the one place that says so.
+
+Keyed by the command as typed (``privacy opt-in``); each value names functions of
+``interessent.__all__``: first the one the command is for, then any its options choose
+instead (``coverage --commitment`` checks commitments). A command calls them as
+``interessent.NAME(...)``, nothing of the library's modules directly, and
+``tests/test_cli_functions.py`` walks the click commands to hold every one of them to
+this table; ``docs/api.md`` shows it as "CLI command → function".
+"""
+
+from __future__ import annotations
+
+__all__ = ["FUNCTIONS"]
+
+FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "backup": ("backup",),
+    "coverage": ("measure_coverage", "check_commitments", "explain_commitments"),
+    "draft": ("draft",),
+    "due": ("due",),
+    "export": ("export", "write_graph"),
+    "import": ("import_file",),
+    "init": ("init_workspace",),
+    "leaders": ("rank_leaders",),
+    "log": ("log_interaction",),
+    "notify": ("notify",),
+    "plan check": ("check_plan",),
+    "privacy audit": ("audit_log",),
+    "privacy compact": ("compact",),
+    "privacy consent": ("record_consent",),
+    "privacy consents": ("consents",),
+    "privacy erase": ("erase", "plan_erasure"),
+    "privacy export": ("export_person",),
+    "privacy opt-in": ("opt_in",),
+    "privacy opt-out": ("opt_out",),
+    "privacy restrict": ("restrict",),
+    "privacy retention": ("retention",),
+    "privacy unrestrict": ("unrestrict",),
+    "privacy withdraw": ("withdraw_consent",),
+    "report": ("write_report",),
+    "risks": ("structural_risks",),
+    "stakeholder add": ("add_stakeholder",),
+    "stakeholder edit": ("edit_stakeholder",),
+    "stakeholder list": ("find_stakeholders",),
+    "stakeholder show": ("stakeholder_profile",),
+    "templates list": ("list_templates",),
+    "templates show": ("template_source",),
+}
