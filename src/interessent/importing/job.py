@@ -262,7 +262,7 @@ class _Job:
         def write(s: Session) -> None:
             # One batch: the store links organisations across it, so a row may name an
             # organisation made from a name or listed further down.
-            self.store.save_stakeholders(s, [*created.values(), *records], columns=columns)
+            self.store._save_stakeholders(s, [*created.values(), *records], columns=columns)
             self.writing(len(records))
 
         return _Checked(added, len(records) - added, write,
@@ -380,7 +380,7 @@ class _Job:
         updated = sum(1 for r in rels if r.key in existing)
 
         def write(s: Session) -> None:
-            self.store.save_relationships(s, rels)  # one batch: it reads all existing ties
+            self.store._save_relationships(s, rels)  # one batch: it reads all existing ties
             self.writing(len(rels))
 
         return _Checked(len(rels) - updated, updated, write)
@@ -445,7 +445,7 @@ class _Job:
         items = _keeping_restricted(s, items, {found[1] for found in stored.values()})
 
         def write(s: Session) -> None:
-            self.store.save_interactions(s, items)
+            self.store._save_interactions(s, items)
             self.writing(len(items))
 
         return _Checked(len(items) - existing, existing, write, ids=tuple(i.id for i in items))

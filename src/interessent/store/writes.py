@@ -36,7 +36,8 @@ from .schema import (
     utc_now,
 )
 
-__all__ = ["insert_many", "save_interactions", "save_relationships", "save_stakeholders"]
+__all__ = ["delete_interaction", "delete_relationship", "insert_many", "save_interactions",
+           "save_relationships", "save_stakeholders"]
 
 
 def save_stakeholders(
@@ -199,6 +200,25 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
     existing = found
     note_write(s, "interactions", len(items) - len(existing), len(existing))
     return len(items) - len(existing), len(existing)
+
+
+def delete_relationship(s: Session, source_pk: int, target_pk: int, kind: str) -> bool:
+    """Delete the ``kind`` tie from ``source_pk`` to ``target_pk``; whether there was one."""
+    done = s.execute(delete(REL).where((REL.c.source_pk == source_pk)
+                                       & (REL.c.target_pk == target_pk) & (REL.c.kind == kind)))
+    removed = bool(getattr(done, "rowcount", 0))
+    note_write(s, "relationships", 0, int(removed))
+    return removed
+
+
+def delete_interaction(s: Session, pk: int) -> None:
+    """Delete one interaction and what belongs to it alone: its participants, audience
+    groups and commitments (deleted here, not left to the database's cascade, which
+    SQLite applies only with its foreign keys on)."""
+    for table in (PART, IGROUPS, ICOMM):
+        s.execute(delete(table).where(table.c.interaction_pk == pk))
+    s.execute(delete(INT).where(INT.c.pk == pk))
+    note_write(s, "interactions", 0, 1)
 
 
 def insert_many(conn: Any, table: Any, columns: Sequence[str],
