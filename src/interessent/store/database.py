@@ -390,15 +390,15 @@ class Store:
                 raise InvalidInput(f"an interaction with id {taken[1]!r} already exists")
             self._save_interactions(s, [interaction])
 
-    def _remove_relationship(self, s: Session, source_pk: int, target_pk: int,
-                             kind: str) -> bool:
-        """Delete one tie in the caller's transaction; whether there was one."""
-        return writes.delete_relationship(s, source_pk, target_pk, kind)
+    def _remove_relationship(self, s: Session, source: str, target: str,
+                             kind: str) -> Relationship | None:
+        """Delete one tie in the caller's transaction; the tie, or None if there was none."""
+        return writes.delete_relationship(s, source, target, kind)
 
-    def _remove_interaction(self, s: Session, pk: int) -> None:
+    def _remove_interaction(self, s: Session, id: str) -> Interaction | None:
         """Delete one interaction with its participants, groups and commitments, in the
-        caller's transaction."""
-        writes.delete_interaction(s, pk)
+        caller's transaction; the interaction, or None if there was none."""
+        return writes.delete_interaction(s, id)
 
     # The old public names, deprecated: they skip the plan's checks.
 

@@ -23,7 +23,7 @@ from ..errors import InvalidInput, NotFound
 from ..model import Interaction, Kind, Language, Relationship, Stakeholder
 from ..rules import id_key, nfc
 from .audit import note_write
-from .queries import chunks, id_map, resolve_ids
+from .queries import chunks, id_map, interactions, relationships, resolve_ids
 from .schema import (
     ICOMM,
     IGROUPS,
@@ -202,23 +202,35 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
     return len(items) - len(existing), len(existing)
 
 
-def delete_relationship(s: Session, source_pk: int, target_pk: int, kind: str) -> bool:
-    """Delete the ``kind`` tie from ``source_pk`` to ``target_pk``; whether there was one."""
-    done = s.execute(delete(REL).where((REL.c.source_pk == source_pk)
-                                       & (REL.c.target_pk == target_pk) & (REL.c.kind == kind)))
-    removed = bool(getattr(done, "rowcount", 0))
-    note_write(s, "relationships", 0, int(removed))
-    return removed
+def delete_relationship(s: Session, source: str, target: str,
+                        kind: str) -> Relationship | None:
+    """Delete the ``kind`` tie from ``source`` to ``target`` (ids in any case or Unicode
+    form); the tie deleted, or None when there was none."""
+    found = next((r for r in relationships(s, stakeholder=source)
+                  if id_key(r.source) == id_key(source) and id_key(r.target) == id_key(target)
+                  and r.kind == kind), None)
+    if found is None:
+        return None
+    pks = id_map(s, ST, [found.source, found.target])
+    s.execute(delete(REL).where((REL.c.source_pk == pks[found.source])
+                                & (REL.c.target_pk == pks[found.target]) & (REL.c.kind == kind)))
+    note_write(s, "relationships", 0, 1)
+    return found
 
 
-def delete_interaction(s: Session, pk: int) -> None:
-    """Delete one interaction and what belongs to it alone: its participants, audience
-    groups and commitments (deleted here, not left to the database's cascade, which
-    SQLite applies only with its foreign keys on)."""
+def delete_interaction(s: Session, id: str) -> Interaction | None:
+    """Delete one interaction (its id in any case or Unicode form) and what belongs to it
+    alone: its participants, audience groups and commitments (deleted here, not left to
+    the database's cascade); the interaction deleted, or None when there was none."""
+    found = resolve_ids(s, INT, [id]).get(id)
+    if found is None:
+        return None
+    before = interactions(s, ids=[found[1]])
     for table in (PART, IGROUPS, ICOMM):
-        s.execute(delete(table).where(table.c.interaction_pk == pk))
-    s.execute(delete(INT).where(INT.c.pk == pk))
+        s.execute(delete(table).where(table.c.interaction_pk == found[0]))
+    s.execute(delete(INT).where(INT.c.pk == found[0]))
     note_write(s, "interactions", 0, 1)
+    return before[0] if before else None
 
 
 def insert_many(conn: Any, table: Any, columns: Sequence[str],
