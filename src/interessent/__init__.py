@@ -74,10 +74,15 @@ if TYPE_CHECKING:
     from .privacy import restrict as restrict
     from .privacy import retention as retention
     from .privacy import unrestrict as unrestrict
+    from .registry import add_relationship as add_relationship
     from .registry import add_stakeholder as add_stakeholder
+    from .registry import edit_interaction as edit_interaction
+    from .registry import edit_relationship as edit_relationship
     from .registry import edit_stakeholder as edit_stakeholder
     from .registry import find_stakeholders as find_stakeholders
     from .registry import log_interaction as log_interaction
+    from .registry import remove_interaction as remove_interaction
+    from .registry import remove_relationship as remove_relationship
     from .registry import stakeholder_profile as stakeholder_profile
     from .report import build_report as build_report
     from .report import write_report as write_report
@@ -103,6 +108,7 @@ _LAZY = {
     "Store": "store",
     "TargetGroup": "plan",
     "Workspace": "workspace",
+    "add_relationship": "registry",
     "add_stakeholder": "registry",
     "audit_log": "privacy",
     "build_graph": "graph",
@@ -111,6 +117,8 @@ _LAZY = {
     "check_plan": "plan_check",
     "draft": "drafting",
     "due": "coverage",
+    "edit_interaction": "registry",
+    "edit_relationship": "registry",
     "edit_stakeholder": "registry",
     "erase": "privacy",
     "explain_commitment": "coverage",
@@ -127,6 +135,8 @@ _LAZY = {
     "parse_plan": "plan",
     "rank_leaders": "graph",
     "record_consent": "privacy",
+    "remove_interaction": "registry",
+    "remove_relationship": "registry",
     "resolve_signer": "policy",
     "restrict": "privacy",
     "retention": "privacy",
@@ -175,6 +185,7 @@ __all__ = [
     "Unit",
     "Workspace",
     "WorkspaceError",
+    "add_relationship",
     "add_stakeholder",
     "audit_log",
     "build_graph",
@@ -183,6 +194,8 @@ __all__ = [
     "check_plan",
     "draft",
     "due",
+    "edit_interaction",
+    "edit_relationship",
     "edit_stakeholder",
     "erase",
     "explain_commitment",
@@ -201,6 +214,8 @@ __all__ = [
     "parse_plan",
     "rank_leaders",
     "record_consent",
+    "remove_interaction",
+    "remove_relationship",
     "resolve_signer",
     "restrict",
     "retention",

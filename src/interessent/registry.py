@@ -237,15 +237,17 @@ def _tie(ws: Workspace, done: ImportResult) -> Relationship:
 
 
 def add_relationship(
-    ws: Workspace, *, source: str, target: str, kind: str, strength: float | None = None,
+    ws: Workspace, *, source: str, target: str, kind: str,
+    strength: float | str | None = None,
     directed: bool | None = None, start: str | dt.date | None = None,
     end: str | dt.date | None = None,
 ) -> Relationship:
     """Register a tie: ``source`` and ``target`` are stakeholders (by id in any case, or a
     unique name), ``kind`` one of the plan's relationship kinds (key or name). Strength
-    is from 0 to 1 (1 when not given), ``directed`` the kind's unless given, ``start``
-    and ``end`` dates or ISO text. A tie of that kind between the two that exists is
-    refused: adding never changes one. Checked as an imported row."""
+    is from 0 to 1 (1 when not given; a number or its text, ``"0,5"`` too), ``directed``
+    the kind's unless given, ``start`` and ``end`` dates or ISO text. A tie of that kind
+    between the two that exists is refused: adding never changes one. Checked as an
+    imported row."""
     row = {"source": source, "target": target, "kind": kind,
            **_given(strength=strength, directed=directed, start=start, end=end)}
     done = _one_row(ws, "relationships", row, f"relationship {kind}", "add relationship",
@@ -254,7 +256,8 @@ def add_relationship(
 
 
 def edit_relationship(
-    ws: Workspace, *, source: str, target: str, kind: str, strength: float | None = None,
+    ws: Workspace, *, source: str, target: str, kind: str,
+    strength: float | str | None = None,
     directed: bool | None = None, start: str | dt.date | None = None,
     end: str | dt.date | None = None, clear: Iterable[str] = (),
 ) -> Relationship:
