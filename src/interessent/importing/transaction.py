@@ -134,14 +134,17 @@ def import_rows(
     stakeholders that exist when the rows are written, and an empty name keeps theirs."""
     which = parse_kind(kind)
     headers = [str(h) for h in rows[0]] if rows else []
-    table = Table(headers=headers, rows=_texts(rows, headers, source),
-                  row_numbers=list(range(2, len(rows) + 2)), encoding="utf-8", delimiter=None)
-    return _import_table(ws, which, table, source, dry_run, None, action, subject, mode)
+    texts, problems = _texts(rows, headers)
+    table = Table(headers=headers, rows=texts, row_numbers=list(range(2, len(rows) + 2)),
+                  encoding="utf-8", delimiter=None)
+    return _import_table(ws, which, table, source, dry_run, None, action, subject, mode,
+                         problems)
 
 
-def _texts(rows: Sequence[Mapping[str, Any]], headers: list[str], source: str) -> list[list[str]]:
-    """Each row's cells as a file would hold them (:func:`.values.cell_text`); a value no
-    cell could hold is a problem of its row and column, and all of them are raised."""
+def _texts(rows: Sequence[Mapping[str, Any]],
+           headers: list[str]) -> tuple[list[list[str]], list[RowProblem]]:
+    """Each row's cells as a file would hold them (:func:`.values.cell_text`), and the
+    problems of the values no cell could hold (each such cell is left empty)."""
     problems: list[RowProblem] = []
     texts: list[list[str]] = []
     for number, row in enumerate(rows, start=2):
@@ -153,9 +156,7 @@ def _texts(rows: Sequence[Mapping[str, Any]], headers: list[str], source: str) -
                 problems.append(RowProblem(number, f"{header}: {exc}"))
                 cells.append("")
         texts.append(cells)
-    if problems:
-        raise ImportRejected(source, problems)
-    return texts
+    return texts, problems
 
 
 def _import_table(
@@ -168,12 +169,13 @@ def _import_table(
     action: str = "import",
     subject: str | None = None,
     mode: Mode = "import",
+    problems: Sequence[RowProblem] = (),
 ) -> ImportResult:
     cols, labels = _columns(table, which, source)
     plan = ws.plan
     store = ws.store
     job = _Job(table=table, cols=cols, labels=labels, plan=plan, store=store, source=source,
-               progress=progress, total=2 * len(table), mode=mode)
+               progress=progress, total=2 * len(table), mode=mode, problems=list(problems))
     check: dict[Kind, Callable[[Session], _Checked]] = {
         "stakeholders": job.stakeholders,
         "relationships": job.relationships,
