@@ -263,6 +263,21 @@ def test_remove_relationship_removes_one_tie_and_refuses_one_that_is_not(ws: Wor
     assert count(ws, REL) == 1
 
 
+def test_a_mutual_tie_is_found_from_either_end_and_a_directed_one_from_its_source(
+        ws: Workspace) -> None:
+    add_relationship(ws, source="kari", target="ola", kind="knows")  # mutual, as its kind
+    add_relationship(ws, source="kari", target="osen-bygg", kind="works_for")  # directed
+    refused(lambda: add_relationship(ws, source="ola", target="kari", kind="knows"), "kind")
+    edited = edit_relationship(ws, source="ola", target="kari", kind="knows", strength=0.4)
+    assert edited.key == ("kari", "ola", "knows") and edited.strength == 0.4
+    refused(lambda: edit_relationship(ws, source="osen-bygg", target="kari", kind="works_for",
+                                      strength=0.4), "kind")
+    with pytest.raises(NotFound):
+        remove_relationship(ws, source="osen-bygg", target="kari", kind="works_for")
+    assert remove_relationship(ws, source="ola", target="kari", kind="knows") == edited
+    assert [r.key for r in ws.store.relationships()] == [("kari", "osen-bygg", "works_for")]
+
+
 def test_relationship_writes_are_audited_without_ids(ws: Workspace) -> None:
     add_relationship(ws, source="kari", target="ola", kind="knows")
     edit_relationship(ws, source="kari", target="ola", kind="knows", strength=0.3)

@@ -359,6 +359,9 @@ class _Job:
             strict=True,
         ):
             old = existing.get((a, b, k))
+            if old is None and self.mode != "import" and _mutual(existing.get((b, a, k))):
+                old = existing[(b, a, k)]  # a mutual tie named from its other end
+                a, b = b, a
             if self.mode == "edit" and a and b and k:
                 if old is None:
                     self.bad(number, "kind", f"no {k} relationship {a} → {b}")
@@ -487,6 +490,10 @@ class _Job:
                 cells[col] = [v or (kept[i][n] if i in kept else "")
                               for v, i in zip(cells[col], given, strict=True)]
         return before
+
+
+def _mutual(tie: Relationship | None) -> bool:
+    return tie is not None and not tie.directed
 
 
 def _stored_ties(s: Session) -> dict[tuple[str, str, str], Relationship]:

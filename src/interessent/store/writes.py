@@ -205,10 +205,13 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
 def delete_relationship(s: Session, source: str, target: str,
                         kind: str) -> Relationship | None:
     """Delete the ``kind`` tie from ``source`` to ``target`` (ids in any case or Unicode
-    form); the tie deleted, or None when there was none."""
-    found = next((r for r in relationships(s, stakeholder=source)
-                  if id_key(r.source) == id_key(source) and id_key(r.target) == id_key(target)
-                  and r.kind == kind), None)
+    form; a mutual tie from either end); the tie deleted, or None when there was none."""
+    ends = (id_key(source), id_key(target))
+    ties = [r for r in relationships(s, stakeholder=source) if r.kind == kind]
+    found = next((r for r in ties if (id_key(r.source), id_key(r.target)) == ends), None)
+    if found is None:
+        found = next((r for r in ties if not r.directed
+                      and (id_key(r.target), id_key(r.source)) == ends), None)
     if found is None:
         return None
     pks = id_map(s, ST, [found.source, found.target])
