@@ -154,7 +154,7 @@ def _one_row(ws: Workspace, kind: str, row: Mapping[str, Any], what: str, action
 
 
 def _check_fields(fields: Iterable[str], known: Iterable[str], what: str) -> list[str]:
-    names, allowed = list(fields), tuple(known)
+    names, allowed = [fields] if isinstance(fields, str) else list(fields), tuple(known)
     unknown = sorted(set(names) - set(allowed))
     if unknown:
         raise InvalidInput(f"unknown {what} field {', '.join(unknown)} "

@@ -367,10 +367,10 @@ class _Job:
                     self.bad(number, "kind", f"no {k} relationship {a} → {b}")
                     continue
                 # what the row does not name keeps its stored value
-                weight = weight if "strength" in cells else old.strength
-                way = way if "directed" in cells else old.directed
-                start = start if "start" in cells else old.start
-                end = end if "end" in cells else old.end
+                weight = weight if "strength" in cells else old[0]
+                way = way if "directed" in cells else old[1]
+                start = start if "start" in cells else old[2]
+                end = end if "end" in cells else old[3]
             elif self.only_new and old is not None:
                 self.bad(number, "kind", f"the {k} relationship {a} → {b} already exists; "
                                          "edit it instead")
@@ -492,16 +492,20 @@ class _Job:
         return before
 
 
-def _mutual(tie: Relationship | None) -> bool:
-    return tie is not None and not tie.directed
+_Stored = tuple[float, bool, Any, Any]
+"""A stored tie's strength, directedness, start and end."""
 
 
-def _stored_ties(s: Session) -> dict[tuple[str, str, str], Relationship]:
+def _mutual(tie: _Stored | None) -> bool:
+    return tie is not None and not tie[1]
+
+
+def _stored_ties(s: Session) -> dict[tuple[str, str, str], _Stored]:
     """Every stored tie by (source id, target id, kind)."""
     from sqlalchemy import select
 
     src, dst = ST.alias("src"), ST.alias("dst")
-    return {(a, b, k): Relationship(a, b, k, w, bool(d), start, end)
+    return {(a, b, k): (w, bool(d), start, end)
             for a, b, k, w, d, start, end in s.execute(
                 select(src.c.id, dst.c.id, REL.c.kind, REL.c.strength, REL.c.directed,
                        REL.c.start, REL.c.end)
