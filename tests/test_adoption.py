@@ -81,7 +81,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
 
 def _people(ws: Workspace, *ids: str) -> None:
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, [Stakeholder(i, i.title(), groups=("folk",))
+        ws.store._save_stakeholders(s, [Stakeholder(i, i.title(), groups=("folk",))
                                        for i in ids])
 
 
@@ -103,7 +103,7 @@ def test_a_plans_own_kinds_have_the_categories_they_declare(ws: Workspace) -> No
 def test_a_folkemote_ties_those_present_and_counts_as_a_meeting(ws: Workspace) -> None:
     _people(ws, "hub", "a", "b", "c")
     with ws.store.write() as s:
-        ws.store.save_interactions(s, [
+        ws.store._save_interactions(s, [
             # three folkemøter, the hub at each with one other
             Interaction("f1", D(2027, 2, 1), "folkemote", participants=("hub", "a")),
             Interaction("f2", D(2027, 3, 1), "folkemote", participants=("hub", "b")),
@@ -130,7 +130,7 @@ def test_a_folkemote_ties_those_present_and_counts_as_a_meeting(ws: Workspace) -
 def test_a_plans_written_kind_is_a_letter_in_the_report_and_the_export(ws: Workspace) -> None:
     _people(ws, "a", "b")
     with ws.store.write() as s:
-        ws.store.save_interactions(s, [
+        ws.store._save_interactions(s, [
             Interaction("l1", D(2027, 2, 1), "brevpost", participants=("a", "b")),
             Interaction("l2", D(2027, 3, 1), "letter", participants=("a",)),
             Interaction("f1", D(2027, 3, 2), "folkemote", participants=("a", "b")),

@@ -157,11 +157,11 @@ def osen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     """The Osen example, with a stakeholder whose name is a script, in a success story."""
     ws = init_workspace(tmp_path_factory.mktemp("browser") / "osen", example="osen")
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, [Stakeholder(
+        ws.store._save_stakeholders(s, [Stakeholder(
             id="hostile", name=HOSTILE, groups=("befolkningen",), influence=4, interest=2)])
-        ws.store.save_relationships(s, [Relationship("hostile", "astrid-lian", "knows", 0.8,
+        ws.store._save_relationships(s, [Relationship("hostile", "astrid-lian", "knows", 0.8,
                                                      directed=False)])
-        ws.store.save_interactions(s, [Interaction(
+        ws.store._save_interactions(s, [Interaction(
             "K2026-9999", dt.date(2026, 11, 24), "meeting", "direkte",
             participants=("hostile",), topic=HOSTILE, success=True)])
     yield ws
@@ -200,11 +200,11 @@ def test_a_large_network_in_chromium(tmp_path: Path) -> None:
     pairs = {tuple(sorted((rng.choice(ids), rng.choice(ids + register))))
              for _ in range(5000)}
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, [
+        ws.store._save_stakeholders(s, [
             Stakeholder(id=i, name=f"Syntetisk Person {n}", groups=("befolkningen",),
                         influence=rng.randint(1, 5), interest=rng.randint(1, 5))
             for n, i in enumerate(ids)])
-        ws.store.save_relationships(s, [Relationship(a, b, "knows", 0.5, directed=False)
+        ws.store._save_relationships(s, [Relationship(a, b, "knows", 0.5, directed=False)
                                         for a, b in sorted(pairs) if a != b])
     page = write_report(ws, Period.year(2026), as_of=AS_OF, out=tmp_path / "stor.html")
     ws.close()

@@ -113,7 +113,7 @@ def test_the_api_page_shows_the_table() -> None:
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) == 4 and cells[0].startswith("`"):
-            command = re.sub(r" [A-Z]+$", "", re.sub(r" [A-Z]+$", "", cells[0].strip("`")))
+            command = re.sub(r"( [A-Z]+)+$", "", cells[0].strip("`"))
             shown[command] = tuple(re.findall(r"`(\w+)`", cells[1] + " " + cells[2]))
     assert shown == FUNCTIONS
 

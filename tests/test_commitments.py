@@ -234,9 +234,9 @@ def make(root: Path, plan: str = PLAN, interactions: list[Interaction] | None = 
     (root / "interessent.toml").write_text(plan, encoding="utf-8")
     ws = Workspace(root)
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, people())
-        ws.store.save_relationships(s, ties())
-        ws.store.save_interactions(s, log() if interactions is None else interactions)
+        ws.store._save_stakeholders(s, people())
+        ws.store._save_relationships(s, ties())
+        ws.store._save_interactions(s, log() if interactions is None else interactions)
     return ws
 
 
@@ -662,9 +662,9 @@ def test_per_member_counting_agrees_with_party_of(party_ws: Workspace, few: int,
                       "stakeholder_roles", "stakeholder_groups", "stakeholder_tags",
                       "stakeholders"):
             s.execute(text(f"DELETE FROM {table}"))
-        party_ws.store.save_stakeholders(s, stakeholders)
-        party_ws.store.save_relationships(s, rels)
-        party_ws.store.save_interactions(s, contacts)
+        party_ws.store._save_stakeholders(s, stakeholders)
+        party_ws.store._save_relationships(s, rels)
+        party_ws.store._save_interactions(s, contacts)
     direct = {"meeting", "call", "report"}
 
     def by_hand(kinds: set[str] | None) -> dict[str, list[str]]:

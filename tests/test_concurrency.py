@@ -70,7 +70,7 @@ def register(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[P
     else:
         url = f"sqlite:///{root / 'interessent.db'}"
     with init_workspace(root, db=url) as ws:
-        ws.store.add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
+        ws.store._add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
     yield root, url
 
 

@@ -84,8 +84,8 @@ def state(ws: Workspace) -> tuple[dict[str, int], int]:
 @pytest.fixture
 def ws(make_workspace: MakeWorkspace) -> Workspace:
     ws = make_workspace("ws")
-    ws.store.add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
-    ws.store.add_stakeholder(Stakeholder("ola", "Ola Ås", groups=("befolkningen",)))
+    ws.store._add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
+    ws.store._add_stakeholder(Stakeholder("ola", "Ola Ås", groups=("befolkningen",)))
     return ws
 
 

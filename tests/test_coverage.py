@@ -134,9 +134,9 @@ def make(tmp_path: Path, interactions: list[Interaction]) -> Workspace:
     (root / "interessent.toml").write_text(PLAN, encoding="utf-8")
     ws = Workspace(root)
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, people())
-        ws.store.save_relationships(s, ties())
-        ws.store.save_interactions(s, interactions)
+        ws.store._save_stakeholders(s, people())
+        ws.store._save_relationships(s, ties())
+        ws.store._save_interactions(s, interactions)
     return ws
 
 
@@ -306,7 +306,7 @@ def test_logging_an_interaction_never_lowers_direct_reach_and_scores_stay_in_ran
     with make(tmp, [Interaction("m1", D(2026, 2, 3), "meeting", participants=("kari",))]) as w:
         as_of = D(2026, 12, 31)
         before = {g.key: g for g in coverage(w, Period.year(2026), as_of=as_of)}
-        w.store.add_interaction(Interaction("new", day, "meeting", participants=tuple(who)))
+        w.store._add_interaction(Interaction("new", day, "meeting", participants=tuple(who)))
         after = {g.key: g for g in coverage(w, Period.year(2026), as_of=as_of)}
     for key, g in after.items():
         assert g.direct_reach >= before[key].direct_reach

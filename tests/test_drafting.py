@@ -65,7 +65,7 @@ def _last_contact(ws: Workspace, sid: str) -> tuple[dt.date, str | None]:
 
 
 def _add(ws: Workspace, stakeholder: Stakeholder) -> None:
-    ws.store.add_stakeholder(stakeholder)
+    ws.store._add_stakeholder(stakeholder)
 
 
 def _flag(ws: Workspace, sid: str, flag: str) -> None:
@@ -116,7 +116,7 @@ def test_plain_text_ends_with_who_signed_under_which_rule(osen: Workspace,
 
 def test_html_uses_the_html_variant_and_escapes_data(osen: Workspace, tmp_path: Path) -> None:
     sjomat = osen.store.stakeholder("osen-sjomat")
-    osen.store.update_stakeholder(attrs.evolve(sjomat, name="Osen <script>alert(1)</script> AS"))
+    osen.store._update_stakeholder(attrs.evolve(sjomat, name="Osen <script>alert(1)</script> AS"))
     draft(osen, "dialogmote", stakeholders=["osen-sjomat"], fmt="html", out=tmp_path / "out",
           as_of=AS_OF)
     html = (tmp_path / "out" / "osen-sjomat.html").read_text(encoding="utf-8")
@@ -130,7 +130,7 @@ def test_html_uses_the_html_variant_and_escapes_data(osen: Workspace, tmp_path: 
 def test_html_without_an_html_variant_is_the_text_escaped(osen: Workspace,
                                                           tmp_path: Path) -> None:
     garnes = osen.store.stakeholder("turid-garnes")
-    osen.store.update_stakeholder(attrs.evolve(garnes, name="Turid <b>Garnes</b>"))
+    osen.store._update_stakeholder(attrs.evolve(garnes, name="Turid <b>Garnes</b>"))
     draft(osen, "grunder", stakeholders=["turid-garnes"], fmt="html", out=tmp_path / "out",
           as_of=AS_OF)
     html = (tmp_path / "out" / "turid-garnes.html").read_text(encoding="utf-8")

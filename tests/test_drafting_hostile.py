@@ -68,7 +68,7 @@ def _set_column(ws: Workspace, sid: str, column: str, value: str) -> None:
 
 
 def _person(ws: Workspace, sid: str, name: str, address: str = "kari@example.org") -> None:
-    ws.store.add_stakeholder(Stakeholder(id=sid, name="Kari Nord", email="kari@example.org",
+    ws.store._add_stakeholder(Stakeholder(id=sid, name="Kari Nord", email="kari@example.org",
                                          groups=("befolkningen",)))
     _set_column(ws, sid, "name", name)
     _set_column(ws, sid, "email", address)
@@ -278,7 +278,7 @@ STAGE = re.compile(r"\.interessent-[0-9a-f]{16}\.tmp")
 def _forty(ws: Workspace) -> dict[str, str]:
     """Forty people to write to; what each one's letter holds, rendered without writing."""
     for sid in RECIPIENTS:
-        ws.store.add_stakeholder(Stakeholder(id=sid, name=f"Person {sid}",
+        ws.store._add_stakeholder(Stakeholder(id=sid, name=f"Person {sid}",
                                              groups=("befolkningen",)))
     run = draft(ws, "dialogmote", stakeholders=RECIPIENTS, as_of=AS_OF, write=False)
     return {f"{letter.recipient}.md": str(letter.content) for letter in run.letters}

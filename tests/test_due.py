@@ -167,8 +167,8 @@ def make(root: Path, plan: str = PLAN) -> Workspace:
     (root / "interessent.toml").write_text(plan, encoding="utf-8")
     ws = Workspace(root)
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, people())
-        ws.store.save_interactions(s, log())
+        ws.store._save_stakeholders(s, people())
+        ws.store._save_interactions(s, log())
     return ws
 
 
@@ -286,7 +286,7 @@ def test_a_leader_not_informed_is_due_by_the_leaders_commitment(tmp_path: Path) 
     # Without the March meeting, Ola (the pinned leader, LEAD's one) is due: once a year.
     with make(tmp_path / "ws") as ws:
         with ws.store.write() as s:
-            ws.store.save_interactions(s, [Interaction("l1", D(2026, 3, 3), "call",
+            ws.store._save_interactions(s, [Interaction("l1", D(2026, 3, 3), "call",
                                                        participants=("kari",))])
         found = {c.id: c for c in due(ws, as_of=AS_OF).contacts}
     assert found["ola"].leader and found["ola"].commitment == "LEAD"

@@ -116,8 +116,8 @@ def ws(tmp_path: Path) -> Path:
     """A workspace folder with two people in it, every connection closed."""
     root = tmp_path / "ws"
     with init_workspace(root) as w:
-        w.store.add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
-        w.store.add_stakeholder(Stakeholder("ola", "Ola Ås"))
+        w.store._add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
+        w.store._add_stakeholder(Stakeholder("ola", "Ola Ås"))
     return root
 
 
@@ -341,7 +341,7 @@ with Workspace(sys.argv[1]) as ws:
     for i in range(100_000):
         if stop.exists():
             break
-        ws.store.add_interaction(Interaction(
+        ws.store._add_interaction(Interaction(
             f"W{i:05d}", dt.date(2026, 1, 1) + dt.timedelta(days=i % 365), "meeting",
             participants=("kari", "ola"), groups=("befolkningen",), topic="t" * 500))
     print(i, flush=True)
@@ -413,7 +413,7 @@ def test_backup_refuses_to_overwrite_and_replaces_with_force(ws: Path, tmp_path:
 
 def test_backup_through_the_library(tmp_path: Path) -> None:
     with Store.for_path(tmp_path / "a.db") as store:
-        store.add_interaction(Interaction("m1", dt.date(2026, 1, 5), "meeting",
+        store._add_interaction(Interaction("m1", dt.date(2026, 1, 5), "meeting",
                                           groups=("befolkningen",)))
         target = store.backup(tmp_path / "b.db")
         assert target == tmp_path / "b.db"
@@ -422,6 +422,6 @@ def test_backup_through_the_library(tmp_path: Path) -> None:
     with Store.for_path(target) as copy:
         assert [i.id for i in copy.interactions()] == ["m1"]
     with Store("sqlite:///:memory:") as memory:
-        memory.add_stakeholder(Stakeholder("kari", "Kari"))
+        memory._add_stakeholder(Stakeholder("kari", "Kari"))
         with Store.for_path(memory.backup(tmp_path / "c.db")) as copy:
             assert [s.id for s in copy.stakeholders()] == ["kari"]

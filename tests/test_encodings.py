@@ -77,7 +77,7 @@ def test_a_stray_byte_cannot_garble_a_name_already_stored(
     make_workspace: MakeWorkspace, tmp_path: Path
 ) -> None:
     ws = make_workspace("ws")
-    ws.store.add_stakeholder(Stakeholder("bjorn", "Bjørn Berg"))
+    ws.store._add_stakeholder(Stakeholder("bjorn", "Bjørn Berg"))
     path = tmp_path / "oppdatering.csv"
     path.write_bytes("id,navn,notater\nbjorn,Bjørn Berg,ny\n".encode()
                      + "kare,Kåre Lie,x\n".encode("cp1252"))

@@ -57,15 +57,15 @@ def fill(ws: Workspace) -> None:
                     notes="'=already quoted"),
     ]
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, people)
-        ws.store.save_relationships(s, [
+        ws.store._save_stakeholders(s, people)
+        ws.store._save_relationships(s, [
             Relationship("kari", "osen-sjomat", "works_for", 0.35, True,
                          dt.date(2020, 1, 1), None),
             Relationship("kari", "ola", "knows", 1e-05, False),
             Relationship("ola", "kari", "knows", 1.0, True, None, dt.date(2026, 12, 31)),
             Relationship("ola", "osen-sjomat", "board_member", 0.1 + 0.2, True),
         ])
-        ws.store.save_interactions(s, [
+        ws.store._save_interactions(s, [
             Interaction(id="K2026-0001", date=dt.date(2026, 3, 5), kind="board_meeting",
                         channel="direkte", participants=("kari", "ola"), topic="=1+1",
                         commitments=("B5",), host="osen-sjomat", success=True,
@@ -113,7 +113,7 @@ def test_csv_cells_are_neutralised_and_import_back_unchanged(
     make_workspace: MakeWorkspace, tmp_path: Path
 ) -> None:
     ws = make_workspace("a")
-    ws.store.add_stakeholder(Stakeholder(id="x", name="@SUM(1+1)", phone="+47 912 34 567",
+    ws.store._add_stakeholder(Stakeholder(id="x", name="@SUM(1+1)", phone="+47 912 34 567",
                                          notes="=cmd|' /C calc'!A0", tags=("-1",)))
     text = exported(ws, "stakeholders")
 

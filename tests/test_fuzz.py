@@ -105,9 +105,9 @@ def csv_files(draw: st.DrawFn) -> tuple[str, bytes]:
 @pytest.fixture
 def fuzz_ws(make_workspace: MakeWorkspace) -> Workspace:
     ws = make_workspace("fuzz")
-    ws.store.add_stakeholder(Stakeholder("osen-sjomat", "Osen Sjømat AS", kind="organisation"))
-    ws.store.add_stakeholder(Stakeholder("kari", "Kari Nes", organisation="osen-sjomat"))
-    ws.store.add_stakeholder(Stakeholder("ola", "Ola Ås"))
+    ws.store._add_stakeholder(Stakeholder("osen-sjomat", "Osen Sjømat AS", kind="organisation"))
+    ws.store._add_stakeholder(Stakeholder("kari", "Kari Nes", organisation="osen-sjomat"))
+    ws.store._add_stakeholder(Stakeholder("ola", "Ola Ås"))
     return ws
 
 
@@ -217,7 +217,7 @@ HEADERS = {"to", "subject", "date", "message-id", "x-unsent", "content-type",
 def letters_ws(tmp_path: Path) -> Iterator[Workspace]:
     with init_workspace(tmp_path / "ws") as ws:
         (ws.templates_path / "brev.j2").write_text(TEMPLATE, encoding="utf-8")
-        ws.store.add_stakeholder(Stakeholder("dl", "Dagny Leder", roles=("daglig_leder",)))
+        ws.store._add_stakeholder(Stakeholder("dl", "Dagny Leder", roles=("daglig_leder",)))
         yield ws
 
 
@@ -238,7 +238,7 @@ def test_any_recipient_data_drafts_letters_or_one_clear_error(
     n = next(_counter)
     sid = f"r{n}-{ident}"
     ws = letters_ws
-    ws.store.add_stakeholder(Stakeholder(sid, name, address=address, email=mail,
+    ws.store._add_stakeholder(Stakeholder(sid, name, address=address, email=mail,
                                          groups=("befolkningen",)))
     out = tmp_path / f"out{n}"
     before = ws.store.counts()

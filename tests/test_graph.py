@@ -94,9 +94,9 @@ def make_ws(tmp_path: Path) -> Iterator[Make]:
         ws = Workspace(root)
         opened.append(ws)
         with ws.store.write() as s:
-            ws.store.save_stakeholders(s, list(people))
-            ws.store.save_relationships(s, list(rels))
-            ws.store.save_interactions(s, list(meetings))
+            ws.store._save_stakeholders(s, list(people))
+            ws.store._save_relationships(s, list(rels))
+            ws.store._save_interactions(s, list(meetings))
         return ws
 
     yield make

@@ -167,8 +167,8 @@ def test_a_formula_in_a_workbook_is_never_evaluated_nor_stored(
 @pytest.fixture
 def letters(tmp_path: Path) -> Iterator[Workspace]:
     with init_workspace(tmp_path / "letters") as ws:
-        ws.store.add_stakeholder(Stakeholder("dl", "Dagny Leder", roles=("daglig_leder",)))
-        ws.store.add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
+        ws.store._add_stakeholder(Stakeholder("dl", "Dagny Leder", roles=("daglig_leder",)))
+        ws.store._add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
         yield ws
 
 
@@ -204,7 +204,7 @@ def test_data_that_looks_like_a_template_is_printed_not_run(
     from interessent.drafting import draft
 
     name = "{{ 7*7 }} {% include 'base.j2' %} {{ ''.__class__.__mro__ }}"
-    letters.store.add_stakeholder(Stakeholder("eve", name, groups=("befolkningen",)))
+    letters.store._add_stakeholder(Stakeholder("eve", name, groups=("befolkningen",)))
     (letters.templates_path / "hei.j2").write_text(
         '{% extends "base.j2" %}{% block body %}Til {{ recipient.name }}.{% endblock %}',
         encoding="utf-8")
@@ -291,20 +291,20 @@ def test_a_workbook_of_too_many_parts_or_too_big_unpacked(
 
 
 def test_an_id_that_exists_is_refused_by_add_and_log(workspace: Workspace) -> None:
-    workspace.store.add_stakeholder(Stakeholder("kari", "Kari Nes"))
+    workspace.store._add_stakeholder(Stakeholder("kari", "Kari Nes"))
     with pytest.raises(InvalidInput, match="a stakeholder with id 'kari' already exists"):
-        workspace.store.add_stakeholder(Stakeholder("kari", "Kari Olsen"))
+        workspace.store._add_stakeholder(Stakeholder("kari", "Kari Olsen"))
     meeting = Interaction("K2026-0001", dt.date(2026, 3, 5), "meeting", participants=("kari",))
-    workspace.store.add_interaction(meeting)
+    workspace.store._add_interaction(meeting)
     with pytest.raises(InvalidInput, match="an interaction with id 'K2026-0001' already"):
-        workspace.store.add_interaction(meeting)
+        workspace.store._add_interaction(meeting)
     assert names(workspace) == ["Kari Nes"]
     assert len(workspace.store.interactions()) == 1
 
 
 def test_the_same_relationship_twice_in_a_file(workspace: Workspace, tmp_path: Path) -> None:
-    workspace.store.add_stakeholder(Stakeholder("kari", "Kari Nes"))
-    workspace.store.add_stakeholder(Stakeholder("ola", "Ola Ås"))
+    workspace.store._add_stakeholder(Stakeholder("kari", "Kari Nes"))
+    workspace.store._add_stakeholder(Stakeholder("ola", "Ola Ås"))
     path = write(tmp_path / "r.csv", "source,target,kind\nkari,ola,knows\nkari,ola,knows\n")
     with pytest.raises(ImportRejected, match="the knows relationship kari → ola is in rows 2 "
                                              "and 3"):

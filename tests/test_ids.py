@@ -127,8 +127,8 @@ def test_names_are_stored_in_nfc_and_found_in_either_form(workspace: Workspace,
 
 def test_an_import_updates_the_record_an_id_in_another_case_or_form_names(
         workspace: Workspace, tmp_path: Path) -> None:
-    workspace.store.add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
-    workspace.store.add_stakeholder(Stakeholder(NFC, NAME_NFC))
+    workspace.store._add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
+    workspace.store._add_stakeholder(Stakeholder(NFC, NAME_NFC))
     path = tmp_path / "folk.csv"
     path.write_text(f"id,name,notes\nKARI-NORDMANN,Kari Nordmann,a\n{NFD},{NAME_NFD},b\n",
                     encoding="utf-8")
@@ -161,9 +161,9 @@ def test_one_file_with_two_look_alike_ids_is_refused_on_both_rows(
 def test_references_find_their_stakeholder_in_any_case_or_form(workspace: Workspace,
                                                                tmp_path: Path) -> None:
     """Participants, hosts, relationship ends and organisations."""
-    workspace.store.add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
-    workspace.store.add_stakeholder(Stakeholder(NFC, NAME_NFC))
-    workspace.store.add_stakeholder(Stakeholder("Osen-Bygg", "Osen Bygg AS",
+    workspace.store._add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
+    workspace.store._add_stakeholder(Stakeholder(NFC, NAME_NFC))
+    workspace.store._add_stakeholder(Stakeholder("Osen-Bygg", "Osen Bygg AS",
                                                 kind="organisation"))
 
     run(workspace, "log", "meeting", "--date", "2026-03-01", "--with", "KARI-NORDMANN",
@@ -184,7 +184,7 @@ def test_references_find_their_stakeholder_in_any_case_or_form(workspace: Worksp
 
 
 def test_privacy_commands_find_a_stakeholder_in_any_case(workspace: Workspace) -> None:
-    workspace.store.add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
+    workspace.store._add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
 
     run(workspace, "privacy", "consent", "KARI-NORDMANN", "--basis", "samtykke",
         "--source", "skjema", "--given", "2026-01-05")
@@ -204,7 +204,7 @@ def test_drafting_finds_a_recipient_in_any_case(osen: Workspace, tmp_path: Path)
 
 
 def test_interaction_ids_are_unique_in_any_case(workspace: Workspace, tmp_path: Path) -> None:
-    workspace.store.add_stakeholder(Stakeholder("kari", "Kari Nes"))
+    workspace.store._add_stakeholder(Stakeholder("kari", "Kari Nes"))
     run(workspace, "log", "meeting", "--with", "kari", "--date", "2026-03-01",
         "--id", "K2026-0001", "--topic", "først")
 
@@ -229,7 +229,7 @@ def test_interaction_ids_are_unique_in_any_case(workspace: Workspace, tmp_path: 
 
 
 def test_the_database_refuses_a_second_record_with_the_same_key(workspace: Workspace) -> None:
-    workspace.store.add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
+    workspace.store._add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
     now = dt.datetime(2026, 3, 1)
 
     with pytest.raises(IntegrityError), workspace.store.engine.begin() as conn:
@@ -238,16 +238,16 @@ def test_the_database_refuses_a_second_record_with_the_same_key(workspace: Works
                                        created_at=now, updated_at=now))
     with pytest.raises(InvalidInput, match="differ only in case or Unicode form"), \
             workspace.store.write() as s:
-        workspace.store.save_stakeholders(s, [Stakeholder("Ola", "Ola"),
+        workspace.store._save_stakeholders(s, [Stakeholder("Ola", "Ola"),
                                               Stakeholder("OLA", "Ola")])
     with pytest.raises(InvalidInput, match="already exists"):
-        workspace.store.add_stakeholder(Stakeholder("KARI-NORDMANN", "Kari"))
+        workspace.store._add_stakeholder(Stakeholder("KARI-NORDMANN", "Kari"))
     assert stored(workspace, "SELECT id, id_key FROM stakeholders") == [
         ("Kari-Nordmann", "kari-nordmann")]
 
 
 def test_erasure_leaves_no_key_of_the_erased_id(workspace: Workspace) -> None:
-    workspace.store.add_stakeholder(Stakeholder("kari-nordmann", "Kari Nordmann"))
+    workspace.store._add_stakeholder(Stakeholder("kari-nordmann", "Kari Nordmann"))
 
     gone = erase(workspace, "KARI-NORDMANN")
 
@@ -270,8 +270,8 @@ def test_plan_ids_are_read_in_nfc_and_checked_against_the_register(
     (workspace.root / "interessent.toml").write_text(
         plan_text.replace('number = 1\n', f'number = 1\nrule = {{ ids = ["{NFD}", '
                           '"KARI-NORDMANN", "nobody"] }\n', 1), encoding="utf-8")
-    workspace.store.add_stakeholder(Stakeholder(NFC, NAME_NFC))
-    workspace.store.add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
+    workspace.store._add_stakeholder(Stakeholder(NFC, NAME_NFC))
+    workspace.store._add_stakeholder(Stakeholder("Kari-Nordmann", "Kari Nordmann"))
     ws = Workspace(workspace.root)
     try:
         warnings = check_plan(ws).warnings
@@ -333,7 +333,7 @@ def test_a_register_with_look_alike_ids_upgrades_and_keeps_them(
                                           ("stakeholders", (ola_nfd, "ola-ås")),
                                           ("interactions", ("K2026-0001", "k2026-0001"))]
         with pytest.raises(InvalidInput, match="already exists"):
-            store.add_stakeholder(Stakeholder("KARI", "Kari Tredje"))
+            store._add_stakeholder(Stakeholder("KARI", "Kari Tredje"))
 
     root = tmp_path / "ws"
     root.mkdir()

@@ -61,7 +61,7 @@ def export_text(ws: Workspace, kind: str) -> str:
 
 def add_people(ws: Workspace, *people: Stakeholder) -> None:
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, list(people))
+        ws.store._save_stakeholders(s, list(people))
 
 
 # --- encodings, delimiters, formats -------------------------------------------------------
@@ -467,7 +467,7 @@ def test_update_replaces_present_columns_and_keeps_absent_ones(
 def test_interactions_ids_kinds_and_replacement(workspace: Workspace, tmp_path: Path) -> None:
     add_people(workspace, Stakeholder(id="kari", name="Kari"),
                Stakeholder(id="osen", name="Osen Sjømat AS", kind=Kind.ORGANISATION))
-    workspace.store.add_interaction(Interaction(id="K2026-0007", date=dt.date(2026, 1, 2),
+    workspace.store._add_interaction(Interaction(id="K2026-0007", date=dt.date(2026, 1, 2),
                                                 kind="call"))
     path = write(tmp_path / "kontakter.csv", (
         "Dato;Type;Kanal;Deltakere;Målgrupper;Tema;Tiltak;Vert;Suksess;Notater\n"
@@ -660,13 +660,13 @@ def test_a_failure_while_writing_rolls_everything_back(
     add_people(workspace, Stakeholder(id="kari", name="Kari", email="kari@osen.no"))
     before = dump(workspace)
     store_class = type(workspace.store)
-    save = store_class.save_stakeholders
+    save = store_class._save_stakeholders
 
     def save_then_fail(self: object, *args: object, **kwargs: object) -> tuple[int, int]:
         save(self, *args, **kwargs)  # type: ignore[arg-type]
         raise OSError("disk pulled out")
 
-    monkeypatch.setattr(store_class, "save_stakeholders", save_then_fail)
+    monkeypatch.setattr(store_class, "_save_stakeholders", save_then_fail)
     path = write(tmp_path / "s.csv", "id,name,email,organisation\nkari,Kari,,Ny AS\nola,Ola,,\n")
     with pytest.raises(OSError, match="disk pulled out"):
         import_file(workspace, "stakeholders", path)

@@ -69,8 +69,8 @@ def ws(make_workspace: MakeWorkspace) -> Workspace:
     ws.plan_path.write_text(PLAN.replace('language = "nn"\n',
                                          'language = "nn"\nretention_months = 12\n'),
                             encoding="utf-8")
-    ws.store.add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
-    ws.store.add_stakeholder(Stakeholder("ola", "Ola Ås", groups=("befolkningen",)))
+    ws.store._add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
+    ws.store._add_stakeholder(Stakeholder("ola", "Ola Ås", groups=("befolkningen",)))
     return ws
 
 

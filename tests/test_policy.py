@@ -164,7 +164,7 @@ def test_a_role_nobody_holds_is_listed_with_nobody(osen: Workspace) -> None:
     rådmann = osen.store.stakeholder("per-olav-moe")
     import attrs
 
-    osen.store.update_stakeholder(attrs.evolve(rådmann, roles=()))
+    osen.store._update_stakeholder(attrs.evolve(rådmann, roles=()))
     found = notification_list(osen)
     assert found[3].role == "radmann"
     assert found[3].people == ()
@@ -389,9 +389,9 @@ def test_the_built_in_notice_informs_and_offers_coordination(tmp_path: Path) -> 
     root = tmp_path / "ws"
     init_workspace(root).close()
     with Workspace(root) as ws:
-        ws.store.add_stakeholder(Stakeholder("dl", "Dagny Leder", roles=("daglig_leder",),
+        ws.store._add_stakeholder(Stakeholder("dl", "Dagny Leder", roles=("daglig_leder",),
                                              email="dl@example.org"))
-        ws.store.add_stakeholder(Stakeholder("sl", "Sverre Leder", roles=("styreleder",)))
+        ws.store._add_stakeholder(Stakeholder("sl", "Sverre Leder", roles=("styreleder",)))
         notices = _notices(ws, tmp_path / "varsel")
     assert list(notices) == ["sl"]
     assert not ASKS_FOR_CLEARANCE.search(notices["sl"])

@@ -151,8 +151,8 @@ def test_drafting_and_logging_on_postgresql(twins: tuple[Workspace, Workspace],
     assert server.store.counts()["interactions"] == lite.store.counts()["interactions"] + len(
         recorded.letters)
     # ids come from the server's sequences, after bulk inserts too
-    server.store.add_stakeholder(Stakeholder("ny-person", "Ny Person"))
-    server.store.add_interaction(Interaction("K2026-9999", AS_OF, "meeting",
+    server.store._add_stakeholder(Stakeholder("ny-person", "Ny Person"))
+    server.store._add_interaction(Interaction("K2026-9999", AS_OF, "meeting",
                                              participants=("ny-person",)))
     assert server.store.stakeholder("ny-person").name == "Ny Person"
 
@@ -207,7 +207,7 @@ def test_two_people_opening_a_new_register_at_once(pg_url: str, tmp_path: Path) 
 def server_ws(tmp_path: Path, pg_url: str) -> Path:
     root = tmp_path / "ws"
     with init_workspace(root, db=pg_url) as ws:
-        ws.store.add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
+        ws.store._add_stakeholder(Stakeholder("kari", "Kari Nes", groups=("befolkningen",)))
     return root
 
 
@@ -319,4 +319,4 @@ def test_a_missing_database_and_a_refused_write_are_clear_errors(pg_url: str) ->
         engine.dispose()
         store.engine.dispose()
         with pytest.raises(StoreError, match="the database is read-only, nothing was written"):
-            store.add_stakeholder(Stakeholder("per", "Per"))
+            store._add_stakeholder(Stakeholder("per", "Per"))

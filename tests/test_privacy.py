@@ -150,8 +150,8 @@ def test_a_write_that_names_no_action_is_still_audited(workspace: Workspace) -> 
 
     store = workspace.store
     with store.write() as s:
-        store.save_stakeholders(s, [Stakeholder("kari-aune", "Kari Aune")])
-        store.save_interactions(s, [Interaction("K1", dt.date(2026, 1, 5), "meeting",
+        store._save_stakeholders(s, [Stakeholder("kari-aune", "Kari Aune")])
+        store._save_interactions(s, [Interaction("K1", dt.date(2026, 1, 5), "meeting",
                                                 participants=("kari-aune",))])
     [entry] = audit_log(workspace)
     assert (entry.action, entry.subject_kind) == ("write", "interactions+stakeholders")

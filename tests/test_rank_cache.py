@@ -96,8 +96,8 @@ def root(tmp_path: Path, url: str) -> Iterator[Path]:
     ties = [Relationship("hub", x, "knows", strength=0.8) for x in ("a", "b", "c", "d")]
     ties.append(Relationship("d", "e", "knows", strength=0.5))
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, people)
-        ws.store.save_relationships(s, ties)
+        ws.store._save_stakeholders(s, people)
+        ws.store._save_relationships(s, ties)
     ws.close()
     yield folder
 
@@ -243,7 +243,7 @@ def test_a_ranking_computed_while_a_write_committed_is_not_kept(url: str) -> Non
         counter = store.change_counter()
         assert counter is not None
         with store.write() as s:
-            store.save_stakeholders(s, [Stakeholder("ny", "Ny Person")])
+            store._save_stakeholders(s, [Stakeholder("ny", "Ny Person")])
         assert store.change_counter() == counter + 1
         assert not store.keep_cached("stale", counter, b"computed before the write")
         assert store.cached("stale", counter) is None

@@ -212,11 +212,11 @@ def test_no_external_references(osen: Workspace, page: str) -> None:
 def test_a_hostile_name_is_shown_as_text(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path / "osen", example="osen")
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, [Stakeholder(
+        ws.store._save_stakeholders(s, [Stakeholder(
             id="hostile", name=HOSTILE, groups=("befolkningen",), influence=5, interest=5)])
-        ws.store.save_relationships(s, [Relationship("hostile", "astrid-lian", "knows",
+        ws.store._save_relationships(s, [Relationship("hostile", "astrid-lian", "knows",
                                                      0.9, directed=False)])
-        ws.store.save_interactions(s, [Interaction(
+        ws.store._save_interactions(s, [Interaction(
             "K2026-9999", dt.date(2026, 11, 20), "meeting", "direkte",
             participants=("hostile",), topic=HOSTILE_TOPIC, notes=HOSTILE, success=True)])
     report = build_report(ws, YEAR, as_of=AS_OF)
@@ -370,14 +370,14 @@ def add_synthetic(ws: Workspace, people: int, ties: int, *, seed: int = 7) -> No
         if a != b:
             pairs.add((min(a, b), max(a, b)))
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, [
+        ws.store._save_stakeholders(s, [
             Stakeholder(id=i, name=f"Syntetisk Person {n}", groups=(rng.choice(groups),),
                         influence=rng.randint(1, 5), interest=rng.randint(1, 5))
             for n, i in enumerate(ids)])
-        ws.store.save_relationships(s, [
+        ws.store._save_relationships(s, [
             Relationship(a, b, "knows", round(rng.uniform(0.1, 1.0), 2), directed=False)
             for a, b in sorted(pairs)])
-        ws.store.save_interactions(s, [
+        ws.store._save_interactions(s, [
             Interaction(f"S{n:05d}", dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 329)),
                         "meeting", "direkte", participants=(i,))
             for n, i in enumerate(ids[::50])])

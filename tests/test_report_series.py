@@ -189,9 +189,9 @@ def make(root: Path, seed: int) -> Workspace:
     ws = Workspace(root)
     stakeholders, ties, log = generated(seed)
     with ws.store.write() as s:
-        ws.store.save_stakeholders(s, stakeholders)
-        ws.store.save_relationships(s, ties)
-        ws.store.save_interactions(s, log)
+        ws.store._save_stakeholders(s, stakeholders)
+        ws.store._save_relationships(s, ties)
+        ws.store._save_interactions(s, log)
     return ws
 
 
@@ -297,7 +297,7 @@ def test_a_series_counted_by_hand(tmp_path: Path) -> None:
     ws = Workspace(root)
     try:
         with ws.store.write() as s:
-            ws.store.save_stakeholders(s, [
+            ws.store._save_stakeholders(s, [
                 Stakeholder("sjomat", "Sjømat AS", kind="organisation", influence=5),
                 Stakeholder("bygg", "Bygg AS", kind="organisation", influence=1),
                 Stakeholder("kari", "Kari", organisation="sjomat", tags=("innbygger",),
@@ -305,11 +305,11 @@ def test_a_series_counted_by_hand(tmp_path: Path) -> None:
                 Stakeholder("ola", "Ola", tags=("innbygger",), influence=2),
                 Stakeholder("per", "Per", tags=("innbygger",)),  # weighs 3
             ])
-            ws.store.save_relationships(s, [
+            ws.store._save_relationships(s, [
                 Relationship("ola", "kari", "knows", 0.5),
                 Relationship("per", "ola", "knows", 0.8, start=D(2026, 4, 1)),
             ])
-            ws.store.save_interactions(s, [
+            ws.store._save_interactions(s, [
                 Interaction("m1", D(2026, 1, 10), "meeting", participants=("kari",)),
                 Interaction("m2", D(2026, 3, 5), "meeting", participants=("per",)),
             ])

@@ -55,7 +55,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
     (root / "interessent.toml").write_text(PLAN, encoding="utf-8")
     w = Workspace(root)
     with w.store.write() as s:
-        w.store.save_stakeholders(s, [
+        w.store._save_stakeholders(s, [
             Stakeholder("prog", "Programmet AS", kind="organisation"),
             Stakeholder("dl", "Dagny Leder", roles=("daglig_leder",)),
             Stakeholder("sl", "Sverre Leder", roles=("styreleder",)),
@@ -66,7 +66,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
             # group c: nobody tied to the programme (c1–c2 know each other only)
             Stakeholder("c1", "C1", groups=("c",)), Stakeholder("c2", "C2", groups=("c",)),
         ])
-        w.store.save_relationships(s, [
+        w.store._save_relationships(s, [
             Relationship("a1", "dl", "knows", 0.5, directed=False),
             Relationship("sl", "a2", "knows", 0.5, directed=False),
             Relationship("dl", "b1", "knows", 0.5, directed=False),
@@ -91,7 +91,7 @@ def test_the_three_kinds_of_risk(ws: Workspace) -> None:
 
 
 def test_meeting_the_group_in_the_period_removes_the_no_tie_risk(ws: Workspace) -> None:
-    ws.store.add_interaction(Interaction("m1", dt.date(2026, 3, 1), "meeting",
+    ws.store._add_interaction(Interaction("m1", dt.date(2026, 3, 1), "meeting",
                                          participants=("sl", "c1")))
     found = structural_risks(ws, Period.year(2026), as_of=dt.date(2026, 6, 1))
     c = [(r.kind, r.subject) for r in found if r.group == "c"]
@@ -104,7 +104,7 @@ def test_meeting_the_group_in_the_period_removes_the_no_tie_risk(ws: Workspace) 
 
 def test_an_observer_seat_makes_a_leader_known(ws: Workspace) -> None:
     with ws.store.write() as s:
-        ws.store.save_relationships(s, [Relationship("c1", "prog", "observer", 1.0)])
+        ws.store._save_relationships(s, [Relationship("c1", "prog", "observer", 1.0)])
     found = structural_risks(ws, Period.year(2026), as_of=dt.date(2026, 6, 1))
     assert ("c", "c1") not in {(r.group, r.subject) for r in found
                                if r.kind is RiskKind.UNKNOWN_LEADER}
@@ -120,7 +120,7 @@ def unknown_leaders(ws: Workspace, period: Period, day: dt.date) -> set[tuple[st
 
 def test_a_logged_call_with_nobody_from_the_programme_listed_is_a_tie(ws: Workspace) -> None:
     # c1 was called in March; the log lists only c1, as most logs do
-    ws.store.add_interaction(Interaction("k1", dt.date(2026, 3, 1), "call",
+    ws.store._add_interaction(Interaction("k1", dt.date(2026, 3, 1), "call",
                                          participants=("c1",)))
     found = structural_risks(ws, Period.year(2026), as_of=dt.date(2026, 6, 1))
     # c1 is known now; c2 still is not; group c has contact, so no "no tie" risk
@@ -133,7 +133,7 @@ def test_a_logged_call_with_nobody_from_the_programme_listed_is_a_tie(ws: Worksp
 
 def test_only_direct_contact_in_the_period_counts(ws: Workspace) -> None:
     with ws.store.write() as s:
-        ws.store.save_interactions(s, [
+        ws.store._save_interactions(s, [
             # an article naming c1 reaches no one directly
             Interaction("a1", dt.date(2026, 3, 1), "article", participants=("c1",)),
             # a meeting with c2 in 2025, before the period
@@ -164,9 +164,9 @@ name = "Oppslag"
 """, encoding="utf-8")
     with Workspace(root) as w:
         with w.store.write() as s:
-            w.store.save_stakeholders(s, [Stakeholder("c1", "C1", groups=("c",)),
+            w.store._save_stakeholders(s, [Stakeholder("c1", "C1", groups=("c",)),
                                           Stakeholder("c2", "C2", groups=("c",))])
-            w.store.save_interactions(s, [
+            w.store._save_interactions(s, [
                 Interaction("f1", dt.date(2026, 3, 1), "folkemote", participants=("c1",)),
                 # a kind that declares no category is not direct contact
                 Interaction("o1", dt.date(2026, 3, 2), "oppslag", participants=("c2",)),
@@ -181,16 +181,16 @@ def test_an_organisation_is_known_through_the_people_who_act_for_it(tmp_path: Pa
     day = dt.date(2026, 6, 1)
     with Workspace(root) as w:
         with w.store.write() as s:
-            w.store.save_stakeholders(s, [
+            w.store._save_stakeholders(s, [
                 # group c's two leaders: two organisations
                 Stakeholder("org1", "Org 1", kind="organisation", groups=("c",)),
                 Stakeholder("org2", "Org 2", kind="organisation", groups=("c",)),
                 Stakeholder("ansatt1", "Ansatt i Org 1", organisation="org1"),
                 Stakeholder("observer2", "Styremedlem i Org 2"),
             ])
-            w.store.save_relationships(s, [
+            w.store._save_relationships(s, [
                 Relationship("observer2", "org2", "board_member", 1.0)])
-            w.store.save_interactions(s, [
+            w.store._save_interactions(s, [
                 Interaction("k1", dt.date(2026, 3, 1), "call", participants=("ansatt1",)),
                 Interaction("k2", dt.date(2026, 3, 2), "call", participants=("observer2",)),
             ])

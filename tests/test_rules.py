@@ -100,8 +100,8 @@ def _fill(store: Store, people: list[Stakeholder], ties: list[Relationship]) -> 
         for table in ("relationships", "stakeholder_roles", "stakeholder_groups",
                       "stakeholder_tags", "stakeholders"):
             s.execute(text(f"DELETE FROM {table}"))
-        store.save_stakeholders(s, people)
-        store.save_relationships(s, ties)
+        store._save_stakeholders(s, people)
+        store._save_relationships(s, ties)
 
 
 def _ids(store: Store, selection: Selection, **more: Any) -> set[str]:

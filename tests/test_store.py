@@ -83,7 +83,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store: Store) -> None:
 
 def test_save_and_read_back(store: Store) -> None:
     with store.write() as s:
-        assert store.save_stakeholders(s, people()) == (2, 0)
+        assert store._save_stakeholders(s, people()) == (2, 0)
     assert store.stakeholders() == sorted(people(), key=lambda p: p.id)
     assert store.stakeholder("kari-aune").organisation == "osen-sjomat"
     with pytest.raises(NotFound):
@@ -92,19 +92,19 @@ def test_save_and_read_back(store: Store) -> None:
 
 def test_a_failed_write_leaves_nothing(store: Store) -> None:
     with store.write() as s:
-        store.save_stakeholders(s, people())
+        store._save_stakeholders(s, people())
     before = store.stakeholders()
     with pytest.raises(RuntimeError), store.write() as s:
-        store.save_stakeholders(s, [Stakeholder("per", "Per Berg")])
+        store._save_stakeholders(s, [Stakeholder("per", "Per Berg")])
         raise RuntimeError("boom")
     assert store.stakeholders() == before
 
 
 def test_update_replaces_only_given_columns(store: Store) -> None:
     with store.write() as s:
-        store.save_stakeholders(s, people())
+        store._save_stakeholders(s, people())
     with store.write() as s:
-        added, updated = store.save_stakeholders(
+        added, updated = store._save_stakeholders(
             s, [{"id": "kari-aune", "email": "kari@example.no", "groups": ["befolkningen"]}],
             columns=["email", "groups"],
         )
@@ -117,19 +117,19 @@ def test_update_replaces_only_given_columns(store: Store) -> None:
 
 def test_relationships_and_interactions_round_trip(store: Store) -> None:
     with store.write() as s:
-        store.save_stakeholders(s, people())
-        store.save_relationships(s, [Relationship("kari-aune", "osen-sjomat", "works_for", 0.9,
+        store._save_stakeholders(s, people())
+        store._save_relationships(s, [Relationship("kari-aune", "osen-sjomat", "works_for", 0.9,
                                                   start=dt.date(2020, 1, 1))])
     meeting = Interaction("K2026-0001", dt.date(2026, 3, 5), "meeting", channel="direkte",
                           participants=("kari-aune",), groups=("naeringslivet",),
                           commitments=("B5",), host="osen-sjomat", success=True, topic="Dialog")
-    store.add_interaction(meeting)
+    store._add_interaction(meeting)
     assert store.relationships()[0].strength == 0.9
     assert store.interactions() == [meeting]
     assert store.interactions(stakeholder="osen-sjomat") == [meeting]  # as host
     assert store.next_interaction_id(dt.date(2026, 4, 1)) == "K2026-0002"
     with pytest.raises(NotFound, match="unknown stakeholder 'nobody'"), store.write() as s:
-        store.save_relationships(s, [Relationship("nobody", "kari-aune", "knows")])
+        store._save_relationships(s, [Relationship("nobody", "kari-aune", "knows")])
 
 
 @pytest.mark.sqlite_only
@@ -141,7 +141,7 @@ def test_a_second_writer_waits_then_gets_a_clear_busy_error(tmp_path: Path) -> N
 
         def hold() -> None:
             with first.write() as s:
-                first.save_stakeholders(s, [Stakeholder("a", "A")])
+                first._save_stakeholders(s, [Stakeholder("a", "A")])
                 holding.set()
                 release.wait(5)
 
@@ -150,7 +150,7 @@ def test_a_second_writer_waits_then_gets_a_clear_busy_error(tmp_path: Path) -> N
         try:
             assert holding.wait(5)
             with pytest.raises(StoreBusy, match="busy"), second.write() as s:
-                second.save_stakeholders(s, [Stakeholder("b", "B")])
+                second._save_stakeholders(s, [Stakeholder("b", "B")])
         finally:
             release.set()
             thread.join()

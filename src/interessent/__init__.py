@@ -94,10 +94,15 @@ if TYPE_CHECKING:
     from .privacy import retention as retention
     from .privacy import unrestrict as unrestrict
     from .privacy import withdraw_consent as withdraw_consent
+    from .registry import add_relationship as add_relationship
     from .registry import add_stakeholder as add_stakeholder
+    from .registry import edit_interaction as edit_interaction
+    from .registry import edit_relationship as edit_relationship
     from .registry import edit_stakeholder as edit_stakeholder
     from .registry import find_stakeholders as find_stakeholders
     from .registry import log_interaction as log_interaction
+    from .registry import remove_interaction as remove_interaction
+    from .registry import remove_relationship as remove_relationship
     from .registry import stakeholder_profile as stakeholder_profile
     from .report import build_report as build_report
     from .report import render_report as render_report
@@ -128,6 +133,7 @@ _LAZY = {
     "Store": "store",
     "TargetGroup": "plan",
     "Workspace": "workspace",
+    "add_relationship": "registry",
     "add_stakeholder": "registry",
     "audit_log": "privacy",
     "backup": "backups",
@@ -140,6 +146,8 @@ _LAZY = {
     "coverage": "_subpackages",
     "draft": "drafting",
     "due": "coverage",
+    "edit_interaction": "registry",
+    "edit_relationship": "registry",
     "edit_stakeholder": "registry",
     "erase": "privacy",
     "explain": "graph",
@@ -166,6 +174,8 @@ _LAZY = {
     "rank_leaders": "graph",
     "record_consent": "privacy",
     "render_report": "report",
+    "remove_interaction": "registry",
+    "remove_relationship": "registry",
     "resolve_signer": "policy",
     "restrict": "privacy",
     "retention": "privacy",
@@ -221,6 +231,7 @@ __all__ = [
     "Unit",
     "Workspace",
     "WorkspaceError",
+    "add_relationship",
     "add_stakeholder",
     "audit_log",
     "backup",
@@ -232,6 +243,8 @@ __all__ = [
     "consents",
     "draft",
     "due",
+    "edit_interaction",
+    "edit_relationship",
     "edit_stakeholder",
     "erase",
     "explain",
@@ -260,6 +273,8 @@ __all__ = [
     "rank_leaders",
     "record_consent",
     "render_report",
+    "remove_interaction",
+    "remove_relationship",
     "resolve_signer",
     "restrict",
     "retention",

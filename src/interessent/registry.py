@@ -1,7 +1,10 @@
-"""Everyday register work: find, show, add and edit stakeholders; log interactions.
+"""Everyday register work: find, show, add and edit stakeholders; add, edit and remove
+relationships; log, edit and remove interactions.
 
-Values typed by a person go through the same checks as an imported row (see
-:mod:`interessent.importing`), so a role, group or kind is spelt one way everywhere.
+Values typed by a person, or given as Python values (ints, floats such as ``4.0``, dates,
+enums, lists), go through the same checks as an imported row (see
+:mod:`interessent.importing`), so a role, group or kind is spelt one way everywhere and a
+bad value is one :class:`~interessent.errors.InvalidInput` naming its field.
 Adding and logging choose and check the new record's id inside the transaction that
 writes it, so two people adding or logging at once never get the same id, and an add or
 a log never replaces a record: only an edit changes one. An id finds its record in any
@@ -19,18 +22,24 @@ from attrs import frozen
 from .errors import ImportRejected, InvalidInput, NotFound
 from .importing import ImportResult, import_rows, slugify
 from .periods import check_date, parse_date
+from .privacy import audit_tie
 from .rules import is_member
 
 if TYPE_CHECKING:
-    from .model import Interaction, Relationship, Stakeholder
+    from .model import Interaction, Kind, Language, Relationship, Stakeholder
     from .workspace import Workspace
 
 __all__ = [
     "StakeholderProfile",
+    "add_relationship",
     "add_stakeholder",
+    "edit_interaction",
+    "edit_relationship",
     "edit_stakeholder",
     "find_stakeholders",
     "log_interaction",
+    "remove_interaction",
+    "remove_relationship",
     "stakeholder_profile",
 ]
 
@@ -129,71 +138,174 @@ def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
     )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nei"
-    if isinstance(value, list | tuple | set | frozenset):
-        return "|".join(str(v) for v in value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _given(**values: Any) -> dict[str, Any]:
+    """The fields given (not None), each as a cell value: lists and other iterables as
+    lists, one text as it is (several values in it separated by ``|``)."""
+    return {k: v if isinstance(v, str) or not isinstance(v, Iterable) else list(v)
+            for k, v in values.items() if v is not None}
 
 
-def _one_row(ws: Workspace, kind: str, row: Mapping[str, str], what: str, action: str,
-             *, mode: Literal["import", "new", "edit"] = "import") -> ImportResult:
+def _one_row(ws: Workspace, kind: str, row: Mapping[str, Any], what: str, action: str,
+             *, mode: Literal["import", "new", "edit"] = "import",
+             subject: str | None = None) -> ImportResult:
     """Import one typed-in row; a bad value is one clear error without row numbers."""
     try:
-        return import_rows(ws, kind, [row], source=what, action=action, subject=row["id"],
-                           mode=mode)
+        return import_rows(ws, kind, [row], source=what, action=action,
+                           subject=row["id"] if subject is None else subject, mode=mode)
     except ImportRejected as exc:
         reasons = "; ".join(p.message for p in exc.problems)
         raise InvalidInput(f"{what}: {reasons}") from None
 
 
-def _check_fields(fields: Mapping[str, Any]) -> None:
-    unknown = sorted(set(fields) - set(STAKEHOLDER_FIELDS))
+def _check_fields(fields: Iterable[str], known: Iterable[str], what: str) -> list[str]:
+    names, allowed = [fields] if isinstance(fields, str) else list(fields), tuple(known)
+    unknown = sorted(set(names) - set(allowed))
     if unknown:
-        raise InvalidInput(f"unknown stakeholder field {', '.join(unknown)} "
-                           f"(known: {', '.join(STAKEHOLDER_FIELDS)})")
+        raise InvalidInput(f"unknown {what} field {', '.join(unknown)} "
+                           f"(known: {', '.join(allowed)})")
+    return names
 
 
-def add_stakeholder(ws: Workspace, *, name: str, id: str | None = None,
-                    **fields: Any) -> Stakeholder:
+def _changes(what: str, given: Mapping[str, Any], cleared: list[str]) -> None:
+    both = sorted(set(cleared) & set(given))
+    if both:
+        raise InvalidInput(f"{what}: both set and cleared: {', '.join(both)}")
+    if not given and not cleared:
+        raise InvalidInput(f"{what}: nothing to change: give a field to set or to clear")
+
+
+def add_stakeholder(
+    ws: Workspace, *, name: str, id: str | None = None, kind: Kind | str | None = None,
+    email: str | None = None, phone: str | None = None, address: str | None = None,
+    organisation: str | None = None, roles: Iterable[str] | None = None,
+    groups: Iterable[str] | None = None, influence: int | None = None,
+    interest: int | None = None, language: Language | str | None = None,
+    legal_basis: str | None = None, tags: Iterable[str] | None = None,
+    notes: str | None = None,
+) -> Stakeholder:
     """Register a new stakeholder. Without an ``id`` one is made from the name
     (``Kari Ørsjødal`` → ``kari-orsjodal``, or ``kari-orsjodal-2`` if that is taken, even
     by someone of the same name). An ``id`` that exists, in any case, is refused: adding
     never changes a record. Values are checked as an imported row's are: roles and
-    groups must be the plan's."""
-    _check_fields(fields)
-    row = {"id": id or "", "name": name, **{k: _cell(v) for k, v in fields.items()}}
-    done = _one_row(ws, "stakeholders", row, f"stakeholder {id or slugify(name)}", "add",
-                    mode="new")
+    groups must be the plan's, ``influence`` and ``interest`` whole numbers from 1 to 5
+    (``4.0`` is 4, ``4.5`` is refused); ``organisation`` is an id or a name."""
+    fields = _given(kind=kind, email=email, phone=phone, address=address,
+                    organisation=organisation, roles=roles, groups=groups,
+                    influence=influence, interest=interest, language=language,
+                    legal_basis=legal_basis, tags=tags, notes=notes)
+    row = {"id": id or "", "name": name, **fields}
+    label = id if isinstance(id, str) and id else slugify(name) if isinstance(name, str) else ""
+    done = _one_row(ws, "stakeholders", row, f"stakeholder {label}", "add", mode="new")
     return ws.store.stakeholder(done.ids[0])
 
 
-def edit_stakeholder(ws: Workspace, id: str, *, name: str | None = None,
-                     clear: Iterable[str] = (), **fields: Any) -> Stakeholder:
+def edit_stakeholder(
+    ws: Workspace, id: str, *, name: str | None = None, kind: Kind | str | None = None,
+    email: str | None = None, phone: str | None = None, address: str | None = None,
+    organisation: str | None = None, roles: Iterable[str] | None = None,
+    groups: Iterable[str] | None = None, influence: int | None = None,
+    interest: int | None = None, language: Language | str | None = None,
+    legal_basis: str | None = None, tags: Iterable[str] | None = None,
+    notes: str | None = None, clear: Iterable[str] = (),
+) -> Stakeholder:
     """Change the given fields of a stakeholder; ``clear`` names fields to empty. Lists
-    (roles, groups, tags) given are replaced whole. Fields not named keep their values."""
-    _check_fields(fields)
-    cleared = list(clear)
-    _check_fields(dict.fromkeys(cleared))
+    (roles, groups, tags) given are replaced whole. Fields not named (None) keep their
+    values. Values are checked as in :func:`add_stakeholder`."""
+    fields = _given(kind=kind, email=email, phone=phone, address=address,
+                    organisation=organisation, roles=roles, groups=groups,
+                    influence=influence, interest=interest, language=language,
+                    legal_basis=legal_basis, tags=tags, notes=notes)
+    cleared = _check_fields(clear, STAKEHOLDER_FIELDS, "stakeholder")
     current = ws.store.stakeholder(id)  # NotFound for an unknown id; found in any case
-    both = sorted(set(cleared) & set(fields))
-    if both:
-        raise InvalidInput(f"both set and cleared: {', '.join(both)}")
-    if not fields and not cleared and name is None:
-        raise InvalidInput("nothing to change: give a field to set or --clear")
-    if name is not None and not name.strip():
-        raise InvalidInput(f"stakeholder {current.id}: name: empty; every stakeholder needs "
-                           "a name")
+    what = f"stakeholder {current.id}"
+    _changes(what, {**fields, **({} if name is None else {"name": name})}, cleared)
+    if isinstance(name, str) and not name.strip():
+        raise InvalidInput(f"{what}: name: empty; every stakeholder needs a name")
     # no name keeps the name stored when the edit is written, not the one read here
-    row = {"id": current.id, "name": name or "",
-           **{k: _cell(v) for k, v in fields.items()}, **dict.fromkeys(cleared, "")}
-    _one_row(ws, "stakeholders", row, f"stakeholder {current.id}", "edit", mode="edit")
+    row = {"id": current.id, "name": name or "", **fields, **dict.fromkeys(cleared, "")}
+    _one_row(ws, "stakeholders", row, what, "edit", mode="edit")
     return ws.store.stakeholder(current.id)
+
+
+# --- relationships ------------------------------------------------------------------------
+
+#: Fields of a relationship that an edit may set or clear (a cleared strength is 1, a
+#: cleared direction the kind's).
+RELATIONSHIP_FIELDS = ("strength", "directed", "start", "end")
+
+
+def _tie(ws: Workspace, done: ImportResult) -> Relationship:
+    source, target, kind = done.ties[0]
+    return next(r for r in ws.store.relationships(stakeholder=source)
+                if r.key == (source, target, kind))
+
+
+def add_relationship(
+    ws: Workspace, *, source: str, target: str, kind: str,
+    strength: float | str | None = None,
+    directed: bool | None = None, start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+) -> Relationship:
+    """Register a tie: ``source`` and ``target`` are stakeholders (by id in any case, or a
+    unique name), ``kind`` one of the plan's relationship kinds (key or name). Strength
+    is from 0 to 1 (1 when not given; a number or its text, ``"0,5"`` too), ``directed``
+    the kind's unless given, ``start`` and ``end`` dates or ISO text. A tie of that kind
+    between the two that exists is refused: adding never changes one. Checked as an
+    imported row."""
+    row = {"source": source, "target": target, "kind": kind,
+           **_given(strength=strength, directed=directed, start=start, end=end)}
+    done = _one_row(ws, "relationships", row, f"relationship {kind}", "add relationship",
+                    mode="new", subject="")
+    return _tie(ws, done)
+
+
+def edit_relationship(
+    ws: Workspace, *, source: str, target: str, kind: str,
+    strength: float | str | None = None,
+    directed: bool | None = None, start: str | dt.date | None = None,
+    end: str | dt.date | None = None, clear: Iterable[str] = (),
+) -> Relationship:
+    """Change the given fields of the ``kind`` tie from ``source`` to ``target``;
+    ``clear`` names fields to empty (strength back to 1, direction to the kind's, no start
+    or end). Fields not named keep their values; a tie that does not exist is refused."""
+    fields = _given(strength=strength, directed=directed, start=start, end=end)
+    cleared = _check_fields(clear, RELATIONSHIP_FIELDS, "relationship")
+    what = f"relationship {kind}"
+    _changes(what, fields, cleared)
+    row = {"source": source, "target": target, "kind": kind, **fields,
+           **dict.fromkeys(cleared, "")}
+    done = _one_row(ws, "relationships", row, what, "edit relationship", mode="edit",
+                    subject="")
+    return _tie(ws, done)
+
+
+def remove_relationship(ws: Workspace, *, source: str, target: str, kind: str) -> Relationship:
+    """Remove the ``kind`` tie from ``source`` to ``target`` (ids in any case; ``kind``
+    the key, or the plan's name for it) and return it. No such tie is
+    :class:`~interessent.errors.NotFound`; nothing else changes."""
+    store = ws.store
+    known = ws.plan.all_relationship_kinds
+    key = next((k.key for k in known.values()
+                if kind.strip().casefold() in (k.key.casefold(), k.name.casefold())),
+               kind.strip())
+    known_ids = store.registered_ids([source, target])  # in any case or Unicode form
+    missing = [who for who in (source, target) if who not in known_ids]
+    if missing:
+        raise NotFound(f"no stakeholder with id {missing[0]!r}")
+    with store.write() as s:
+        store.take_turn(s, "relationships")
+        removed = store._remove_relationship(s, source, target, key)
+        if removed is None:
+            raise NotFound(f"no {key} relationship {source} → {target}")
+        audit_tie(store, s, "remove relationship", removed.key)
+    return removed
+
+
+# --- interactions -------------------------------------------------------------------------
+
+#: Fields of an interaction that an edit may set; all but date and kind may be cleared.
+INTERACTION_FIELDS = ("date", "kind", "channel", "participants", "groups", "topic",
+                      "commitments", "host", "success", "notes")
 
 
 def log_interaction(
@@ -217,17 +329,62 @@ def log_interaction(
     writes it; an ``id`` that exists, in any case, is refused."""
     day = (check_date(date, "date") if isinstance(date, dt.date)
            else parse_date(date, "date") if date else dt.date.today())
-    people = list(participants)
-    audience = list(groups)
+    people = _given(p=participants).get("p", [])
+    audience = _given(g=groups).get("g", [])
     if not people and not audience:
         raise InvalidInput("say whom it reached: --with a stakeholder or --group an audience")
-    row = {"id": id or "", "date": day.isoformat(), "kind": kind, "channel": channel or "",
-           "participants": _cell(people), "groups": _cell(audience), "topic": topic or "",
-           "commitments": _cell(list(commitments)), "host": host or "",
-           "success": _cell(success), "notes": notes or ""}
+    row = {"id": id or "", "date": day, "kind": kind, "channel": channel,
+           "participants": people, "groups": audience, "topic": topic,
+           "commitments": _given(c=commitments).get("c", []), "host": host,
+           "success": success, "notes": notes}
     done = _one_row(ws, "interactions", row, f"interaction {id}" if id else "interaction",
                     "log", mode="new")
-    found = ws.store.interactions(ids=list(done.ids))
-    if not found:  # pragma: no cover - the import above wrote it
-        raise NotFound(f"interaction {done.ids[0]} was not recorded")
+    return _interaction(ws, done.ids[0])
+
+
+def _interaction(ws: Workspace, id: str) -> Interaction:
+    found = ws.store.interactions(ids=[id])
+    if not found:  # pragma: no cover - written in the transaction before
+        raise NotFound(f"interaction {id} was not recorded")
     return found[0]
+
+
+def edit_interaction(
+    ws: Workspace, id: str, *, date: str | dt.date | None = None, kind: str | None = None,
+    channel: str | None = None, participants: Iterable[str] | None = None,
+    groups: Iterable[str] | None = None, topic: str | None = None,
+    commitments: Iterable[str] | None = None, host: str | None = None,
+    success: bool | None = None, notes: str | None = None, clear: Iterable[str] = (),
+) -> Interaction:
+    """Change the given fields of interaction ``id`` (in any case); ``clear`` names fields
+    to empty (not ``date`` or ``kind``). Lists given replace the whole list; fields not
+    named keep their values. Checked as :func:`log_interaction` is, and it must still
+    reach someone: a participant or an audience group."""
+    fields = _given(date=date, kind=kind, channel=channel, participants=participants,
+                    groups=groups, topic=topic, commitments=commitments, host=host,
+                    success=success, notes=notes)
+    cleared = _check_fields(clear, INTERACTION_FIELDS[2:], "interaction (to clear)")
+    stored = ws.store.registered_ids([id], "interactions").get(id)
+    if stored is None:
+        raise NotFound(f"no interaction with id {id!r}")
+    what = f"interaction {stored}"
+    _changes(what, fields, cleared)
+    row = {"id": stored, "date": "", "kind": "", **fields, **dict.fromkeys(cleared, "")}
+    _one_row(ws, "interactions", row, what, "edit", mode="edit")
+    return _interaction(ws, stored)
+
+
+def remove_interaction(ws: Workspace, id: str) -> Interaction:
+    """Remove interaction ``id`` (in any case) with its participants, audience groups and
+    commitments, and return it as it was. An unknown id is
+    :class:`~interessent.errors.NotFound`; nothing else changes."""
+    store = ws.store
+    with store.write() as s:
+        store.take_turn(s, "interactions")
+        removed = store._remove_interaction(s, id)
+        if removed is None:
+            raise NotFound(f"no interaction with id {id!r}")
+        store.audit(s, "remove", "interaction", removed.id,
+                    {"participants": len(removed.participants), "groups": len(removed.groups),
+                     "commitments": len(removed.commitments)})
+    return removed

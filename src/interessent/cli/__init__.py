@@ -19,6 +19,7 @@ What lives where:
 - ``_setup``: ``init``, ``plan check``;
 - ``_data``: ``import``, ``export`` (records and the graph);
 - ``_people``: ``stakeholder …`` and ``log``;
+- ``_records``: ``relationship add|edit|remove``, ``interaction edit|remove``;
 - ``_engine``: ``leaders``, ``coverage``, ``due``, ``risks``;
 - ``_draft``: ``draft``, ``notify``, ``templates …``;
 - ``_report``: ``report``;
@@ -140,6 +141,7 @@ _COMMAND_MODULES = (
     "_setup",
     "_data",
     "_people",
+    "_records",
     "_engine",
     "_draft",
     "_report",

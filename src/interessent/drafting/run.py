@@ -228,7 +228,7 @@ def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tu
                 )
                 for n, r in enumerate(rendered)
             ]
-            store.save_interactions(session, logged)
+            store._save_interactions(session, logged)
             publication = _publish(folder, items)
     except BaseException:
         if publication is not None:

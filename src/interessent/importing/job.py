@@ -33,6 +33,7 @@ from ..store import (
     interaction_numbers,
     last_interaction_number,
     resolve_ids,
+    stored_interactions,
 )
 from .columns import _name_key
 from .tables import Table
@@ -78,6 +79,8 @@ class _Checked:
     created: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
     """The id of each row, as it is stored (stakeholders and interactions)."""
+    ties: tuple[tuple[str, str, str], ...] = ()
+    """The (source, target, kind) of each relationship row, by the ids as stored."""
 
 
 @attrs.define
@@ -262,7 +265,7 @@ class _Job:
         def write(s: Session) -> None:
             # One batch: the store links organisations across it, so a row may name an
             # organisation made from a name or listed further down.
-            self.store.save_stakeholders(s, [*created.values(), *records], columns=columns)
+            self.store._save_stakeholders(s, [*created.values(), *records], columns=columns)
             self.writing(len(records))
 
         return _Checked(added, len(records) - added, write,
@@ -338,8 +341,6 @@ class _Job:
     # --- relationships --------------------------------------------------------------------
 
     def relationships(self, s: Session) -> _Checked:
-        from sqlalchemy import select
-
         all_kinds = self.plan.all_relationship_kinds
         kinds = _Lookup("relationship kind", ((k.key, (k.name,)) for k in all_kinds.values()))
         people = _People(*_known_people(s))
@@ -351,11 +352,29 @@ class _Job:
         directed = self.column(cells, "directed", _optional_bool)
         starts = self.column(cells, "start", _optional_date)
         ends = self.column(cells, "end", _optional_date)
+        existing = _stored_ties(s)
         rels: list[Relationship] = []
         for number, a, b, k, weight, way, start, end in zip(
             self.table.row_numbers, sources, targets, kind, strength, directed, starts, ends,
             strict=True,
         ):
+            old = existing.get((a, b, k))
+            if old is None and self.mode != "import" and _mutual(existing.get((b, a, k))):
+                old = existing[(b, a, k)]  # a mutual tie named from its other end
+                a, b = b, a
+            if self.mode == "edit" and a and b and k:
+                if old is None:
+                    self.bad(number, "kind", f"no {k} relationship {a} → {b}")
+                    continue
+                # what the row does not name keeps its stored value
+                weight = weight if "strength" in cells else old[0]
+                way = way if "directed" in cells else old[1]
+                start = start if "start" in cells else old[2]
+                end = end if "end" in cells else old[3]
+            elif self.only_new and old is not None:
+                self.bad(number, "kind", f"the {k} relationship {a} → {b} already exists; "
+                                         "edit it instead")
+                continue
             if a is not None and a == b:
                 self.bad(number, "target", "a stakeholder cannot be related to itself")
             elif start is not None and end is not None and end < start:
@@ -371,19 +390,13 @@ class _Job:
                       "a relationship")
         if self.problems:
             return _Checked(0, 0, lambda s: None)
-        src, dst = ST.alias("src"), ST.alias("dst")
-        existing: set[tuple[str, str, str]] = {
-            (a, b, k) for a, b, k in s.execute(
-                select(src.c.id, dst.c.id, REL.c.kind)
-                .join(src, src.c.pk == REL.c.source_pk).join(dst, dst.c.pk == REL.c.target_pk))
-        }
         updated = sum(1 for r in rels if r.key in existing)
 
         def write(s: Session) -> None:
-            self.store.save_relationships(s, rels)  # one batch: it reads all existing ties
+            self.store._save_relationships(s, rels)  # one batch: it reads all existing ties
             self.writing(len(rels))
 
-        return _Checked(len(rels) - updated, updated, write)
+        return _Checked(len(rels) - updated, updated, write, ties=tuple(r.key for r in rels))
 
     # --- interactions ---------------------------------------------------------------------
 
@@ -402,6 +415,9 @@ class _Job:
         stored = resolve_ids(s, INT, [i for i in written if i is not None])
         given: list[str | None] = [None if i is None else stored[i][1] if i in stored else i
                                    for i in written]
+        before: dict[str, Interaction] = {}
+        if self.mode == "edit":
+            before = self._stored_interactions(s, cells, given, [f[1] for f in stored.values()])
         fields: dict[str, list[Any]] = {
             "date": self.parse("date", cells["date"], _required(_date, "every interaction has "
                                                                        "a date")),
@@ -416,6 +432,16 @@ class _Job:
             "success": self.column(cells, "success", _optional_bool),
             "notes": self.column(cells, "notes", _text),
         }
+        if self.mode == "edit":  # what the row does not name keeps its stored value
+            for col, parsed in fields.items():
+                if col not in cells:
+                    fields[col] = [getattr(before[i], col) if i in before else v
+                                   for i, v in zip(given, parsed, strict=True)]
+            for number, people, audience in zip(self.table.row_numbers, fields["participants"],
+                                                fields["groups"], strict=True):
+                if not people and not audience:
+                    self.bad(number, "participants", "it would reach nobody: keep a "
+                                                     "participant or an audience group")
         self._repeated_ids(given)
         if self.only_new:
             for number, id_ in zip(self.table.row_numbers, written, strict=True):
@@ -445,10 +471,45 @@ class _Job:
         items = _keeping_restricted(s, items, {found[1] for found in stored.values()})
 
         def write(s: Session) -> None:
-            self.store.save_interactions(s, items)
+            self.store._save_interactions(s, items)
             self.writing(len(items))
 
         return _Checked(len(items) - existing, existing, write, ids=tuple(i.id for i in items))
+
+    def _stored_interactions(self, s: Session, cells: dict[str, list[str]],
+                             given: list[str | None], ids: list[str]) -> dict[str, Interaction]:
+        """Edit: the stored interactions the rows name, read in this transaction; a row
+        naming none is a problem, and an empty date or kind keeps the stored one."""
+        before = {i.id: i for i in stored_interactions(s, ids=ids)} if ids else {}
+        for number, id_ in zip(self.table.row_numbers, given, strict=True):
+            if id_ not in before:
+                self.bad(number, "id", f"no interaction with id {id_!r}")
+        kept = {i: (old.date.isoformat(), old.kind) for i, old in before.items()}
+        for n, col in enumerate(("date", "kind")):
+            if col in cells:
+                cells[col] = [v or (kept[i][n] if i in kept else "")
+                              for v, i in zip(cells[col], given, strict=True)]
+        return before
+
+
+_Stored = tuple[float, bool, Any, Any]
+"""A stored tie's strength, directedness, start and end."""
+
+
+def _mutual(tie: _Stored | None) -> bool:
+    return tie is not None and not tie[1]
+
+
+def _stored_ties(s: Session) -> dict[tuple[str, str, str], _Stored]:
+    """Every stored tie by (source id, target id, kind)."""
+    from sqlalchemy import select
+
+    src, dst = ST.alias("src"), ST.alias("dst")
+    return {(a, b, k): (w, bool(d), start, end)
+            for a, b, k, w, d, start, end in s.execute(
+                select(src.c.id, dst.c.id, REL.c.kind, REL.c.strength, REL.c.directed,
+                       REL.c.start, REL.c.end)
+                .join(src, src.c.pk == REL.c.source_pk).join(dst, dst.c.pk == REL.c.target_pk))}
 
 
 def _keeping_restricted(s: Session, items: list[Interaction],

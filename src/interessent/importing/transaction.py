@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._bulk import collector_paused
-from ..errors import ImportRejected
-from ..privacy import audit_import
+from ..errors import ImportRejected, RowProblem
+from ..privacy import audit_import, audit_tie
 from .columns import Kind, parse_kind
 from .job import Mode, Progress, _Checked, _Job
 from .tables import Table, _columns, read_table
+from .values import _Bad, cell_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,6 +44,8 @@ class ImportResult:
     ids: tuple[str, ...] = attrs.field(default=(), repr=False, eq=False)
     """The id of each stakeholder or interaction row, as stored (made from a name or
     numbered when the row had none); empty for relationships."""
+    ties: tuple[tuple[str, str, str], ...] = attrs.field(default=(), repr=False, eq=False)
+    """The (source, target, kind) of each relationship row, by the ids as stored."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``import --json``)."""
@@ -69,6 +72,10 @@ class ImportResult:
         if self.dry_run:
             line += " — dry run, nothing written"
         return line
+
+
+#: The columns that name a relationship rather than describe it.
+_TIE_KEY = frozenset(("source", "target", "kind"))
 
 
 def import_file(
@@ -112,7 +119,7 @@ def _import(
 def import_rows(
     ws: Workspace,
     kind: str,
-    rows: Sequence[Mapping[str, str]],
+    rows: Sequence[Mapping[str, Any]],
     *,
     source: str = "(input)",
     dry_run: bool = False,
@@ -120,8 +127,12 @@ def import_rows(
     subject: str | None = None,
     mode: Mode = "import",
 ) -> ImportResult:
-    """Import rows given as mappings of column → cell text, with exactly the checks and
-    the duplicate policy of a file (the columns are those of the first row).
+    """Import rows given as mappings of column → value, with exactly the checks and the
+    duplicate policy of a file (the columns are those of the first row). A value is the
+    text of a cell or a Python value: an int or a whole float (``4.0``) for a number, a
+    date, an enum, a bool, a list for a column of several values
+    (:func:`.values.cell_text`); ``4.5`` where a whole number is due, an unknown group, a
+    date outside the accepted range are refused as in a file.
 
     ``action`` and ``subject`` (the id of the one stakeholder or interaction the rows are
     about) label the audit entry, as :mod:`interessent.registry` does for add, edit, log;
@@ -130,10 +141,30 @@ def import_rows(
     id made from a name is one no stored stakeholder has. ``mode="edit"``: the rows change
     stakeholders that exist when the rows are written, and an empty name keeps theirs."""
     which = parse_kind(kind)
-    headers = list(rows[0]) if rows else []
-    table = Table(headers=headers, rows=[[r.get(h, "") for h in headers] for r in rows],
-                  row_numbers=list(range(2, len(rows) + 2)), encoding="utf-8", delimiter=None)
-    return _import_table(ws, which, table, source, dry_run, None, action, subject, mode)
+    headers = [str(h) for h in rows[0]] if rows else []
+    texts, problems = _texts(rows, headers)
+    table = Table(headers=headers, rows=texts, row_numbers=list(range(2, len(rows) + 2)),
+                  encoding="utf-8", delimiter=None)
+    return _import_table(ws, which, table, source, dry_run, None, action, subject, mode,
+                         problems)
+
+
+def _texts(rows: Sequence[Mapping[str, Any]],
+           headers: list[str]) -> tuple[list[list[str]], list[RowProblem]]:
+    """Each row's cells as a file would hold them (:func:`.values.cell_text`), and the
+    problems of the values no cell could hold (each such cell is left empty)."""
+    problems: list[RowProblem] = []
+    texts: list[list[str]] = []
+    for number, row in enumerate(rows, start=2):
+        cells: list[str] = []
+        for header in headers:
+            try:
+                cells.append(cell_text(row.get(header), header))
+            except _Bad as exc:
+                problems.append(RowProblem(number, f"{header}: {exc}"))
+                cells.append("")
+        texts.append(cells)
+    return texts, problems
 
 
 def _import_table(
@@ -146,12 +177,13 @@ def _import_table(
     action: str = "import",
     subject: str | None = None,
     mode: Mode = "import",
+    problems: Sequence[RowProblem] = (),
 ) -> ImportResult:
     cols, labels = _columns(table, which, source)
     plan = ws.plan
     store = ws.store
     job = _Job(table=table, cols=cols, labels=labels, plan=plan, store=store, source=source,
-               progress=progress, total=2 * len(table), mode=mode)
+               progress=progress, total=2 * len(table), mode=mode, problems=list(problems))
     check: dict[Kind, Callable[[Session], _Checked]] = {
         "stakeholders": job.stakeholders,
         "relationships": job.relationships,
@@ -168,12 +200,17 @@ def _import_table(
             if subject == "" and checked.ids:
                 subject = checked.ids[0]
             checked.write(s)
-            audit_import(store, s, which, source=source, action=action, subject=subject,
-                         rows=len(table), added=checked.added, updated=checked.updated,
-                         columns=list(cols))
+            if which == "relationships" and subject is not None and len(checked.ties) == 1:
+                audit_tie(store, s, action, checked.ties[0],
+                          {"columns": sorted(c for c in cols if c not in _TIE_KEY)})
+            else:
+                audit_import(store, s, which, source=source, action=action, subject=subject,
+                             rows=len(table), added=checked.added, updated=checked.updated,
+                             columns=list(cols))
     job.tick(job.total)
     return ImportResult(
         kind=which, source=source, rows=len(table), added=checked.added,
         updated=checked.updated, created_organisations=checked.created,
         encoding=table.encoding, delimiter=table.delimiter, dry_run=dry_run, ids=checked.ids,
+        ties=checked.ties,
     )

@@ -1,5 +1,10 @@
 """Cell values: from the text of one cell to what the store keeps.
 
+A cell given as a Python value (:func:`import_rows`, the registry's typed functions)
+becomes the text an imported file would hold first (:func:`cell_text`): ``4.0`` is
+``4``, a date its ISO form, an enum its value, a list its values joined by ``|``; it
+then passes the same checks.
+
 Booleans take ``ja``/``nei``, ``yes``/``no``, ``true``/``false``, ``1``/``0``, ``x``;
 dates ``2026-03-05`` or ``05.03.2026``; numbers a decimal comma; several values are
 separated by ``|``. Plan keys (:class:`_Lookup`) are found by key, name or alias, and
@@ -12,8 +17,12 @@ neutralisation (:func:`unneutralise`) and ids made from names (:func:`slugify`).
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import enum
 import hashlib
 import math
+import numbers
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +62,55 @@ def slugify(name: str) -> str:
 
 #: Columns whose cells may hold several lines: tab and line feed are allowed there.
 MULTILINE = frozenset(("address", "notes"))
+
+
+#: Columns whose cells hold several values, separated by ``|``.
+LIST_COLUMNS = frozenset(("roles", "groups", "tags", "participants", "commitments"))
+
+
+def cell_text(value: Any, column: str) -> str:
+    """The text a file's cell of ``column`` would hold for a Python ``value``: ``None``
+    is empty, ``True`` is ``true``, a whole float (``4.0``) or Decimal is ``4``, another
+    float its shortest form (``4.5``, refused later where a whole number is due), a date
+    or datetime its ISO day, an enum its value, and a list, tuple or set in a column of
+    several values its values joined by ``|``. What no cell could hold raises
+    :class:`_Bad`: not-a-number, infinity, bytes, a list where one value is due, a
+    value with ``|`` in a list."""
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real | decimal.Decimal):
+        number = float(value)
+        if not math.isfinite(number):
+            raise _Bad(f"{value!r} is not a number")
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        if column not in LIST_COLUMNS:
+            raise _Bad(f"one value is due, not a {type(value).__name__}")
+        parts = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+        texts = []
+        for part in parts:
+            if isinstance(part, list | tuple | set | frozenset):
+                raise _Bad("a list inside a list")
+            text = cell_text(part, "")
+            if "|" in text:
+                raise _Bad(f"{text!r}: one value of a list cannot contain '|'")
+            texts.append(text)
+        return "|".join(texts)
+    if isinstance(value, bytes | bytearray):
+        raise _Bad("bytes, not text")
+    raise _Bad(f"a {type(value).__name__} is no value for this column")
 
 
 def _control_characters(column: str, cells: list[str]) -> Iterator[tuple[int, str]]:

@@ -38,7 +38,8 @@ What lives where:
                       :func:`opt_out`, :func:`opt_in`
 ``retention_period``  :func:`retention`, :class:`RetentionReport`,
                       :class:`RetentionCandidate`
-``audit``             :class:`AuditEntry`, :func:`audit_log`, :func:`audit_import`
+``audit``             :class:`AuditEntry`, :func:`audit_log`, :func:`audit_import`,
+                      :func:`audit_tie`
 ``mentions``          finding people in free text by what identifies them (full name,
                       id, e-mail, phone; never one word, never an address)
 ``records``           a stakeholder's row by id, the refusal of an erased one, dates
@@ -48,7 +49,7 @@ What lives where:
 from __future__ import annotations
 
 from .access import export_person
-from .audit import AuditEntry, audit_import, audit_log
+from .audit import AuditEntry, audit_import, audit_log, audit_tie
 from .consent import (
     LEGAL_BASES,
     Consent,
@@ -86,6 +87,7 @@ __all__ = [
     "TextChange",
     "audit_import",
     "audit_log",
+    "audit_tie",
     "compact",
     "consents",
     "erase",

@@ -66,6 +66,22 @@ def audit_import(
     store.audit(s, action, one, subject, detail)
 
 
+def audit_tie(
+    store: Store,
+    s: Session,
+    action: str,
+    tie: tuple[str, str, str],
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """The audit entry of one relationship typed in, edited or removed: about its source
+    stakeholder, with the target by its integer key and the relationship's kind (ids are
+    made from names: never in the log)."""
+    source, target, kind = tie
+    pks = store.pk_map(s, [source, target])
+    store.audit(s, action, "stakeholder", pks.get(source),
+                {"relationship": kind, "target_pk": pks.get(target), **(detail or {})})
+
+
 def audit_log(
     ws: Workspace,
     *,

@@ -25,7 +25,8 @@ What lives where (each module depends only on those above it):
   (:func:`~.connection.sqlite_url`).
 - :mod:`.queries` — reads that return domain values (stakeholders, relationships,
   interactions), ids found in any case or Unicode form (:func:`~.queries.resolve_ids`),
-  id → pk maps and IN-list :func:`~.queries.chunks`.
+  id → pk maps and IN-list :func:`~.queries.chunks`; ``stored_interactions`` is
+  :func:`~.queries.interactions`, read in the caller's session.
 - :mod:`.audit` — the audit log: who is working (:func:`~.audit.current_actor`), one
   entry, and the entry a write leaves when it records none of its own.
 - :mod:`.rules` — the SQL forms of the business rules in :mod:`interessent.rules`
@@ -49,6 +50,7 @@ from .audit import ACTOR_ENV, current_actor
 from .connection import BUSY_TIMEOUT_ENV, sqlite_url
 from .database import Store
 from .queries import chunks, interaction_numbers, last_interaction_number, resolve_ids
+from .queries import interactions as stored_interactions
 from .schema import (
     AUDIT,
     CONSENTS,
@@ -89,6 +91,7 @@ __all__ = [
     "last_interaction_number",
     "resolve_ids",
     "sqlite_url",
+    "stored_interactions",
     "utc_now",
 ]
 

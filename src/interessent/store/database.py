@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -334,26 +335,29 @@ class Store:
                                         ids=ids)
 
     # --- writing (see .writes) ------------------------------------------------------------
+    # Private: these write what they are given, unchecked against the plan. The public way
+    # to write is :mod:`interessent.registry` and :mod:`interessent.importing`, whose checks
+    # every value passes; the old public names remain a while, deprecated (see below).
 
-    def add_stakeholder(self, stakeholder: Stakeholder) -> None:
+    def _add_stakeholder(self, stakeholder: Stakeholder) -> None:
         """Register a new stakeholder; its id must be new, also in another case."""
         with self.write() as s:
             self.take_turn(s, "stakeholders")
             taken = queries.resolve_ids(s, ST, [stakeholder.id]).get(stakeholder.id)
             if taken is not None:
                 raise InvalidInput(f"a stakeholder with id {taken[1]!r} already exists")
-            self.save_stakeholders(s, [stakeholder])
+            self._save_stakeholders(s, [stakeholder])
 
-    def update_stakeholder(self, stakeholder: Stakeholder) -> None:
+    def _update_stakeholder(self, stakeholder: Stakeholder) -> None:
         """Replace an existing stakeholder's record with ``stakeholder`` (found by its id in
         any case; it keeps the id it has)."""
         with self.write() as s:
             self.take_turn(s, "stakeholders")
             if not queries.resolve_ids(s, ST, [stakeholder.id]):
                 raise NotFound(f"no stakeholder with id {stakeholder.id!r}")
-            self.save_stakeholders(s, [stakeholder])
+            self._save_stakeholders(s, [stakeholder])
 
-    def save_stakeholders(
+    def _save_stakeholders(
         self,
         s: Session,
         records: Sequence[Mapping[str, Any]] | Sequence[Stakeholder],
@@ -369,22 +373,66 @@ class Store:
         """
         return writes.save_stakeholders(s, records, columns=columns)
 
-    def save_relationships(self, s: Session, rels: Sequence[Relationship]) -> tuple[int, int]:
+    def _save_relationships(self, s: Session, rels: Sequence[Relationship]) -> tuple[int, int]:
         """Upsert relationships by (source, target, kind); returns (added, updated)."""
         return writes.save_relationships(s, rels)
 
-    def save_interactions(self, s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
+    def _save_interactions(self, s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
         """Upsert interactions by id; returns (added, updated)."""
         return writes.save_interactions(s, items)
 
-    def add_interaction(self, interaction: Interaction) -> None:
+    def _add_interaction(self, interaction: Interaction) -> None:
         """Log one interaction; its id must be new, also in another case."""
         with self.write() as s:
             self.take_turn(s, "interactions")
             taken = queries.resolve_ids(s, INT, [interaction.id]).get(interaction.id)
             if taken is not None:
                 raise InvalidInput(f"an interaction with id {taken[1]!r} already exists")
-            self.save_interactions(s, [interaction])
+            self._save_interactions(s, [interaction])
+
+    def _remove_relationship(self, s: Session, source: str, target: str,
+                             kind: str) -> Relationship | None:
+        """Delete one tie in the caller's transaction; the tie, or None if there was none."""
+        return writes.delete_relationship(s, source, target, kind)
+
+    def _remove_interaction(self, s: Session, id: str) -> Interaction | None:
+        """Delete one interaction with its participants, groups and commitments, in the
+        caller's transaction; the interaction, or None if there was none."""
+        return writes.delete_interaction(s, id)
+
+    # The old public names, deprecated: they skip the plan's checks.
+
+    def add_stakeholder(self, stakeholder: Stakeholder) -> None:
+        """Deprecated: unchecked; use :func:`interessent.add_stakeholder`."""
+        _deprecated("add_stakeholder", "interessent.add_stakeholder")
+        self._add_stakeholder(stakeholder)
+
+    def update_stakeholder(self, stakeholder: Stakeholder) -> None:
+        """Deprecated: unchecked; use :func:`interessent.edit_stakeholder`."""
+        _deprecated("update_stakeholder", "interessent.edit_stakeholder")
+        self._update_stakeholder(stakeholder)
+
+    def add_interaction(self, interaction: Interaction) -> None:
+        """Deprecated: unchecked; use :func:`interessent.log_interaction`."""
+        _deprecated("add_interaction", "interessent.log_interaction")
+        self._add_interaction(interaction)
+
+    def save_stakeholders(self, s: Session, records: Sequence[Mapping[str, Any]]
+                          | Sequence[Stakeholder], *,
+                          columns: Iterable[str] | None = None) -> tuple[int, int]:
+        """Deprecated: unchecked; use :func:`interessent.import_rows`."""
+        _deprecated("save_stakeholders", "interessent.import_rows")
+        return self._save_stakeholders(s, records, columns=columns)
+
+    def save_relationships(self, s: Session, rels: Sequence[Relationship]) -> tuple[int, int]:
+        """Deprecated: unchecked; use :func:`interessent.add_relationship`."""
+        _deprecated("save_relationships", "interessent.add_relationship")
+        return self._save_relationships(s, rels)
+
+    def save_interactions(self, s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
+        """Deprecated: unchecked; use :func:`interessent.log_interaction`."""
+        _deprecated("save_interactions", "interessent.log_interaction")
+        return self._save_interactions(s, items)
 
     def next_interaction_id(self, day: dt.date, s: Session | None = None) -> str:
         """A fresh id of the form ``K2026-0042``: one more than the highest of ``day``'s
@@ -410,6 +458,12 @@ class Store:
         :class:`~interessent.errors.StoreBusy`. Writers of different tables (an import of
         stakeholders, a meeting logged) still work at once."""
         take_turn(s.connection(), table)
+
+
+def _deprecated(name: str, instead: str) -> None:
+    warnings.warn(f"Store.{name} writes without the plan's checks and will be removed; "
+                  f"use {instead}", DeprecationWarning, stacklevel=3)
+
 
 def _copy_failure(exc: Exception, folder: Path) -> str | None:
     """Why SQLite could not write a backup's copy, or None when the source failed."""

@@ -23,7 +23,7 @@ from ..errors import InvalidInput, NotFound
 from ..model import Interaction, Kind, Language, Relationship, Stakeholder
 from ..rules import id_key, nfc
 from .audit import note_write
-from .queries import chunks, id_map, resolve_ids
+from .queries import chunks, id_map, interactions, relationships, resolve_ids
 from .schema import (
     ICOMM,
     IGROUPS,
@@ -36,7 +36,8 @@ from .schema import (
     utc_now,
 )
 
-__all__ = ["insert_many", "save_interactions", "save_relationships", "save_stakeholders"]
+__all__ = ["delete_interaction", "delete_relationship", "insert_many", "save_interactions",
+           "save_relationships", "save_stakeholders"]
 
 
 def save_stakeholders(
@@ -199,6 +200,40 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
     existing = found
     note_write(s, "interactions", len(items) - len(existing), len(existing))
     return len(items) - len(existing), len(existing)
+
+
+def delete_relationship(s: Session, source: str, target: str,
+                        kind: str) -> Relationship | None:
+    """Delete the ``kind`` tie from ``source`` to ``target`` (ids in any case or Unicode
+    form; a mutual tie from either end); the tie deleted, or None when there was none."""
+    ends = (id_key(source), id_key(target))
+    ties = [r for r in relationships(s, stakeholder=source) if r.kind == kind]
+    found = next((r for r in ties if (id_key(r.source), id_key(r.target)) == ends), None)
+    if found is None:
+        found = next((r for r in ties if not r.directed
+                      and (id_key(r.target), id_key(r.source)) == ends), None)
+    if found is None:
+        return None
+    pks = id_map(s, ST, [found.source, found.target])
+    s.execute(delete(REL).where((REL.c.source_pk == pks[found.source])
+                                & (REL.c.target_pk == pks[found.target]) & (REL.c.kind == kind)))
+    note_write(s, "relationships", 0, 1)
+    return found
+
+
+def delete_interaction(s: Session, id: str) -> Interaction | None:
+    """Delete one interaction (its id in any case or Unicode form) and what belongs to it
+    alone: its participants, audience groups and commitments (deleted here, not left to
+    the database's cascade); the interaction deleted, or None when there was none."""
+    found = resolve_ids(s, INT, [id]).get(id)
+    if found is None:
+        return None
+    before = interactions(s, ids=[found[1]])
+    for table in (PART, IGROUPS, ICOMM):
+        s.execute(delete(table).where(table.c.interaction_pk == found[0]))
+    s.execute(delete(INT).where(INT.c.pk == found[0]))
+    note_write(s, "interactions", 0, 1)
+    return before[0] if before else None
 
 
 def insert_many(conn: Any, table: Any, columns: Sequence[str],
