@@ -36,14 +36,22 @@ _META = ("topic", "serves")
 
 
 class _Library:
-    """The templates of a workspace: files, variants, compiled templates, errors."""
+    """The templates of a workspace: files, variants, compiled templates, errors. Those
+    given as text (:attr:`Workspace.template_sources`) come first, then its folder's, then
+    the built-in ones."""
 
     def __init__(self, ws: Workspace) -> None:
         self.dirs: list[tuple[Path, str]] = [
             (d, source) for d, source in ((ws.templates_path, "workspace"),
                                           (BUILTIN_TEMPLATES, "built-in"))
-            if d.is_dir()
+            if d is not None and d.is_dir()
         ]
+        self.given: dict[str, str] = dict(ws.template_sources)
+        for file in self.given:
+            if not _FILE.match(file):
+                raise TemplateProblem(
+                    f"template {file}: not a template name (NAME.j2, NAME.nn.j2, "
+                    "NAME.nn.md.j2 …)", template=file)
         self._files: dict[str, tuple[Path, str]] | None = None
         self._env: Environment | None = None
         self._compiled: dict[str, Template] = {}
@@ -55,7 +63,8 @@ class _Library:
     def files(self) -> dict[str, tuple[Path, str]]:
         """File name → (path, source); the workspace's shadow the built-in ones."""
         if self._files is None:
-            files: dict[str, tuple[Path, str]] = {}
+            files: dict[str, tuple[Path, str]] = {
+                file: (Path(file), "workspace") for file in self.given}
             for folder, source in self.dirs:
                 for path in sorted(folder.iterdir()):
                     if path.is_file() and (_FILE.match(path.name) or _DOCX.match(path.name)):
@@ -81,7 +90,8 @@ class _Library:
             )
 
     def where(self) -> str:
-        return " or ".join(str(d) for d, _ in self.dirs) or "no template folder"
+        places = (["the templates given"] if self.given else []) + [str(d) for d, _ in self.dirs]
+        return " or ".join(places) or "no template folder"
 
     def find(self, name: str, language: str, markup: str, fallback_languages: Sequence[str],
              *, strict: bool = False) -> str | None:
@@ -113,9 +123,10 @@ class _Library:
     @property
     def env(self) -> Environment:
         if self._env is None:
-            from jinja2 import ChoiceLoader, FileSystemLoader
+            from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader
 
-            loader = ChoiceLoader([FileSystemLoader(str(d)) for d, _ in self.dirs])
+            loader = ChoiceLoader([DictLoader(self.given),
+                                   *(FileSystemLoader(str(d)) for d, _ in self.dirs)])
             self._env = _environment(loader)
         return self._env
 
@@ -132,6 +143,8 @@ class _Library:
         return self._compiled[file]
 
     def source(self, file: str) -> str:
+        if file in self.given:
+            return self.given[file]
         path, _ = self.files[file]
         return path.read_text(encoding="utf-8")
 
