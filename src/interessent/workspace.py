@@ -94,8 +94,8 @@ class Workspace:
         self.folder = folder
         """The workspace's folder; None for one made from values."""
         self.database: Database = database
-        self.templates_path: Path | None = templates_path
-        """The folder of the workspace's own templates (None: the built-in ones only)."""
+        self.templates_folder: Path | None = templates_path
+        """The folder of the workspace's own templates (None: none)."""
         self.template_sources: dict[str, str] = dict(templates)
         """Templates given as text, by file name (``invitasjon.j2``)."""
         self.busy_timeout_ms = busy_timeout_ms
@@ -208,6 +208,15 @@ class Workspace:
             self._store.actor = actor
 
     @property
+    def templates_path(self) -> Path:
+        """The folder of the workspace's own templates (a :class:`WorkspaceError` for one
+        made from values without a folder of templates)."""
+        if self.templates_folder is None:
+            raise WorkspaceError("this workspace was made from values and has no folder of "
+                                 "templates")
+        return self.templates_folder
+
+    @property
     def plan_path(self) -> Path:
         return self.root / PLAN_FILE
 
@@ -238,14 +247,14 @@ class Workspace:
         if self._store is None:
             self._store = Store(self.database, busy_timeout_ms=self.busy_timeout_ms,
                                 actor=self._actor)
+            self._store.on_write = self._forget
         return self._store
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
-        self._memo.clear()
-        self._memo_state = None
+        self._forget()
 
     def __enter__(self) -> Workspace:
         return self
@@ -260,12 +269,15 @@ class Workspace:
         change counter, the plan file against its time and size), but it frees the
         memory at once, and it reads again what a change outside interessent (a SQL
         tool, a plan file put back with its old time) left looking unchanged."""
-        self._memo.clear()
-        self._memo_state = None
+        self._forget()
         if self.folder is not None:
             self._plan = None
         if self._store is not None:
             self._store._keeping = True
+
+    def _forget(self) -> None:
+        self._memo.clear()
+        self._memo_state = None
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, remembered under ``key`` until anything is written to the

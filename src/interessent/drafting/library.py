@@ -42,7 +42,7 @@ class _Library:
 
     def __init__(self, ws: Workspace) -> None:
         self.dirs: list[tuple[Path, str]] = [
-            (d, source) for d, source in ((ws.templates_path, "workspace"),
+            (d, source) for d, source in ((ws.templates_folder, "workspace"),
                                           (BUILTIN_TEMPLATES, "built-in"))
             if d is not None and d.is_dir()
         ]

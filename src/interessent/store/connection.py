@@ -3,11 +3,12 @@
 SQLite by default: WAL, a busy timeout (``busy_timeout_ms``, 10 s unless given), foreign
 keys on, and writes that begin IMMEDIATE so two writers queue instead of failing half-way.
 A SQLite database in memory (``sqlite://``) lives in one connection that every session
-shares, so it lasts as long as its engine. PostgreSQL waits for another writer's row locks
-as long, then reports :class:`~interessent.errors.StoreBusy`; writers that choose or check
-ids take turns per table there (:func:`take_turn`). Any other SQLAlchemy URL works as it
-comes. The Alembic migrations in ``interessent/migrations`` run when a store opens an
-older database.
+shares, so it lasts as long as its engine; it serves one session at a time (a notebook,
+a test, a job), so a service that answers in several threads at once wants a file.
+PostgreSQL waits for another writer's row locks as long, then reports
+:class:`~interessent.errors.StoreBusy`; writers that choose or check ids take turns per
+table there (:func:`take_turn`). Any other SQLAlchemy URL works as it comes. The Alembic
+migrations in ``interessent/migrations`` run when a store opens an older database.
 
 An engine made elsewhere (:func:`prepare_engine`) is used as it is, except that a SQLite
 engine gets the same pragmas and IMMEDIATE writes: without them two writers would fail

@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -179,10 +179,16 @@ class Store:
             raise translate(exc, self.url) from None
         finally:
             self.generation += 1
+            if self.on_write is not None:
+                self.on_write()
 
     generation: int = 0
     """Counts write transactions through this store, so that results computed from the
     data (see :meth:`interessent.Workspace.memo`) know when they are stale."""
+
+    on_write: Callable[[], None] | None = None
+    """Called after each write transaction through this store, committed or not (the
+    workspace forgets what it computed from the data, an erased person's name too)."""
 
     # --- the change counter and kept results (see .cache) ---------------------------------
 
