@@ -237,8 +237,11 @@ def _databases(backend: str, postgres_server: PostgresServer | None) -> Iterator
     databases = Databases(postgres_server)
     real_workspace, real_store = Workspace.__init__, Store.__init__
 
-    def workspace_init(self: Workspace, root: Path | str, *, db: str | None = None) -> None:
-        real_workspace(self, root, db=db)
+    def workspace_init(self: Workspace, root: Path | str, *, db: Any = None,
+                       **kwargs: Any) -> None:
+        # The library reads no environment variable; here the suite maps INTERESSENT_DB
+        # to ``db`` as the command line does, so library code runs on PostgreSQL too.
+        real_workspace(self, root, db=db or os.environ.get(DB_ENV), **kwargs)
         self.db_url = databases.resolve(self.root, self.db_url)
 
     def store_init(self: Store, url: str, **kwargs: Any) -> None:

@@ -45,6 +45,7 @@ AS_OF = dt.date(2026, 11, 26)
 
 @pytest.fixture(autouse=True)
 def _actor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's actor; the library's is the workspace's ``actor``."""
     monkeypatch.setenv("INTERESSENT_USER", "kommunikasjon")
 
 
@@ -92,6 +93,7 @@ def test_a_database_at_0002_upgrades_to_0003(tmp_path: Path) -> None:
 
 
 def test_every_write_path_leaves_one_entry_per_operation(workspace: Workspace) -> None:
+    workspace.actor = "kommunikasjon"
     import_rows(workspace, "stakeholders", [
         {"name": "Kari Aune", "groups": "befolkningen"},
         {"name": "Per Berg", "groups": "befolkningen"},
@@ -182,6 +184,7 @@ def test_legal_bases_by_any_name(text: str, basis: str) -> None:
 
 
 def test_consent_history_newest_is_current(workspace: Workspace) -> None:
+    workspace.actor = "kommunikasjon"
     [kari] = people(workspace, "Kari Aune")
     with pytest.raises(InvalidInput, match="unknown legal basis 'lyst'"):
         record_consent(workspace, kari, basis="lyst", source="x")
@@ -500,6 +503,7 @@ def test_retention_needs_a_period_in_the_plan(workspace: Workspace) -> None:
 
 
 def test_cli_privacy_commands(workspace: Workspace, tmp_path: Path) -> None:
+    workspace.actor = "kommunikasjon"
     _kari_and_ola(workspace)
     workspace.close()
 

@@ -52,10 +52,3 @@ def test_outside_a_workspace_says_so(tmp_path: Path) -> None:
         Workspace.find(tmp_path)
 
 
-def test_db_url_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    init_workspace(tmp_path / "ws").close()
-    other = tmp_path / "elsewhere.db"
-    monkeypatch.setenv("INTERESSENT_DB", f"sqlite:///{other}")
-    with Workspace(tmp_path / "ws") as ws:
-        ws.store.counts()
-    assert other.is_file()

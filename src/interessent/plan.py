@@ -10,6 +10,7 @@ unknown keys are errors, never silently ignored.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import enum
 import re
@@ -22,11 +23,12 @@ from typing import Any, TypeVar
 import attrs
 from attrs import field, frozen
 
-from .bounds import nested_deeper, numbers_out_of_range, text_problem
+from .bounds import nested_deeper, numbers_out_of_range
 from .errors import NotFound, PlanError, PlanProblem
 from .files import path_error
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
-from .periods import Days, Period, Unit, check_date, parse_days
+from .periods import Days, Period, Unit
+from .plan_data import cattrs_problems, converter, plain_data
 from .rules import KindCategory, nfc
 from .tomllines import key_lines, line_of
 
@@ -316,7 +318,11 @@ class DueSettings:
 
 @frozen
 class Plan:
-    """A whole plan. Look things up with :meth:`group`, :meth:`commitment` …"""
+    """A whole plan. Look things up with :meth:`group`, :meth:`commitment` …
+
+    A plan built in code (``Plan(...)``, ``attrs.evolve(plan, ...)``) is checked as a plan
+    file is: a :class:`~interessent.errors.PlanError` lists every problem, such as a
+    commitment naming a target group the plan lacks."""
 
     programme: Programme
     groups: tuple[TargetGroup, ...] = ()
@@ -332,6 +338,11 @@ class Plan:
     leaders: LeaderSettings = LeaderSettings()
     due: DueSettings = DueSettings()
     source: str = field(default="<plan>", eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # A plan built in code is checked as a file is: a PlanError lists its problems.
+        if not _loading.get():
+            _check_built(self)
 
     def group(self, key: str) -> TargetGroup:
         return _find(self.groups, "key", key, "target group")
@@ -385,110 +396,6 @@ def _find(items: Sequence[T], attr: str, key: str, what: str) -> T:
 # --- loading ------------------------------------------------------------------------------
 
 
-def _converter() -> Any:
-    import cattrs
-
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-
-    def date_hook(value: Any, _: Any) -> dt.date:
-        if isinstance(value, dt.date):  # a datetime too: its day
-            return check_date(value)
-        if isinstance(value, str):
-            return check_date(dt.date.fromisoformat(value))
-        raise ValueError(f"expected a date (YYYY-MM-DD), not {value!r}")
-
-    def unit_hook(value: Any, _: Any) -> Unit:
-        if not isinstance(value, str):
-            raise ValueError(f"expected a period name, not {value!r}")
-        return Unit.parse(value)
-
-    def str_hook(value: Any, _: Any) -> str:
-        if not isinstance(value, str):
-            raise ValueError(f"expected text, not {type(value).__name__} {value!r}")
-        problem = text_problem(value, lines=True)  # a plan's texts may span lines
-        if problem is not None:
-            raise ValueError(problem)
-        return value
-
-    def strs_hook(value: Any, _: Any) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"expected a list of text, not {value!r}")
-        return tuple(str_hook(v, str) for v in value)
-
-    def float_hook(value: Any, _: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"expected a number, not {value!r}")
-        return float(value)
-
-    def int_hook(value: Any, _: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"expected a whole number, not {value!r}")
-        return value
-
-    def bool_hook(value: Any, _: Any) -> bool:
-        if not isinstance(value, bool):
-            raise ValueError(f"expected true or false, not {value!r}")
-        return value
-
-    def enum_hook(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
-        try:
-            return cls(value)
-        except ValueError:
-            expected = ", ".join(m.value for m in cls)
-            raise ValueError(f"unknown value {value!r} (expected one of {expected})") from None
-
-    conv.register_structure_hook(dt.date, date_hook)
-    conv.register_structure_hook(Unit, unit_hook)
-    conv.register_structure_hook(str, str_hook)
-    conv.register_structure_hook_func(lambda t: t == tuple[str, ...], strs_hook)
-    conv.register_structure_hook(float, float_hook)
-    conv.register_structure_hook(int, int_hook)
-    conv.register_structure_hook(bool, bool_hook)
-    conv.register_structure_hook(ChannelKind, enum_hook)
-    conv.register_structure_hook(CommitmentKind, enum_hook)
-    conv.register_structure_hook(KindCategory, enum_hook)
-    conv.register_structure_hook(Days, lambda value, _: parse_days(value))
-    return conv
-
-
-def _cattrs_problems(exc: BaseException, path: str) -> Iterator[tuple[str, str]]:
-    """Walk a cattrs validation error into (key path, message) pairs."""
-    from cattrs.errors import (
-        ClassValidationError,
-        ForbiddenExtraKeysError,
-        IterableValidationError,
-    )
-
-    if isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, inote in with_notes:
-            yield from _cattrs_problems(sub, f"{path}[{inote.index}]")
-        for sub in without:
-            yield from _cattrs_problems(sub, path)
-    elif isinstance(exc, ClassValidationError):
-        with_cnotes, without = exc.group_exceptions()
-        for sub, cnote in with_cnotes:
-            yield from _cattrs_problems(sub, f"{path}.{cnote.name}" if path else cnote.name)
-        for sub in without:
-            yield from _cattrs_problems(sub, path)
-    elif isinstance(exc, ForbiddenExtraKeysError):
-        for key in sorted(exc.extra_fields):
-            yield (f"{path}.{key}" if path else key, "unknown key")
-    elif isinstance(exc, KeyError):
-        key = str(exc.args[0])
-        if not (path == key or path.endswith(f".{key}")):
-            path = f"{path}.{key}" if path else key
-        yield (path, "required key is missing")
-    elif isinstance(exc, TypeError) and "missing" in str(exc) and "argument" in str(exc):
-        names = re.findall(r"'(\w+)'", str(exc))
-        for name in names or ["?"]:
-            yield (f"{path}.{name}" if path else name, "required key is missing")
-    else:
-        yield (path or "(plan)", str(exc))
-
-
 #: A plan nests a few levels (``commitments[3].requires[0].source``); deeper is refused.
 MAX_DEPTH = 16
 #: Plan files above this size are refused before they are read.
@@ -520,17 +427,36 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
 
 
 def structure_plan(data: Mapping[str, Any], *, source: str = "<plan>", text: str = "") -> Plan:
-    """A validated :class:`Plan` from already-parsed data."""
-    conv = _converter()
+    """A validated :class:`Plan` from already-parsed data (a mapping as a TOML file holds
+    it); :class:`PlanError` lists every problem."""
+    if not isinstance(data, Mapping):
+        raise PlanError(source, [PlanProblem("(plan)", "expected a table of keys (a mapping), "
+                                             f"not {type(data).__name__}")])
+    extra = [PlanProblem("source", "unknown key")] if "source" in data else []
+    loading = _loading.set(True)  # checked here, with the TOML lines of its problems
     try:
-        plan: Plan = conv.structure(dict(data), Plan)
-    except Exception as exc:  # cattrs raises ExceptionGroups of anything a hook raised
-        raise PlanError(source, _located(text, _cattrs_problems(exc, ""))) from None
-    plan = attrs.evolve(plan, source=source)
-    problems = _located(text, _validate(plan))
+        try:
+            plan: Plan = converter().structure(
+                {k: v for k, v in data.items() if k != "source"}, Plan)
+        except Exception as exc:  # cattrs raises ExceptionGroups of anything a hook raised
+            raise PlanError(source, extra + _located(text, cattrs_problems(exc))) from None
+        plan = attrs.evolve(plan, source=source)
+    finally:
+        _loading.reset(loading)
+    problems = extra + _located(text, _validate(plan))
     if problems:
         raise PlanError(source, problems)
     return plan
+
+
+#: Set while :func:`structure_plan` builds a plan, which it checks itself.
+_loading: contextvars.ContextVar[bool] = contextvars.ContextVar("_loading", default=False)
+
+
+def _check_built(plan: Plan) -> None:
+    """Check a plan built in code (``Plan(...)``, ``attrs.evolve``) as a file is checked:
+    its values as the types of a plan require, then every cross-reference."""
+    structure_plan(plain_data(plan, leave_out=("source",)), source=plan.source)
 
 
 def _located(text: str, found: Iterable[tuple[str, str]]) -> list[PlanProblem]:

@@ -1,9 +1,22 @@
-"""A workspace: a folder with the plan (``interessent.toml``), ``templates/`` and the
-database (``interessent.db``, unless ``--db`` / ``INTERESSENT_DB`` names another).
+"""A workspace: the plan (``interessent.toml``), the templates and the database.
+
+Most live in a folder: the plan file, ``templates/`` and the SQLite file
+``interessent.db`` (unless ``db`` names another database). :meth:`Workspace.from_plan`
+makes one from values instead, a plan as text, a mapping or a :class:`~interessent.plan.Plan`,
+templates as a mapping and, by default, a database in memory.
+
+The library reads no environment variable: the database, who is working (the audit
+log's actor) and how long a writer waits are arguments. The command line maps
+``INTERESSENT_DB``, ``INTERESSENT_USER`` and ``INTERESSENT_BUSY_TIMEOUT_MS`` to them.
 
 The database's URL is built from its parts (:func:`~interessent.store.sqlite_url`), never
 by pasting the folder into a string: a folder called ``Osen?a`` or ``Osen%20a`` keeps
 its database inside it.
+
+A workspace may live long (a notebook, a web service) while other processes write to
+its database: what it computes and keeps (:meth:`Workspace.memo`) is kept only while the
+database's change counter (:mod:`interessent.store.cache`) is unchanged, and a plan file
+changed on disk is read again. :meth:`Workspace.refresh` forgets everything at once.
 
 >>> import tempfile, pathlib
 >>> ws = init_workspace(pathlib.Path(tempfile.mkdtemp()) / "demo")
@@ -19,17 +32,19 @@ import fnmatch
 import os
 import re
 import shutil
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from .bounds import text_problem
 from .errors import InteressentError, InvalidInput, WorkspaceError
 from .files import path_error
 from .importing import KINDS, Kind, import_file, parse_kind
-from .plan import Plan, TargetGroup, load_plan
+from .plan import Plan, TargetGroup, load_plan, parse_plan, structure_plan
 from .rules import is_member
 from .store import Store, sqlite_url
 
@@ -44,81 +59,202 @@ T = TypeVar("T")
 PLAN_FILE = "interessent.toml"
 DB_FILE = "interessent.db"
 TEMPLATES_DIR = "templates"
+#: The environment variable the command line reads for ``--db`` (the library reads none).
 DB_ENV = "INTERESSENT_DB"
+
+#: What :meth:`Workspace.from_plan` takes as a plan.
+PlanSource = Plan | Mapping[str, Any] | str | os.PathLike[str]
+#: A database: a URL (text or SQLAlchemy's) or an engine made elsewhere.
+Database = str | URL | Engine
 
 
 class Workspace:
-    """An open workspace. The plan and the store are loaded on first use."""
+    """An open workspace. The plan and the store are loaded on first use.
 
-    def __init__(self, root: Path | str, *, db: str | None = None) -> None:
-        self.root = Path(root).resolve()
-        if not (self.root / PLAN_FILE).is_file():
+    ``Workspace(root)`` opens the workspace in folder ``root``; ``db`` names another
+    database than its ``interessent.db``, ``actor`` who the audit log says made the
+    changes (default: the operating-system user), ``busy_timeout_ms`` how long a writer
+    waits for another (default 10 s). :meth:`from_plan` makes one from values.
+    """
+
+    def __init__(self, root: Path | str, *, db: Database | None = None,
+                 actor: str | None = None, busy_timeout_ms: int | None = None) -> None:
+        folder = Path(root).resolve()
+        if not (folder / PLAN_FILE).is_file():
             raise WorkspaceError(
-                f"{self.root} is not an interessent workspace (no {PLAN_FILE}); "
+                f"{folder} is not an interessent workspace (no {PLAN_FILE}); "
                 "run 'interessent init DIR' to make one"
             )
-        self.database: str | URL = (db or os.environ.get(DB_ENV)
-                                    or sqlite_url(self.root / DB_FILE))
-        self._plan: Plan | None = None
-        self._store: Store | None = None
-        self._memo: dict[Hashable, tuple[int, Any]] = {}
+        self._setup(folder, db or sqlite_url(folder / DB_FILE), None,
+                    folder / TEMPLATES_DIR, {}, actor, busy_timeout_ms)
 
-    def __repr__(self) -> str:
-        return f"Workspace({str(self.root)!r})"
+    def _setup(self, folder: Path | None, database: Database, plan: Plan | None,
+               templates_path: Path | None, templates: Mapping[str, str],
+               actor: str | None, busy_timeout_ms: int | None) -> None:
+        self.folder = folder
+        """The workspace's folder; None for one made from values."""
+        self.database: Database = database
+        self.templates_folder: Path | None = templates_path
+        """The folder of the workspace's own templates (None: none)."""
+        self.template_sources: dict[str, str] = dict(templates)
+        """Templates given as text, by file name (``invitasjon.j2``)."""
+        self.busy_timeout_ms = busy_timeout_ms
+        self._actor = actor
+        self._plan = plan
+        self._plan_stamp: tuple[int, int, int] | None = None
+        self._store: Store | None = None
+        self._memo: dict[Hashable, Any] = {}
+        self._memo_state: tuple[int | None, int] | None = None
 
     @classmethod
-    def find(cls, start: Path | str | None = None, *, db: str | None = None) -> Workspace:
-        """The workspace at ``start`` (default: the current folder) or its nearest parent."""
+    def from_plan(
+        cls,
+        plan: PlanSource,
+        *,
+        db: Database = "sqlite://",
+        templates: Mapping[str, str] | Path | str | None = None,
+        actor: str | None = None,
+        busy_timeout_ms: int | None = None,
+    ) -> Workspace:
+        """A workspace made from values, with no folder of its own.
+
+        - ``plan``: TOML text (a ``str``), a mapping as a TOML file holds it, a
+          :class:`~interessent.plan.Plan`, or the path of a plan file (a
+          :class:`~pathlib.Path`). It is checked as a plan file is:
+          :class:`~interessent.errors.PlanError` lists every problem.
+        - ``db``: a database URL or an SQLAlchemy :class:`~sqlalchemy.engine.Engine`
+          (which the workspace uses and never closes). The default, ``sqlite://``, is a
+          database in memory that lasts until :meth:`close`.
+        - ``templates``: a mapping of template file name (``invitasjon.j2``,
+          ``invitasjon.nn.md.j2``; a name without ``.j2`` gets it) to its source, or a
+          folder of templates. The built-in templates are there too.
+        - ``actor``: who the audit log says made the changes (default: the
+          operating-system user).
+
+        Reports and letters have no default folder to go to: give them ``out``.
+
+        >>> ws = Workspace.from_plan('''
+        ... [programme]
+        ... name = "Testprogrammet"
+        ... municipality = "Osen kommune"
+        ... start = 2026-01-01
+        ... ''', templates={"hei": "Hei {{ name }}!"}, actor="notatbok")
+        >>> ws.plan.programme.name, ws.store.counts()["stakeholders"]
+        ('Testprogrammet', 0)
+        >>> ws.close()
+        """
+        checked = _checked_plan(plan)
+        folder, sources = _templates(templates)
+        ws = cls.__new__(cls)
+        ws._setup(None, db, checked, folder, sources, actor, busy_timeout_ms)
+        ws.store  # noqa: B018 - a database that cannot be opened says so now
+        return ws
+
+    def __repr__(self) -> str:
+        if self.folder is None:
+            return f"Workspace.from_plan({self.plan.programme.name!r})"
+        return f"Workspace({str(self.folder)!r})"
+
+    @classmethod
+    def find(cls, start: Path | str | None = None, *, db: Database | None = None,
+             actor: str | None = None, busy_timeout_ms: int | None = None) -> Workspace:
+        """The workspace at ``start`` (default: the current folder) or its nearest parent;
+        the other arguments as for :class:`Workspace`."""
         here = Path(start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / PLAN_FILE).is_file():
-                return cls(folder, db=db)
+                return _opened(cls, folder, db, actor, busy_timeout_ms)
         raise WorkspaceError(
             f"not inside an interessent workspace (no {PLAN_FILE} in {here} or above); "
             "run 'interessent init DIR' or pass --workspace DIR"
         )
 
     @property
+    def root(self) -> Path:
+        """The workspace's folder (a :class:`WorkspaceError` for one made from values,
+        which has none: give what writes files a place to write them)."""
+        if self.folder is None:
+            raise WorkspaceError("this workspace was made from values and has no folder; "
+                                 "say where to write")
+        return self.folder
+
+    @property
+    def name(self) -> str:
+        """The folder's name, or the programme's for a workspace made from values."""
+        return self.folder.name if self.folder is not None else self.plan.programme.name
+
+    @property
     def db_url(self) -> str:
         """The database's URL as text, its password shown (to open it, use
         :attr:`database`: text cannot always say a file name exactly)."""
-        if isinstance(self.database, str):
-            return self.database
-        return self.database.render_as_string(hide_password=False)
+        url = self.database.url if isinstance(self.database, Engine) else self.database
+        if isinstance(url, str):
+            return url
+        return url.render_as_string(hide_password=False)
 
     @db_url.setter
     def db_url(self, url: str) -> None:
         self.database = url
 
     @property
+    def actor(self) -> str | None:
+        """Who the audit log says made the changes (None: the operating-system user)."""
+        return self._actor
+
+    @actor.setter
+    def actor(self, actor: str | None) -> None:
+        self._actor = actor
+        if self._store is not None:
+            self._store.actor = actor
+
+    @property
+    def templates_path(self) -> Path:
+        """The folder of the workspace's own templates (a :class:`WorkspaceError` for one
+        made from values without a folder of templates)."""
+        if self.templates_folder is None:
+            raise WorkspaceError("this workspace was made from values and has no folder of "
+                                 "templates")
+        return self.templates_folder
+
+    @property
     def plan_path(self) -> Path:
         return self.root / PLAN_FILE
 
     @property
-    def templates_path(self) -> Path:
-        return self.root / TEMPLATES_DIR
-
-    @property
     def plan(self) -> Plan:
-        """The validated plan (a :class:`~interessent.errors.PlanError` if it is broken)."""
-        if self._plan is None:
+        """The validated plan (a :class:`~interessent.errors.PlanError` if it is broken);
+        a plan file changed since it was read is read again."""
+        if self.folder is None:
+            assert self._plan is not None
+            return self._plan
+        path = self.folder / PLAN_FILE
+        try:
+            info = path.stat()
+            stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        except OSError:
+            stamp = None  # load_plan says what is wrong
+        if self._plan is None or stamp is None or stamp != self._plan_stamp:
             try:
-                self._plan = load_plan(self.plan_path)
+                self._plan = load_plan(path)
             except OSError as exc:  # a read error names no file; say which
-                raise path_error(self.plan_path, exc) from None
+                raise path_error(path, exc) from None
+            self._plan_stamp = stamp
         return self._plan
 
     @property
     def store(self) -> Store:
         """The database, upgraded to the current schema on first use."""
         if self._store is None:
-            self._store = Store(self.database)
+            self._store = Store(self.database, busy_timeout_ms=self.busy_timeout_ms,
+                                actor=self._actor)
+            self._store.on_write = self._forget
         return self._store
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._forget()
 
     def __enter__(self) -> Workspace:
         return self
@@ -126,17 +262,41 @@ class Workspace:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def refresh(self) -> None:
+        """Forget everything computed and kept, and read the plan file again on next use.
+
+        Never needed for fresh data (what is kept is checked against the database's
+        change counter, the plan file against its time and size), but it frees the
+        memory at once, and it reads again what a change outside interessent (a SQL
+        tool, a plan file put back with its old time) left looking unchanged."""
+        self._forget()
+        if self.folder is not None:
+            self._plan = None
+        if self._store is not None:
+            self._store._keeping = True
+
+    def _forget(self) -> None:
+        self._memo.clear()
+        self._memo_state = None
+
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``, remembered under ``key`` until something is written to the store.
+        """``compute()``, remembered under ``key`` until anything is written to the
+        database, by this process or any other (its change counter moves; see
+        :mod:`interessent.store.cache`). Everything remembered is forgotten then, so no
+        result computed about a person outlives a change to the register (an erasure).
 
         Commands that rank the network several times (coverage ranks each group) read and
         rank it once."""
-        generation = self.store.generation
-        found = self._memo.get(key)
-        if found is not None and found[0] == generation:
-            return cast(T, found[1])
+        store = self.store
+        state = (store.change_counter(), store.generation)  # read before the data
+        if state != self._memo_state:
+            self._memo.clear()
+            self._memo_state = state
+        if key in self._memo:
+            return cast(T, self._memo[key])
         value = compute()
-        self._memo[key] = (generation, value)
+        if self._memo_state == state:  # nothing cleared it while computing
+            self._memo[key] = value
         return value
 
     def members(self, group: str | TargetGroup) -> list[Stakeholder]:
@@ -144,6 +304,60 @@ class Workspace:
         target = self.plan.group(group) if isinstance(group, str) else group
         everyone = self.store.stakeholders()
         return [s for s in everyone if is_member(s, target)]
+
+
+W = TypeVar("W", bound=Workspace)
+
+
+def _opened(cls: type[W], folder: Path, db: Database | None, actor: str | None,
+            busy_timeout_ms: int | None) -> W:
+    """``cls(folder, db=db)`` with the actor and the busy timeout set before first use
+    (set, not passed: a subclass or wrapper may take only ``db``)."""
+    ws = cls(folder, db=db)
+    ws.actor = actor
+    ws.busy_timeout_ms = busy_timeout_ms
+    return ws
+
+
+def _checked_plan(plan: object) -> Plan:
+    """A plan from what :meth:`Workspace.from_plan` takes, checked as a plan file is."""
+    if isinstance(plan, Plan):
+        return plan
+    if isinstance(plan, str):
+        return parse_plan(plan)
+    if isinstance(plan, os.PathLike):
+        return load_plan(Path(plan))
+    if isinstance(plan, Mapping):
+        return structure_plan(plan)
+    raise InvalidInput(f"a plan is TOML text, a mapping, a Plan or the path of a plan file, "
+                       f"not {type(plan).__name__}")
+
+
+def _templates(given: object) -> tuple[Path | None, dict[str, str]]:
+    """(the templates folder, templates given as text by file name) from ``templates``."""
+    if given is None:
+        return None, {}
+    if isinstance(given, str | os.PathLike):
+        folder = Path(given).expanduser().resolve()
+        if not folder.is_dir():
+            raise WorkspaceError(f"{folder}: no such folder of templates")
+        return folder, {}
+    if not isinstance(given, Mapping):
+        raise InvalidInput(f"templates are a mapping of name to source or a folder, not "
+                           f"{type(given).__name__}")
+    sources: dict[str, str] = {}
+    for name, source in given.items():
+        if not isinstance(name, str) or not isinstance(source, str):
+            raise InvalidInput(f"templates map names to their source as text, not "
+                               f"{type(name).__name__} to {type(source).__name__}")
+        problem = text_problem(name)
+        if problem or not name.strip() or "/" in name or "\\" in name or name.startswith("."):
+            raise InvalidInput(f"not a template name: {name!r}")
+        if name.endswith(".docx"):
+            raise InvalidInput(f"{name}: a Word template is a file; put it in a folder of "
+                               "templates and give the folder")
+        sources[name if name.endswith(".j2") else f"{name}.j2"] = source
+    return None, sources
 
 
 # --- examples and init --------------------------------------------------------------------
@@ -266,12 +480,15 @@ def init_workspace(
     *,
     example: str | None = None,
     source: Path | None = None,
-    db: str | None = None,
+    db: Database | None = None,
     progress: Callable[[str], None] | None = None,
+    actor: str | None = None,
+    busy_timeout_ms: int | None = None,
 ) -> Workspace:
     """Make a workspace at ``root``: a minimal plan, or a copy of an example (``example``
     names a bundled one, ``source`` any folder laid out like one) with every list in its
-    ``data/`` folder imported (:func:`data_lists`).
+    ``data/`` folder imported (:func:`data_lists`). ``db``, ``actor`` and
+    ``busy_timeout_ms`` as for :class:`Workspace`.
 
     Nothing is left behind when it fails.
     """
@@ -303,7 +520,7 @@ def init_workspace(
         else:
             _copy_folder(origin, root)
             (root / TEMPLATES_DIR).mkdir(exist_ok=True)
-        ws = Workspace(root, db=db)
+        ws = _opened(Workspace, root, db, actor, busy_timeout_ms)
         ws.plan  # noqa: B018 - validate before anything is imported
         if origin is not None:
             for kind, path in data_lists(root):

@@ -1,14 +1,28 @@
-"""The object every command gets: the workspace, opened on first use."""
+"""The object every command gets: the workspace, opened on first use.
+
+The library reads no environment variable; the command line maps them to its arguments
+here: ``INTERESSENT_DB`` (the ``--db`` option's variable, see :mod:`interessent.cli`) to
+``db``, ``INTERESSENT_USER`` to the audit log's ``actor``, ``INTERESSENT_BUSY_TIMEOUT_MS``
+to ``busy_timeout_ms``.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from ..errors import InvalidInput
+
 if TYPE_CHECKING:
     from ..workspace import Workspace
+
+#: Who is working, for the audit log (else the operating-system user).
+ACTOR_ENV = "INTERESSENT_USER"
+#: How long a writer waits for another one, in milliseconds (default 10 s).
+BUSY_TIMEOUT_ENV = "INTERESSENT_BUSY_TIMEOUT_MS"
 
 
 class Context:
@@ -18,14 +32,35 @@ class Context:
         self._workspace: Workspace | None = None
 
     @property
+    def actor(self) -> str | None:
+        """``INTERESSENT_USER``, if set."""
+        return os.environ.get(ACTOR_ENV, "").strip() or None
+
+    @property
+    def busy_timeout_ms(self) -> int | None:
+        """``INTERESSENT_BUSY_TIMEOUT_MS``, if set: a whole number of milliseconds."""
+        from ..store.connection import MAX_BUSY_TIMEOUT_MS
+
+        text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit()) or int(text[:12]) > MAX_BUSY_TIMEOUT_MS:
+            raise InvalidInput(f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds "
+                               f"(at most {MAX_BUSY_TIMEOUT_MS}, a day), not {text[:40]!r}")
+        return int(text)
+
+    @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
             from ..workspace import Workspace
 
+            actor, busy = self.actor, self.busy_timeout_ms
             if self.workspace_path is not None:
-                self._workspace = Workspace(self.workspace_path, db=self.db)
+                ws = Workspace(self.workspace_path, db=self.db)
             else:
-                self._workspace = Workspace.find(db=self.db)
+                ws = Workspace.find(db=self.db)
+            ws.actor, ws.busy_timeout_ms = actor, busy  # before its store opens
+            self._workspace = ws
         return self._workspace
 
     def close(self) -> None:

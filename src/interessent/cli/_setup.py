@@ -29,6 +29,7 @@ def init(context: Context, directory: Path, example: str | None, source: Path | 
     ws = interessent.init_workspace(
         directory, example=example, source=source, db=context.db,
         progress=lambda line: click.echo(f"  {line}", err=True),
+        actor=context.actor, busy_timeout_ms=context.busy_timeout_ms,
     )
     counts = ws.store.counts()
     ws.close()

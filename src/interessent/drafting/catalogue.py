@@ -58,7 +58,7 @@ def template_source(ws: Workspace, name: str, *, language: str | None = None,
     library = _Library(ws)
     if name in library.files and name.endswith(".j2"):
         path, _ = library.files[name]
-        return path, path.read_text(encoding="utf-8")
+        return path, library.source(name)
     library.require(name)
     home = ws.plan.programme.language
     lang = language or home
@@ -72,4 +72,4 @@ def template_source(ws: Workspace, name: str, *, language: str | None = None,
         path, _ = library.files[docx]
         return path, f"(a Word template: {path})\n"
     path, _ = library.files[file]
-    return path, path.read_text(encoding="utf-8")
+    return path, library.source(file)

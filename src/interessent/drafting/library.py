@@ -40,7 +40,9 @@ GIVEN = "given"
 
 
 class _Library:
-    """The templates of a workspace: files, variants, compiled templates, errors.
+    """The templates of a workspace: files, variants, compiled templates, errors. Those
+    the workspace holds as text (:attr:`Workspace.template_sources`) come before its
+    folder's, then the built-in ones.
 
     ``given`` maps file names (``NAME.j2``) to template text held in memory: they come
     first, and a template given so has no other variant (no file of the same name on disk
@@ -51,10 +53,16 @@ class _Library:
         self._given = dict(given or {})
         self._given_names = {m.group("name") for f in self._given if (m := _FILE.match(f))}
         self.dirs: list[tuple[Path, str]] = [
-            (d, source) for d, source in ((ws.templates_path, "workspace"),
+            (d, source) for d, source in ((ws.templates_folder, "workspace"),
                                           (BUILTIN_TEMPLATES, "built-in"))
-            if d.is_dir()
+            if d is not None and d.is_dir()
         ]
+        self.given: dict[str, str] = dict(ws.template_sources)
+        for file in self.given:
+            if not _FILE.match(file):
+                raise TemplateProblem(
+                    f"template {file}: not a template name (NAME.j2, NAME.nn.j2, "
+                    "NAME.nn.md.j2 …)", template=file)
         self._files: dict[str, tuple[Path, str]] | None = None
         self._env: Environment | None = None
         self._compiled: dict[str, Template] = {}
@@ -67,6 +75,10 @@ class _Library:
         """File name → (path, source); the workspace's shadow the built-in ones."""
         if self._files is None:
             files: dict[str, tuple[Path, str]] = {f: (Path(f), GIVEN) for f in self._given}
+            for file in self.given:
+                match = _FILE.match(file)
+                if match and match.group("name") not in self._given_names:
+                    files.setdefault(file, (Path(file), "workspace"))
             for folder, source in self.dirs:
                 for path in sorted(folder.iterdir()):
                     match = _FILE.match(path.name) or _DOCX.match(path.name)
@@ -94,7 +106,8 @@ class _Library:
             )
 
     def where(self) -> str:
-        return " or ".join(str(d) for d, _ in self.dirs) or "no template folder"
+        places = (["the templates given"] if self.given else []) + [str(d) for d, _ in self.dirs]
+        return " or ".join(places) or "no template folder"
 
     def find(self, name: str, language: str, markup: str, fallback_languages: Sequence[str],
              *, strict: bool = False) -> str | None:
@@ -128,14 +141,14 @@ class _Library:
     @property
     def env(self) -> Environment:
         if self._env is None:
-            from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader
+            from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, FunctionLoader
 
             def given(file: str) -> tuple[str, str, Callable[[], bool]] | None:
                 # named by its file name, so an error names the line as in a file
                 text = self._given.get(file)
                 return None if text is None else (text, file, lambda: True)
 
-            loader = ChoiceLoader([FunctionLoader(given),
+            loader = ChoiceLoader([FunctionLoader(given), DictLoader(self.given),
                                    *(FileSystemLoader(str(d)) for d, _ in self.dirs)])
             self._env = _environment(loader)
         return self._env
@@ -153,12 +166,14 @@ class _Library:
         return self._compiled[file]
 
     def is_given(self, file: str) -> bool:
-        """Whether ``file`` is a template given as a string (it has no path)."""
-        return file in self._given
+        """Whether ``file`` is a template held as text (it has no path)."""
+        return file in self._given or file in self.given
 
     def source(self, file: str) -> str:
         if file in self._given:
             return self._given[file]
+        if file in self.given:
+            return self.given[file]
         path, _ = self.files[file]
         return path.read_text(encoding="utf-8")
 

@@ -169,7 +169,10 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
     drafter = _Drafter(run, library, name=template, fmt=fmt, signature=signature,
                        combined=combined, event=event, values=values or {})
     rendered = [drafter.render(s) for s in ready]  # all of it before the first write
-    folder = out if out is not None else ws.root / DRAFTS_DIR / f"{template}-{day.isoformat()}"
+    # A workspace made from values has no folder: its letters go to ``out`` (rendered
+    # only, they name where they would go below the current folder).
+    home = ws.root if out is None and (write or ws.folder is not None) else Path()
+    folder = out if out is not None else home / DRAFTS_DIR / f"{template}-{day.isoformat()}"
 
     def letters(paths: Sequence[Path | None]) -> tuple[Letter, ...]:
         return tuple(
@@ -189,7 +192,8 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
     else:
         items = [(safe_filename(r.file_stem, r.ext), _bytes(r.content)) for r in rendered]
     recorded: tuple[str, ...] = ()
-    _sweep_drafts(ws.root / DRAFTS_DIR)  # what runs killed half-way left
+    if ws.folder is not None:
+        _sweep_drafts(ws.root / DRAFTS_DIR)  # what runs killed half-way left
     if record:
         paths, recorded = _write_and_record(ws, run, folder, items, rendered, signature, fmt)
     else:

@@ -137,7 +137,7 @@ def record_consent(
         _not_erased(row, "record a legal basis")
         s.execute(insert(CONSENTS).values(
             stakeholder_pk=row["pk"], basis=name, source=where, given=since, expires=until,
-            withdrawn=None, recorded_at=_now(), recorded_by=current_actor()))
+            withdrawn=None, recorded_at=_now(), recorded_by=current_actor(s)))
         s.execute(update(ST).where(ST.c.pk == row["pk"])
                   .values(legal_basis=name, updated_at=_now()))
         store.audit(s, "consent", "stakeholder", row["pk"],

@@ -177,7 +177,7 @@ def plan_erasure(ws: Workspace, id: str, *, files: bool = True) -> ErasurePlan:
     pk = target.pk
     stats = work.stats[pk]
     traces = (_find_copies(ws.root, _seeker([target], other_ids), _live_files(ws))
-              if files else [])
+              if files and ws.folder is not None else [])  # from values: no files
     return ErasurePlan(
         pk=pk, id=row["id"], name=row["name"], new_id=target.new_id,
         looked_for=tuple(target.looked_for), not_looked_for=tuple(target.not_looked_for),
@@ -232,7 +232,8 @@ def erase(ws: Workspace, id: str, *, compact: bool = True, files: bool = False) 
     seeker = _seeker([target], other_ids)
     traces: list[FileTrace] = []
     try:
-        traces = _find_copies(ws.root, seeker, _live_files(ws))
+        # a workspace made from values has no folder, so no files to search
+        traces = _find_copies(ws.root, seeker, _live_files(ws)) if ws.folder else []
         if files:
             traces = _clean_copies(traces, seeker, _remaker(ws))
             traces = [_recheck(t, seeker) for t in traces]

@@ -101,7 +101,7 @@ def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None)
     reasons = {c.id: _reason_nb(c, plan) for c in dues.contacts}
     return Report(
         programme=plan.programme.name, municipality=plan.programme.municipality,
-        website=plan.programme.website, workspace=ws.root.name, period=period, as_of=day,
+        website=plan.programme.website, workspace=ws.name, period=period, as_of=day,
         columns=columns, coverage=headline, series=series, commitments=commitments,
         notes=notes, calendar=calendar, leaders=leaders, network=network, grid=grid,
         grid_unknown=unknown, stories=tuple(_stories(ws, plan, period, day, by_id)),

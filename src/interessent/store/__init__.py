@@ -19,16 +19,18 @@ What lives where (each module depends only on those above it):
   ``STATE``, ``RANKS``), :data:`SCHEMA_HEAD` and the store's clock :func:`~.schema.utc_now`.
 - :mod:`.dberrors` — a database's refusal as one clear ``StoreError`` / ``StoreBusy``;
   URLs with the password hidden.
-- :mod:`.connection` — the engine: SQLite pragmas, WAL, busy timeout, BEGIN IMMEDIATE,
-  PostgreSQL's lock timeout and the per-table turns of writers that choose ids
+- :mod:`.connection` — the engine (opened from a URL, or one made elsewhere prepared):
+  SQLite pragmas, WAL, busy timeout, BEGIN IMMEDIATE, one connection for a database in
+  memory, PostgreSQL's lock timeout and the per-table turns of writers that choose ids
   (:func:`~.connection.take_turn`); the migrations run on open; SQLite URLs from paths
   (:func:`~.connection.sqlite_url`).
 - :mod:`.queries` — reads that return domain values (stakeholders, relationships,
   interactions), ids found in any case or Unicode form (:func:`~.queries.resolve_ids`),
   id → pk maps and IN-list :func:`~.queries.chunks`; ``stored_interactions`` is
   :func:`~.queries.interactions`, read in the caller's session.
-- :mod:`.audit` — the audit log: who is working (:func:`~.audit.current_actor`), one
-  entry, and the entry a write leaves when it records none of its own.
+- :mod:`.audit` — the audit log: who is working (the store's actor, else the
+  operating-system user: :func:`~.audit.current_actor`), one entry, and the entry a
+  write leaves when it records none of its own.
 - :mod:`.rules` — the SQL forms of the business rules in :mod:`interessent.rules`
   (ties active in time, the programme's own people, group membership, parties).
 - :mod:`.writes` — bulk upserts and :func:`~.writes.insert_many`, the driver's
@@ -46,8 +48,8 @@ the package is its own business.
 
 from __future__ import annotations
 
-from .audit import ACTOR_ENV, current_actor
-from .connection import BUSY_TIMEOUT_ENV, sqlite_url
+from .audit import current_actor
+from .connection import BUSY_TIMEOUT_MS, sqlite_url
 from .database import Store
 from .queries import chunks, interaction_numbers, last_interaction_number, resolve_ids
 from .queries import interactions as stored_interactions
@@ -69,9 +71,8 @@ from .schema import (
 )
 
 __all__ = [
-    "ACTOR_ENV",
     "AUDIT",
-    "BUSY_TIMEOUT_ENV",
+    "BUSY_TIMEOUT_MS",
     "CONSENTS",
     "GROUPS",
     "ICOMM",

@@ -1,5 +1,10 @@
 """The audit log: who changed what, when. Never personal data.
 
+Who: the actor the store was opened with (:class:`~interessent.store.Store`'s ``actor``,
+which every write session carries), else the operating-system user
+(:func:`current_actor`). Nothing here reads the environment: the command line maps
+``INTERESSENT_USER`` to the actor.
+
 Every write transaction leaves at least one entry. A path that records its own
 (:func:`record_entry`, through :meth:`interessent.store.Store.audit`) says what it did;
 the saves note what they wrote (:func:`note_write`), and a write that recorded nothing of
@@ -10,7 +15,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,15 +24,16 @@ from sqlalchemy.orm import Session
 from .queries import resolve_ids
 from .schema import AUDIT, ST, utc_now
 
-__all__ = ["ACTOR_ENV", "current_actor", "note_write", "record_entry", "record_unlabelled"]
+__all__ = ["ACTOR_KEY", "current_actor", "note_write", "record_entry", "record_unlabelled"]
 
-#: The environment variable that names who is working (else the operating-system user).
-ACTOR_ENV = "INTERESSENT_USER"
+#: Where a write session carries the store's actor (``session.info``).
+ACTOR_KEY = "interessent_actor"
 
 
-def current_actor() -> str:
-    """Who is working: ``INTERESSENT_USER`` if set, else the operating-system user."""
-    named = os.environ.get(ACTOR_ENV, "").strip()
+def current_actor(s: Session | None = None) -> str:
+    """Who is working in session ``s``: the actor its store was opened with, else the
+    operating-system user (at most 200 characters)."""
+    named = str(s.info.get(ACTOR_KEY) or "").strip() if s is not None else ""
     if named:
         return named[:200]
     try:
@@ -54,7 +59,7 @@ def record_entry(
     elif subject is not None:
         ref = str(subject)[:200]
     s.execute(insert(AUDIT).values(
-        at=utc_now(), actor=current_actor(), action=action, subject_kind=subject_kind,
+        at=utc_now(), actor=current_actor(s), action=action, subject_kind=subject_kind,
         subject_pk=subject_pk, subject_ref=ref,
         detail=json.dumps(dict(detail), ensure_ascii=False, sort_keys=True, default=str)
         if detail else None,

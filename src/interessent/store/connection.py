@@ -1,11 +1,21 @@
 """Opening a database: the engine, SQLite's pragmas, and the schema brought up to date.
 
-SQLite by default: WAL, a busy timeout (``INTERESSENT_BUSY_TIMEOUT_MS``, 10 s unless set),
-foreign keys on, and writes that begin IMMEDIATE so two writers queue instead of failing
-half-way. PostgreSQL waits for another writer's row locks as long, then reports
+SQLite by default: WAL, a busy timeout (``busy_timeout_ms``, 10 s unless given), foreign
+keys on, and writes that begin IMMEDIATE so two writers queue instead of failing half-way.
+A SQLite database in memory (``sqlite://``) lives in one connection that every session
+shares, so it lasts as long as its engine; it serves one session at a time (a notebook,
+a test, a job), so a service that answers in several threads at once wants a file.
+PostgreSQL waits for another writer's row locks as long, then reports
 :class:`~interessent.errors.StoreBusy`; writers that choose or check ids take turns per
-table there (:func:`take_turn`). Any other SQLAlchemy URL works as it comes. The
-Alembic migrations in ``interessent/migrations`` run when a store opens an older database.
+table there (:func:`take_turn`). Any other SQLAlchemy URL works as it comes. The Alembic
+migrations in ``interessent/migrations`` run when a store opens an older database.
+
+An engine made elsewhere (:func:`prepare_engine`) is used as it is, except that a SQLite
+engine gets the same pragmas and IMMEDIATE writes: without them two writers would fail
+half-way instead of queueing, and deletes would not cascade.
+
+Nothing here reads the environment: the command line maps ``INTERESSENT_BUSY_TIMEOUT_MS``
+to ``busy_timeout_ms``.
 
 A URL may come as text or as SQLAlchemy's :class:`~sqlalchemy.engine.URL`; a SQLite file's
 URL is built from its parts (:func:`sqlite_url`), since text cannot say every file name:
@@ -15,22 +25,26 @@ URL is built from its parts (:func:`sqlite_url`), since text cannot say every fi
 from __future__ import annotations
 
 import os
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
 
 from .. import migrations
 from ..errors import InvalidInput, StoreError
 from .dberrors import redact, translate
 from .schema import SCHEMA_HEAD
 
-__all__ = ["BUSY_TIMEOUT_ENV", "open_engine", "schema_revision", "sqlite_url", "take_turn",
-           "upgrade_schema"]
+__all__ = ["BUSY_TIMEOUT_MS", "open_engine", "prepare_engine", "schema_revision",
+           "sqlite_url", "take_turn", "upgrade_schema"]
 
-#: Names how long a writer waits for another one, in milliseconds (default 10 s).
-BUSY_TIMEOUT_ENV = "INTERESSENT_BUSY_TIMEOUT_MS"
+#: How long a writer waits for another one unless told, in milliseconds.
+BUSY_TIMEOUT_MS = 10_000
+#: The longest wait a store accepts (a day), in milliseconds.
+MAX_BUSY_TIMEOUT_MS = 86_400_000
 
 
 def sqlite_url(path: str | os.PathLike[str]) -> URL:
@@ -46,9 +60,15 @@ def open_engine(url: str | URL, busy_timeout_ms: int | None = None) -> Engine:
     """An engine for ``url``, set up as this module describes."""
     timeout = _busy_timeout(busy_timeout_ms)
     try:
-        backend = make_url(url).get_backend_name()
+        parsed = make_url(url)
+        backend = parsed.get_backend_name()
         if backend == "sqlite":
-            return _sqlite_engine(url, timeout)
+            if _in_memory(parsed):  # one connection, or each would have its own database
+                engine = create_engine(url, poolclass=StaticPool,
+                                       connect_args={"check_same_thread": False})
+            else:
+                engine = create_engine(url)
+            return prepare_engine(engine, timeout)
         if backend == "postgresql":
             # A writer waits for another's row locks as long as SQLite's busy timeout,
             # then fails with StoreBusy, instead of waiting for ever.
@@ -57,6 +77,26 @@ def open_engine(url: str | URL, busy_timeout_ms: int | None = None) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # an unknown dialect, a missing driver …
         raise StoreError(f"cannot use database {redact(url)}: {exc}") from None
+
+
+def prepare_engine(engine: Engine, busy_timeout_ms: int | None = None) -> Engine:
+    """``engine`` ready for a store: a SQLite engine gets the pragmas and IMMEDIATE writes
+    of this module (once, however many stores use it), any other is used as it is."""
+    if engine.dialect.name == "sqlite" and engine not in _PREPARED:
+        _prepare_sqlite(engine, _busy_timeout(busy_timeout_ms))
+        _PREPARED.add(engine)
+    return engine
+
+
+#: The SQLite engines :func:`prepare_engine` has set up.
+_PREPARED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _in_memory(url: URL) -> bool:
+    """Whether a SQLite URL names a database in memory (no file, or ``:memory:``)."""
+    name = url.database or ""
+    return name in ("", ":memory:") or (name.startswith("file:") and (
+        "mode=memory" in name or url.query.get("mode") == "memory"))
 
 
 def schema_revision(engine: Engine, url: str | URL) -> str | None:
@@ -95,21 +135,23 @@ def take_turn(conn: Any, table: str) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_TURN_CLASS}, {number})")
 
 
-def _sqlite_engine(url: str | URL, busy_timeout_ms: int) -> Engine:
-    engine = create_engine(url)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Take transaction control away from pysqlite so BEGIN is ours (SQLAlchemy's
-        # documented recipe), then set the pragmas every connection needs.
+def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        # Once per connection, new or pooled before the store came: take transaction
+        # control away from pysqlite so BEGIN is ours (SQLAlchemy's documented recipe),
+        # then set the pragmas every connection needs.
+        if record.info.get("interessent_ready"):
+            return
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        if engine.url.database not in (None, "", ":memory:"):
+        if not _in_memory(engine.url):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        record.info["interessent_ready"] = True
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -118,17 +160,13 @@ def _sqlite_engine(url: str | URL, busy_timeout_ms: int) -> Engine:
         writing = conn.get_execution_options().get("interessent_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
-    return engine
-
 
 def _busy_timeout(given: int | None) -> int:
-    if given is not None:
-        return int(given)
-    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
-    if not text:
-        return 10_000
-    if not text.isdigit():
-        raise InvalidInput(f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds, "
-                           f"not {text!r}")
-    return int(text)
-
+    """How long a writer waits, in milliseconds: ``given``, else :data:`BUSY_TIMEOUT_MS`."""
+    if given is None:
+        return BUSY_TIMEOUT_MS
+    if isinstance(given, bool) or not isinstance(given, int) or not (
+            0 <= given <= MAX_BUSY_TIMEOUT_MS):
+        raise InvalidInput(f"the busy timeout is a whole number of milliseconds from 0 to "
+                           f"{MAX_BUSY_TIMEOUT_MS}, not {given!r}")
+    return given

@@ -13,11 +13,11 @@ import datetime as dt
 import errno
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -26,8 +26,15 @@ from ..errors import InvalidInput, NotFound, PathError, StoreError
 from ..model import Interaction, Relationship, Stakeholder
 from ..rules import id_key
 from . import cache, queries, writes
-from .audit import record_entry, record_unlabelled
-from .connection import open_engine, schema_revision, sqlite_url, take_turn, upgrade_schema
+from .audit import ACTOR_KEY, record_entry, record_unlabelled
+from .connection import (
+    open_engine,
+    prepare_engine,
+    schema_revision,
+    sqlite_url,
+    take_turn,
+    upgrade_schema,
+)
 from .dberrors import redact, translate
 from .schema import INT, REL, ST
 
@@ -35,17 +42,30 @@ __all__ = ["Store"]
 
 
 class Store:
-    """A connection to one interessent database.
+    """A connection to one interessent database: a URL (text or SQLAlchemy's
+    :class:`~sqlalchemy.engine.URL`) or an :class:`~sqlalchemy.engine.Engine` made
+    elsewhere. A store closes the engine it opened, never one it was given.
 
-    >>> store = Store("sqlite:///:memory:")
+    ``busy_timeout_ms``: how long a writer waits for another (10 s unless given).
+    ``actor``: who the audit log says made the changes (else the operating-system user).
+    Nothing is read from the environment.
+
+    >>> store = Store("sqlite://")
     >>> store.counts()
     {'stakeholders': 0, 'relationships': 0, 'interactions': 0}
     """
 
-    def __init__(self, url: str | URL, *, busy_timeout_ms: int | None = None,
-                 upgrade: bool = True) -> None:
-        self.url = url
-        self.engine = open_engine(url, busy_timeout_ms)
+    def __init__(self, url: str | URL | Engine, *, busy_timeout_ms: int | None = None,
+                 upgrade: bool = True, actor: str | None = None) -> None:
+        if isinstance(url, Engine):
+            self.engine = prepare_engine(url, busy_timeout_ms)
+            self.url: str | URL = url.url
+            self._owns_engine = False
+        else:
+            self.url = url
+            self.engine = open_engine(url, busy_timeout_ms)
+            self._owns_engine = True
+        self.actor = actor
         if upgrade:
             self.upgrade()
 
@@ -55,7 +75,8 @@ class Store:
         return cls(sqlite_url(path), **kwargs)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._owns_engine:
+            self.engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -151,6 +172,7 @@ class Store:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(interessent_write=True)
                 with Session(bind=conn) as session, session.begin():
+                    session.info[ACTOR_KEY] = self.actor
                     yield session
                     record_unlabelled(session)
                     cache.note_change(session)
@@ -158,10 +180,16 @@ class Store:
             raise translate(exc, self.url) from None
         finally:
             self.generation += 1
+            if self.on_write is not None:
+                self.on_write()
 
     generation: int = 0
     """Counts write transactions through this store, so that results computed from the
     data (see :meth:`interessent.Workspace.memo`) know when they are stale."""
+
+    on_write: Callable[[], None] | None = None
+    """Called after each write transaction through this store, committed or not (the
+    workspace forgets what it computed from the data, an erased person's name too)."""
 
     # --- the change counter and kept results (see .cache) ---------------------------------
 
@@ -201,8 +229,8 @@ class Store:
         subject: str | int | None = None,
         detail: Mapping[str, Any] | None = None,
     ) -> None:
-        """Record one audit entry in the caller's transaction: who (``INTERESSENT_USER``,
-        else the operating-system user) did ``action`` to what, now.
+        """Record one audit entry in the caller's transaction: who (:attr:`actor`, else
+        the operating-system user) did ``action`` to what, now.
 
         When ``subject_kind`` is ``"stakeholder"``, ``subject`` is its id or pk and only the
         integer pk is stored, because ids are made from names and are personal data.

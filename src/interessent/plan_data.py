@@ -1,0 +1,150 @@
+"""A plan as plain data and back: the cattrs converter that structures parsed TOML (or
+any mapping) into the plan's attrs classes with interessent's rules for each type, its
+errors as (key path, message) pairs, and :func:`plain_data`, which turns a plan built in
+code back into the data a file would hold, so that it is checked as a file is.
+
+It knows the plan's classes only through their attrs fields, so :mod:`interessent.plan`
+can use it without a cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from .bounds import text_problem
+from .periods import Days, Unit, check_date, parse_days
+
+__all__ = ["cattrs_problems", "converter", "plain_data"]
+
+
+@functools.cache  # its hooks never change; cattrs keeps what it generates per class
+def converter() -> Any:
+    """The converter that structures plan data: unknown keys are errors, and each value
+    is checked as its type in a plan requires (texts without control characters, whole
+    numbers that are not booleans, known enum values …)."""
+    import cattrs
+
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+
+    def date_hook(value: Any, _: Any) -> dt.date:
+        if isinstance(value, dt.date):  # a datetime too: its day
+            return check_date(value)
+        if isinstance(value, str):
+            return check_date(dt.date.fromisoformat(value))
+        raise ValueError(f"expected a date (YYYY-MM-DD), not {value!r}")
+
+    def unit_hook(value: Any, _: Any) -> Unit:
+        if not isinstance(value, str):
+            raise ValueError(f"expected a period name, not {value!r}")
+        return Unit.parse(value)
+
+    def enum_hook(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
+        try:
+            return cls(value)
+        except ValueError:
+            expected = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown value {value!r} (expected one of {expected})") from None
+
+    def str_hook(value: Any, cls: Any) -> str:
+        if cls is not str and isinstance(cls, type) and issubclass(cls, enum.StrEnum):
+            return enum_hook(value, cls)  # a subclass of str: its hook is this one
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, not {type(value).__name__} {value!r}")
+        problem = text_problem(value, lines=True)  # a plan's texts may span lines
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    def strs_hook(value: Any, _: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"expected a list of text, not {value!r}")
+        return tuple(str_hook(v, str) for v in value)
+
+    def float_hook(value: Any, _: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected a number, not {value!r}")
+        return float(value)
+
+    def int_hook(value: Any, _: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, not {value!r}")
+        return value
+
+    def bool_hook(value: Any, _: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, not {value!r}")
+        return value
+
+    conv.register_structure_hook(dt.date, date_hook)
+    conv.register_structure_hook(Unit, unit_hook)
+    conv.register_structure_hook(str, str_hook)
+    conv.register_structure_hook_func(lambda t: t == tuple[str, ...], strs_hook)
+    conv.register_structure_hook(float, float_hook)
+    conv.register_structure_hook(int, int_hook)
+    conv.register_structure_hook(bool, bool_hook)
+    conv.register_structure_hook(Days, lambda value, _: parse_days(value))
+    return conv
+
+
+def cattrs_problems(exc: BaseException, path: str = "") -> Iterator[tuple[str, str]]:
+    """Walk a cattrs validation error into (key path, message) pairs."""
+    from cattrs.errors import (
+        ClassValidationError,
+        ForbiddenExtraKeysError,
+        IterableValidationError,
+    )
+
+    if isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, inote in with_notes:
+            yield from cattrs_problems(sub, f"{path}[{inote.index}]")
+        for sub in without:
+            yield from cattrs_problems(sub, path)
+    elif isinstance(exc, ClassValidationError):
+        with_cnotes, without = exc.group_exceptions()
+        for sub, cnote in with_cnotes:
+            yield from cattrs_problems(sub, f"{path}.{cnote.name}" if path else cnote.name)
+        for sub in without:
+            yield from cattrs_problems(sub, path)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            yield (f"{path}.{key}" if path else key, "unknown key")
+    elif isinstance(exc, KeyError):
+        key = str(exc.args[0])
+        if not (path == key or path.endswith(f".{key}")):
+            path = f"{path}.{key}" if path else key
+        yield (path, "required key is missing")
+    elif isinstance(exc, TypeError) and "missing" in str(exc) and "argument" in str(exc):
+        names = re.findall(r"'(\w+)'", str(exc))
+        for name in names or ["?"]:
+            yield (f"{path}.{name}" if path else name, "required key is missing")
+    elif isinstance(exc, AttributeError) and "keys" in str(exc):  # a value for a table
+        yield (path or "(plan)", "expected a table of keys and values, not a single value")
+    else:
+        yield (path or "(plan)", str(exc))
+
+
+def plain_data(value: Any, *, leave_out: tuple[str, ...] = ()) -> Any:
+    """``value`` (a plan, or any tree of attrs values) as the data a plan file holds:
+    attrs values as mappings (without the fields ``leave_out`` names at the top), tuples
+    as lists, enum members as their values. Anything else stays as it is, for the
+    converter to judge: a number where text belongs is reported, not turned into text."""
+    if attrs.has(type(value)):
+        return {f.name: plain_data(getattr(value, f.name))
+                for f in attrs.fields(type(value)) if f.name not in leave_out}
+    if isinstance(value, tuple | list):
+        return [plain_data(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Days):
+        return int(value)
+    return value
