@@ -201,7 +201,7 @@ def test_a_valid_plan_rebuilt_in_code_is_the_same_plan() -> None:
 def test_store_from_an_engine_leaves_the_engine_open(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'own.db'}")
     store = Store(engine, actor="jobb")
-    store.add_stakeholder(Stakeholder("anne", "Anne"))
+    store._add_stakeholder(Stakeholder("anne", "Anne"))
     assert store.counts()["stakeholders"] == 1
     store.close()
     with engine.connect() as conn:  # still open: the store did not dispose of it
