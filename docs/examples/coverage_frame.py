@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from interessent import Workspace, parse_period
-from interessent.coverage import coverage  # after issue 13: interessent.measure_coverage
+from interessent import Workspace, measure_coverage, parse_period
 
 WORKSPACE = Path("osen-demo")  # the folder with interessent.toml
 PERIOD = parse_period("2026")
@@ -31,7 +30,7 @@ AS_OF = dt.date(2026, 11, 26)  # what was known on that day; dt.date.today() for
 
 # %%
 with Workspace(WORKSPACE) as ws:
-    results = coverage(ws, PERIOD, as_of=AS_OF)
+    results = measure_coverage(ws, PERIOD, as_of=AS_OF)
 
 groups = pd.DataFrame.from_records(
     [

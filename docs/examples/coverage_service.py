@@ -29,39 +29,16 @@ from wsgiref.simple_server import make_server
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from interessent import (
-    CommitmentStatus,
-    GroupCoverage,
     InteressentError,
     InvalidInput,
     NotFound,
     Period,
     Workspace,
     check_commitments,
+    measure_coverage,
     parse_date,
     parse_period,
 )
-from interessent.coverage import coverage  # after issue 13: interessent.measure_coverage
-
-
-def commitment_data(c: CommitmentStatus) -> dict[str, Any]:
-    """after issue 13: ``c.to_dict()``"""
-    return {"id": c.id, "title": c.title, "status": c.status.value, "expected": c.expected,
-            "actual": c.actual, "logged": c.logged,
-            "due": c.due.isoformat() if c.due else None, "responsible": c.responsible,
-            "missing": list(c.missing), "explanation": c.explanation}
-
-
-def group_data(g: GroupCoverage) -> dict[str, Any]:
-    """after issue 13: ``g.to_dict()``"""
-    return {"key": g.key, "name": g.name, "period": str(g.period),
-            "as_of": g.as_of.isoformat(), "score": round(g.score, 4), "members": g.members,
-            "reached_directly": g.reached_directly,
-            "reached_through_network": g.reached_through_network,
-            "direct_reach": round(g.direct_reach, 4),
-            "network_reach": round(g.network_reach, 4), "leaders": g.leaders,
-            "leaders_informed": g.leaders_informed, "touchpoints": g.touchpoints,
-            "broadcasts": dict(g.broadcasts),
-            "commitments": [commitment_data(c) for c in g.commitments]}
 
 
 def _when(query: dict[str, list[str]]) -> tuple[Period, dt.date]:
@@ -74,12 +51,12 @@ def _when(query: dict[str, list[str]]) -> tuple[Period, dt.date]:
 def _answer(ws: Workspace, path: str, query: dict[str, list[str]]) -> Any:
     period, as_of = _when(query)
     if path == "/coverage":
-        groups = coverage(ws, period, as_of=as_of, groups=query.get("group"))
+        groups = measure_coverage(ws, period, as_of=as_of, groups=query.get("group"))
         return {"period": str(period), "as_of": as_of.isoformat(),
-                "groups": [group_data(g) for g in groups]}
+                "groups": [g.to_dict() for g in groups]}
     if path == "/commitments":
         return {"period": str(period), "as_of": as_of.isoformat(),
-                "commitments": [commitment_data(c)
+                "commitments": [c.to_dict()
                                 for c in check_commitments(ws, period, as_of=as_of)]}
     raise LookupError(path)
 

@@ -19,13 +19,20 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
-from interessent import InteressentError, Period, Status, Workspace, parse_date, parse_period
-from interessent.coverage import coverage  # after issue 13: interessent.measure_coverage
+from interessent import (
+    InteressentError,
+    Period,
+    Status,
+    Workspace,
+    measure_coverage,
+    parse_date,
+    parse_period,
+)
 
 
 def summary(ws: Workspace, period: Period, as_of: dt.date) -> str:
     """The coverage of ``period`` as known on ``as_of``, as plain text."""
-    results = coverage(ws, period, as_of=as_of)
+    results = measure_coverage(ws, period, as_of=as_of)
     lines = [f"{ws.plan.programme.name}: coverage {period} as of {as_of.isoformat()}", ""]
     for g in results:
         lines.append(
