@@ -277,7 +277,7 @@ def test_backup_on_postgresql_shows_the_pg_dump_command_that_works(
     done = cli("-w", server_ws, "backup", target, db=pg_url)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("Error: interessent backup copies SQLite files; back up a "
+    assert done.stderr.startswith("Error: interessent backs up SQLite files only; back up a "
                                   "PostgreSQL register with pg_dump")
     command = done.stderr.split("pg_dump --format", 1)[1].split(" (restore", 1)[0]
     assert "+psycopg" not in command

@@ -310,7 +310,7 @@ class DueSettings:
     """``due``'s defaults: days before a window's last day that work must start, and how
     often to contact someone no per-member or leaders commitment covers."""
 
-    lead_time: Days = field(default=Days(0), converter=Days)
+    lead_time: Days = field(default=Days(0), converter=parse_days)
     contact_interval: Unit = Unit.YEAR
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import frozen
 
-from .errors import ImportRejected, InvalidInput, NotFound
+from .errors import ImportRejected, InvalidInput, NotFound, RowProblem
 from .importing import ImportResult, import_rows, slugify
 from .periods import check_date, parse_date
 from .rules import is_member
@@ -125,6 +125,11 @@ def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
     )
 
 
+def _problem(column: str | None, message: str) -> RowProblem:
+    """A problem of a record typed in: row 2 of a table of one, as the importer counts."""
+    return RowProblem(2, f"{column}: {message}" if column else message, column=column)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -145,14 +150,15 @@ def _one_row(ws: Workspace, kind: str, row: Mapping[str, str], what: str, action
                            mode=mode)
     except ImportRejected as exc:
         reasons = "; ".join(p.message for p in exc.problems)
-        raise InvalidInput(f"{what}: {reasons}") from None
+        raise InvalidInput(f"{what}: {reasons}", problems=exc.problems) from None
 
 
 def _check_fields(fields: Mapping[str, Any]) -> None:
     unknown = sorted(set(fields) - set(STAKEHOLDER_FIELDS))
     if unknown:
         raise InvalidInput(f"unknown stakeholder field {', '.join(unknown)} "
-                           f"(known: {', '.join(STAKEHOLDER_FIELDS)})")
+                           f"(known: {', '.join(STAKEHOLDER_FIELDS)})",
+                           problems=[_problem(f, "unknown stakeholder field") for f in unknown])
 
 
 def add_stakeholder(ws: Workspace, *, name: str, id: str | None = None,
@@ -179,12 +185,14 @@ def edit_stakeholder(ws: Workspace, id: str, *, name: str | None = None,
     current = ws.store.stakeholder(id)  # NotFound for an unknown id; found in any case
     both = sorted(set(cleared) & set(fields))
     if both:
-        raise InvalidInput(f"both set and cleared: {', '.join(both)}")
+        raise InvalidInput(f"both set and cleared: {', '.join(both)}",
+                           problems=[_problem(f, "both set and cleared") for f in both])
     if not fields and not cleared and name is None:
-        raise InvalidInput("nothing to change: give a field to set or --clear")
+        raise InvalidInput("nothing to change: give a field to set or to clear", field="clear",
+                           problems=[_problem(None, "nothing to change")])
     if name is not None and not name.strip():
         raise InvalidInput(f"stakeholder {current.id}: name: empty; every stakeholder needs "
-                           "a name")
+                           "a name", problems=[_problem("name", "empty")])
     # no name keeps the name stored when the edit is written, not the one read here
     row = {"id": current.id, "name": name or "",
            **{k: _cell(v) for k, v in fields.items()}, **dict.fromkeys(cleared, "")}
@@ -216,7 +224,9 @@ def log_interaction(
     people = list(participants)
     audience = list(groups)
     if not people and not audience:
-        raise InvalidInput("say whom it reached: --with a stakeholder or --group an audience")
+        raise InvalidInput("say whom it reached: a stakeholder (participants) or an audience "
+                           "(groups)", field="participants",
+                           problems=[_problem("participants", "nobody reached")])
     row = {"id": id or "", "date": day.isoformat(), "kind": kind, "channel": channel or "",
            "participants": _cell(people), "groups": _cell(audience), "topic": topic or "",
            "commitments": _cell(list(commitments)), "host": host or "",

@@ -74,9 +74,7 @@ class Workspace:
             if (folder / PLAN_FILE).is_file():
                 return cls(folder, db=db)
         raise WorkspaceError(
-            f"not inside an interessent workspace (no {PLAN_FILE} in {here} or above); "
-            "run 'interessent init DIR' or pass --workspace DIR"
-        )
+            f"not inside an interessent workspace (no {PLAN_FILE} in {here} or above)")
 
     @property
     def db_url(self) -> str:

@@ -20,12 +20,17 @@ class Context:
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
+            from ..errors import WorkspaceError
             from ..workspace import Workspace
 
             if self.workspace_path is not None:
                 self._workspace = Workspace(self.workspace_path, db=self.db)
             else:
-                self._workspace = Workspace.find(db=self.db)
+                try:
+                    self._workspace = Workspace.find(db=self.db)
+                except WorkspaceError as exc:
+                    raise WorkspaceError(f"{exc}; run 'interessent init DIR' or pass "
+                                         "--workspace DIR") from None
         return self._workspace
 
     def close(self) -> None:

@@ -247,13 +247,15 @@ class _Library:
         if isinstance(exc, SecurityError):
             return TemplateSecurityError(
                 f"security error: {at} tried to do something the sandbox forbids "
-                f"({str(exc).rstrip('.')}); templates may only read the letter's data{tail}")
+                f"({str(exc).rstrip('.')}); templates may only read the letter's data{tail}",
+                template=where, line=line)
         if isinstance(exc, UndefinedError):
             field = _undefined_name(str(exc))
             if field and field.startswith("_"):
                 return TemplateSecurityError(
                     f"security error: {at} tried to reach the internal attribute {field!r}; "
-                    f"templates may only read the letter's data{tail}")
+                    f"templates may only read the letter's data{tail}",
+                    template=where, line=line)
             source = text if text is not None else _source_line(exc, where, line, self)
             path, hint = _field_hint(field, source, context)
             shown = path or field or str(exc)

@@ -98,8 +98,8 @@ def draft(
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if combined and fmt == "eml":
-        raise InvalidInput("--combined makes one file for printing: use md, txt, html or docx, "
-                           "not eml")
+        raise InvalidInput("a combined file is one file for printing: use md, txt, html or "
+                           "docx, not eml", field="combined")
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", template):
         raise InvalidInput(f"not a template name: {template!r} (letters, digits, '_' and '-')")
     day = as_of or dt.date.today()
@@ -108,7 +108,7 @@ def draft(
     library.require(template)
     if fmt != "docx" and not any(
             (m := _FILE.match(f)) and m.group("name") == template for f in library.files):
-        raise TemplateProblem(f"template {template!r} has only a Word version; use --format "
+        raise TemplateProblem(f"template {template!r} has only a Word version; draft it as "
                               "docx", template=template)
     _check_serves(library, template, plan)
     chosen_topic = topic or _default_topic(library, template) or "daily"
