@@ -80,7 +80,7 @@ def test_the_daglig_leder_confers_with_the_styreleder_on_overarching_matters(
 
 
 def test_a_board_member_needs_clearance(osen: Workspace) -> None:
-    with pytest.raises(PolicyError, match="after conferring with styreleder or daglig leder$"
+    with pytest.raises(PolicyError, match=r"after conferring with styreleder or daglig leder$"
                        ) as caught:
         resolve_signer(osen.plan, osen, topic="daily", signer_role="liv-orsjodal")
     # the person named signs; the "*" rule names both clearing roles, in the plan's order
@@ -342,7 +342,7 @@ def test_spokespersons_cross_over_with_no_rule_for_it_in_the_plan() -> None:
     sig = resolve_signer(plan, PEOPLE, topic="overarching", signer_role="leiar",
                          cleared_by="styreleiar")
     assert (sig.stakeholder, sig.cleared_by) == ("pl", "styreleiar")
-    with pytest.raises(PolicyError, match="only after conferring with prosjektleiar$"):
+    with pytest.raises(PolicyError, match=r"only after conferring with prosjektleiar$"):
         resolve_signer(plan, PEOPLE, topic="daily", signer_role="styreleiar")
     # a role no rule covers, in a plan without a "*" rule, is refused with who may
     with pytest.raises(PolicyError, match=r"Rådgjevar may not sign .* may: leiar"):
