@@ -208,7 +208,13 @@ def parse_period(text: str, field: str | None = None) -> Period:
 
 
 class Days(int):
-    """A span of whole days, such as a lead time."""
+    """A span of whole days, such as a lead time (:func:`parse_days` reads one from text)."""
+
+    def __new__(cls, value: int = 0) -> Days:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInput(f"not a number of days: {str(value)[:40]!r} (a whole number, "
+                               "0 or more)")
+        return super().__new__(cls, value)
 
 
 def parse_days(value: object) -> Days:
