@@ -59,6 +59,6 @@ def test_correct_names_pass_mypy_strict(tmp_path: Path) -> None:
 
 def test_the_lazy_names_still_load_at_run_time() -> None:
     assert interessent.rank_leaders.__module__ == "interessent.graph.leaders"
-    with pytest.raises(AttributeError, match="^module 'interessent' has no attribute "
-                                             "'rank_leader'$"):
+    with pytest.raises(AttributeError, match=r"^module 'interessent' has no attribute "
+                                             r"'rank_leader'$"):
         interessent.rank_leader  # type: ignore[attr-defined]  # noqa: B018
