@@ -18,6 +18,7 @@ from interessent.cli import cli
 from interessent.coverage import check_commitments, coverage
 from interessent.drafting import (
     DraftWriteError,
+    LetterFormat,
     Record,
     TemplateProblem,
     TemplateSecurityError,
@@ -240,7 +241,7 @@ def test_a_misspelt_field_in_a_word_template_writes_nothing(osen: Workspace,
 
 @pytest.mark.parametrize("fmt", ["md", "txt", "html", "docx"])
 def test_combined_puts_every_letter_in_one_file(osen: Workspace, tmp_path: Path,
-                                                fmt: str) -> None:
+                                                fmt: LetterFormat) -> None:
     out = tmp_path / "out"
     run = draft(osen, "dialogmote", stakeholders=["osen-sjomat", "astrid-lian", "turid-lund"],
                 fmt=fmt, combined=True, out=out, as_of=AS_OF)

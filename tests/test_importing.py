@@ -55,7 +55,7 @@ def dump(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
 
 def export_text(ws: Workspace, kind: str) -> str:
     out = io.StringIO()
-    export(ws, kind, "csv", out)
+    export(ws, kind, out)
     return out.getvalue()
 
 

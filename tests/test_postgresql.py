@@ -108,8 +108,8 @@ def test_the_osen_example_gives_the_same_answers_on_both(
     for kind in ("stakeholders", "relationships", "interactions"):
         for fmt in ("csv", "json"):
             a, b = io.StringIO(), io.StringIO()
-            export(lite, kind, fmt, a)
-            export(server, kind, fmt, b)
+            export(lite, kind, a, fmt=fmt)
+            export(server, kind, b, fmt=fmt)
             assert b.getvalue() == a.getvalue(), (kind, fmt)
     for answer in (lambda ws: rank_leaders(ws, as_of=AS_OF),
                    lambda ws: check_commitments(ws, YEAR, as_of=AS_OF),

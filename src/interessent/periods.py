@@ -145,7 +145,7 @@ def _invalid(field: str | None, message: str) -> InvalidInput:
     return InvalidInput(f"{field}: {message}" if field else message, field=field)
 
 
-def check_date(day: dt.date, field: str | None = None) -> dt.date:
+def check_date(day: dt.date, *, field: str | None = None) -> dt.date:
     """``day`` if it lies from :data:`FIRST_DAY` to :data:`LAST_DAY`, else
     :class:`InvalidInput` naming ``field`` (the plan key, the column, the option)."""
     if isinstance(day, dt.datetime):
@@ -156,12 +156,12 @@ def check_date(day: dt.date, field: str | None = None) -> dt.date:
     return day
 
 
-def parse_date(text: str, field: str | None = None) -> dt.date:
+def parse_date(text: str, *, field: str | None = None) -> dt.date:
     """An ISO date (``2026-11-26``); Norwegian ``26.11.2026`` is accepted too. A date
     outside :data:`FIRST_DAY` … :data:`LAST_DAY` is refused; errors name ``field``."""
     value = text.strip()
     try:
-        return check_date(dt.date.fromisoformat(value), field)
+        return check_date(dt.date.fromisoformat(value), field=field)
     except ValueError as exc:
         if isinstance(exc, InvalidInput):
             raise
@@ -172,11 +172,11 @@ def parse_date(text: str, field: str | None = None) -> dt.date:
             found = dt.date(year, month, day)
         except ValueError as exc:
             raise _invalid(field, f"not a date: {text!r} ({exc})") from None
-        return check_date(found, field)
+        return check_date(found, field=field)
     raise _invalid(field, f"not a date: {text!r} (expected YYYY-MM-DD)")
 
 
-def parse_period(text: str, field: str | None = None) -> Period:
+def parse_period(text: str, *, field: str | None = None) -> Period:
     """A period from one of the forms ``2026``, ``2026-H1``, ``2026-Q3``, ``2026-11`` or
     ``2026-01-01..2026-06-30``, lying from :data:`FIRST_DAY` to :data:`LAST_DAY`; errors
     name ``field``."""

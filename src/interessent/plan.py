@@ -495,7 +495,7 @@ MAX_DEPTH = 16
 MAX_PLAN_BYTES = 10 * 2**20
 
 
-def parse_plan(text: str, source: str = "<plan>") -> Plan:
+def parse_plan(text: str, *, source: str = "<plan>") -> Plan:
     """A validated :class:`Plan` from TOML text; :class:`PlanError` lists every problem.
     A leading byte-order mark (Notepad writes one) is ignored, and the text is read in
     Unicode NFC, as every id and name interessent stores."""

@@ -219,8 +219,12 @@ def log_interaction(
     commitments must be the plan's; participants and host registered stakeholders).
     Without an ``id`` it gets the next ``K<year>-<nnnn>``, chosen in the transaction that
     writes it; an ``id`` that exists, in any case, is refused."""
-    day = (check_date(date, "date") if isinstance(date, dt.date)
-           else parse_date(date, "date") if date else dt.date.today())
+    try:
+        day = (check_date(date, field="date") if isinstance(date, dt.date)
+               else parse_date(date, field="date") if date else dt.date.today())
+    except InvalidInput as exc:
+        problem = RowProblem(2, str(exc), column="date")  # the message names the date
+        raise InvalidInput(str(exc), field="date", problems=[problem]) from None
     people = list(participants)
     audience = list(groups)
     if not people and not audience:

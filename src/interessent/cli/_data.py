@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 import click
 
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option
 from ._output import ProgressBar, echo
+
+if TYPE_CHECKING:
+    from ..exporting import ExportFormat
+    from ..graph import GraphFormat
 
 KINDS = ("stakeholders", "relationships", "interactions")
 #: Files with more rows than this show a progress bar (on a terminal).
@@ -64,40 +68,41 @@ def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
     if kind == "graph":
         if fmt not in (None, "graphml", "gexf"):
             raise click.UsageError("the graph exports as graphml or gexf")
-        _write_graph(context, fmt or "graphml", out, as_of)
+        _write_graph(context, cast("GraphFormat", fmt or "graphml"), out, as_of)
         return
     if fmt not in (None, "csv", "json"):
         raise click.UsageError(f"{kind} export as csv or json")
-    fmt = fmt or "csv"
+    records_as = cast("ExportFormat", fmt or "csv")
     from ..exporting import export
 
     ws = context.workspace
     if out is None:
-        export(ws, kind, fmt, sys.stdout)
+        export(ws, kind, sys.stdout, fmt=records_as)
         return
     from ..files import write_atomically
 
     def write(stream: TextIO) -> int:
-        return export(ws, kind, fmt, stream)
+        return export(ws, kind, stream, fmt=records_as)
 
     count = write_atomically(out, write)
     click.echo(f"Wrote {count} {kind} to {out}", err=True)
 
 
-def _write_graph(context: Context, fmt: str, out: Path | None, as_of: str | None) -> None:
+def _write_graph(context: Context, fmt: GraphFormat, out: Path | None,
+                 as_of: str | None) -> None:
     from ..graph import write_graph
 
     ws = context.workspace
     day = as_of_day(as_of)
     if out is None:
-        write_graph(ws, fmt, sys.stdout.buffer, as_of=day)  # type: ignore[arg-type]
+        write_graph(ws, sys.stdout.buffer, fmt=fmt, as_of=day)
         return
     import io
 
     from ..files import write_atomically
 
     buffer = io.BytesIO()
-    nodes = write_graph(ws, fmt, buffer, as_of=day)  # type: ignore[arg-type]
+    nodes = write_graph(ws, buffer, fmt=fmt, as_of=day)
     write_atomically(out, lambda stream: stream.write(buffer.getvalue().decode("utf-8")))
     click.echo(f"Wrote {nodes} stakeholders to {out}", err=True)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from ..errors import InteressentError, NotFound, TemplateProblem, TemplateSecurityError
 from .problems import _field_hint, _source_line, _template_frame, _undefined_name
@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-__all__ = ["BUILTIN_TEMPLATES", "FORMATS", "MARKUPS"]
+__all__ = ["BUILTIN_TEMPLATES", "FORMATS", "MARKUPS", "LetterFormat"]
 
 T = TypeVar("T")
 
+#: A letter's format: Markdown, plain text, HTML, e-mail (MIME) or Word.
+LetterFormat = Literal["md", "txt", "html", "eml", "docx"]
 #: Output formats: Markdown, plain text, HTML, e-mail (MIME) and Word.
-FORMATS = ("md", "txt", "html", "eml", "docx")
+FORMATS: tuple[LetterFormat, ...] = ("md", "txt", "html", "eml", "docx")
 MARKUPS = ("md", "txt", "html")
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

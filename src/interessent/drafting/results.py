@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
+from .library import LetterFormat
+
 if TYPE_CHECKING:
     from ..policy import Notifiee, Signature
 
@@ -45,7 +47,7 @@ class DraftRun:
     """The outcome of :func:`draft`."""
 
     template: str
-    format: str
+    format: LetterFormat
     out: Path
     letters: tuple[Letter, ...]
     skipped: tuple[Skipped, ...]

@@ -17,7 +17,7 @@ from ..plan import ChannelKind
 from ..policy import resolve_signer
 from .gathering import _Run
 from .letters import _Drafter, _Rendered
-from .library import _FILE, FORMATS, MARKUPS, _Library
+from .library import _FILE, FORMATS, MARKUPS, LetterFormat, _Library
 from .markup import _combine
 from .output import DRAFTS_DIR, _Publication, _publish, _sweep_drafts, _write_files, safe_filename
 from .recipients import _choose, _skip_reason
@@ -68,7 +68,7 @@ def draft(
     stakeholders: Sequence[str] = (),
     uncovered: bool = False,
     leaders: bool = False,
-    fmt: str = "md",
+    fmt: LetterFormat = "md",
     out: Path | None = None,
     signer: str | None = None,
     topic: str | None = None,
@@ -121,7 +121,7 @@ def draft(
 
 def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
            groups: Sequence[str], stakeholders: Sequence[str], uncovered: bool, leaders: bool,
-           fmt: str, out: Path | None, signer: str | None, topic: str,
+           fmt: LetterFormat, out: Path | None, signer: str | None, topic: str,
            cleared_by: str | None, record: bool, combined: bool, event: str | None,
            values: Mapping[str, str] | None, write: bool) -> DraftRun:
     plan = ws.plan
@@ -184,7 +184,7 @@ def _bytes(content: str | bytes) -> bytes:
 
 def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tuple[str, bytes]],
                       rendered: Sequence[_Rendered], signature: Signature,
-                      fmt: str) -> tuple[list[Path], tuple[str, ...]]:
+                      fmt: LetterFormat) -> tuple[list[Path], tuple[str, ...]]:
     """Log each letter as an interaction and write the files, both or neither."""
     plan = run.plan
     direct = sorted((c for c in plan.channels if c.kind is ChannelKind.DIRECT),
@@ -223,7 +223,7 @@ def letter_context(
     template: str,
     stakeholder: str,
     *,
-    fmt: str = "md",
+    fmt: LetterFormat = "md",
     topic: str | None = None,
     signer: str | None = None,
     cleared_by: str | None = None,
