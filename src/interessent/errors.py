@@ -6,14 +6,17 @@ one thing::
     InteressentError
     ├── WorkspaceError               no workspace here, or one that cannot be made
     ├── NotFound (LookupError)       no stakeholder / group / commitment / template with that id
-    ├── InvalidInput (ValueError)    a value the user gave is malformed (a period, a date …)
+    ├── InvalidInput (ValueError)    a value the user gave is malformed (a period, a date …);
+    │                                ``field`` names the parameter, ``problems`` a record's
     ├── PlanError (ValueError)       the plan file is broken; ``problems`` names each key path
     ├── ImportRejected (ValueError)  a file has bad rows; ``problems`` names each row
     ├── TemplateProblem (ValueError) a template is missing, not valid Jinja, or asks for a
     │                                field that does not exist; names the file, line and field
-    ├── TemplateSecurityError        a template tried to reach outside the sandbox
+    ├── TemplateSecurityError        a template tried to reach outside the sandbox;
+    │                                ``template`` and ``line`` say where
     ├── PolicyError                  the plan's information responsibility forbids it (a
-    │                                political matter, a signer who may not, no clearance)
+    │                                political matter, a signer who may not, no clearance);
+    │                                ``rule``, ``topic`` and ``signer`` say which and whom
     ├── ErasureIncomplete            a person is erased in the database, but what follows
     │                                (rebuilding the file, cleaning files) did not finish
     ├── PathError                    a file or folder the user chose could not be read or
@@ -28,7 +31,9 @@ malformed input a ``ValueError``. None is an ``OSError``, not even :class:`PathE
 a file write catches the system's errors only, never a sandbox escape, a refusal by the
 plan or any other error of interessent's.
 
-The CLI turns any of them into one line ``Error: …`` and exit status 1.
+Messages speak the domain and name no command-line option; the CLI turns any error into
+one line ``Error: …`` and exit status 1, adding the option that answers it from the
+error's fields.
 """
 
 from __future__ import annotations
