@@ -18,6 +18,7 @@ from interessent.cli import cli
 from interessent.coverage import check_commitments, coverage
 from interessent.drafting import (
     DraftWriteError,
+    LetterFormat,
     Record,
     TemplateProblem,
     TemplateSecurityError,
@@ -240,7 +241,7 @@ def test_a_misspelt_field_in_a_word_template_writes_nothing(osen: Workspace,
 
 @pytest.mark.parametrize("fmt", ["md", "txt", "html", "docx"])
 def test_combined_puts_every_letter_in_one_file(osen: Workspace, tmp_path: Path,
-                                                fmt: str) -> None:
+                                                fmt: LetterFormat) -> None:
     out = tmp_path / "out"
     run = draft(osen, "dialogmote", stakeholders=["osen-sjomat", "astrid-lian", "turid-lund"],
                 fmt=fmt, combined=True, out=out, as_of=AS_OF)
@@ -260,8 +261,9 @@ def test_combined_puts_every_letter_in_one_file(osen: Workspace, tmp_path: Path,
 
 
 def test_combined_eml_is_refused(osen: Workspace) -> None:
-    with pytest.raises(InvalidInput, match="--combined"):
+    with pytest.raises(InvalidInput, match="a combined file is one file for printing") as caught:
         draft(osen, "dialogmote", stakeholders=["osen-sjomat"], fmt="eml", combined=True)
+    assert caught.value.field == "combined"
 
 
 # --- tailoring ----------------------------------------------------------------------------
@@ -652,9 +654,10 @@ def test_the_signer_follows_the_topic_and_clearance(osen: Workspace) -> None:
                                                                       "styreleder")
     assert "Liv Ørsjødal  \nStyremedlem, Osen Omstilling AS" in str(cleared.letters[0].content)
     assert "Avklart med styreleder." in str(cleared.letters[0].content)
-    with pytest.raises(PolicyError, match="--cleared-by"):
+    with pytest.raises(PolicyError, match="only after conferring with") as caught:
         draft(osen, "dialogmote", stakeholders=["astrid-lian"], signer="liv-orsjodal",
               as_of=AS_OF, write=False)
+    assert caught.value.rule == "needs clearance"
 
 
 def test_a_template_declares_its_topic(osen: Workspace) -> None:

@@ -35,7 +35,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from interessent.drafting import draft, mail
+from interessent.drafting import LetterFormat, draft, mail
 from interessent.drafting.text import _header_text
 from interessent.model import Stakeholder
 from interessent.workspace import Workspace
@@ -441,7 +441,7 @@ def _values_template(template: Callable[..., Path]) -> None:
 
 
 def _draft_values(osen: Workspace, tmp_path: Path, template: Callable[..., Path],
-                  fmt: str) -> Path:
+                  fmt: LetterFormat) -> Path:
     _person(osen, "kari", HOSTILE_NAME)
     _values_template(template)
     draft(osen, "vis", stakeholders=["kari"], fmt=fmt, out=tmp_path / fmt, as_of=AS_OF,
@@ -546,7 +546,8 @@ def _page(path: Path) -> _Html:
 
 @pytest.mark.parametrize("fmt", ["html", "eml"])
 def test_values_in_html_are_escaped_text(osen: Workspace, tmp_path: Path,
-                                         template: Callable[..., Path], fmt: str) -> None:
+                                         template: Callable[..., Path],
+                                         fmt: LetterFormat) -> None:
     page = _page(_draft_values(osen, tmp_path, template, fmt))
     assert [attrs.get("href") for tag, attrs in page.tags if tag == "a"] == [
         "https://osen.example"]

@@ -396,7 +396,7 @@ def test_backup_refuses_to_overwrite_and_replaces_with_force(ws: Path, tmp_path:
     copy.write_text("mine")
     code, err = run(copy)
     assert code == 1
-    one_clear_error(err, f"{copy} exists; choose a new name or replace it with --force")
+    one_clear_error(err, f"{copy} exists; choose a new name or replace it (--force)")
     assert copy.read_text() == "mine"
     assert run(copy, "--force") == (0, "")
     assert integrity(copy) == [("ok",)]

@@ -37,8 +37,8 @@ def test_utf8_with_one_stray_cp1252_byte_is_refused_naming_line_and_byte(
     assert str(refused.value) == (
         "folk.csv mixes encodings: it is UTF-8 (line 2), but byte 0xe5 on line 3 is not. "
         "Read as Windows-1252 its UTF-8 letters would be garbled, so nothing is read: save "
-        "it again as UTF-8, or give its encoding (--encoding cp1252) if all of it is "
-        "Windows-1252")
+        "it again as UTF-8, or give its encoding as cp1252 if all of it is Windows-1252")
+    assert refused.value.field == "encoding"
     assert names(workspace) == []
 
 

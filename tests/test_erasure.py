@@ -522,7 +522,7 @@ def _files(ws: Workspace) -> None:
     write_report(ws, Period.year(2026), as_of=AS_OF, fmt="html")
     (root / "eksport").mkdir()
     with (root / "eksport" / "interessenter.json").open("w", encoding="utf-8") as stream:
-        export(ws, "stakeholders", "json", stream)
+        export(ws, "stakeholders", stream, fmt="json")
 
 
 REPORT = "rapporter/rapport-2026-2026-11-26.html"

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from interessent.errors import InvalidInput
-from interessent.exporting import export, neutralise
+from interessent.exporting import ExportFormat, export, neutralise
 from interessent.importing import FORMULA_TRIGGERS, import_file, unneutralise
 from interessent.model import Interaction, Kind, Language, Relationship, Stakeholder
 from interessent.workspace import Workspace
@@ -32,9 +32,9 @@ TRICKY = [
 ]
 
 
-def exported(ws: Workspace, kind: str, fmt: str = "csv") -> str:
+def exported(ws: Workspace, kind: str, fmt: ExportFormat = "csv") -> str:
     out = io.StringIO()
-    export(ws, kind, fmt, out)
+    export(ws, kind, out, fmt=fmt)
     return out.getvalue()
 
 
@@ -139,7 +139,7 @@ def test_csv_format(workspace: Workspace, tmp_path: Path) -> None:
     fill(workspace)
     path = tmp_path / "s.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
-        count = export(workspace, "interessenter", "csv", out)
+        count = export(workspace, "interessenter", out)
 
     assert count == 4
     data = path.read_bytes()
@@ -183,11 +183,11 @@ def test_json_format(workspace: Workspace) -> None:
 
 def test_export_arguments(workspace: Workspace) -> None:
     with pytest.raises(InvalidInput, match="unknown format 'xml'"):
-        export(workspace, "stakeholders", "xml", io.StringIO())
+        export(workspace, "stakeholders", io.StringIO(), fmt="xml")  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match="unknown kind"):
-        export(workspace, "people", "csv", io.StringIO())
+        export(workspace, "people", io.StringIO())
     out = io.StringIO()
-    assert export(workspace, "relationships", "csv", out) == 0
+    assert export(workspace, "relationships", out) == 0
     assert out.getvalue() == "\ufeffsource,target,kind,strength,directed,start,end\r\n"
 
 
@@ -202,13 +202,13 @@ def test_round_trip_is_lossless(make_workspace: MakeWorkspace, tmp_path: Path) -
     for kind in ("stakeholders", "relationships", "interactions"):
         path = tmp_path / f"{kind}.csv"
         with path.open("w", encoding="utf-8", newline="") as out:
-            export(first, kind, "csv", out)
+            export(first, kind, out)
         result = import_file(second, kind, path)
         assert (result.added, result.updated) == (result.rows, 0)
         assert result.encoding == "utf-8-sig"
         again = tmp_path / f"{kind}-again.csv"
         with again.open("w", encoding="utf-8", newline="") as out:
-            export(second, kind, "csv", out)
+            export(second, kind, out)
         assert again.read_bytes() == path.read_bytes()
 
     assert second.store.stakeholders() == first.store.stakeholders()

@@ -37,6 +37,7 @@ from interessent import (
     init_workspace,
     parse_plan,
 )
+from interessent.drafting import LetterFormat
 from interessent.importing import COLUMNS, KINDS
 
 settings.register_profile("fuzz", max_examples=2000, deadline=None)
@@ -56,7 +57,7 @@ def exports(ws: Workspace) -> dict[str, str]:
     out: dict[str, str] = {}
     for kind in KINDS:
         buffer = io.StringIO()
-        export(ws, kind, "csv", buffer)
+        export(ws, kind, buffer)
         out[kind] = buffer.getvalue()
     return out
 
@@ -231,7 +232,7 @@ _counter = itertools.count()
        record=st.booleans())
 def test_any_recipient_data_drafts_letters_or_one_clear_error(
     letters_ws: Workspace, tmp_path: Path, ident: str, name: str, address: str | None,
-    mail: str | None, note: str | None, fmt: str, record: bool,
+    mail: str | None, note: str | None, fmt: LetterFormat, record: bool,
 ) -> None:
     from interessent.drafting import draft
 

@@ -394,7 +394,7 @@ def test_graphml_round_trip_and_gexf(make_ws: Make) -> None:
         [meeting("m1", "ola", "org")],
     )
     out = io.BytesIO()
-    assert write_graph(ws, "graphml", out, as_of=DAY) == 3
+    assert write_graph(ws, out, fmt="graphml", as_of=DAY) == 3
     back = nx.read_graphml(io.BytesIO(out.getvalue()))
     g = build_graph(ws, as_of=DAY)
     assert set(back.nodes) == set(g.nodes)
@@ -410,7 +410,7 @@ def test_graphml_round_trip_and_gexf(make_ws: Make) -> None:
     assert back.edges["ola", "org"]["weight"] == pytest.approx(0.1)
 
     gexf = io.BytesIO()
-    assert write_graph(ws, "gexf", gexf, as_of=DAY) == 3
+    assert write_graph(ws, gexf, fmt="gexf", as_of=DAY) == 3
     assert gexf.getvalue().startswith(b"<?xml")
     again = nx.read_gexf(io.BytesIO(gexf.getvalue()))
     assert set(again.nodes) == set(g.nodes) and again.number_of_edges() == 3

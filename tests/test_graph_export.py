@@ -25,7 +25,7 @@ from interessent.cli import cli
 from interessent.drafting import draft
 from interessent.errors import PolicyError
 from interessent.exporting import export
-from interessent.graph import write_graph
+from interessent.graph import GraphFormat, write_graph
 from interessent.graph.network import _xml_text
 from interessent.importing import import_file, import_rows
 from interessent.periods import Period
@@ -63,9 +63,9 @@ def _network(ws: Workspace) -> None:
                         channel="direkte", participants=["kari-nordvik", "ola-berg", "per-lie"])
 
 
-def _graph(ws: Workspace, fmt: str) -> tuple[bytes, nx.Graph[str]]:
+def _graph(ws: Workspace, fmt: GraphFormat) -> tuple[bytes, nx.Graph[str]]:
     out = io.BytesIO()
-    write_graph(ws, fmt, out, as_of=None)  # type: ignore[arg-type]
+    write_graph(ws, out, fmt=fmt, as_of=None)
     data = out.getvalue()
     ET.fromstring(data)  # well-formed (a strict parser)
     read = nx.read_graphml if fmt == "graphml" else nx.read_gexf
@@ -74,7 +74,7 @@ def _graph(ws: Workspace, fmt: str) -> tuple[bytes, nx.Graph[str]]:
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_a_restricted_or_erased_person_is_not_in_the_graph(workspace: Workspace,
-                                                           fmt: str) -> None:
+                                                           fmt: GraphFormat) -> None:
     _network(workspace)
     _, before = _graph(workspace, fmt)
     # Kari–Fjordkraft, Kari–Ola, Per–Ola, Eva–Fjordkraft, Tor–Eva, and Kari–Per (they met)
@@ -94,7 +94,8 @@ def test_a_restricted_or_erased_person_is_not_in_the_graph(workspace: Workspace,
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_no_node_names_a_restricted_organisation(workspace: Workspace, fmt: str) -> None:
+def test_no_node_names_a_restricted_organisation(workspace: Workspace,
+                                                 fmt: GraphFormat) -> None:
     _network(workspace)
     restrict(workspace, "fjordkraft-as")
     data, graph = _graph(workspace, fmt)
@@ -124,13 +125,13 @@ HOSTILE = "A\x1b[31mB\x07C\x00D\x0cE\x0bF\x1fG\tH\nI\x7fJ"
 @pytest.mark.sqlite_only(reason="PostgreSQL text cannot hold NUL")
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_control_characters_keep_the_graph_well_formed(workspace: Workspace,
-                                                       fmt: str) -> None:
+                                                       fmt: GraphFormat) -> None:
     _network(workspace)
     with workspace.store.write() as s:  # stored before names and ids were checked
         s.execute(update(ST).where(ST.c.id == "ola-berg").values(name=f"Ola {HOSTILE}"))
         s.execute(update(ST).where(ST.c.id == "fjordkraft-as").values(id="fjord\x1bkraft"))
     out = io.BytesIO()
-    write_graph(workspace, fmt, out)  # type: ignore[arg-type]
+    write_graph(workspace, out, fmt=fmt)
     data = out.getvalue()
     root = ET.fromstring(data)  # expat: refuses any character XML 1.0 cannot hold
     texts = [e.text or "" for e in root.iter()] + [v for e in root.iter()
@@ -251,7 +252,7 @@ def test_an_export_and_import_round_trip_keeps_restricted_participation(
     restrict(osen, "astrid-lian")
     out = tmp_path / "kontakter.csv"
     with out.open("w", encoding="utf-8", newline="") as stream:
-        export(osen, "interactions", "csv", stream)
+        export(osen, "interactions", stream)
     [row] = [line for line in out.read_text(encoding="utf-8").splitlines()
              if line.startswith("X1,")]
     assert "astrid-lian" not in row  # neither participant nor host

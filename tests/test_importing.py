@@ -55,7 +55,7 @@ def dump(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
 
 def export_text(ws: Workspace, kind: str) -> str:
     out = io.StringIO()
-    export(ws, kind, "csv", out)
+    export(ws, kind, out)
     return out.getvalue()
 
 
@@ -171,7 +171,9 @@ def test_xlsx_row_numbers_and_dates(workspace: Workspace, tmp_path: Path) -> Non
 
     with pytest.raises(ImportRejected) as caught:
         import_file(workspace, "kontakter", path)
-    assert caught.value.problems == [RowProblem(4, "Deltakere: unknown stakeholder 'nobody'")]
+    # the fourth row of the sheet, its column headed "Deltakere" as the file writes it
+    assert caught.value.problems == [RowProblem(4, "Deltakere: unknown stakeholder 'nobody'",
+                                                column="Deltakere")]
 
     sheet.delete_rows(4)
     book.save(path)
@@ -230,7 +232,8 @@ def test_ten_thousand_rows_with_one_bad_row_change_nothing(
         import_file(workspace, "stakeholders", big)
 
     bad_row = bad_index + 2  # the header is row 1, the first data row is row 2
-    assert caught.value.problems == [RowProblem(bad_row, "influence: 9 is not from 1 to 5")]
+    assert caught.value.problems == [RowProblem(bad_row, "influence: 9 is not from 1 to 5",
+                                                column="influence")]
     assert f"row {bad_row}: influence" in str(caught.value)
     assert dump(workspace) == before
     assert export_text(workspace, "stakeholders") == exported
@@ -303,7 +306,8 @@ def test_the_same_id_twice_names_both_rows(workspace: Workspace, tmp_path: Path)
         import_file(workspace, "stakeholders", path)
 
     message = "id: 'kari' is in rows 2 and 4; an id may appear only once in a file"
-    assert caught.value.problems == [RowProblem(2, message), RowProblem(4, message)]
+    assert caught.value.problems == [RowProblem(2, message, column="id"),
+                                     RowProblem(4, message, column="id")]
 
 
 def test_extra_cells_and_bad_ids(workspace: Workspace, tmp_path: Path) -> None:

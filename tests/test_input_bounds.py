@@ -116,10 +116,10 @@ def test_the_range_of_dates_is_one_rule() -> None:
     for text in ("1899-12-31", "2201-01-01", "9999-12-31", "0001-01-01", "31.12.9999"):
         with pytest.raises(InvalidInput, match=r"^day: .* is outside the dates accepted "
                                                r"\(1900-01-01 to 2200-12-31\)$"):
-            parse_date(text, "day")
+            parse_date(text, field="day")
     for text in ("2201", "1899-H2", "9999-12", "2026-01-01..9999-12-31", "1066-10-14..2026"):
         with pytest.raises(InvalidInput, match=r"^span: .*outside the dates accepted"):
-            parse_period(text, "span")
+            parse_period(text, field="span")
 
 
 @pytest.mark.parametrize(("args", "field"), [

@@ -108,8 +108,8 @@ def test_the_osen_example_gives_the_same_answers_on_both(
     for kind in ("stakeholders", "relationships", "interactions"):
         for fmt in ("csv", "json"):
             a, b = io.StringIO(), io.StringIO()
-            export(lite, kind, fmt, a)
-            export(server, kind, fmt, b)
+            export(lite, kind, a, fmt=fmt)
+            export(server, kind, b, fmt=fmt)
             assert b.getvalue() == a.getvalue(), (kind, fmt)
     for answer in (lambda ws: rank_leaders(ws, as_of=AS_OF),
                    lambda ws: check_commitments(ws, YEAR, as_of=AS_OF),
@@ -277,7 +277,7 @@ def test_backup_on_postgresql_shows_the_pg_dump_command_that_works(
     done = cli("-w", server_ws, "backup", target, db=pg_url)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("Error: interessent backup copies SQLite files; back up a "
+    assert done.stderr.startswith("Error: interessent backs up SQLite files only; back up a "
                                   "PostgreSQL register with pg_dump")
     command = done.stderr.split("pg_dump --format", 1)[1].split(" (restore", 1)[0]
     assert "+psycopg" not in command

@@ -248,10 +248,10 @@ def test_restricted_people_are_left_out_of_register_exports(osen: Workspace) -> 
     restrict(osen, "per-olav-moe")
     out = io.StringIO()
     total = len(osen.store.stakeholders())
-    assert export(osen, "stakeholders", "csv", out) == total - 1
+    assert export(osen, "stakeholders", out) == total - 1
     assert "per-olav-moe" not in out.getvalue() and "Per Olav Moe" not in out.getvalue()
     out = io.StringIO()
-    assert export(osen, "relationships", "json", out) == (
+    assert export(osen, "relationships", out, fmt="json") == (
         len(osen.store.relationships()) - len(ties))
     assert "per-olav-moe" not in out.getvalue()
 

@@ -288,7 +288,7 @@ def test_report_prints_the_absolute_path_last(osen: Workspace) -> None:
     last = result.stdout.splitlines()[-1]
     path = Path(last)
     assert path.is_absolute() and path.is_file()
-    assert path == default_path(osen, YEAR, AS_OF, "html")
+    assert path == default_path(osen, YEAR, as_of=AS_OF, fmt="html")
     assert path == osen.root / "rapporter" / "rapport-2026-2026-11-26.html"
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert not list(path.parent.glob(".*.tmp"))

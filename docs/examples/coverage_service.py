@@ -42,8 +42,8 @@ from interessent import (
 
 
 def _when(query: dict[str, list[str]]) -> tuple[Period, dt.date]:
-    as_of = parse_date(query["as_of"][0], "as_of") if "as_of" in query else dt.date.today()
-    period = (parse_period(query["period"][0], "period") if "period" in query
+    as_of = parse_date(query["as_of"][0], field="as_of") if "as_of" in query else dt.date.today()
+    period = (parse_period(query["period"][0], field="period") if "period" in query
               else Period.year(as_of.year))
     return period, as_of
 

@@ -76,8 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--to", dest="recipients", action="append", required=True)
     args = parser.parse_args(argv)
     try:
-        as_of = parse_date(args.as_of, "as-of") if args.as_of else dt.date.today()
-        period = (parse_period(args.period, "period") if args.period
+        as_of = parse_date(args.as_of, field="as-of") if args.as_of else dt.date.today()
+        period = (parse_period(args.period, field="period") if args.period
                   else Period.year(as_of.year))
         with Workspace(args.workspace, db=args.db) as ws:
             message = build_message(ws, period, as_of, sender=args.sender,

@@ -6,28 +6,34 @@ one thing::
     InteressentError
     ├── WorkspaceError               no workspace here, or one that cannot be made
     ├── NotFound (LookupError)       no stakeholder / group / commitment / template with that id
-    ├── InvalidInput (ValueError)    a value the user gave is malformed (a period, a date …)
+    ├── InvalidInput (ValueError)    a value the user gave is malformed (a period, a date …);
+    │                                ``field`` names the parameter, ``problems`` a record's
     ├── PlanError (ValueError)       the plan file is broken; ``problems`` names each key path
     ├── ImportRejected (ValueError)  a file has bad rows; ``problems`` names each row
     ├── TemplateProblem (ValueError) a template is missing, not valid Jinja, or asks for a
     │                                field that does not exist; names the file, line and field
-    ├── TemplateSecurityError        a template tried to reach outside the sandbox
+    ├── TemplateSecurityError        a template tried to reach outside the sandbox;
+    │                                ``template`` and ``line`` say where
     ├── PolicyError                  the plan's information responsibility forbids it (a
-    │                                political matter, a signer who may not, no clearance)
+    │                                political matter, a signer who may not, no clearance);
+    │                                ``rule``, ``topic`` and ``signer`` say which and whom
     ├── ErasureIncomplete            a person is erased in the database, but what follows
     │                                (rebuilding the file, cleaning files) did not finish
-    ├── PathError (OSError)          a file or folder the user chose could not be read or
+    ├── PathError                    a file or folder the user chose could not be read or
     │   │                            written; ``path`` names it, ``strerror`` says why
     │   └── DraftWriteError          the letters could not be written; none were
     └── StoreError                   the database refused (busy, read-only, full, corrupt)
         └── StoreBusy                another writer held the lock past the timeout
 
 An error inherits a builtin only when it truly is one: a missing thing a ``LookupError``,
-malformed input a ``ValueError``, a failed read or write of the user's path an
-``OSError`` (:class:`PathError` alone). A refusal by the plan or by the sandbox is no
-``PermissionError``: ``except OSError`` around a file write must not catch it.
+malformed input a ``ValueError``. None is an ``OSError``, not even :class:`PathError`
+(which keeps the ``path``, ``strerror`` and ``errno`` of one): ``except OSError`` around
+a file write catches the system's errors only, never a sandbox escape, a refusal by the
+plan or any other error of interessent's.
 
-The CLI turns any of them into one line ``Error: …`` and exit status 1.
+Messages speak the domain and name no command-line option; the CLI turns any error into
+one line ``Error: …`` and exit status 1, adding the option that answers it from the
+error's fields.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import attrs
 
@@ -49,6 +56,7 @@ __all__ = [
     "PlanError",
     "PlanProblem",
     "PolicyError",
+    "PolicyRule",
     "RowProblem",
     "StoreBusy",
     "StoreError",
@@ -71,7 +79,19 @@ class NotFound(InteressentError, LookupError):
 
 
 class InvalidInput(InteressentError, ValueError):
-    """A value given by the user is malformed."""
+    """A value given by the user is malformed.
+
+    ``field`` names the parameter the value was given for, where one is to blame (so a
+    caller, or the command line, can point at it). ``problems`` lists every problem of a
+    record refused whole (a stakeholder added or edited, an interaction logged), as an
+    import lists a file's: a record typed in is row 2 of a table of one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None,
+                 problems: Sequence[RowProblem] = ()) -> None:
+        super().__init__(message)
+        self.field = field
+        self.problems = list(problems)
 
 
 @attrs.frozen
@@ -100,10 +120,13 @@ class PlanError(InteressentError, ValueError):
 
 @attrs.frozen
 class RowProblem:
-    """One bad row of an imported file. ``row`` counts like a spreadsheet: header is 1."""
+    """One bad row of an imported file. ``row`` counts like a spreadsheet: header is 1.
+    ``column`` is the column to blame, as the file's header writes it (None when the
+    row, or the header as a whole, is); the message names it too."""
 
     row: int
     message: str
+    column: str | None = None
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.message}"
@@ -138,12 +161,47 @@ class TemplateProblem(InteressentError, ValueError):
 
 
 class TemplateSecurityError(InteressentError):
-    """A template tried to reach outside the sandbox (Python internals, mutation)."""
+    """A template tried to reach outside the sandbox (Python internals, mutation).
+    ``template`` is the file's name and ``line`` its line, where known."""
+
+    def __init__(self, message: str, *, template: str | None = None,
+                 line: int | None = None) -> None:
+        super().__init__(message)
+        self.template = template
+        self.line = line
+
+
+#: Which rule of the information responsibility refused (:attr:`PolicyError.rule`).
+PolicyRule = Literal[
+    "forbidden topic",          # the plan forbids the programme to speak on the topic
+    "nobody may speak",         # no rule of the plan lets anyone speak on the topic
+    "no own authority",         # no role speaks on it unasked: name the signer
+    "restricted",               # the signer's data is restricted (GDPR art. 18)
+    "not the programme's own",  # the signer holds no role of the programme's own
+    "may not sign",             # no rule lets the signer's roles speak on the topic
+    "needs clearance",          # the signer's rule needs a clearance that was not given
+    "clears own statement",     # the clearance was the signer's own role
+    "not a clearing role",      # the clearance came from a role the rule does not name
+]
 
 
 class PolicyError(InteressentError):
     """The plan's information responsibility forbids what was asked (a political matter,
-    a signer who may not speak on the topic, a missing or wrong clearance)."""
+    a signer who may not speak on the topic, a missing or wrong clearance).
+
+    ``rule`` says which rule refused (:data:`PolicyRule`); ``topic`` is the topic's key,
+    ``signer`` the stakeholder id or role key that would have signed (None when none was
+    named or could be chosen), and ``cleared_by`` the keys of the roles that may clear
+    the statement, where a clearance is what is missing or wrong.
+    """
+
+    def __init__(self, message: str, *, rule: PolicyRule, topic: str | None = None,
+                 signer: str | None = None, cleared_by: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.rule: PolicyRule = rule
+        self.topic = topic
+        self.signer = signer
+        self.cleared_by = tuple(cleared_by)
 
 
 class ErasureIncomplete(InteressentError):
@@ -157,18 +215,23 @@ class ErasureIncomplete(InteressentError):
         self.erasure = erasure
 
 
-class PathError(InteressentError, OSError):
+class PathError(InteressentError):
     """A file or folder the user chose could not be read or written.
 
     ``path`` is that path, ``strerror`` the reason (``errno`` the system's number, if
-    any). The message reads ``<path>: <reason>`` unless ``message`` says more.
+    any; ``filename`` the path as text). The message reads ``<path>: <reason>`` unless
+    ``message`` says more. It tells of an ``OSError`` but is none, so that ``except
+    OSError`` catches only what the system raised.
     """
 
     def __init__(self, path: str | os.PathLike[str], reason: str, *, errno: int | None = None,
                  message: str | None = None) -> None:
-        super().__init__(errno, reason, os.fspath(path))
         self.path = Path(path)
+        self.filename = os.fspath(path)
+        self.strerror = reason
+        self.errno = errno
         self.message = message if message is not None else f"{self.path}: {reason}"
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message

@@ -56,10 +56,12 @@ from .privacy import restricted_ids
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-__all__ = ["FORMATS", "export", "export_records", "neutralise", "records"]
+__all__ = ["FORMATS", "ExportFormat", "export", "export_records", "neutralise", "records"]
 
-Format = Literal["csv", "json"]
-FORMATS: tuple[Format, ...] = ("csv", "json")
+#: An export's format: CSV (the import format) or JSON.
+ExportFormat = Literal["csv", "json"]
+Format = ExportFormat  # its first name, kept for those who import it
+FORMATS: tuple[ExportFormat, ...] = ("csv", "json")
 
 
 def neutralise(cell: str) -> str:
@@ -76,7 +78,7 @@ def neutralise(cell: str) -> str:
     return cell
 
 
-def export(ws: Workspace, kind: str, fmt: Format | str, out: TextIO) -> int:
+def export(ws: Workspace, kind: str, out: TextIO, *, fmt: ExportFormat = "csv") -> int:
     """Write all stakeholders, relationships or interactions to ``out`` as ``csv`` or
     ``json``; returns how many were written."""
     which = parse_kind(kind)

@@ -23,8 +23,6 @@ T = TypeVar("T")
 
 def path_error(path: Path | str, exc: OSError) -> PathError:
     """``exc`` told as a :class:`PathError` on ``path``, the path the user chose."""
-    if isinstance(exc, PathError):
-        return exc
     return PathError(path, exc.strerror or str(exc), errno=exc.errno)
 
 
@@ -73,8 +71,6 @@ def write_atomically(path: Path, write: Callable[[TextIO], T], *, encoding: str 
 def _concerns(exc: OSError, tmp: str | None, path: Path) -> bool:
     """Whether ``exc`` is about writing ``path`` (its temporary file, or no file named:
     a failed write to the open stream) rather than about some other file."""
-    if isinstance(exc, PathError):
-        return False
     return exc.filename in (None, tmp, str(path), os.fspath(path.parent))
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from attrs import field, frozen
 
+from .errors import InvalidInput
 from .plaindata import plain
 from .rules import tie_active_on
 
@@ -28,6 +29,8 @@ __all__ = [
     "RoleAssignment",
     "Stakeholder",
 ]
+
+E = TypeVar("E", bound=enum.Enum)
 
 
 class Kind(enum.StrEnum):
@@ -50,23 +53,70 @@ def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        raise TypeError("expected a sequence of strings, not a single string")
-    return tuple(sorted({v for v in value if v}))
+        raise InvalidInput(f"expected a sequence of strings, not the single string {value!r}")
+    try:
+        items = list(value)
+    except TypeError:
+        raise InvalidInput(f"expected a sequence of strings, not {value!r}") from None
+    wrong = [v for v in items if not isinstance(v, str)]
+    if wrong:
+        raise InvalidInput(f"expected a sequence of strings, not one holding {wrong[0]!r}")
+    return tuple(sorted({v for v in items if v}))
+
+
+def _member(cls: type[E], value: object) -> E:
+    """``value`` as a member of ``cls``; one it does not know is invalid input."""
+    try:
+        return cls(value)
+    except ValueError:
+        expected = ", ".join(str(m.value) for m in cls)
+        name = cls.__name__.lower()
+        raise InvalidInput(f"unknown {name} {value!r} (expected one of {expected})",
+                           field=name) from None
+
+
+def _kind(value: object) -> Kind:
+    return _member(Kind, value)
+
+
+def _language(value: object) -> Language:
+    return _member(Language, value)
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidInput(f"expected a number, not {value!r}")
+    try:
+        return float(value)
+    except ValueError:
+        raise InvalidInput(f"expected a number, not {value!r}") from None
 
 
 def _score(_inst: Any, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-    if value is not None and not 1 <= value <= 5:
-        raise ValueError(f"{attribute.name} must be between 1 and 5, not {value}")
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise InvalidInput(f"{attribute.name} must be a whole number between 1 and 5, "
+                           f"not {value!r}", field=attribute.name)
 
 
 def _unit(_inst: Any, attribute: attrs.Attribute[float], value: float) -> None:
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{attribute.name} must be between 0 and 1, not {value}")
+        raise InvalidInput(f"{attribute.name} must be between 0 and 1, not {value}",
+                           field=attribute.name)
 
 
 def _non_empty(_inst: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{attribute.name} must be text, not {value!r}", field=attribute.name)
     if not value.strip():
-        raise ValueError(f"{attribute.name} must not be empty")
+        raise InvalidInput(f"{attribute.name} must not be empty", field=attribute.name)
+
+
+def _date(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, dt.date):
+        raise InvalidInput(f"{attribute.name} must be a date, not {value!r}",
+                           field=attribute.name)
 
 
 @frozen
@@ -80,7 +130,7 @@ class Stakeholder:
 
     id: str = field(validator=_non_empty)
     name: str = field(validator=_non_empty)
-    kind: Kind = field(default=Kind.PERSON, converter=Kind)
+    kind: Kind = field(default=Kind.PERSON, converter=_kind)
     email: str | None = None
     phone: str | None = None
     address: str | None = None
@@ -89,7 +139,7 @@ class Stakeholder:
     groups: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
     influence: int | None = field(default=None, validator=_score)
     interest: int | None = field(default=None, validator=_score)
-    language: Language = field(default=Language.NB, converter=Language)
+    language: Language = field(default=Language.NB, converter=_language)
     legal_basis: str | None = None
     tags: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
     notes: str | None = None
@@ -109,7 +159,7 @@ class Stakeholder:
 class RelationshipKind:
     """A kind of tie. ``directed`` kinds read "source → target" (Kari works_for Osen Sjømat)."""
 
-    key: str
+    key: str = field(validator=_non_empty)
     name: str
     directed: bool = True
     description: str = ""
@@ -156,16 +206,16 @@ class Relationship:
     source: str = field(validator=_non_empty)
     target: str = field(validator=_non_empty)
     kind: str = field(validator=_non_empty)
-    strength: float = field(default=1.0, converter=float, validator=_unit)
+    strength: float = field(default=1.0, converter=_number, validator=_unit)
     directed: bool = True
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: dt.date | None = field(default=None, validator=_date)
+    end: dt.date | None = field(default=None, validator=_date)
 
     def __attrs_post_init__(self) -> None:
         if self.source == self.target:
-            raise ValueError("a stakeholder cannot be related to itself")
+            raise InvalidInput("a stakeholder cannot be related to itself", field="target")
         if self.start and self.end and self.end < self.start:
-            raise ValueError("end comes before start")
+            raise InvalidInput("end comes before start", field="end")
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -192,7 +242,7 @@ class Interaction:
     """
 
     id: str = field(validator=_non_empty)
-    date: dt.date
+    date: dt.date = field(validator=_date)
     kind: str = field(validator=_non_empty)
     channel: str | None = None
     participants: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
@@ -212,6 +262,6 @@ class Interaction:
 class RoleAssignment:
     """A role (styreleder, daglig_leder, ordfører …) held by a stakeholder."""
 
-    stakeholder: str
-    role: str
+    stakeholder: str = field(validator=_non_empty)
+    role: str = field(validator=_non_empty)
 

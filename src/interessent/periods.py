@@ -50,7 +50,7 @@ class Unit(enum.StrEnum):
         unit = _UNIT_ALIASES.get(key)
         if unit is None:
             expected = ", ".join(u.value for u in cls)
-            raise ValueError(f"unknown period {text!r} (expected one of {expected})")
+            raise InvalidInput(f"unknown period {text!r} (expected one of {expected})")
         return unit
 
     def window(self, day: dt.date) -> Period:
@@ -107,6 +107,9 @@ class Period:
     end: dt.date
 
     def __attrs_post_init__(self) -> None:
+        for name, day in (("start", self.start), ("end", self.end)):
+            if not isinstance(day, dt.date):
+                raise InvalidInput(f"a period's {name} must be a date, not {day!r}", field=name)
         if self.end < self.start:
             raise InvalidInput(f"period ends ({self.end}) before it starts ({self.start})")
 
@@ -137,27 +140,28 @@ class Period:
 _PERIOD_FORMS = "2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30"
 
 
-def _named(field: str | None, message: str) -> str:
-    return f"{field}: {message}" if field else message
+def _invalid(field: str | None, message: str) -> InvalidInput:
+    """The error for ``message`` about ``field``, naming it."""
+    return InvalidInput(f"{field}: {message}" if field else message, field=field)
 
 
-def check_date(day: dt.date, field: str | None = None) -> dt.date:
+def check_date(day: dt.date, *, field: str | None = None) -> dt.date:
     """``day`` if it lies from :data:`FIRST_DAY` to :data:`LAST_DAY`, else
     :class:`InvalidInput` naming ``field`` (the plan key, the column, the option)."""
     if isinstance(day, dt.datetime):
         day = day.date()
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise InvalidInput(_named(field, f"{day.isoformat()} is outside the dates accepted "
-                                         f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"))
+        raise _invalid(field, f"{day.isoformat()} is outside the dates accepted "
+                              f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
     return day
 
 
-def parse_date(text: str, field: str | None = None) -> dt.date:
+def parse_date(text: str, *, field: str | None = None) -> dt.date:
     """An ISO date (``2026-11-26``); Norwegian ``26.11.2026`` is accepted too. A date
     outside :data:`FIRST_DAY` … :data:`LAST_DAY` is refused; errors name ``field``."""
     value = text.strip()
     try:
-        return check_date(dt.date.fromisoformat(value), field)
+        return check_date(dt.date.fromisoformat(value), field=field)
     except ValueError as exc:
         if isinstance(exc, InvalidInput):
             raise
@@ -167,12 +171,12 @@ def parse_date(text: str, field: str | None = None) -> dt.date:
         try:
             found = dt.date(year, month, day)
         except ValueError as exc:
-            raise InvalidInput(_named(field, f"not a date: {text!r} ({exc})")) from None
-        return check_date(found, field)
-    raise InvalidInput(_named(field, f"not a date: {text!r} (expected YYYY-MM-DD)"))
+            raise _invalid(field, f"not a date: {text!r} ({exc})") from None
+        return check_date(found, field=field)
+    raise _invalid(field, f"not a date: {text!r} (expected YYYY-MM-DD)")
 
 
-def parse_period(text: str, field: str | None = None) -> Period:
+def parse_period(text: str, *, field: str | None = None) -> Period:
     """A period from one of the forms ``2026``, ``2026-H1``, ``2026-Q3``, ``2026-11`` or
     ``2026-01-01..2026-06-30``, lying from :data:`FIRST_DAY` to :data:`LAST_DAY`; errors
     name ``field``."""
@@ -182,14 +186,14 @@ def parse_period(text: str, field: str | None = None) -> Period:
         try:
             return Period(parse_date(first), parse_date(last))
         except InvalidInput as exc:
-            raise InvalidInput(_named(field, f"not a period: {text!r}: {exc}")) from None
+            raise _invalid(field, f"not a period: {text!r}: {exc}") from None
     match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{1,2}))?", value)
     if not match:
-        raise InvalidInput(_named(field, f"not a period: {text!r} (expected {_PERIOD_FORMS})"))
+        raise _invalid(field, f"not a period: {text!r} (expected {_PERIOD_FORMS})")
     year = int(match.group(1))
     if not FIRST_DAY.year <= year <= LAST_DAY.year:
-        raise InvalidInput(_named(field, f"the year {year} is outside the dates accepted "
-                                         f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"))
+        raise _invalid(field, f"the year {year} is outside the dates accepted "
+                              f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
     part = match.group(2)
     if part is None:
         return Period.year(year)
@@ -199,13 +203,18 @@ def parse_period(text: str, field: str | None = None) -> Period:
         return Unit.QUARTER.window(dt.date(year, (int(part[1]) - 1) * 3 + 1, 1))
     month = int(part)
     if not 1 <= month <= 12:
-        raise InvalidInput(_named(field, f"not a period: {text!r} (month {month} does not "
-                                         "exist)"))
+        raise _invalid(field, f"not a period: {text!r} (month {month} does not exist)")
     return Unit.MONTH.window(dt.date(year, month, 1))
 
 
 class Days(int):
-    """A span of whole days, such as a lead time."""
+    """A span of whole days, such as a lead time (:func:`parse_days` reads one from text)."""
+
+    def __new__(cls, value: int = 0) -> Days:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInput(f"not a number of days: {str(value)[:40]!r} (a whole number, "
+                               "0 or more)")
+        return super().__new__(cls, value)
 
 
 def parse_days(value: object) -> Days:

@@ -27,7 +27,7 @@ from .bounds import nested_deeper, numbers_out_of_range
 from .errors import NotFound, PlanError, PlanProblem
 from .files import path_error
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
-from .periods import Days, Period, Unit
+from .periods import Days, Period, Unit, parse_days
 from .plan_data import cattrs_problems, converter, plain_data
 from .rules import KindCategory, nfc
 from .tomllines import key_lines, line_of
@@ -312,7 +312,7 @@ class DueSettings:
     """``due``'s defaults: days before a window's last day that work must start, and how
     often to contact someone no per-member or leaders commitment covers."""
 
-    lead_time: Days = field(default=Days(0), converter=Days)
+    lead_time: Days = field(default=Days(0), converter=parse_days)
     contact_interval: Unit = Unit.YEAR
 
 
@@ -402,7 +402,7 @@ MAX_DEPTH = 16
 MAX_PLAN_BYTES = 10 * 2**20
 
 
-def parse_plan(text: str, source: str = "<plan>") -> Plan:
+def parse_plan(text: str, *, source: str = "<plan>") -> Plan:
     """A validated :class:`Plan` from TOML text; :class:`PlanError` lists every problem.
     A leading byte-order mark (Notepad writes one) is ignored, and the text is read in
     Unicode NFC, as every id and name interessent stores."""

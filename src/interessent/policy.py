@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from .errors import InvalidInput, NotFound, PolicyError
+from .errors import InvalidInput, NotFound, PolicyError, PolicyRule
 from .plan import OTHER_PROGRAMME_ROLES, SpeakingRule
 from .store import Store
 from .workspace import Workspace
@@ -144,6 +144,14 @@ def _topic(plan: Plan, text: str) -> Topic:
     raise InvalidInput(f"unknown topic {text!r} (the plan's topics: {known})")
 
 
+def _asked(plan: Plan, signer: str | None) -> str | None:
+    """The signer as asked: a role's key, else the text given (a stakeholder's id)."""
+    if signer is None:
+        return None
+    role = _role(plan, signer)
+    return role.key if role else signer
+
+
 def _title(plan: Plan, key: str) -> str:
     role = _role(plan, key)
     return role.name if role else key
@@ -170,7 +178,7 @@ def _who_may(plan: Plan, rules: Sequence[SpeakingRule]) -> str:
         roles = ", ".join("every other programme role" if r == OTHER_PROGRAMME_ROLES else r
                           for r in rule.roles)
         if rule.cleared_by:
-            parts.append(f"{roles} (with --cleared-by {' or '.join(rule.cleared_by)})")
+            parts.append(f"{roles} (cleared by {' or '.join(rule.cleared_by)})")
         else:
             parts.append(f"{roles} (on their own authority)")
     return "; ".join(parts)
@@ -222,23 +230,26 @@ def _clears(rule: SpeakingRule, role_key: str, cleared: Role | None) -> bool:
 
 
 def _not_cleared(plan: Plan, rule: SpeakingRule, role_key: str, matter: Topic,
-                 cleared: Role | None) -> PolicyError:
-    """Why speaking under ``rule`` as ``role_key`` is not cleared."""
+                 cleared: Role | None, signer: str) -> PolicyError:
+    """Why speaking under ``rule`` as ``role_key`` is not cleared (``signer`` is the
+    stakeholder or role that would sign)."""
     others = [r for r in rule.cleared_by if r != role_key]
     options = " or ".join(others)
     who = _title(plan, role_key)
+    rule_name: PolicyRule
     if cleared is None:
-        return PolicyError(
-            f"{who} may speak on {matter.name.lower()} only after conferring with "
-            f"{' or '.join(_title(plan, r).lower() for r in others)}: add --cleared-by "
-            f"{options}")
-    if cleared.key == role_key:
-        return PolicyError(
-            f"--cleared-by {cleared.key}: nobody clears their own statement; {who} must "
-            f"confer with {options}")
-    return PolicyError(
-        f"--cleared-by {cleared.key}: {who} must confer with {options}, not "
-        f"{cleared.name.lower()}")
+        rule_name = "needs clearance"
+        message = (f"{who} may speak on {matter.name.lower()} only after conferring with "
+                   f"{' or '.join(_title(plan, r).lower() for r in others)}")
+    elif cleared.key == role_key:
+        rule_name = "clears own statement"
+        message = (f"cleared by {cleared.name.lower()}: nobody clears their own statement; "
+                   f"{who} must confer with {options}")
+    else:
+        rule_name = "not a clearing role"
+        message = f"{who} must confer with {options}, not {cleared.name.lower()}"
+    return PolicyError(message, rule=rule_name, topic=matter.key, signer=signer,
+                       cleared_by=others)
 
 
 # --- the signer ---------------------------------------------------------------------------
@@ -264,24 +275,26 @@ def resolve_signer(
     forbids (political matters), for everyone, quoting the plan (:class:`PolicyError`).
     """
     matter = _topic(plan, topic)
+    asked = _asked(plan, signer_role)
     if matter.forbidden:
         quote = f": «{matter.description}»" if matter.description else ""
         raise PolicyError(
             f"refused: the plan forbids the programme to speak on {matter.name.lower()} "
-            f"(topic {matter.key!r}){quote} No letter was drafted."
-        )
+            f"(topic {matter.key!r}){quote} No letter was drafted.",
+            rule="forbidden topic", topic=matter.key, signer=asked)
     rules = _rules_for(plan, matter)
     if not rules:
         raise PolicyError(
             f"the plan names nobody who may speak on {matter.name.lower()} "
-            f"(topic {matter.key!r}); add an [[information.rules]] entry for it"
-        )
+            f"(topic {matter.key!r}); add an [[information.rules]] entry for it",
+            rule="nobody may speak", topic=matter.key, signer=asked)
     cleared: Role | None = None
     if cleared_by is not None:
         cleared = _role(plan, cleared_by)
         if cleared is None:
             known = ", ".join(r.key for r in plan.roles) or "none"
-            raise InvalidInput(f"--cleared-by {cleared_by!r} is not a role of the plan ({known})")
+            raise InvalidInput(f"the clearing role {cleared_by!r} is not a role of the plan "
+                               f"({known})", field="cleared_by")
     directory = _Directory(source)
     person: Stakeholder | None = None
     if signer_role is None:
@@ -290,8 +303,8 @@ def resolve_signer(
         if own is None:
             raise PolicyError(
                 f"no role speaks on {matter.name.lower()} on its own authority; name the "
-                f"signer and who cleared it: {_who_may(plan, rules)}"
-            )
+                f"signer and who cleared it: {_who_may(plan, rules)}",
+                rule="no own authority", topic=matter.key)
         rule = own
         role_key = next(k for k in own.roles if k != OTHER_PROGRAMME_ROLES)
     else:
@@ -301,27 +314,27 @@ def resolve_signer(
             if not found:
                 known = ", ".join(r.key for r in plan.roles) or "none"
                 raise InvalidInput(
-                    f"--signer {signer_role!r} is neither a role of the plan ({known}) nor "
-                    "a registered stakeholder"
-                )
+                    f"the signer {signer_role!r} is neither a role of the plan ({known}) nor "
+                    "a registered stakeholder", field="signer")
             person = found[signer_role]
             if person.restricted:
                 raise PolicyError(f"{signer_role}: processing of their data is restricted "
                                   "(GDPR art. 18), so their name may not sign a letter; name "
-                                  "another signer")
+                                  "another signer", rule="restricted", topic=matter.key,
+                                  signer=person.id)
             keys = [k for k in person.roles if k in plan.programme_roles]
             if not keys:
                 raise PolicyError(
                     f"{person.name} ({person.id}) holds no role of the programme's own, and "
                     "the programme's letters are signed by its own people under its "
-                    "information responsibility (which binds nobody else)"
-                )
+                    "information responsibility (which binds nobody else)",
+                    rule="not the programme's own", topic=matter.key, signer=person.id)
         elif role.key not in plan.programme_roles:
             raise PolicyError(
                 f"{role.name} is not one of the programme's own roles: the programme's "
                 "letters are signed by its own people under its information responsibility "
-                "(which binds nobody else)"
-            )
+                "(which binds nobody else)",
+                rule="not the programme's own", topic=matter.key, signer=role.key)
         else:
             keys = [role.key]
         allowed = [(r, k) for r in rules for k in keys if _covers(plan, r, k)]
@@ -330,14 +343,15 @@ def resolve_signer(
                 f"{_title(plan, keys[0])}")
             raise PolicyError(
                 f"{who} may not sign on {matter.name.lower()} (topic {matter.key!r}) under "
-                f"the plan's information responsibility; may: {_who_may(plan, rules)}"
-            )
+                f"the plan's information responsibility; may: {_who_may(plan, rules)}",
+                rule="may not sign", topic=matter.key, signer=person.id if person else keys[0])
         rule, role_key = next(((r, k) for r, k in allowed if _clears(r, k, cleared)),
                               allowed[0])
     if not _clears(rule, role_key, cleared):
-        raise _not_cleared(plan, rule, role_key, matter, cleared)
+        raise _not_cleared(plan, rule, role_key, matter, cleared,
+                           person.id if person else role_key)
     if person is None:
-        person = _holder(plan, directory, role_key)
+        person = _holder(plan, directory, role_key, matter)
     org_id = plan.programme.organisation or person.organisation
     orgs = directory.by_ids([org_id]) if org_id else {}
     return Signature(
@@ -356,27 +370,26 @@ def resolve_signer(
     )
 
 
-def _holder(plan: Plan, directory: _Directory, role_key: str) -> Stakeholder:
+def _holder(plan: Plan, directory: _Directory, role_key: str, matter: Topic) -> Stakeholder:
     """The one person who holds ``role_key`` for the programme (never one whose
     processing is restricted: their name may not go in a letter)."""
     holders = directory.by_role(role_key)
     if holders and all(s.restricted for s in holders):
-        raise PolicyError(_restricted_signer(plan, role_key))
+        raise PolicyError(_restricted_signer(plan, role_key), rule="restricted",
+                          topic=matter.key, signer=role_key)
     holders = [s for s in holders if not s.restricted]
     if len(holders) > 1 and plan.programme.organisation:
         own = [s for s in holders if s.organisation == plan.programme.organisation]
         holders = own or holders
     if not holders:
         raise NotFound(
-            f"nobody in the register holds the role {role_key!r}; register the person "
-            f"(interessent stakeholder add … --role {role_key}) or name another signer"
-        )
+            f"nobody in the register holds the role {role_key!r}; register the person who "
+            "does (with that role), or name another signer")
     if len(holders) > 1:
         names = ", ".join(f"{s.name} ({s.id})" for s in holders)
         raise InvalidInput(
             f"several stakeholders hold the role {role_key!r}: {names}; name the person "
-            "with --signer ID"
-        )
+            "who signs", field="signer")
     return holders[0]
 
 

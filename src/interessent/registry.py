@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import frozen
 
-from .errors import ImportRejected, InvalidInput, NotFound
+from .errors import ImportRejected, InvalidInput, NotFound, RowProblem
 from .importing import ImportResult, import_rows, slugify
 from .periods import check_date, parse_date
 from .privacy import audit_tie
@@ -145,6 +145,11 @@ def _given(**values: Any) -> dict[str, Any]:
             for k, v in values.items() if v is not None}
 
 
+def _problem(column: str | None, message: str) -> RowProblem:
+    """A problem of a record typed in: row 2 of a table of one, as the importer counts."""
+    return RowProblem(2, f"{column}: {message}" if column else message, column=column)
+
+
 def _one_row(ws: Workspace, kind: str, row: Mapping[str, Any], what: str, action: str,
              *, mode: Literal["import", "new", "edit"] = "import",
              subject: str | None = None) -> ImportResult:
@@ -154,7 +159,7 @@ def _one_row(ws: Workspace, kind: str, row: Mapping[str, Any], what: str, action
                            subject=row["id"] if subject is None else subject, mode=mode)
     except ImportRejected as exc:
         reasons = "; ".join(p.message for p in exc.problems)
-        raise InvalidInput(f"{what}: {reasons}") from None
+        raise InvalidInput(f"{what}: {reasons}", problems=exc.problems) from None
 
 
 def _check_fields(fields: Iterable[str], known: Iterable[str], what: str) -> list[str]:
@@ -162,16 +167,19 @@ def _check_fields(fields: Iterable[str], known: Iterable[str], what: str) -> lis
     unknown = sorted(set(names) - set(allowed))
     if unknown:
         raise InvalidInput(f"unknown {what} field {', '.join(unknown)} "
-                           f"(known: {', '.join(allowed)})")
+                           f"(known: {', '.join(allowed)})", field="clear",
+                           problems=[_problem(f, f"unknown {what} field") for f in unknown])
     return names
 
 
 def _changes(what: str, given: Mapping[str, Any], cleared: list[str]) -> None:
     both = sorted(set(cleared) & set(given))
     if both:
-        raise InvalidInput(f"{what}: both set and cleared: {', '.join(both)}")
+        raise InvalidInput(f"{what}: both set and cleared: {', '.join(both)}", field="clear",
+                           problems=[_problem(f, "both set and cleared") for f in both])
     if not given and not cleared:
-        raise InvalidInput(f"{what}: nothing to change: give a field to set or to clear")
+        raise InvalidInput(f"{what}: nothing to change: give a field to set or to clear",
+                           field="clear", problems=[_problem(None, "nothing to change")])
 
 
 def add_stakeholder(
@@ -220,7 +228,8 @@ def edit_stakeholder(
     what = f"stakeholder {current.id}"
     _changes(what, {**fields, **({} if name is None else {"name": name})}, cleared)
     if isinstance(name, str) and not name.strip():
-        raise InvalidInput(f"{what}: name: empty; every stakeholder needs a name")
+        raise InvalidInput(f"{what}: name: empty; every stakeholder needs a name",
+                           field="name", problems=[_problem("name", "empty")])
     # no name keeps the name stored when the edit is written, not the one read here
     row = {"id": current.id, "name": name or "", **fields, **dict.fromkeys(cleared, "")}
     _one_row(ws, "stakeholders", row, what, "edit", mode="edit")
@@ -327,12 +336,18 @@ def log_interaction(
     commitments must be the plan's; participants and host registered stakeholders).
     Without an ``id`` it gets the next ``K<year>-<nnnn>``, chosen in the transaction that
     writes it; an ``id`` that exists, in any case, is refused."""
-    day = (check_date(date, "date") if isinstance(date, dt.date)
-           else parse_date(date, "date") if date else dt.date.today())
+    try:
+        day = (check_date(date, field="date") if isinstance(date, dt.date)
+               else parse_date(date, field="date") if date else dt.date.today())
+    except InvalidInput as exc:
+        problem = RowProblem(2, str(exc), column="date")  # the message names the date
+        raise InvalidInput(str(exc), field="date", problems=[problem]) from None
     people = _given(p=participants).get("p", [])
     audience = _given(g=groups).get("g", [])
     if not people and not audience:
-        raise InvalidInput("say whom it reached: --with a stakeholder or --group an audience")
+        raise InvalidInput("say whom it reached: a stakeholder (participants) or an audience "
+                           "(groups)", field="participants",
+                           problems=[_problem("participants", "nobody reached")])
     row = {"id": id or "", "date": day, "kind": kind, "channel": channel,
            "participants": people, "groups": audience, "topic": topic,
            "commitments": _given(c=commitments).get("c", []), "host": host,

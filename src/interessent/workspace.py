@@ -165,9 +165,7 @@ class Workspace:
             if (folder / PLAN_FILE).is_file():
                 return _opened(cls, folder, db, actor, busy_timeout_ms)
         raise WorkspaceError(
-            f"not inside an interessent workspace (no {PLAN_FILE} in {here} or above); "
-            "run 'interessent init DIR' or pass --workspace DIR"
-        )
+            f"not inside an interessent workspace (no {PLAN_FILE} in {here} or above)")
 
     @property
     def root(self) -> Path:

@@ -2,7 +2,8 @@
 
 Heavy libraries (SQLAlchemy, networkx, Jinja) are imported inside the commands that need
 them, so ``interessent --help`` stays instant. Every :class:`InteressentError` becomes
-one ``Error: …`` message and exit status 1, here and nowhere else; so does any other
+one ``Error: …`` message and exit status 1, here and nowhere else, with the option that
+answers it where there is one (the library's messages name no options); so does any other
 ``OSError`` (``Error: <path>: <reason>``). Arguments and ``INTERESSENT_*`` variables must
 be UTF-8 text: bytes that are not are refused before any command runs, since they could
 be neither stored nor shown. A message shows such bytes as ``\\xff``, never crashing on
@@ -13,6 +14,7 @@ What lives where:
 - ``_api``: which public function of ``interessent`` each command calls (``FUNCTIONS``);
   commands call them as ``interessent.NAME(...)``;
 - ``_context``: the click context object (the workspace, opened on first use);
+- ``_hints``: the option to use, added to a library error's message;
 - ``_options``: the options many commands share (``--as-of``, ``--period``, ``--format``,
   ``--within``) and their parsers;
 - ``_output``: tables, JSON and CSV on the terminal;
@@ -42,6 +44,7 @@ import click
 from ..bounds import printable
 from ..errors import InteressentError
 from ._context import Context
+from ._hints import with_hint
 
 __all__ = ["cli", "main"]
 
@@ -58,7 +61,7 @@ class _Root(click.Group):
         try:
             return super().invoke(ctx)
         except InteressentError as exc:
-            raise click.ClickException(printable(_bytes_escaped(str(exc)))) from None
+            raise click.ClickException(printable(_bytes_escaped(with_hint(exc)))) from None
         except BrokenPipeError:  # `interessent … | head`
             ctx.exit(0)
         except OSError as exc:  # not a path the user chose: a template folder, say

@@ -52,13 +52,18 @@ class Context:
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
+            from ..errors import WorkspaceError
             from ..workspace import Workspace
 
             actor, busy = self.actor, self.busy_timeout_ms
             if self.workspace_path is not None:
                 ws = Workspace(self.workspace_path, db=self.db)
             else:
-                ws = Workspace.find(db=self.db)
+                try:
+                    ws = Workspace.find(db=self.db)
+                except WorkspaceError as exc:
+                    raise WorkspaceError(f"{exc}; run 'interessent init DIR' or pass "
+                                         "--workspace DIR") from None
             ws.actor, ws.busy_timeout_ms = actor, busy  # before its store opens
             self._workspace = ws
         return self._workspace

@@ -6,7 +6,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 import click
 
@@ -15,6 +15,10 @@ import interessent
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option
 from ._output import ProgressBar, echo
+
+if TYPE_CHECKING:
+    from ..exporting import ExportFormat
+    from ..graph import GraphFormat
 
 KINDS = ("stakeholders", "relationships", "interactions")
 #: Files with more rows than this show a progress bar (on a terminal).
@@ -76,24 +80,24 @@ def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
         if fmt not in (None, "graphml", "gexf"):
             raise click.UsageError("the graph exports as graphml or gexf")
         day = as_of_day(as_of)
-        graph_format: Literal["graphml", "gexf"] = "gexf" if fmt == "gexf" else "graphml"
+        graph_format: GraphFormat = "gexf" if fmt == "gexf" else "graphml"
         if out is None:
-            interessent.write_graph(ws, graph_format, sys.stdout.buffer, as_of=day)
+            interessent.write_graph(ws, sys.stdout.buffer, fmt=graph_format, as_of=day)
             return
         buffer = io.BytesIO()
-        nodes = interessent.write_graph(ws, graph_format, buffer, as_of=day)
+        nodes = interessent.write_graph(ws, buffer, fmt=graph_format, as_of=day)
         write_atomically(out, lambda stream: stream.write(buffer.getvalue().decode("utf-8")))
         click.echo(f"Wrote {nodes} stakeholders to {out}", err=True)
         return
     if fmt not in (None, "csv", "json"):
         raise click.UsageError(f"{kind} export as csv or json")
-    chosen = fmt or "csv"
+    chosen = cast("ExportFormat", fmt or "csv")
     if out is None:
-        interessent.export(ws, kind, chosen, sys.stdout)
+        interessent.export(ws, kind, sys.stdout, fmt=chosen)
         return
 
     def write(stream: TextIO) -> int:
-        return interessent.export(ws, kind, chosen, stream)
+        return interessent.export(ws, kind, stream, fmt=chosen)
 
     count = write_atomically(out, write)
     click.echo(f"Wrote {count} {kind} to {out}", err=True)

@@ -15,7 +15,7 @@ from ._options import as_of_day, as_of_option, format_option
 from ._output import echo, emit
 
 if TYPE_CHECKING:
-    from ..drafting import DraftRun
+    from ..drafting import DraftRun, LetterFormat
 
 #: The formats of :data:`interessent.drafting.FORMATS`, spelt out so ``--help`` needs no
 #: import of the drafting machinery.
@@ -120,7 +120,7 @@ def _policy_options(f: click.decorators.FC) -> click.decorators.FC:
 @pass_context
 def draft(
     context: Context, template: str, groups: tuple[str, ...], stakeholders: tuple[str, ...],
-    uncovered: bool, leaders: bool, fmt: str, out: Path | None, combined: bool,
+    uncovered: bool, leaders: bool, fmt: LetterFormat, out: Path | None, combined: bool,
     event: str | None, values: tuple[str, ...], dry_run: bool, as_json: bool,
     signer: str | None, topic: str | None, cleared_by: str | None, record: bool,
     as_of: str | None,
@@ -155,7 +155,7 @@ def draft(
               help="The format of the notices.")
 @_policy_options
 @pass_context
-def notify(context: Context, event: str, out: Path | None, template: str, fmt: str,
+def notify(context: Context, event: str, out: Path | None, template: str, fmt: LetterFormat,
            signer: str | None, topic: str | None, cleared_by: str | None, record: bool,
            as_of: str | None) -> None:
     """Whom to notify of a significant EVENT, in the plan's order, with contact details.
@@ -204,7 +204,8 @@ def templates_list(context: Context, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(("md", "txt", "html")),
               help="The variant for this format.")
 @pass_context
-def templates_show(context: Context, name: str, language: str | None, fmt: str | None) -> None:
+def templates_show(context: Context, name: str, language: str | None,
+                   fmt: LetterFormat | None) -> None:
     """Print the source of template NAME (or of one file, such as dialogmote.nn.j2)."""
     path, text = interessent.template_source(context.workspace, name, language=language, fmt=fmt)
     click.echo(f"# {path}", err=True)

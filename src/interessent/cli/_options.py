@@ -41,7 +41,7 @@ def as_of_option(help: str = _AS_OF_HELP) -> Callable[[F], F]:
 
 def as_of_day(value: str | None) -> dt.date:
     """The day ``--as-of`` names, or today."""
-    return parse_date(value, "--as-of") if value else dt.date.today()
+    return parse_date(value, field="--as-of") if value else dt.date.today()
 
 
 period_option = click.option(
@@ -52,7 +52,7 @@ period_option = click.option(
 
 def period_or_year(value: str | None, as_of: dt.date) -> Period:
     """The period ``--period`` names, or the calendar year of ``as_of``."""
-    return parse_period(value, "--period") if value else Period.year(as_of.year)
+    return parse_period(value, field="--period") if value else Period.year(as_of.year)
 
 
 format_option = click.option(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ import interessent
 
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option, period_option, period_or_year
+
+if TYPE_CHECKING:
+    from ..report import ReportFormat
 
 #: :data:`interessent.report.FORMATS`, spelt out so ``--help`` imports nothing heavy.
 _FORMATS = ("html", "md", "docx")
@@ -27,7 +31,7 @@ _WHAT = {"html": "the dashboard", "md": "the status report (Markdown)",
               help="Where to write it (default: rapporter/rapport-PERIOD-DATE.FORMAT in the "
               "workspace).")
 @pass_context
-def report(context: Context, period: str | None, as_of: str | None, fmt: str,
+def report(context: Context, period: str | None, as_of: str | None, fmt: ReportFormat,
            out: Path | None) -> None:
     """Write the dashboard or draft the status report; print the file's path last.
 

@@ -49,7 +49,8 @@ What lives where (at run time each module imports only those above it):
                    ``listing``
 ``problems``       where a template went wrong: file, line, the field meant
 ``library``        the workspace's templates: files, variants, declarations, compiling,
-                   template errors; ``FORMATS``, ``MARKUPS``, ``BUILTIN_TEMPLATES``
+                   template errors; ``FORMATS`` (``LetterFormat``), ``MARKUPS``,
+                   ``BUILTIN_TEMPLATES``
 ``gathering``      the data of a run, gathered once (``_Run``), and its views for a letter
 ``recipients``     choosing the recipients, and who is skipped and why
 ``word``           Word letters (``docx``), and several as one document
@@ -73,6 +74,7 @@ from .gathering import SUCCESS_DAYS as SUCCESS_DAYS
 from .library import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES
 from .library import FORMATS as FORMATS
 from .library import MARKUPS as MARKUPS
+from .library import LetterFormat as LetterFormat
 from .notices import notify as notify
 from .output import DRAFTS_DIR as DRAFTS_DIR
 from .output import safe_filename as safe_filename
@@ -92,6 +94,7 @@ __all__ = [
     "DraftRun",
     "DraftWriteError",
     "Letter",
+    "LetterFormat",
     "Notice",
     "Record",
     "Skipped",

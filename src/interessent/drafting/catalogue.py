@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFound
-from .library import _DOCX, _FILE, MARKUPS, _Library
+from .library import _DOCX, _FILE, MARKUPS, LetterFormat, _Library
 from .results import TemplateInfo
 from .text import LANGUAGES
 
@@ -52,7 +52,7 @@ def list_templates(ws: Workspace) -> list[TemplateInfo]:
 
 
 def template_source(ws: Workspace, name: str, *, language: str | None = None,
-                    fmt: str | None = None) -> tuple[Path, str]:
+                    fmt: LetterFormat | None = None) -> tuple[Path, str]:
     """The file and text of template ``name`` (or of the exact file ``name.nn.j2``), as
     drafting would pick it for ``language`` and ``fmt``."""
     library = _Library(ws)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from ..errors import InteressentError, NotFound, TemplateProblem, TemplateSecurityError
 from .problems import _field_hint, _source_line, _template_frame, _undefined_name
@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-__all__ = ["BUILTIN_TEMPLATES", "FORMATS", "MARKUPS"]
+__all__ = ["BUILTIN_TEMPLATES", "FORMATS", "MARKUPS", "LetterFormat"]
 
 T = TypeVar("T")
 
+#: A letter's format: Markdown, plain text, HTML, e-mail (MIME) or Word.
+LetterFormat = Literal["md", "txt", "html", "eml", "docx"]
 #: Output formats: Markdown, plain text, HTML, e-mail (MIME) and Word.
-FORMATS = ("md", "txt", "html", "eml", "docx")
+FORMATS: tuple[LetterFormat, ...] = ("md", "txt", "html", "eml", "docx")
 MARKUPS = ("md", "txt", "html")
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -289,13 +291,15 @@ class _Library:
         if isinstance(exc, SecurityError):
             return TemplateSecurityError(
                 f"security error: {at} tried to do something the sandbox forbids "
-                f"({str(exc).rstrip('.')}); templates may only read the letter's data{tail}")
+                f"({str(exc).rstrip('.')}); templates may only read the letter's data{tail}",
+                template=where, line=line)
         if isinstance(exc, UndefinedError):
             field = _undefined_name(str(exc))
             if field and field.startswith("_"):
                 return TemplateSecurityError(
                     f"security error: {at} tried to reach the internal attribute {field!r}; "
-                    f"templates may only read the letter's data{tail}")
+                    f"templates may only read the letter's data{tail}",
+                    template=where, line=line)
             source = text if text is not None else _source_line(exc, where, line, self)
             path, hint = _field_hint(field, source, context)
             shown = path or field or str(exc)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput
 from ..policy import notification_list
+from .library import LetterFormat
 from .output import DRAFTS_DIR
 from .results import Notice
 from .run import draft
@@ -25,7 +26,7 @@ def notify(
     *,
     out: Path | None = None,
     template: str = "hendelse",
-    fmt: str = "md",
+    fmt: LetterFormat = "md",
     signer: str | None = None,
     topic: str | None = None,
     cleared_by: str | None = None,

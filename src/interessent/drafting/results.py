@@ -9,6 +9,7 @@ import attrs
 from attrs import frozen
 
 from ..plaindata import plain
+from .library import LetterFormat
 
 if TYPE_CHECKING:
     from ..policy import Notifiee, Signature
@@ -59,7 +60,7 @@ class DraftRun:
     """The outcome of :func:`draft`."""
 
     template: str
-    format: str
+    format: LetterFormat
     out: Path
     letters: tuple[Letter, ...]
     skipped: tuple[Skipped, ...]

@@ -17,7 +17,7 @@ from ..plan import ChannelKind
 from ..policy import resolve_signer
 from .gathering import _Run
 from .letters import _Drafter, _Rendered
-from .library import _FILE, FORMATS, MARKUPS, _Library
+from .library import _FILE, FORMATS, MARKUPS, LetterFormat, _Library
 from .markup import _combine
 from .output import DRAFTS_DIR, _Publication, _publish, _sweep_drafts, _write_files, safe_filename
 from .recipients import _choose, _skip_reason
@@ -74,7 +74,7 @@ def draft(
     stakeholders: Sequence[str] = (),
     uncovered: bool = False,
     leaders: bool = False,
-    fmt: str = "md",
+    fmt: LetterFormat = "md",
     out: Path | None = None,
     signer: str | None = None,
     topic: str | None = None,
@@ -109,28 +109,30 @@ def draft(
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if combined and fmt == "eml":
-        raise InvalidInput("--combined makes one file for printing: use md, txt, html or docx, "
-                           "not eml")
+        raise InvalidInput("a combined file is one file for printing: use md, txt, html or "
+                           "docx, not eml", field="combined")
     if (template is None) == (source is None):
         raise InvalidInput("give a template's name or its source as a string, "
-                           + ("not both" if source is not None else "one of them"))
+                           + ("not both" if source is not None else "one of them"),
+                           field="template")
     if source is not None:
         if not isinstance(source, str):
-            raise InvalidInput(f"a template's source is text, not {type(source).__name__}")
+            raise InvalidInput(f"a template's source is text, not {type(source).__name__}",
+                               field="source")
         template = SOURCE_NAME
         library = _Library(ws, given={f"{SOURCE_NAME}.j2": source})
     else:
         assert template is not None
         if not re.fullmatch(r"[A-Za-z0-9_\-]+", template):
             raise InvalidInput(f"not a template name: {template!r} (letters, digits, '_' "
-                               "and '-')")
+                               "and '-')", field="template")
         library = _Library(ws)
     day = as_of or dt.date.today()
     plan = ws.plan
     library.require(template)
     if fmt != "docx" and not any(
             (m := _FILE.match(f)) and m.group("name") == template for f in library.files):
-        raise TemplateProblem(f"template {template!r} has only a Word version; use --format "
+        raise TemplateProblem(f"template {template!r} has only a Word version; draft it as "
                               "docx", template=template)
     _check_serves(library, template, plan)
     chosen_topic = topic or _default_topic(library, template) or "daily"
@@ -143,7 +145,7 @@ def draft(
 
 def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
            groups: Sequence[str], stakeholders: Sequence[str], uncovered: bool, leaders: bool,
-           fmt: str, out: Path | None, signer: str | None, topic: str,
+           fmt: LetterFormat, out: Path | None, signer: str | None, topic: str,
            cleared_by: str | None, record: bool, combined: bool, event: str | None,
            values: Mapping[str, str] | None, write: bool) -> DraftRun:
     plan = ws.plan
@@ -210,7 +212,7 @@ def _bytes(content: str | bytes) -> bytes:
 
 def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tuple[str, bytes]],
                       rendered: Sequence[_Rendered], signature: Signature,
-                      fmt: str) -> tuple[list[Path], tuple[str, ...]]:
+                      fmt: LetterFormat) -> tuple[list[Path], tuple[str, ...]]:
     """Log each letter as an interaction and write the files, both or neither."""
     plan = run.plan
     direct = sorted((c for c in plan.channels if c.kind is ChannelKind.DIRECT),
@@ -249,7 +251,7 @@ def letter_context(
     template: str,
     stakeholder: str,
     *,
-    fmt: str = "md",
+    fmt: LetterFormat = "md",
     topic: str | None = None,
     signer: str | None = None,
     cleared_by: str | None = None,

@@ -47,6 +47,7 @@ from .network import (
     CO_PARTICIPATION_MAX_PARTICIPANTS,
     CO_PARTICIPATION_STEP,
     GATHERING_KINDS,
+    GraphFormat,
     build_graph,
     write_graph,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "CO_PARTICIPATION_STEP",
     "GATHERING_KINDS",
     "SPARSE_ABOVE",
+    "GraphFormat",
     "LeaderScore",
     "build_graph",
     "explain",

@@ -35,9 +35,13 @@ __all__ = [
     "CO_PARTICIPATION_MAX_PARTICIPANTS",
     "CO_PARTICIPATION_STEP",
     "GATHERING_KINDS",
+    "GraphFormat",
     "build_graph",
     "write_graph",
 ]
+
+#: A graph file's format: GraphML or GEXF (both open in Gephi).
+GraphFormat = Literal["graphml", "gexf"]
 
 #: Each interaction two stakeholders shared adds this much to their tie, up to 1.
 CO_PARTICIPATION_STEP = 0.1
@@ -167,9 +171,9 @@ def _co_ties(interaction: Ints, person: Ints, n: int) -> tuple[Ints, Ints, Float
 
 def write_graph(
     ws: Workspace,
-    fmt: Literal["graphml", "gexf"],
     out: BinaryIO,
     *,
+    fmt: GraphFormat = "graphml",
     as_of: dt.date | None = None,
     co_participation: bool = True,
 ) -> int:

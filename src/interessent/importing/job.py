@@ -113,7 +113,7 @@ class _Job:
 
     def bad(self, row: int, column: str, message: str) -> None:
         label = self.labels.get(column, column)
-        self.problems.append(RowProblem(row, f"{label}: {message}"))
+        self.problems.append(RowProblem(row, f"{label}: {message}", column=label))
 
     def writing(self, done: int) -> None:
         self.tick(len(self.table) + done)

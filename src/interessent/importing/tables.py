@@ -29,6 +29,9 @@ from .columns import _ALIASES, _KIND_WORDS, _REQUIRED, Kind, _known_columns, _no
 MAX_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 2_000_000
 
+#: The problem of a header row in which no separator was found (the CLI names its option).
+NO_SEPARATOR = "found no ',', ';' or tab between the headers; give the separator"
+
 
 @attrs.frozen
 class Table:
@@ -208,12 +211,12 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise InvalidInput(
-            f"{name} is neither UTF-8 nor Windows-1252 (cp1252) text; give its encoding "
-            "(--encoding)"
-        ) from None
+            f"{name} is neither UTF-8 nor Windows-1252 (cp1252) text; give its encoding",
+            field="encoding") from None
     utf8 = _UTF8_LETTER.search(data)
     if utf8 is not None:  # UTF-8 with a few wrong bytes: cp1252 would garble the rest
-        raise InvalidInput(_mixed(data, name, data[: utf8.start()].count(b"\n") + 1))
+        raise InvalidInput(_mixed(data, name, data[: utf8.start()].count(b"\n") + 1),
+                           field="encoding")
     return text, "cp1252"
 
 
@@ -242,8 +245,8 @@ def _mixed(data: bytes, name: str, utf8_line: int) -> str:
         more = f" (and on {len(bad) - 1} more line{'s' if len(bad) > 2 else ''}: {lines})"
     return (f"{name} mixes encodings: it is UTF-8 (line {utf8_line}), but byte 0x{byte:02x} "
             f"on line {line} is not{more}. Read as Windows-1252 its UTF-8 letters would be "
-            "garbled, so nothing is read: save it again as UTF-8, or give its encoding "
-            "(--encoding cp1252) if all of it is Windows-1252")
+            "garbled, so nothing is read: save it again as UTF-8, or give its encoding as "
+            "cp1252 if all of it is Windows-1252")
 
 
 def _delimiter(text: str, given: str | None) -> str:
@@ -376,19 +379,21 @@ def _columns(table: Table, kind: Kind, source: str) -> tuple[dict[str, int], dic
             continue
         canonical = aliases.get(_norm(label))
         if canonical is None:
-            problems.append(RowProblem(row, f"unknown column {label!r} ({_known_columns(kind)})"))
+            problems.append(RowProblem(row, f"unknown column {label!r} ({_known_columns(kind)})",
+                                       column=label))
         elif canonical in index:
             problems.append(RowProblem(
-                row, f"column {label!r} repeats column {labels[canonical]!r} ({canonical})"))
+                row, f"column {label!r} repeats column {labels[canonical]!r} ({canonical})",
+                column=label))
         else:
             index[canonical] = i
             labels[canonical] = label
     for required in _REQUIRED[kind]:
         if required not in index:
-            problems.append(RowProblem(row, f"the required column {required!r} is missing"))
+            problems.append(RowProblem(row, f"the required column {required!r} is missing",
+                                       column=required))
     if problems and table.delimiter and len(table.headers) == 1:
-        problems.append(RowProblem(
-            row, "found no ',', ';' or tab between the headers; give the separator (--delimiter)"))
+        problems.append(RowProblem(row, NO_SEPARATOR))
     if problems:
         raise ImportRejected(source, problems)
     return index, labels

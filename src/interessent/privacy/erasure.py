@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 from attrs import define, field, frozen
 
 from ..errors import ErasureIncomplete, InvalidInput, StoreError
 from ..periods import parse_date, parse_period
-from ..report import write_report
+from ..report import ReportFormat, write_report
 from ..rules import id_key
 from ..store import (
     AUDIT,
@@ -287,8 +287,8 @@ def _remaker(ws: Workspace) -> Callable[[Path], None]:
         if match is None:
             raise InvalidInput(f"{path.name} is not named as interessent names reports")
         period = parse_period(match["period"].replace("--", ".."))
-        write_report(ws, period, as_of=parse_date(match["day"]),
-                     fmt=path.suffix[1:].lower(), out=path)
+        fmt = cast(ReportFormat, path.suffix[1:])  # html, md or docx: the pattern says
+        write_report(ws, period, as_of=parse_date(match["day"]), fmt=fmt, out=path)
     return remake
 
 

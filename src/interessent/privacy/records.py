@@ -29,7 +29,9 @@ def _day(value: str | dt.date | None, default: dt.date | None = None,
     ``default``."""
     if value is None or value == "":
         return default
-    return check_date(value, field) if isinstance(value, dt.date) else parse_date(value, field)
+    if isinstance(value, dt.date):
+        return check_date(value, field=field)
+    return parse_date(value, field=field)
 
 
 def _person_row(s: Session, id: str) -> Any:

@@ -69,7 +69,7 @@ from .data import (
 from .gathering import build_report
 from .status import render_docx, render_markdown
 from .wording import period_key, period_label
-from .writing import FORMATS, default_path, render_report, write_report
+from .writing import FORMATS, ReportFormat, default_path, render_report, write_report
 
 __all__ = [
     "FORMATS",
@@ -82,6 +82,7 @@ __all__ = [
     "Network",
     "NetworkNode",
     "Report",
+    "ReportFormat",
     "Resources",
     "Series",
     "SeriesPoint",

@@ -21,12 +21,14 @@ from .wording import period_key
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
+#: A report's format: the dashboard (``html``) or the status report (``md``, ``docx``).
+ReportFormat = Literal["html", "md", "docx"]
 #: The formats :func:`write_report` writes: the dashboard and the status report.
-FORMATS = ("html", "md", "docx")
+FORMATS: tuple[ReportFormat, ...] = ("html", "md", "docx")
 REPORTS_DIR = "rapporter"
 
 
-def default_path(ws: Workspace, period: Period, as_of: dt.date, fmt: str) -> Path:
+def default_path(ws: Workspace, period: Period, *, as_of: dt.date, fmt: ReportFormat) -> Path:
     """``<workspace>/rapporter/rapport-<period>-<as_of>.<fmt>``."""
     return ws.root / REPORTS_DIR / f"rapport-{period_key(period)}-{as_of.isoformat()}.{fmt}"
 
@@ -59,13 +61,13 @@ def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None
 
 
 def write_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                 fmt: str = "html", out: Path | None = None) -> Path:
+                 fmt: ReportFormat = "html", out: Path | None = None) -> Path:
     """Write the dashboard (``html``) or the status report (``md``, ``docx``) atomically to
     ``out`` (default :func:`default_path`); returns its absolute path. A folder that
     cannot be written is a :class:`PathError` naming it; nothing is left behind."""
     _check_format(fmt)
     day = as_of or dt.date.today()
-    path = default_path(ws, period, day, fmt) if out is None else Path(out)
+    path = default_path(ws, period, as_of=day, fmt=fmt) if out is None else Path(out)
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give the report's file name")
     if out is not None and not path.parent.is_dir():  # before the work, not after it

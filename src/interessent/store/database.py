@@ -116,7 +116,8 @@ class Store:
         if target.exists() and not target.is_file():
             raise PathError(target, "not a regular file; name a new file for the backup")
         if target.exists() and not force:
-            raise InvalidInput(f"{target} exists; choose a new name or replace it with --force")
+            raise InvalidInput(f"{target} exists; choose a new name or replace it",
+                               field="force")
         if not target.parent.is_dir():
             raise InvalidInput(f"the folder {target.parent} does not exist")
         source = self.engine.url.database
@@ -517,13 +518,13 @@ def _pg_dump_advice(url: str | URL, target: Path) -> str:
     try:
         parsed = make_url(url)
     except Exception:  # pragma: no cover - a URL SQLAlchemy cannot parse
-        return "interessent backup copies SQLite files; use the database's own backup tool"
+        return "interessent backs up SQLite files only; use the database's own backup tool"
     if not parsed.get_backend_name().startswith("postgresql"):
-        return (f"interessent backup copies SQLite files; back up {parsed.get_backend_name()} "
+        return (f"interessent backs up SQLite files only; back up {parsed.get_backend_name()} "
                 "with its own tools")
     # no password on a command line: pg_dump takes it from PGPASSWORD or ~/.pgpass
     plain = parsed.set(drivername="postgresql")._replace(password=None).render_as_string()
-    return ("interessent backup copies SQLite files; back up a PostgreSQL register with "
+    return ("interessent backs up SQLite files only; back up a PostgreSQL register with "
             f"pg_dump, which takes a consistent copy while others work: pg_dump "
             f"--format=custom --file {target} '{plain}' (restore with pg_restore; see "
             "docs/team.md)")
