@@ -156,8 +156,8 @@ PUBLIC = ("interessent", "interessent.coverage", "interessent.drafting", "intere
 
 #: What a public function may take by position: its subject (the workspace, the period,
 #: the id, the file …). Everything else is keyword-only.
-SUBJECTS = {"ws", "period", "id", "kind", "template", "path", "rows", "out", "event", "text",
-            "plan", "source", "stakeholder", "name", "leaders", "stem", "ext", "day", "store",
+SUBJECTS = {"ws", "period", "id", "kind", "template", "path", "file", "rows", "out", "event",
+            "text", "plan", "source", "stakeholder", "name", "leaders", "stem", "ext", "day", "store",
             "s", "cell", "graph", "p", "report", "root", "score", "value"}
 
 
@@ -191,10 +191,11 @@ def test_every_format_parameter_is_a_literal_type() -> None:
                 annotation = str(parameter.annotation).removesuffix(" | None")
                 assert annotation in FORMAT_TYPES, (name, parameter.annotation)
                 typed.append(name.rsplit(".", 1)[1])
-    # draft, notify, letter_context, template_source, write_report, default_path, export,
-    # write_graph: eight functions take a format
+    # draft, notify, letter_context, template_source, write_report, render_report,
+    # default_path, export, write_graph: nine functions take a format
     assert sorted(typed) == ["default_path", "draft", "export", "letter_context", "notify",
-                             "template_source", "write_graph", "write_report"]
+                             "render_report", "template_source", "write_graph",
+                             "write_report"]
 
 
 def test_only_a_functions_subject_is_positional() -> None:

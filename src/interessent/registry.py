@@ -306,7 +306,7 @@ def remove_relationship(ws: Workspace, *, source: str, target: str, kind: str) -
         removed = store._remove_relationship(s, source, target, key)
         if removed is None:
             raise NotFound(f"no {key} relationship {source} → {target}")
-        audit_tie(store, s, "remove relationship", removed.key)
+        audit_tie(store, s, action="remove relationship", tie=removed.key)
     return removed
 
 

@@ -201,8 +201,8 @@ def _import_table(
                 subject = checked.ids[0]
             checked.write(s)
             if which == "relationships" and subject is not None and len(checked.ties) == 1:
-                audit_tie(store, s, action, checked.ties[0],
-                          {"columns": sorted(c for c in cols if c not in _TIE_KEY)})
+                audit_tie(store, s, action=action, tie=checked.ties[0],
+                          detail={"columns": sorted(c for c in cols if c not in _TIE_KEY)})
             else:
                 audit_import(store, s, which, source=source, action=action, subject=subject,
                              rows=len(table), added=checked.added, updated=checked.updated,

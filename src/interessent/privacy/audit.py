@@ -69,6 +69,7 @@ def audit_import(
 def audit_tie(
     store: Store,
     s: Session,
+    *,
     action: str,
     tie: tuple[str, str, str],
     detail: Mapping[str, Any] | None = None,

@@ -47,9 +47,9 @@ def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None
                   fmt: Literal["docx"]) -> bytes: ...
 @overload
 def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                  fmt: str = "html") -> str | bytes: ...
+                  fmt: ReportFormat = "html") -> str | bytes: ...
 def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                  fmt: str = "html") -> str | bytes:
+                  fmt: ReportFormat = "html") -> str | bytes:
     """The dashboard (``html``) or the status report (``md`` text, ``docx`` bytes) for
     ``period`` as of ``as_of`` (default today), made in memory: nothing is written, so a
     web service can send it as it is."""
