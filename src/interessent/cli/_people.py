@@ -119,7 +119,7 @@ def log(context: Context, /, kind: str, date: str | None, id_: str | None, **fie
     """Record an interaction of KIND (meeting, letter, article, board_meeting …).
 
     \b
-    interessent log meeting --with kari-aune --channel direkte --commitment B5 \\
+    interessent log meeting --with bodil-haugen --channel direkte --commitment B5 \\
         --topic "Dialogmøte om sjømatnæringa"
     """
     values = {k: v for k, v in fields.items() if v not in (None, (), False)}

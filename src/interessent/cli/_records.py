@@ -57,7 +57,7 @@ def relationship_add(context: Context, /, source: str, target: str, kind: str,
     """Register a tie of KIND from SOURCE to TARGET (ids, or unique names).
 
     \b
-    interessent relationship add kari-aune osen-sjomat works_for --start 2021-08-01
+    interessent relationship add bodil-haugen osen-sjomat knows --start 2021-08-01
     """
     added = interessent.add_relationship(context.workspace, source=source, target=target,
                                          kind=kind, **_given(fields))
