@@ -189,3 +189,24 @@ def test_the_workspace_from_values_example_of_api_md_is_a_python_block() -> None
     page = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", page, re.S)
     assert any("Workspace.from_plan(PLAN" in block for block in blocks)
+
+
+# --- left open ---------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="the actor is stored as given (cut at 200 "
+                   "characters): a line feed or an escape sequence in it goes into the "
+                   "audit log and its text output, where every field of a record refuses them")
+def test_an_actor_with_a_line_feed_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput):
+        Workspace.from_plan(PLAN, actor="ola\n2026-01-01 forged entry")
+
+
+@pytest.mark.xfail(strict=True, reason="template_source picks the txt variant when no "
+                   "format is given, so a template that exists only as .md.j2 (listed by "
+                   "list_templates, drafted by draft's default md) cannot be shown")
+def test_a_template_only_in_markdown_can_be_shown_without_a_format() -> None:
+    with Workspace.from_plan(PLAN, templates={"hei.md": "Hei {{ recipient.name }}"}) as ws:
+        assert "hei" in [t.name for t in interessent.list_templates(ws)]
+        _, source = interessent.template_source(ws, "hei")
+        assert source == "Hei {{ recipient.name }}"
