@@ -157,8 +157,8 @@ PUBLIC = ("interessent", "interessent.coverage", "interessent.drafting", "intere
 #: What a public function may take by position: its subject (the workspace, the period,
 #: the id, the file …). Everything else is keyword-only.
 SUBJECTS = {"ws", "period", "id", "kind", "template", "path", "file", "rows", "out", "event",
-            "text", "plan", "source", "stakeholder", "name", "leaders", "stem", "ext", "day", "store",
-            "s", "cell", "graph", "p", "report", "root", "score", "value"}
+            "text", "plan", "source", "stakeholder", "name", "leaders", "stem", "ext", "day",
+            "store", "s", "cell", "graph", "p", "report", "root", "score", "value"}
 
 
 def _public_functions() -> Iterator[tuple[str, Callable[..., object]]]:

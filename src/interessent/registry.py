@@ -57,6 +57,7 @@ def find_stakeholders(
     search: str | None = None,
 ) -> list[Stakeholder]:
     """Stakeholders sorted by id; ``group`` includes members by the group's rule."""
+    _texts("", group=group, role=role, tag=tag, search=search)
     if group is not None:
         target = ws.plan.group(group)
         found = ws.store.stakeholders(role=role, tag=tag, search=search)
@@ -121,6 +122,7 @@ class StakeholderProfile:
 
 def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
     """Everything the register holds about one stakeholder, for a person to read."""
+    _ids(id=id)
     store = ws.store
     s = store.stakeholder(id)  # in any case; s.id is the id as registered
     rels = store.relationships(stakeholder=s.id)
@@ -148,6 +150,30 @@ def _given(**values: Any) -> dict[str, Any]:
 def _problem(column: str | None, message: str) -> RowProblem:
     """A problem of a record typed in: row 2 of a table of one, as the importer counts."""
     return RowProblem(2, f"{column}: {message}" if column else message, column=column)
+
+
+def _texts(what: str, lists: Mapping[str, Any] | None = None, **values: Any) -> None:
+    """Refuse a value that is not text where text is due (an id, a name, a note; None is
+    "not given"), and a list in ``lists`` with anything but text in it, None too: the
+    importer would store a date as its ISO text and drop a None from a list unsaid."""
+    found = [(f, v, "text") for f, v in values.items() if v is not None]
+    for field, items in (lists or {}).items():
+        if items is not None and not isinstance(items, str):
+            found += ([(field, v, "a list of text") for v in items]
+                      if isinstance(items, Iterable) else [(field, items, "a list of text")])
+    for field, value, due in found:
+        if not isinstance(value, str):
+            message = f"{field}: expected {due}, not {type(value).__name__} {repr(value)[:40]}"
+            raise InvalidInput(f"{what}: {message}" if what else message, field=field,
+                               problems=[_problem(field, message)])
+
+
+def _ids(**values: Any) -> None:
+    """Refuse an id (or a kind's key) that is not text, None too, before it is looked up."""
+    for field, value in values.items():
+        if not isinstance(value, str):
+            raise InvalidInput(f"{field}: expected text, not {type(value).__name__} "
+                               f"{repr(value)[:40]}", field=field)
 
 
 def _one_row(ws: Workspace, kind: str, row: Mapping[str, Any], what: str, action: str,
@@ -197,12 +223,15 @@ def add_stakeholder(
     never changes a record. Values are checked as an imported row's are: roles and
     groups must be the plan's, ``influence`` and ``interest`` whole numbers from 1 to 5
     (``4.0`` is 4, ``4.5`` is refused); ``organisation`` is an id or a name."""
+    label = id if isinstance(id, str) and id else slugify(name) if isinstance(name, str) else ""
+    _texts(f"stakeholder {label}", {"roles": roles, "groups": groups, "tags": tags},
+           name=name, id=id, kind=kind, email=email, phone=phone, address=address,
+           organisation=organisation, language=language, legal_basis=legal_basis, notes=notes)
     fields = _given(kind=kind, email=email, phone=phone, address=address,
                     organisation=organisation, roles=roles, groups=groups,
                     influence=influence, interest=interest, language=language,
                     legal_basis=legal_basis, tags=tags, notes=notes)
     row = {"id": id or "", "name": name, **fields}
-    label = id if isinstance(id, str) and id else slugify(name) if isinstance(name, str) else ""
     done = _one_row(ws, "stakeholders", row, f"stakeholder {label}", "add", mode="new")
     return ws.store.stakeholder(done.ids[0])
 
@@ -224,6 +253,10 @@ def edit_stakeholder(
                     influence=influence, interest=interest, language=language,
                     legal_basis=legal_basis, tags=tags, notes=notes)
     cleared = _check_fields(clear, STAKEHOLDER_FIELDS, "stakeholder")
+    _ids(id=id)
+    _texts(f"stakeholder {id}", {"roles": roles, "groups": groups, "tags": tags},
+           name=name, kind=kind, email=email, phone=phone, address=address,
+           organisation=organisation, language=language, legal_basis=legal_basis, notes=notes)
     current = ws.store.stakeholder(id)  # NotFound for an unknown id; found in any case
     what = f"stakeholder {current.id}"
     _changes(what, {**fields, **({} if name is None else {"name": name})}, cleared)
@@ -292,6 +325,7 @@ def remove_relationship(ws: Workspace, *, source: str, target: str, kind: str) -
     """Remove the ``kind`` tie from ``source`` to ``target`` (ids in any case; ``kind``
     the key, or the plan's name for it) and return it. No such tie is
     :class:`~interessent.errors.NotFound`; nothing else changes."""
+    _ids(source=source, target=target, kind=kind)
     store = ws.store
     known = ws.plan.all_relationship_kinds
     key = next((k.key for k in known.values()
@@ -336,6 +370,10 @@ def log_interaction(
     commitments must be the plan's; participants and host registered stakeholders).
     Without an ``id`` it gets the next ``K<year>-<nnnn>``, chosen in the transaction that
     writes it; an ``id`` that exists, in any case, is refused."""
+    _texts("interaction", {"participants": participants, "groups": groups,
+                           "commitments": commitments},
+           id=id, kind=kind, channel=channel, topic=topic, host=host, notes=notes,
+           date=date if not isinstance(date, dt.date) else None)
     try:
         day = (check_date(date, field="date") if isinstance(date, dt.date)
                else parse_date(date, field="date") if date else dt.date.today())
@@ -379,6 +417,11 @@ def edit_interaction(
                     groups=groups, topic=topic, commitments=commitments, host=host,
                     success=success, notes=notes)
     cleared = _check_fields(clear, INTERACTION_FIELDS[2:], "interaction (to clear)")
+    _ids(id=id)
+    _texts(f"interaction {id}", {"participants": participants, "groups": groups,
+                                 "commitments": commitments},
+           kind=kind, channel=channel, topic=topic, host=host, notes=notes,
+           date=date if not isinstance(date, dt.date) else None)
     stored = ws.store.registered_ids([id], "interactions").get(id)
     if stored is None:
         raise NotFound(f"no interaction with id {id!r}")
@@ -393,6 +436,7 @@ def remove_interaction(ws: Workspace, id: str) -> Interaction:
     """Remove interaction ``id`` (in any case) with its participants, audience groups and
     commitments, and return it as it was. An unknown id is
     :class:`~interessent.errors.NotFound`; nothing else changes."""
+    _ids(id=id)
     store = ws.store
     with store.write() as s:
         store.take_turn(s, "interactions")
