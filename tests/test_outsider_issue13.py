@@ -162,9 +162,6 @@ def test_the_commands_that_fix_mistakes_refuse_in_one_line(tmp_path: Path) -> No
 # --- a plan built in code ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a Plan built in code is checked on plain_data of "
-                   "it, where a date written as text passes; the plan keeps the text, and "
-                   "the first period built from it fails later with InvalidInput")
 def test_a_plan_built_with_a_text_date_is_a_plan_error() -> None:
     plan = interessent.parse_plan(PLAN)
     with pytest.raises(PlanError) as caught:

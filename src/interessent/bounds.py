@@ -15,6 +15,8 @@
 - **Terminals**: :func:`printable` escapes what :func:`check_text` refuses (and carriage
   returns, which move the cursor), for text stored before these checks or from outside
   them, so that no value can drive the terminal it is printed on.
+- **Messages**: :func:`shown` quotes a value a person gave in an error message, cut to
+  :data:`SHOWN_CHARS` characters, so that a 100,000-character id makes a short message.
 
 Dates have their one rule in :func:`interessent.periods.check_date`.
 """
@@ -33,12 +35,14 @@ import attrs
 from .errors import InvalidInput
 
 __all__ = [
+    "SHOWN_CHARS",
     "check_number",
     "check_text",
     "nested_deeper",
     "number_problem",
     "numbers_out_of_range",
     "printable",
+    "shown",
     "text_problem",
 ]
 
@@ -173,3 +177,20 @@ def _n(value: int | float) -> str:
                   else int(size.bit_length() * math.log10(2)) + 1)  # str() stops at 4300
         return f"a number of {digits} digits"
     return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+#: How many characters of a value a message quotes (:func:`shown`).
+SHOWN_CHARS = 80
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` quoted for a message as ``{value!r}`` would, but text longer than
+    ``limit`` characters cut there, with "…" and its length: a message stays one short
+    line whatever a person typed."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value):,} characters)"
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more than 4,300 digits has no repr
+        return f"a number of more than {limit} digits"
+    return text if len(text) <= limit + 2 else f"{text[:limit]}…"

@@ -28,7 +28,7 @@ from .errors import NotFound, PlanError, PlanProblem
 from .files import path_error
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Days, Period, Unit, parse_days
-from .plan_data import cattrs_problems, converter, plain_data
+from .plan_data import cattrs_problems, converter, plain_data, type_problems
 from .rules import KindCategory, nfc
 from .tomllines import key_lines, line_of
 
@@ -456,7 +456,12 @@ _loading: contextvars.ContextVar[bool] = contextvars.ContextVar("_loading", defa
 def _check_built(plan: Plan) -> None:
     """Check a plan built in code (``Plan(...)``, ``attrs.evolve``) as a file is checked:
     its values as the types of a plan require, then every cross-reference."""
-    structure_plan(plain_data(plan, leave_out=("source",)), source=plan.source)
+    checked = structure_plan(plain_data(plan, leave_out=("source",)), source=plan.source)
+    # The check ran on a copy, where text passes as a date as it does in a file; the plan
+    # itself would keep the text.
+    problems = [PlanProblem(path, message) for path, message in type_problems(plan, checked)]
+    if problems:
+        raise PlanError(plan.source, problems)
 
 
 def _located(text: str, found: Iterable[tuple[str, str]]) -> list[PlanProblem]:

@@ -1,7 +1,9 @@
 """A plan as plain data and back: the cattrs converter that structures parsed TOML (or
 any mapping) into the plan's attrs classes with interessent's rules for each type, its
 errors as (key path, message) pairs, and :func:`plain_data`, which turns a plan built in
-code back into the data a file would hold, so that it is checked as a file is.
+code back into the data a file would hold, so that it is checked as a file is, and
+:func:`type_problems`, which finds the values of such a plan that a file may write as
+text but code must give as their type (a date as text).
 
 It knows the plan's classes only through their attrs fields, so :mod:`interessent.plan`
 can use it without a cycle.
@@ -18,10 +20,10 @@ from typing import Any
 
 import attrs
 
-from .bounds import text_problem
+from .bounds import shown, text_problem
 from .periods import Days, Unit, check_date, parse_days
 
-__all__ = ["cattrs_problems", "converter", "plain_data"]
+__all__ = ["cattrs_problems", "converter", "plain_data", "type_problems"]
 
 
 @functools.cache  # its hooks never change; cattrs keeps what it generates per class
@@ -148,3 +150,39 @@ def plain_data(value: Any, *, leave_out: tuple[str, ...] = ()) -> Any:
     if isinstance(value, Days):
         return int(value)
     return value
+
+
+def type_problems(built: Any, checked: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Where ``built`` (a plan built in code) holds a value of another type than the one
+    the converter made of it in ``checked``: text where a date, a period name or a list is
+    due passes :func:`plain_data` and the converter, as a file's text does, but the plan
+    built in code would keep the text. A whole number where a number is due is fine."""
+    if attrs.has(type(checked)) and type(built) is type(checked):
+        for f in attrs.fields(type(checked)):
+            if f.name != "source":
+                name = f"{path}.{f.name}" if path else f.name
+                yield from type_problems(getattr(built, f.name), getattr(checked, f.name), name)
+    elif isinstance(checked, tuple) and isinstance(built, tuple | list) \
+            and len(built) == len(checked):
+        for index, (one, other) in enumerate(zip(built, checked, strict=True)):
+            yield from type_problems(one, other, f"{path}[{index}]")
+    elif checked is not None and not isinstance(built, type(checked)) \
+            and not _widens(built, checked):
+        yield (path or "(plan)", f"expected {_type_name(checked)}, not "
+                                 f"{type(built).__name__} {shown(built)}")
+
+
+def _widens(built: Any, checked: Any) -> bool:
+    """A whole number where a number or a count of days is due."""
+    return isinstance(checked, float | Days) and isinstance(built, int) \
+        and not isinstance(built, bool)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, enum.Enum):
+        return "one of " + ", ".join(str(m.value) for m in type(value))
+    if isinstance(value, dt.date):
+        return "a date (datetime.date)"
+    if isinstance(value, tuple):
+        return "a tuple"
+    return type(value).__name__
