@@ -6,12 +6,18 @@ build gigabytes)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
+from click.testing import CliRunner
 
 import interessent
-from interessent import PlanError
+from interessent import InvalidInput, PlanError, Workspace
+from interessent.cli import cli
+from interessent.store import Store
 
 PLAN = """
 [programme]
@@ -58,3 +64,51 @@ def test_a_file_may_still_write_a_date_as_text_and_code_its_types() -> None:
     assert plan.programme.start == dt.date(2026, 1, 1)
     same = attrs.evolve(plan, programme=attrs.evolve(plan.programme, end=dt.date(2026, 12, 31)))
     assert same.programme.end == dt.date(2026, 12, 31)
+
+
+# --- item 2: the audit log's actor is checked wherever it is given ------------------------
+
+MINIMAL = PLAN.split("[[commitments]]")[0]
+
+
+@pytest.mark.parametrize(("actor", "says"), [
+    ("ola\n2026-01-01 forged entry", "line feed"),
+    ("ola\x1b[2J", "ESC"),
+    (5, "expected text, not int 5"),
+    ("x" * 100_000, "at most 200 characters, not 100,000"),
+])
+def test_a_bad_actor_is_invalid_input_wherever_it_is_given(
+        tmp_path: Path, actor: Any, says: str) -> None:
+    makers: list[Callable[[], object]] = [
+        lambda: Workspace.from_plan(MINIMAL, actor=actor),
+        lambda: Store("sqlite://", actor=actor),
+        lambda: interessent.init_workspace(tmp_path / "ny", actor=actor),
+    ]
+    for make in makers:
+        with pytest.raises(InvalidInput) as caught:
+            make()
+        message = str(caught.value)
+        assert message.startswith("actor: ") and says in message and len(message) < 200
+    assert not (tmp_path / "ny").exists()  # init made nothing
+    interessent.init_workspace(tmp_path / "ok")
+    with pytest.raises(InvalidInput, match=r"^actor: "):
+        Workspace(tmp_path / "ok", actor=actor)
+    with Workspace(tmp_path / "ok") as ws, pytest.raises(InvalidInput, match=r"^actor: "):
+        ws.actor = actor
+
+
+def test_a_good_actor_is_recorded(tmp_path: Path) -> None:
+    with Workspace.from_plan(MINIMAL, actor="Kari Aune (intranett)") as ws:
+        interessent.add_stakeholder(ws, name="Anne Aas", groups=("folk",))
+        actors = {row.actor for row in interessent.audit_log(ws)}
+    assert actors == {"Kari Aune (intranett)"}
+
+
+def test_the_command_line_refuses_a_bad_interessent_user(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["init", str(tmp_path / "ws")],
+                           env={"INTERESSENT_USER": "ola\nforged"})
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: INTERESSENT_USER: ")
+    assert result.stderr.count("\n") == 1 and "line feed" in result.stderr
+    assert not (tmp_path / "ws").exists()

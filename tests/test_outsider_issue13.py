@@ -191,9 +191,6 @@ def test_the_workspace_from_values_example_of_api_md_is_a_python_block() -> None
 # --- left open ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the actor is stored as given (cut at 200 "
-                   "characters): a line feed or an escape sequence in it goes into the "
-                   "audit log and its text output, where every field of a record refuses them")
 def test_an_actor_with_a_line_feed_is_invalid_input() -> None:
     with pytest.raises(InvalidInput):
         Workspace.from_plan(PLAN, actor="ola\n2026-01-01 forged entry")

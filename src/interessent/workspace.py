@@ -46,7 +46,7 @@ from .files import path_error
 from .importing import KINDS, Kind, import_file, parse_kind
 from .plan import Plan, TargetGroup, load_plan, parse_plan, structure_plan
 from .rules import is_member
-from .store import Store, sqlite_url
+from .store import Store, check_actor, sqlite_url
 
 if TYPE_CHECKING:
     from .model import Stakeholder
@@ -99,7 +99,7 @@ class Workspace:
         self.template_sources: dict[str, str] = dict(templates)
         """Templates given as text, by file name (``invitasjon.j2``)."""
         self.busy_timeout_ms = busy_timeout_ms
-        self._actor = actor
+        self._actor = check_actor(actor)
         self._plan = plan
         self._plan_stamp: tuple[int, int, int] | None = None
         self._store: Store | None = None
@@ -201,7 +201,7 @@ class Workspace:
 
     @actor.setter
     def actor(self, actor: str | None) -> None:
-        self._actor = actor
+        self._actor = check_actor(actor)
         if self._store is not None:
             self._store.actor = actor
 
@@ -492,6 +492,7 @@ def init_workspace(
     """
     if example and source:
         raise WorkspaceError("give an example name or a source folder, not both")
+    check_actor(actor)  # before anything is made
     root = Path(root).resolve()
     if (root / PLAN_FILE).exists():
         raise WorkspaceError(f"{root} is already a workspace ({PLAN_FILE} exists)")

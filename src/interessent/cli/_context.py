@@ -33,8 +33,14 @@ class Context:
 
     @property
     def actor(self) -> str | None:
-        """``INTERESSENT_USER``, if set."""
-        return os.environ.get(ACTOR_ENV, "").strip() or None
+        """``INTERESSENT_USER``, if set: one line of text (checked as every actor is)."""
+        from ..store import check_actor
+
+        actor = os.environ.get(ACTOR_ENV, "").strip() or None
+        try:
+            return check_actor(actor)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{ACTOR_ENV}: {str(exc).removeprefix('actor: ')}") from None
 
     @property
     def busy_timeout_ms(self) -> int | None:

@@ -48,7 +48,7 @@ the package is its own business.
 
 from __future__ import annotations
 
-from .audit import current_actor
+from .audit import check_actor, current_actor
 from .connection import BUSY_TIMEOUT_MS, sqlite_url
 from .database import Store
 from .queries import chunks, interaction_numbers, last_interaction_number, resolve_ids
@@ -87,6 +87,7 @@ __all__ = [
     "Base",
     "Store",
     "chunks",
+    "check_actor",
     "current_actor",
     "interaction_numbers",
     "last_interaction_number",

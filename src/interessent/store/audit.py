@@ -3,7 +3,8 @@
 Who: the actor the store was opened with (:class:`~interessent.store.Store`'s ``actor``,
 which every write session carries), else the operating-system user
 (:func:`current_actor`). Nothing here reads the environment: the command line maps
-``INTERESSENT_USER`` to the actor.
+``INTERESSENT_USER`` to the actor. Wherever an actor is given, :func:`check_actor` checks
+it: one line of text of at most :data:`MAX_ACTOR_CHARS` characters.
 
 Every write transaction leaves at least one entry. A path that records its own
 (:func:`record_entry`, through :meth:`interessent.store.Store.audit`) says what it did;
@@ -21,13 +22,40 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from ..bounds import check_text, shown
+from ..errors import InvalidInput
 from .queries import resolve_ids
 from .schema import AUDIT, ST, utc_now
 
-__all__ = ["ACTOR_KEY", "current_actor", "note_write", "record_entry", "record_unlabelled"]
+__all__ = [
+    "ACTOR_KEY",
+    "MAX_ACTOR_CHARS",
+    "check_actor",
+    "current_actor",
+    "note_write",
+    "record_entry",
+    "record_unlabelled",
+]
 
 #: Where a write session carries the store's actor (``session.info``).
 ACTOR_KEY = "interessent_actor"
+
+#: The longest actor the audit log holds.
+MAX_ACTOR_CHARS = 200
+
+
+def check_actor(actor: object) -> str | None:
+    """``actor`` if the audit log may hold it (None: the operating-system user), else
+    :class:`~interessent.errors.InvalidInput` naming the actor: it must be text of one line
+    without control characters, at most :data:`MAX_ACTOR_CHARS` characters long. An
+    entry of the log is read as one line, so a line feed in an actor would forge one."""
+    if actor is None:
+        return None
+    if not isinstance(actor, str):
+        raise InvalidInput(f"actor: expected text, not {type(actor).__name__} {shown(actor)}")
+    if len(actor) > MAX_ACTOR_CHARS:
+        raise InvalidInput(f"actor: at most {MAX_ACTOR_CHARS} characters, not {len(actor):,}")
+    return check_text(actor, "actor")
 
 
 def current_actor(s: Session | None = None) -> str:

@@ -26,7 +26,7 @@ from ..errors import InvalidInput, NotFound, PathError, StoreError
 from ..model import Interaction, Relationship, Stakeholder
 from ..rules import id_key
 from . import cache, queries, writes
-from .audit import ACTOR_KEY, record_entry, record_unlabelled
+from .audit import ACTOR_KEY, check_actor, record_entry, record_unlabelled
 from .connection import (
     open_engine,
     prepare_engine,
@@ -57,6 +57,7 @@ class Store:
 
     def __init__(self, url: str | URL | Engine, *, busy_timeout_ms: int | None = None,
                  upgrade: bool = True, actor: str | None = None) -> None:
+        self.actor = actor  # checked before anything is opened
         if isinstance(url, Engine):
             self.engine = prepare_engine(url, busy_timeout_ms)
             self.url: str | URL = url.url
@@ -65,9 +66,17 @@ class Store:
             self.url = url
             self.engine = open_engine(url, busy_timeout_ms)
             self._owns_engine = True
-        self.actor = actor
         if upgrade:
             self.upgrade()
+
+    @property
+    def actor(self) -> str | None:
+        """Who the audit log says made the changes (None: the operating-system user)."""
+        return self._actor
+
+    @actor.setter
+    def actor(self, actor: str | None) -> None:
+        self._actor = check_actor(actor)
 
     @classmethod
     def for_path(cls, path: Path, **kwargs: Any) -> Store:
