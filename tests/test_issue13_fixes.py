@@ -6,6 +6,7 @@ build gigabytes)."""
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 import interessent
-from interessent import InvalidInput, PlanError, Workspace
+from interessent import InvalidInput, NotFound, PlanError, Workspace
 from interessent.cli import cli
+from interessent.drafting.library import DEFAULT_FORMAT
 from interessent.store import Store
 
 PLAN = """
@@ -112,3 +114,30 @@ def test_the_command_line_refuses_a_bad_interessent_user(tmp_path: Path) -> None
     assert result.stderr.startswith("Error: INTERESSENT_USER: ")
     assert result.stderr.count("\n") == 1 and "line feed" in result.stderr
     assert not (tmp_path / "ws").exists()
+
+
+# --- item 3: a template is shown without a format as draft would pick it ------------------
+
+
+def test_draft_default_format_is_the_one_shown_without_a_format() -> None:
+    assert inspect.signature(interessent.draft).parameters["fmt"].default == DEFAULT_FORMAT
+
+
+def test_a_template_is_shown_in_the_variant_draft_uses_by_default(tmp_path: Path) -> None:
+    templates = {"hei.md": "Hei *{{ recipient.name }}*", "hei.txt": "Hei {{ recipient.name }}",
+                 "bare.html": "<p>Hei</p>", "tekst.txt": "Hei"}
+    with Workspace.from_plan(MINIMAL, templates=templates) as ws:
+        assert interessent.template_source(ws, "hei")[1] == "Hei *{{ recipient.name }}*"
+        assert interessent.template_source(ws, "hei", fmt="txt")[1] == "Hei {{ recipient.name }}"
+        assert interessent.template_source(ws, "bare")[1] == "<p>Hei</p>"  # the only one
+        assert interessent.template_source(ws, "tekst")[1] == "Hei"
+        with pytest.raises(NotFound, match="no variant for nb and html"):
+            interessent.template_source(ws, "tekst", fmt="html")
+    # the command line, on a folder with a template written only in Markdown
+    interessent.init_workspace(tmp_path / "ws")
+    (tmp_path / "ws" / "templates" / "hei.md.j2").write_text("Hei **{{ recipient.name }}**\n",
+                                                         encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--workspace", str(tmp_path / "ws"), "templates",
+                                      "show", "hei"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Hei **{{ recipient.name }}**\n"

@@ -202,7 +202,8 @@ def templates_list(context: Context, fmt: str) -> None:
 @click.option("--language", type=click.Choice(("nb", "nn", "en")),
               help="The variant for this language.")
 @click.option("--format", "fmt", type=click.Choice(("md", "txt", "html")),
-              help="The variant for this format.")
+              help="The variant for this format (default: the one draft uses by default, md, "
+              "else the first of txt and html there is).")
 @pass_context
 def templates_show(context: Context, name: str, language: str | None,
                    fmt: LetterFormat | None) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..bounds import shown
 from ..errors import NotFound
-from .library import _DOCX, _FILE, MARKUPS, LetterFormat, _Library
+from .library import _DOCX, _FILE, DEFAULT_FORMAT, MARKUPS, LetterFormat, _Library
 from .results import TemplateInfo
 from .text import LANGUAGES
 
@@ -54,7 +55,9 @@ def list_templates(ws: Workspace) -> list[TemplateInfo]:
 def template_source(ws: Workspace, name: str, *, language: str | None = None,
                     fmt: LetterFormat | None = None) -> tuple[Path, str]:
     """The file and text of template ``name`` (or of the exact file ``name.nn.j2``), as
-    drafting would pick it for ``language`` and ``fmt``."""
+    drafting would pick it for ``language`` and ``fmt``. Without ``fmt``: the variant
+    :func:`~interessent.draft` picks by default (Markdown), else the first of text and
+    HTML that exists, so that a template written only as ``.html.j2`` can be shown too."""
     library = _Library(ws)
     if name in library.files and name.endswith(".j2"):
         path, _ = library.files[name]
@@ -62,13 +65,17 @@ def template_source(ws: Workspace, name: str, *, language: str | None = None,
     library.require(name)
     home = ws.plan.programme.language
     lang = language or home
-    markup = fmt if fmt in MARKUPS else "txt"
     fallback = [home, *LANGUAGES]
-    file = library.find(name, lang, markup, fallback)
+    if fmt is None:
+        markups = [DEFAULT_FORMAT, *(m for m in MARKUPS if m != DEFAULT_FORMAT)]
+    else:
+        markups = [fmt if fmt in MARKUPS else "txt"]  # eml and docx: the text letter
+    file = next(filter(None, (library.find(name, lang, m, fallback) for m in markups)), None)
     if file is None:
         docx = library.find_docx(name, lang)
         if docx is None:
-            raise NotFound(f"template {name!r} has no variant for {lang} and {markup}")
+            wanted = f"{lang} and {markups[0]}" if fmt is not None else lang
+            raise NotFound(f"template {shown(name)} has no variant for {wanted}")
         path, _ = library.files[docx]
         return path, f"(a Word template: {path})\n"
     path, _ = library.files[file]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 from ..errors import InteressentError, NotFound, TemplateProblem, TemplateSecurityError
 from .problems import _field_hint, _source_line, _template_frame, _undefined_name
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-__all__ = ["BUILTIN_TEMPLATES", "FORMATS", "MARKUPS", "LetterFormat"]
+__all__ = ["BUILTIN_TEMPLATES", "DEFAULT_FORMAT", "FORMATS", "MARKUPS", "LetterFormat"]
 
 T = TypeVar("T")
 
@@ -28,6 +28,8 @@ LetterFormat = Literal["md", "txt", "html", "eml", "docx"]
 #: Output formats: Markdown, plain text, HTML, e-mail (MIME) and Word.
 FORMATS: tuple[LetterFormat, ...] = ("md", "txt", "html", "eml", "docx")
 MARKUPS = ("md", "txt", "html")
+#: The format :func:`~interessent.draft` writes unless told (its default, kept equal by a test).
+DEFAULT_FORMAT: Final = "md"
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 _FILE = re.compile(
