@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 import interessent
-from interessent import InvalidInput, NotFound, PlanError, Workspace
+from interessent import InvalidInput, NotFound, PlanError, TemplateSecurityError, Workspace
 from interessent.cli import cli
 from interessent.drafting.library import DEFAULT_FORMAT
 from interessent.store import Store
@@ -141,3 +142,39 @@ def test_a_template_is_shown_in_the_variant_draft_uses_by_default(tmp_path: Path
                                       "show", "hei"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "Hei **{{ recipient.name }}**\n"
+
+
+# --- item 6: a hostile source cannot build gigabytes ---------------------------------------
+
+
+HOSTILE = [
+    "'x' * 10**10",               # 10 GB of text (and Jinja folded constants at compile)
+    "2 ** (10**8)",               # a number of 100 million bits
+    "[0] * 10**9",
+    "'%9999999999s' % 'x'",
+    "'x' | center(10**10)",
+    "'x'.ljust(10**10)",
+    "'{:>9999999999}'.format(1)",
+    "'{:>{}}'.format(1, 10**10)",
+    "range(10**6) | list",        # beyond the letters' 10,000
+]
+
+
+def test_an_expression_that_would_build_too_much_is_refused_at_once(osen: Workspace) -> None:
+    anne = interessent.add_stakeholder(osen, name="Anne Aas").id
+    for expression in HOSTILE:
+        started = time.perf_counter()
+        with pytest.raises(TemplateSecurityError) as caught:
+            interessent.draft(osen, source=f"Hei\n{{{{ {expression} }}}}\n",
+                              stakeholders=[anne], write=False)
+        assert time.perf_counter() - started < 1.0, expression
+        assert (caught.value.template, caught.value.line) == ("source.j2", 2), expression
+        assert str(caught.value).startswith("security error: template source.j2, line 2")
+    # ordinary arithmetic and formatting still work
+    source = ("{{ 2 ** 10 }} {{ 6 * 7 }} {{ 'ab' + 'c' }} {{ '-' * 5 }} {{ [1] + [2] }} "
+              "{{ '%05.1f' % 3.14159 }} {{ '{:>6}'.format(42) }} {{ 10 % 3 }} "
+              "{{ '{} innbyggere'.format(1234567) }} {{ range(3) | list }}"
+              "{% for i in range(10000) %}{% endfor %}")
+    run = interessent.draft(osen, source=source, stakeholders=[anne], fmt="txt", write=False)
+    assert str(run.letters[0].content).splitlines()[0] == (
+        "1024 42 abc ----- [1, 2] 003.1     42 1 1234567 innbyggere [0, 1, 2]")

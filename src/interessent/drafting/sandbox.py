@@ -1,12 +1,21 @@
 """The Jinja environment letters render in: the immutable sandbox, strict undefined
 fields, what a value becomes where it is inserted (:func:`_finalize`: escaped for
 Markdown, control characters out of every format, HTML-escaped by autoescaping in
-``.html.j2``), and the filters ``date``, ``lines`` and ``listing``."""
+``.html.j2``), and the filters ``date``, ``lines`` and ``listing``.
+
+A template may come from a person a service does not trust (``draft(source=...)``), so
+the sandbox also bounds what one expression may build (:func:`_too_big`): ``'x' * 10**10``,
+``2 ** 10**8``, ``"%9999999999s" % x``, ``'x'.ljust(10**10)`` and ``range`` beyond
+:data:`MAX_RANGE` items are refused with a security error before anything is built.
+Time is not bounded: nested loops over ranges still run (docs/drafting.md).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +25,105 @@ from .text import _AND, _format_date, _markdown_value, _plain_value, _Prepared
 if TYPE_CHECKING:
     from jinja2 import Environment
     from jinja2.runtime import Context
+
+
+#: The most characters or items one operation of a template may build (a letter is a few
+#: thousand characters).
+MAX_SIZE = 100_000
+#: The most bits a whole number a template computes may have (about 30,000 digits).
+MAX_BITS = 100_000
+#: The most items ``range`` may give a template (Jinja's own limit is 100,000).
+MAX_RANGE = 10_000
+
+#: Widths and precisions in a %-format (``%99999s``, ``%.5f``, ``%*d``).
+_PERCENT_SPEC = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+#: The spec of a str.format field (``{:>99999}``, ``{0:.{1}f}``).
+_FORMAT_SPEC = re.compile(r"\{[^{}]*:((?:[^{}]|\{[^{}]*\})*)\}")
+#: Methods of text that take a width.
+_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+
+
+def _size(value: Any) -> int | None:
+    """How many characters or items ``value`` holds, if it is text or a sequence."""
+    return len(value) if isinstance(value, str | bytes | list | tuple) else None
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _too_big(op: str, left: Any, right: Any) -> str | None:
+    """Why ``left op right`` would build too much, or None when it may be computed."""
+    if op == "*":
+        for seq, times in ((left, right), (right, left)):
+            size = _size(seq)
+            if size is not None and _whole(times) and size * max(times, 0) > MAX_SIZE:
+                return f"repeating {size:,} items {times:,} times makes more than {MAX_SIZE:,}"
+        if _whole(left) and _whole(right) \
+                and left.bit_length() + right.bit_length() > MAX_BITS:
+            return f"the product has more than {MAX_BITS:,} bits"
+    elif op == "**":
+        if _whole(left) and _whole(right) and abs(left) > 1 and right > 0 \
+                and right * math.log2(abs(left)) > MAX_BITS:
+            return f"the power has more than {MAX_BITS:,} bits"
+    elif op == "+":
+        sizes = (_size(left), _size(right))
+        if None not in sizes and sum(s for s in sizes if s is not None) > MAX_SIZE:
+            return f"joining them makes more than {MAX_SIZE:,} items"
+        if _whole(left) and _whole(right) and max(left.bit_length(), right.bit_length()) \
+                > MAX_BITS:
+            return f"the sum has more than {MAX_BITS:,} bits"
+    elif op == "%" and isinstance(left, str):
+        return _too_wide(left, right if isinstance(right, tuple) else (right,))
+    return None
+
+
+def _too_wide(text: str, args: tuple[Any, ...], *, braces: bool = False) -> str | None:
+    """Why formatting ``text`` (with ``%``, or with ``str.format`` when ``braces``) with
+    ``args`` would be too wide: a width or precision over :data:`MAX_SIZE` in it, or
+    taken from an argument (``%*d``, ``{:{}}``) that is."""
+    if braces:
+        specs = [m.group(1) for m in _FORMAT_SPEC.finditer(text)]
+        from_args = any("{" in spec for spec in specs)
+        numbers = [n for spec in specs for n in re.findall(r"\d+", spec)]
+    else:
+        groups = [g for m in _PERCENT_SPEC.finditer(text) for g in m.groups() if g]
+        from_args = "*" in groups
+        numbers = [g for g in groups if g != "*"]
+    if any(len(n) > 6 or int(n) > MAX_SIZE for n in numbers) or (from_args and any(
+            _whole(v) and abs(v) > MAX_SIZE for v in args)):
+        return f"a width over {MAX_SIZE:,} characters"
+    return None
+
+
+def _safe_range(*args: int) -> range:
+    """``range`` for templates: at most :data:`MAX_RANGE` items."""
+    from jinja2.exceptions import SecurityError
+
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"a range of {len(numbers):,} items (at most {MAX_RANGE:,})")
+    return numbers
+
+
+def _bounded_filter(name: str, jinja_filter: Any) -> Any:
+    """Jinja's filter ``name`` refusing a width over :data:`MAX_SIZE`, as the text
+    methods and ``%`` are refused one (``'x' | center(10**10)``)."""
+    from jinja2.exceptions import SecurityError
+
+    @functools.wraps(jinja_filter)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        values = (*args[1:], *kwargs.values())
+        if name == "format" and isinstance(args[0], str):
+            reason = _too_wide(args[0], values)
+        else:
+            reason = f"a width over {MAX_SIZE:,} characters" if any(
+                _whole(v) and v > MAX_SIZE for v in values) else None
+        if reason is not None:
+            raise SecurityError(f"{name}: {reason}")
+        return jinja_filter(*args, **kwargs)
+
+    return bounded
 
 
 def _is_html(name: str | None) -> bool:
@@ -98,6 +206,9 @@ def _environment(loader: Any, *, caching: bool = False) -> Environment:
         auto_reload=False,
         finalize=pass_context(_finalize),
     )
+    env.globals["range"] = _safe_range
+    for name in ("center", "format", "indent"):
+        env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters["date"] = pass_context(_date_filter)
     env.filters["lines"] = pass_context(_lines_filter)
     env.filters["listing"] = pass_context(_listing_filter)
@@ -107,14 +218,50 @@ def _environment(loader: Any, *, caching: bool = False) -> Environment:
 @functools.cache
 def _Sandbox() -> type[Any]:
     """Jinja's ``ImmutableSandboxedEnvironment``, with a quick answer for :class:`Record`
-    keys (which are data, never Python attributes) so tailored letters render fast."""
+    keys (which are data, never Python attributes) so tailored letters render fast, and
+    the operators and text methods that could build gigabytes checked first
+    (:func:`_too_big`). Intercepted operators are never folded at compile time either."""
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
             if type(obj) is Record and not attr.startswith("_"):
                 return True
             return bool(super().is_safe_attribute(obj, attr, value))
+
+        def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
+            reason = _too_big(op, left, right)
+            if reason is not None:
+                raise SecurityError(f"{op!r}: {reason}")
+            return super().call_binop(context, op, left, right)
+
+        def call(__self, __context: Context, __obj: Any,
+                 *args: Any, **kwargs: Any) -> Any:
+            name = getattr(__obj, "__name__", "")
+            if name in _WIDTH_METHODS and isinstance(getattr(__obj, "__self__", None), str) \
+                    and any(_whole(v) and v > MAX_SIZE for v in (*args, *kwargs.values())):
+                raise SecurityError(f"{name}: a width over {MAX_SIZE:,} characters")
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def wrap_str_format(self, value: Any) -> Any:
+            wrapped = super().wrap_str_format(value)  # str.format, sandboxed by Jinja
+            if wrapped is None:
+                return None
+            text: str = value.__self__
+
+            @functools.wraps(wrapped)
+            def bounded(*args: Any, **kwargs: Any) -> Any:
+                values = (*args, *kwargs.values(), *(
+                    v for a in args if isinstance(a, Mapping) for v in a.values()))
+                reason = _too_wide(text, values, braces=True)
+                if reason is not None:
+                    raise SecurityError(f"{value.__name__}: {reason}")
+                return wrapped(*args, **kwargs)
+
+            return bounded
 
     return Sandbox
 
