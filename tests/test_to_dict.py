@@ -209,3 +209,26 @@ def test_an_erasure_holds_no_personal_data(ws: Workspace) -> None:
     data = done.to_dict()
     json.dumps(data)
     assert data["id"].startswith("slettet-") and "Kari" not in json.dumps(data)
+
+
+def test_retention_and_erasure_plans_have_plain_data(ws: Workspace) -> None:
+    # retention of 12 months counted back from 2040-01-01: cut-off 2039-01-01; the two
+    # people were last active in 2026 (osen-sjomat is an organisation, not personal data),
+    # per-berg is kept for his valid consent (given 2026-03-02): kari-dal alone
+    report = interessent.retention(ws, as_of=dt.date(2040, 1, 1))
+    data = report.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert (data["as_of"], data["months"], data["cutoff"]) == ("2040-01-01", 12, "2039-01-01")
+    assert [c["id"] for c in data["candidates"]] == ["kari-dal"]
+    assert data["kept"]["consent"] == 1 and data["erased"] == []
+    same(data["candidates"], cli_json(ws, "privacy", "retention", "--as-of", "2040-01-01",
+                                      "--format", "json"))
+    # the plan of erasing Kari Dal: no ties, no meetings, no legal basis
+    plan = interessent.plan_erasure(ws, "kari-dal").to_dict()
+    assert json.loads(json.dumps(plan)) == plan
+    assert (plan["id"], plan["name"]) == ("kari-dal", "Kari Dal")
+    assert plan["new_id"].startswith("slettet-")
+    assert (plan["relationships"], plan["participations"], plan["consents"]) == (0, 0, 0)
+    assert any("Kari Dal" in text for text in plan["looked_for"])
+    assert all(set(c) == {"where", "before", "after"} for c in plan["changes"])
+    assert all(set(f) >= {"path", "kind", "action", "holds"} for f in plan["files"])

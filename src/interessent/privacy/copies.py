@@ -76,6 +76,12 @@ class FileTrace:
     holds: bool = True
     """Whether the file still holds them (or may: a file that could not be read)."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: every field, the path as text."""
+        return {"path": str(self.path), "kind": self.kind, "action": self.action,
+                "rows": list(self.rows), "other_rows": list(self.other_rows),
+                "note": self.note, "done": self.done, "holds": self.holds}
+
 
 @frozen
 class _Who:

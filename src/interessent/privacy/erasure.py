@@ -64,6 +64,10 @@ class TextChange:
     after: str | None
     """The new text; None when the text is cleared."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``where``, ``before`` and ``after`` (None: cleared)."""
+        return {"where": self.where, "before": self.before, "after": self.after}
+
 
 @frozen
 class Mention:
@@ -72,6 +76,10 @@ class Mention:
 
     where: str
     text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``where`` and ``text``."""
+        return {"where": self.where, "text": self.text}
 
 
 @frozen
@@ -100,6 +108,17 @@ class ErasurePlan:
     """Texts that name them but have no link to them: left as they are."""
     files: tuple[FileTrace, ...] = ()
     """Files in the workspace that hold them, and what ``files=True`` would do to each."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: everything a dry run of the erasure shows (it names the person: it
+        is their data, before it is erased)."""
+        return {"id": self.id, "name": self.name, "new_id": self.new_id,
+                "looked_for": list(self.looked_for),
+                "not_looked_for": list(self.not_looked_for),
+                "relationships": self.relationships, "participations": self.participations,
+                "consents": self.consents, "changes": [c.to_dict() for c in self.changes],
+                "untouched": [m.to_dict() for m in self.untouched],
+                "files": [f.to_dict() for f in self.files]}
 
 
 @frozen

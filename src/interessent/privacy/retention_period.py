@@ -57,6 +57,15 @@ class RetentionReport:
     def confirmed(self) -> bool:
         return bool(self.erased)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data. ``candidates`` and ``erased`` are exactly the JSON lists of
+        ``privacy retention`` and ``privacy retention --confirm``."""
+        return {"as_of": plain(self.as_of), "months": self.months,
+                "cutoff": plain(self.cutoff),
+                "candidates": [c.to_dict() for c in self.candidates],
+                "kept": dict(self.kept), "erased": [e.to_dict() for e in self.erased],
+                "compacted": self.compacted}
+
 
 def _months_before(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 - months
