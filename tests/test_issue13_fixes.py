@@ -178,3 +178,41 @@ def test_an_expression_that_would_build_too_much_is_refused_at_once(osen: Worksp
     run = interessent.draft(osen, source=source, stakeholders=[anne], fmt="txt", write=False)
     assert str(run.letters[0].content).splitlines()[0] == (
         "1024 42 abc ----- [1, 2] 003.1     42 1 1234567 innbyggere [0, 1, 2]")
+
+
+# --- item 4: a message never repeats a huge input whole -----------------------------------
+
+HUGE = "x" * 100_000
+
+
+@pytest.mark.parametrize("args", [
+    ["stakeholder", "show", HUGE],
+    ["stakeholder", "edit", HUGE, "--name", "Ny"],
+    ["relationship", "add", "anne-aas", "bo-bo", HUGE],   # the kind, named twice
+    ["relationship", "add", HUGE, "bo-bo", "knows"],
+    ["log", "meeting", "--with", HUGE],
+    ["interaction", "remove", HUGE],
+    ["templates", "show", HUGE],
+    ["coverage", "--group", HUGE],
+    ["privacy", "consents", HUGE],
+])
+def test_a_huge_value_is_cut_in_the_error_line(tmp_path: Path, args: list[str]) -> None:
+    folder = tmp_path / "ws"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(folder)]).exit_code == 0
+    for name in ("Anne Aas", "Bo Bø"):
+        assert runner.invoke(cli, ["-w", str(folder), "stakeholder", "add", name]).exit_code == 0
+    result = runner.invoke(cli, ["-w", str(folder), *args])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    # 80 characters of the value at most, once or twice, and the list of known kinds
+    assert "x" * 81 not in result.stderr and len(result.stderr) < 400, result.stderr
+    assert "100,000 characters" in result.stderr or "x" * 80 + "…" in result.stderr
+
+
+def test_the_library_error_keeps_the_value_in_its_fields() -> None:
+    problem = interessent.errors.TemplateProblem(f"unknown field {HUGE!r}", field=HUGE)
+    assert problem.field == HUGE and len(str(problem)) < 150
+    # a path in a message stays whole up to 200 characters
+    path = "/" + "/".join(["mappe"] * 30)  # 180 characters
+    assert str(interessent.errors.PathError(path, "no space left")) == f"{path}: no space left"

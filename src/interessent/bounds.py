@@ -38,6 +38,7 @@ __all__ = [
     "SHOWN_CHARS",
     "check_number",
     "check_text",
+    "cut",
     "nested_deeper",
     "number_problem",
     "numbers_out_of_range",
@@ -183,12 +184,19 @@ def _n(value: int | float) -> str:
 SHOWN_CHARS = 80
 
 
+def cut(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` as a message names a thing unquoted (``relationship knows``): its text,
+    cut to ``limit`` characters with "…" when longer."""
+    text = value if isinstance(value, str) else shown(value, limit)
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
 def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     """``value`` quoted for a message as ``{value!r}`` would, but text longer than
     ``limit`` characters cut there, with "…" and its length: a message stays one short
     line whatever a person typed."""
     if isinstance(value, str) and len(value) > limit:
-        return f"{value[:limit]!r}… ({len(value):,} characters)"
+        return f"{value[:limit] + '…'!r} ({len(value):,} characters)"
     try:
         text = repr(value)
     except ValueError:  # an int of more than 4,300 digits has no repr

@@ -33,12 +33,16 @@ plan or any other error of interessent's.
 
 Messages speak the domain and name no command-line option; the CLI turns any error into
 one line ``Error: …`` and exit status 1, adding the option that answers it from the
-error's fields.
+error's fields. A message never repeats a huge input whole: every error's message goes
+through :func:`bounded_message`, which cuts a quoted value to :data:`QUOTED_CHARS`
+characters and any other run without spaces to :data:`WORD_CHARS` (the value itself
+stays whole in the error's fields).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -66,8 +70,42 @@ __all__ = [
 ]
 
 
+#: How many characters of a quoted value (``'…'``, ``"…"``) a message keeps.
+QUOTED_CHARS = 80
+#: How many characters of a run without spaces (an id typed bare, a path) a message keeps.
+WORD_CHARS = 200
+#: How many characters one line of a message keeps at most.
+LINE_CHARS = 2000
+
+_MORE = f"{{{QUOTED_CHARS + 1},}}"  # more characters than a message quotes
+_QUOTED = re.compile(r"'([^'\n]" + _MORE + r")'|" + r'"([^"\n]' + _MORE + r')"')
+_WORD = re.compile(rf"\S{{{WORD_CHARS + 1},}}")
+
+
+def _cut(text: str, limit: int) -> str:
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def bounded_message(message: str) -> str:
+    """``message`` with each quoted value longer than :data:`QUOTED_CHARS` characters,
+    each run without spaces longer than :data:`WORD_CHARS` and each line longer than
+    :data:`LINE_CHARS` cut, with "…" and the length: 100,000 characters typed as an id
+    make a message of one short line."""
+    if len(message) <= QUOTED_CHARS:
+        return message
+    message = _QUOTED.sub(lambda m: (q := m.group()[0]) + _cut(
+        m.group(1) or m.group(2), QUOTED_CHARS).replace(" (", f"{q} (", 1), message)
+    message = _WORD.sub(lambda m: _cut(m.group(), WORD_CHARS), message)
+    return "\n".join(line if len(line) <= LINE_CHARS else _cut(line, LINE_CHARS)
+                     for line in message.split("\n"))
+
+
 class InteressentError(Exception):
-    """The root of every error interessent raises on purpose."""
+    """The root of every error interessent raises on purpose. Its message is bounded
+    (:func:`bounded_message`)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(bounded_message(a) if isinstance(a, str) else a for a in args))
 
 
 class WorkspaceError(InteressentError):
@@ -230,7 +268,8 @@ class PathError(InteressentError):
         self.filename = os.fspath(path)
         self.strerror = reason
         self.errno = errno
-        self.message = message if message is not None else f"{self.path}: {reason}"
+        self.message = bounded_message(
+            message if message is not None else f"{self.path}: {reason}")
         super().__init__(self.message)
 
     def __str__(self) -> str:

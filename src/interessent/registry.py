@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import frozen
 
+from .bounds import cut
 from .errors import ImportRejected, InvalidInput, NotFound, RowProblem
 from .importing import ImportResult, import_rows, slugify
 from .periods import check_date, parse_date
@@ -224,7 +225,7 @@ def add_stakeholder(
     groups must be the plan's, ``influence`` and ``interest`` whole numbers from 1 to 5
     (``4.0`` is 4, ``4.5`` is refused); ``organisation`` is an id or a name."""
     label = id if isinstance(id, str) and id else slugify(name) if isinstance(name, str) else ""
-    _texts(f"stakeholder {label}", {"roles": roles, "groups": groups, "tags": tags},
+    _texts(f"stakeholder {cut(label)}", {"roles": roles, "groups": groups, "tags": tags},
            name=name, id=id, kind=kind, email=email, phone=phone, address=address,
            organisation=organisation, language=language, legal_basis=legal_basis, notes=notes)
     fields = _given(kind=kind, email=email, phone=phone, address=address,
@@ -232,7 +233,7 @@ def add_stakeholder(
                     influence=influence, interest=interest, language=language,
                     legal_basis=legal_basis, tags=tags, notes=notes)
     row = {"id": id or "", "name": name, **fields}
-    done = _one_row(ws, "stakeholders", row, f"stakeholder {label}", "add", mode="new")
+    done = _one_row(ws, "stakeholders", row, f"stakeholder {cut(label)}", "add", mode="new")
     return ws.store.stakeholder(done.ids[0])
 
 
@@ -254,11 +255,11 @@ def edit_stakeholder(
                     legal_basis=legal_basis, tags=tags, notes=notes)
     cleared = _check_fields(clear, STAKEHOLDER_FIELDS, "stakeholder")
     _ids(id=id)
-    _texts(f"stakeholder {id}", {"roles": roles, "groups": groups, "tags": tags},
+    _texts(f"stakeholder {cut(id)}", {"roles": roles, "groups": groups, "tags": tags},
            name=name, kind=kind, email=email, phone=phone, address=address,
            organisation=organisation, language=language, legal_basis=legal_basis, notes=notes)
     current = ws.store.stakeholder(id)  # NotFound for an unknown id; found in any case
-    what = f"stakeholder {current.id}"
+    what = f"stakeholder {cut(current.id)}"
     _changes(what, {**fields, **({} if name is None else {"name": name})}, cleared)
     if isinstance(name, str) and not name.strip():
         raise InvalidInput(f"{what}: name: empty; every stakeholder needs a name",
@@ -296,7 +297,7 @@ def add_relationship(
     imported row."""
     row = {"source": source, "target": target, "kind": kind,
            **_given(strength=strength, directed=directed, start=start, end=end)}
-    done = _one_row(ws, "relationships", row, f"relationship {kind}", "add relationship",
+    done = _one_row(ws, "relationships", row, f"relationship {cut(kind)}", "add relationship",
                     mode="new", subject="")
     return _tie(ws, done)
 
@@ -312,7 +313,7 @@ def edit_relationship(
     or end). Fields not named keep their values; a tie that does not exist is refused."""
     fields = _given(strength=strength, directed=directed, start=start, end=end)
     cleared = _check_fields(clear, RELATIONSHIP_FIELDS, "relationship")
-    what = f"relationship {kind}"
+    what = f"relationship {cut(kind)}"
     _changes(what, fields, cleared)
     row = {"source": source, "target": target, "kind": kind, **fields,
            **dict.fromkeys(cleared, "")}
@@ -390,7 +391,7 @@ def log_interaction(
            "participants": people, "groups": audience, "topic": topic,
            "commitments": _given(c=commitments).get("c", []), "host": host,
            "success": success, "notes": notes}
-    done = _one_row(ws, "interactions", row, f"interaction {id}" if id else "interaction",
+    done = _one_row(ws, "interactions", row, f"interaction {cut(id)}" if id else "interaction",
                     "log", mode="new")
     return _interaction(ws, done.ids[0])
 
@@ -418,14 +419,14 @@ def edit_interaction(
                     success=success, notes=notes)
     cleared = _check_fields(clear, INTERACTION_FIELDS[2:], "interaction (to clear)")
     _ids(id=id)
-    _texts(f"interaction {id}", {"participants": participants, "groups": groups,
+    _texts(f"interaction {cut(id)}", {"participants": participants, "groups": groups,
                                  "commitments": commitments},
            kind=kind, channel=channel, topic=topic, host=host, notes=notes,
            date=date if not isinstance(date, dt.date) else None)
     stored = ws.store.registered_ids([id], "interactions").get(id)
     if stored is None:
         raise NotFound(f"no interaction with id {id!r}")
-    what = f"interaction {stored}"
+    what = f"interaction {cut(stored)}"
     _changes(what, fields, cleared)
     row = {"id": stored, "date": "", "kind": "", **fields, **dict.fromkeys(cleared, "")}
     _one_row(ws, "interactions", row, what, "edit", mode="edit")
