@@ -187,13 +187,13 @@ class _Log:
             *(bindparam(n, expanding=True) for n in expanding))
         day = _Days()
         return [_Counted(pk, day(d), k, h, bool(t))
-                for pk, d, k, h, t in self.s.execute(stmt, params)]
+                for pk, d, k, h, t in _raw_rows(self.s, stmt, params)]
 
     def of_kind(self, kind: str, span: Period) -> list[_Counted]:
         """The contacts of one kind within ``span``, by date (for ratios)."""
         stmt = text("SELECT pk, date, kind, host_pk FROM interactions WHERE kind = :k "
                     "AND date >= :start AND date <= :end ORDER BY date, pk")
-        rows = self.s.execute(stmt, {"k": kind, "start": span.start, "end": span.end})
+        rows = _raw_rows(self.s, stmt, {"k": kind, "start": span.start, "end": span.end})
         day = _Days()
         return [_Counted(pk, day(d), k, h) for pk, d, k, h in rows]
 
@@ -213,11 +213,12 @@ class _Log:
     # --- whom the contacts reached, by party -----------------------------------------------
 
     def _party_rows(self, members: Selection | None, span: Period, c: Commitment | None, *,
-                    few: bool, first_only: bool) -> Any:
+                    few: bool, first_only: bool, days: bool = False) -> Any:
         """Rows (member, contact pk, date, tagged, who) of the contacts within ``span``
         that count for ``c`` (any, for None) and in which ``who``, of the member's party
         on the day, took part or hosted; ``members`` selects the members (as pks; None:
-        anyone, for the caller to pick from). With ``first_only``: (member, first date).
+        anyone, for the caller to pick from). With ``first_only``: (member, first date);
+        with ``days``: (member, date, how many contacts that day), as plain tuples.
 
         With ``few`` members, each member's party is looked up first (itself, the people
         whose organisation field names it, the sources of acting ties with their spans)
@@ -247,8 +248,8 @@ took AS (
            party."end" AS "end", p.interaction_pk AS ipk
         FROM party JOIN interaction_participants p ON p.stakeholder_pk = party.who
     UNION ALL SELECT party.member, party.who, party.start, party."end", i.pk
-        FROM interactions i JOIN party ON party.who = i.host_pk
-        WHERE i.host_pk IS NOT NULL AND {dated})
+        FROM party CROSS JOIN interactions i
+        WHERE i.host_pk = party.who AND i.host_pk IS NOT NULL AND {dated})
 SELECT t.member AS member, {cols}, t.who AS who FROM took t
     JOIN interactions i ON i.pk = t.ipk
     WHERE {dated} AND {active_on_sql("t", "i.date")} AND {counts}"""
@@ -280,7 +281,12 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
        h.who AS who FROM hit h JOIN win ON win.pk = h.ipk {only}"""
         if first_only and few:
             sql = f"SELECT x.member, MIN(x.date) FROM ({sql}) AS x GROUP BY x.member"
+        if days:
+            sql = (f"SELECT x.member, x.date, COUNT(DISTINCT x.pk) FROM ({sql}) AS x "
+                   "GROUP BY x.member, x.date")
         stmt = text(sql).bindparams(*(bindparam(n, expanding=True) for n in set(expanding)))
+        if days:
+            return _raw_rows(self.s, stmt, params)
         return self.s.execute(stmt, params)
 
     def _members(self, pks: Iterable[int]) -> Selection | None:
@@ -317,6 +323,25 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
         for (member, pk), (when, tagged, via) in sorted(
                 found.items(), key=lambda kv: (kv[1][0], kv[0][1])):
             out[member].append(_Reach(pk, when, tagged, frozenset(via)))
+        return out
+
+    def reached_days(self, members: Mapping[int, str], span: Period, c: Commitment, *,
+                     selector: Members | None = None) -> dict[int, list[dt.date]]:
+        """What :meth:`reached` finds for a status, without who of the party took part:
+        each member's days of the contacts that reached them, a day once per contact, by
+        date. Counted in SQL (a status needs no more; explaining does)."""
+        if not members:
+            return {}
+        selection = (self.selection(selector) if selector is not None
+                     and len(members) > self.FEW else self._members(members))
+        out: dict[int, list[dt.date]] = defaultdict(list)
+        day = _Days()
+        for member, d, n in self._party_rows(selection, span, c, few=selection is not None,
+                                             first_only=False, days=True):
+            if member in members:
+                out[member] += [day(d)] * int(n)
+        for dates in out.values():
+            dates.sort()
         return out
 
     def contacts(self, pks: Iterable[int], span: Period, c: Commitment | None) -> dict[
@@ -373,3 +398,14 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _raw_rows(session: Session, stmt: Any, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a statement as the driver gives them (tuples; no Row object each): for
+    the many rows a status counts."""
+    result = session.connection().execute(stmt, dict(params))
+    try:
+        cursor = getattr(result, "cursor", None)
+        return list(cursor) if cursor is not None else [tuple(r) for r in result]
+    finally:
+        result.close()
