@@ -53,7 +53,8 @@ from .interaction_log import _Counted, _Log, _Reach
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
-__all__ = ["CommitmentStatus", "Status", "WindowResult", "WindowState", "check_commitments"]
+__all__ = ["CommitmentStatus", "Status", "WindowResult", "WindowState", "check_commitments",
+           "check_each"]
 
 
 class Status(enum.StrEnum):
@@ -368,6 +369,28 @@ def check_commitments(
     """Every commitment of the plan (or those named), each judged on its own windows that
     ``period`` shows, on ``as_of``."""
     return [checked.status for checked in _check(ws, period, as_of, ids, explain=False)]
+
+
+def check_each(ws: Workspace, days: Sequence[tuple[Period, dt.date]]) -> list[
+    list[CommitmentStatus]
+]:
+    """:func:`check_commitments` for each (period, as-of day) of ``days``, together: each
+    commitment's contacts are read once, for the latest day, and the other days take
+    theirs from them (a contact counts or not by itself, whatever the day it is seen
+    from), so a report's series costs about one check."""
+    plan = ws.plan
+    chosen = list(plan.commitments)
+    leaders = [{c.id: _commitment_leaders(ws, c, on) for c in chosen
+                if c.kind is CommitmentKind.LEADERS} for _, on in days]
+    out: list[list[CommitmentStatus]] = [[] for _ in days]
+    kept: dict[Any, Any] = {}
+    with ws.store.read() as session:
+        log = _Log(ws, session, kept)
+        for n in sorted(range(len(days)), key=lambda n: days[n][1], reverse=True):
+            period, on = days[n]
+            out[n] = [_evaluate(log, c, period, on, leaders[n].get(c.id, ()), False).status
+                      for c in chosen]
+    return out
 
 
 def _commitment_leaders(ws: Workspace, c: Commitment, as_of: dt.date) -> list[str]:

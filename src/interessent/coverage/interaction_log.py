@@ -18,9 +18,10 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -83,10 +84,24 @@ class _Log:
     #: participations, through the index); more are found from the contacts' side.
     FEW = 2_000
 
-    def __init__(self, ws: Workspace, session: Session) -> None:
+    def __init__(self, ws: Workspace, session: Session,
+                 kept: dict[Any, tuple[Period, Any]] | None = None) -> None:
         self.ws = ws
         self.plan: Plan = ws.plan
         self.s = session
+        #: What a status read, by question, with the span it was read for: a question
+        #: about a span within it is answered from it (several days checked together,
+        #: :func:`~interessent.coverage.commitments.check_each`).
+        self.kept = kept if kept is not None else {}
+
+    def _keep(self, key: Any, span: Period, read: Any) -> tuple[Period, Any] | None:
+        """What was kept under ``key`` for a span holding ``span``; else None, after
+        keeping what ``read()`` returns under it."""
+        hit = self.kept.get(key)
+        if hit is not None and hit[0].start <= span.start and span.end <= hit[0].end:
+            return hit
+        self.kept[key] = (span, read())
+        return None
 
     # --- whom a selector picks -------------------------------------------------------------
 
@@ -170,6 +185,11 @@ class _Log:
         it, found through the tag index, and those its selector matches. (Testing each of
         a year's interactions for a tag instead cost a second per commitment at a
         million interactions.)"""
+        key = ("counted", c.id)
+        hit = self._keep(key, span, lambda: self._counted(c, span))
+        return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
+
+    def _counted(self, c: Commitment, span: Period) -> list[_Counted]:
         cols = "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk"
         sql = (f"SELECT {cols}, 1 AS tagged FROM interaction_commitments t "
                "JOIN interactions i ON i.pk = t.interaction_pk "
@@ -191,6 +211,11 @@ class _Log:
 
     def of_kind(self, kind: str, span: Period) -> list[_Counted]:
         """The contacts of one kind within ``span``, by date (for ratios)."""
+        key = ("of_kind", kind)
+        hit = self._keep(key, span, lambda: self._of_kind(kind, span))
+        return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
+
+    def _of_kind(self, kind: str, span: Period) -> list[_Counted]:
         stmt = text("SELECT pk, date, kind, host_pk FROM interactions WHERE kind = :k "
                     "AND date >= :start AND date <= :end ORDER BY date, pk")
         rows = _raw_rows(self.s, stmt, {"k": kind, "start": span.start, "end": span.end})
@@ -332,6 +357,14 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
         date. Counted in SQL (a status needs no more; explaining does)."""
         if not members:
             return {}
+        key = ("reached_days", c.id, frozenset(members), selector)
+        hit = self._keep(key, span, lambda: self._reached_days(members, span, c, selector))
+        if hit is None:
+            return dict(self.kept[key][1])
+        return {m: kept for m, dates in hit[1].items() if (kept := _dated(dates, span))}
+
+    def _reached_days(self, members: Mapping[int, str], span: Period, c: Commitment,
+                      selector: Members | None) -> dict[int, list[dt.date]]:
         selection = (self.selection(selector) if selector is not None
                      and len(members) > self.FEW else self._members(members))
         out: dict[int, list[dt.date]] = defaultdict(list)
@@ -377,6 +410,14 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
             ).first()
             result.append((f"{tie.source} {tie.kind} {tie.target}", found is not None))
         return result
+
+
+def _dated(rows: Sequence[Any], span: Period) -> list[Any]:
+    """Those of ``rows`` (sorted by date: dates, or contacts with a ``date``) within
+    ``span``."""
+    key: Any = None if not rows or isinstance(rows[0], dt.date) else (lambda r: r.date)
+    first = bisect.bisect_left(rows, span.start, key=key)
+    return list(rows[first:bisect.bisect_right(rows, span.end, key=key)])
 
 
 class _Days:
