@@ -184,26 +184,18 @@ def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatu
             what = "opinion leader in" if sid in top else "member of"
             needs[sid] = _Need(group, unit, f"{what} {group}, not reached this {_unit(unit)}",
                                False)
-    # Best first; people are read a batch at a time until ``limit`` are chosen (tens of
-    # thousands may be due a contact, and only the first few are shown).
-    ranked = sorted(((scores.get(sid, 0.0) + (1.0 if need.leader or sid in top else 0.0),
-                      sid) for sid, need in needs.items()), key=lambda v: (-v[0], v[1]))
-    chosen: list[Contact] = []
-    batch = max(limit * 4, 100)
-    for n in range(0, len(ranked), batch):
-        if len(chosen) >= limit:
-            break
-        part = ranked[n:n + batch]
-        people = {s.id: s for s in ws.store.stakeholders(ids=[sid for _, sid in part])}
-        for value, sid in part:
-            person = people.get(sid)
-            if person is None or person.opted_out or person.restricted or (
-                    sid not in pinned and is_programme_own(sid, person.roles, plan)):
-                continue
-            need = needs[sid]
-            chosen.append(Contact(sid, person.name, need.group, value, need.reason,
-                                  need.leader or sid in top, need.unit, need.commitment,
-                                  need.count))
+    people = {s.id: s for s in ws.store.stakeholders(ids=list(needs))}
+    chosen = []
+    for sid, need in needs.items():
+        person = people.get(sid)
+        if person is None or person.opted_out or person.restricted or (
+                sid not in pinned and is_programme_own(sid, person.roles, plan)):
+            continue
+        leader = need.leader or sid in top
+        value = scores.get(sid, 0.0) + (1.0 if leader else 0.0)
+        chosen.append(Contact(sid, person.name, need.group, value, need.reason, leader,
+                              need.unit, need.commitment, need.count))
+    chosen.sort(key=lambda c: (-c.value, c.id))
     return chosen[:limit]
 
 
