@@ -48,7 +48,7 @@ from attrs import frozen
 from ..graph import rank_leaders
 from ..periods import Period, Unit
 from ..plan import Commitment, CommitmentKind, Members, Plan
-from .interaction_log import _Counted, _Log, _Reach
+from .interaction_log import _Counted, _Log, _Reach, keeping
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -260,8 +260,11 @@ def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
     picked = log.select(selector)
     order = sorted(picked, key=lambda pk: picked[pk])
     reached = log.reached(picked, seen, c, selector=selector) if explain else {}
-    days = ({pk: [r.date for r in hits] for pk, hits in reached.items()} if explain
-            else log.reached_days(picked, seen, c, selector=selector))
+    if explain:
+        days = {pk: [r.date for r in hits] for pk, hits in reached.items()}
+        log.keep_days(picked, seen, c, selector, days)
+    else:
+        days = log.reached_days(picked, seen, c, selector=selector)
     results, details = [], []
     for w in windows:
         if w.start > as_of:
@@ -383,9 +386,8 @@ def check_each(ws: Workspace, days: Sequence[tuple[Period, dt.date]]) -> list[
     leaders = [{c.id: _commitment_leaders(ws, c, on) for c in chosen
                 if c.kind is CommitmentKind.LEADERS} for _, on in days]
     out: list[list[CommitmentStatus]] = [[] for _ in days]
-    kept: dict[Any, Any] = {}
-    with ws.store.read() as session:
-        log = _Log(ws, session, kept)
+    with keeping(), ws.store.read() as session:
+        log = _Log(ws, session)
         for n in sorted(range(len(days)), key=lambda n: days[n][1], reverse=True):
             period, on = days[n]
             out[n] = [_evaluate(log, c, period, on, leaders[n].get(c.id, ()), False).status

@@ -21,7 +21,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -77,6 +79,27 @@ def counted_kinds(plan: Plan, c: Commitment) -> tuple[str, ...]:
     return kinds_in(KindCategory.DIRECT, plan)
 
 
+#: What statuses read, kept for the time of :func:`keeping` (else for one :class:`_Log`).
+_KEPT: ContextVar[dict[Any, tuple[Period, Any]] | None] = ContextVar("_KEPT", default=None)
+
+
+@contextmanager
+def keeping() -> Iterator[None]:
+    """Within it, every :class:`_Log` keeps what a status read for the next one to
+    answer from (a report checks the commitments for its period, every month end, for
+    what is due and to explain them; each commitment's contacts are read once). For
+    callers that read the data once, as a whole: a write meanwhile is not seen. Within
+    another, it keeps to the outer one's."""
+    if _KEPT.get() is not None:
+        yield
+        return
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
 class _Log:
     """Queries over the interaction log for one evaluation."""
 
@@ -92,7 +115,9 @@ class _Log:
         #: What a status read, by question, with the span it was read for: a question
         #: about a span within it is answered from it (several days checked together,
         #: :func:`~interessent.coverage.commitments.check_each`).
-        self.kept = kept if kept is not None else {}
+        shared = _KEPT.get()
+        self.kept: dict[Any, tuple[Period, Any]] = (
+            kept if kept is not None else shared if shared is not None else {})
 
     def _keep(self, key: Any, span: Period, read: Any) -> tuple[Period, Any] | None:
         """What was kept under ``key`` for a span holding ``span``; else None, after
@@ -362,6 +387,14 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
         if hit is None:
             return dict(self.kept[key][1])
         return {m: kept for m, dates in hit[1].items() if (kept := _dated(dates, span))}
+
+    def keep_days(self, members: Mapping[int, str], span: Period, c: Commitment,
+                  selector: Members | None, days: dict[int, list[dt.date]]) -> None:
+        """Keep what :meth:`reached_days` would read, found by :meth:`reached` already."""
+        key = ("reached_days", c.id, frozenset(members), selector)
+        hit = self.kept.get(key)
+        if hit is None or not (hit[0].start <= span.start and span.end <= hit[0].end):
+            self.kept[key] = (span, days)
 
     def _reached_days(self, members: Mapping[int, str], span: Period, c: Commitment,
                       selector: Members | None) -> dict[int, list[dt.date]]:

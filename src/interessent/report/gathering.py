@@ -21,6 +21,7 @@ from ..coverage import (
     due,
     explain_commitments,
 )
+from ..coverage.interaction_log import keeping
 from ..graph import rank_leaders
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
@@ -69,7 +70,14 @@ def _columns(p: Period) -> tuple[Column, ...]:
 
 
 def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None) -> Report:
-    """Everything the dashboard and the status report show, for ``period`` on ``as_of``."""
+    """Everything the dashboard and the status report show, for ``period`` on ``as_of``
+    (the commitments' contacts read once for all its parts, see
+    :func:`~interessent.coverage.interaction_log.keeping`)."""
+    with keeping():
+        return _build_report(ws, period, as_of)
+
+
+def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Report:
     day = as_of or dt.date.today()
     plan = ws.plan
     columns = _columns(period)
