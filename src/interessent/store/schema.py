@@ -263,11 +263,13 @@ class RankCacheRow(Base):
 
 
 Index("ix_relationships_source_kind", RelationshipRow.source_pk, RelationshipRow.kind)
-# A member's party's participations, and the contacts they hosted (migration 0006).
+# A member's party's participations, the contacts they hosted, and the contacts of the kinds
+# a commitment counts (migration 0006).
 Index("ix_interaction_participants_stakeholder_interaction",
       InteractionParticipantRow.stakeholder_pk, InteractionParticipantRow.interaction_pk)
 Index("ix_interactions_host_pk", InteractionRow.host_pk,
       sqlite_where=text("host_pk IS NOT NULL"), postgresql_where=text("host_pk IS NOT NULL"))
+Index("ix_interactions_kind_date", InteractionRow.kind, InteractionRow.date)
 
 ST: Table = cast("Table", StakeholderRow.__table__)
 ROLES: Table = cast("Table", StakeholderRoleRow.__table__)

@@ -3,7 +3,8 @@
 A per-member or leaders commitment looks up each member's party's participations and the
 contacts they hosted: participants by stakeholder with the interaction in the index (no
 lookup of the row for each participation; it replaces the index on the stakeholder
-alone), and interactions by host (a partial index: most interactions have none).
+alone), and interactions by host (a partial index: most interactions have none); the
+contacts of the kinds a commitment counts, by kind and date.
 
 Revision ID: 0006
 Revises: 0005
@@ -33,9 +34,11 @@ def upgrade() -> None:
         sqlite_where=sa.text("host_pk IS NOT NULL"),
         postgresql_where=sa.text("host_pk IS NOT NULL"),
     )
+    op.create_index("ix_interactions_kind_date", "interactions", ["kind", "date"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_interactions_kind_date", table_name="interactions")
     op.drop_index("ix_interactions_host_pk", table_name="interactions")
     op.create_index(
         op.f("ix_interaction_participants_stakeholder_pk"),
