@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from interessent import Interaction, Period, Relationship, Stakeholder, Workspace
-from interessent.coverage import coverage
+from interessent.coverage import check_commitments, coverage, explain_commitments
+from interessent.coverage.commitments import check_each
+from interessent.coverage.interaction_log import keeping
 from interessent.report import build_report
 from interessent.report.data import Column, Series
 from interessent.report.gathering import _columns
@@ -329,3 +331,25 @@ def test_a_series_counted_by_hand(tmp_path: Path) -> None:
     ]
     # bedrift = Sjømat 5 + Bygg 1 = 6: Sjømat reached through Kari from January.
     assert got["bedrift"] == [(n, 5 / 6, round(5 / 6, 12), 5 / 6) for n in range(4)]
+
+
+def test_checking_many_days_together_gives_what_each_check_gives(
+        generated_ws: Workspace) -> None:
+    # Days out of order, periods that start apart and nest, the same pair twice, a day
+    # before anything began: each must equal check_commitments on its own.
+    days = [(Period.year(2026), D(2026, 3, 31)), (Period(D(2026, 7, 1), D(2026, 12, 31)),
+                                                   D(2026, 11, 26)),
+            (Period.year(2026), D(2026, 12, 31)), (Period.year(2026), D(2026, 3, 31)),
+            (Period(D(2025, 7, 1), D(2027, 6, 30)), D(2027, 3, 14)),
+            (Period.year(2026), D(2025, 12, 31)), (Period(D(2026, 4, 1), D(2026, 6, 30)),
+                                                   D(2026, 5, 9))]
+    reference = [check_commitments(generated_ws, p, as_of=d) for p, d in days]
+    assert check_each(generated_ws, days) == reference
+    with keeping():  # a report's reads, kept for every part: the same answers again
+        again = [check_commitments(generated_ws, p, as_of=d) for p, d in reversed(days)]
+        explained = [e.status for e in explain_commitments(generated_ws, Period.year(2026),
+                                                           as_of=D(2026, 11, 26))]
+    assert again[::-1] == reference
+    assert explained == check_commitments(generated_ws, Period.year(2026),
+                                          as_of=D(2026, 11, 26))
+    assert any(s.actual for statuses in reference for s in statuses)  # contacts counted

@@ -49,12 +49,13 @@ from ..graph import rank_leaders
 from ..periods import Period, Unit
 from ..plaindata import plain
 from ..plan import Commitment, CommitmentKind, Members, Plan
-from .interaction_log import _Counted, _Log, _Reach
+from .interaction_log import _Counted, _Log, _Reach, keeping
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
-__all__ = ["CommitmentStatus", "Status", "WindowResult", "WindowState", "check_commitments"]
+__all__ = ["CommitmentStatus", "Status", "WindowResult", "WindowState", "check_commitments",
+           "check_each"]
 
 
 class Status(enum.StrEnum):
@@ -199,7 +200,7 @@ def _status(windows: Sequence[WindowResult], as_of: dt.date, *,
 
 
 def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
-              leaders: Sequence[str]) -> _Checked:
+              leaders: Sequence[str], explain: bool = True) -> _Checked:
     plan = log.plan
     base: dict[str, Any] = {"id": c.id, "title": c.title, "kind": c.kind, "groups": c.groups,
                             "responsible": c.responsible}
@@ -229,7 +230,7 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
     if c.kind is CommitmentKind.RATIO:
         return _evaluate_ratio(log, c, base, windows, seen, as_of)
     if c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
-        return _evaluate_members(log, c, base, windows, seen, as_of, leaders)
+        return _evaluate_members(log, c, base, windows, seen, as_of, leaders, explain)
     rows = log.counted(c, seen)  # by date
     results: list[WindowResult] = []
     details: list[_Window] = []
@@ -260,27 +261,37 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
 
 def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
                       windows: Sequence[Period], seen: Period, as_of: dt.date,
-                      leaders: Sequence[str]) -> _Checked:
-    """Each member (or leader) reached ``count`` times per window, by party."""
+                      leaders: Sequence[str], explain: bool = True) -> _Checked:
+    """Each member (or leader) reached ``count`` times per window, by party. Without
+    ``explain``, only each member's days are read, not which contacts they were."""
     selector = c.members if c.kind is CommitmentKind.PER_MEMBER else Members(
         ids=tuple(leaders))
     picked = log.select(selector)
-    reached = log.reached(picked, seen, c, selector=selector)
     order = sorted(picked, key=lambda pk: picked[pk])
+    reached = log.reached(picked, seen, c, selector=selector) if explain else {}
+    if explain:
+        days = {pk: [r.date for r in hits] for pk, hits in reached.items()}
+        log.keep_days(picked, seen, c, selector, days)
+    else:
+        days = log.reached_days(picked, seen, c, selector=selector)
     results, details = [], []
     for w in windows:
         if w.start > as_of:
             results.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
             details.append(_Window())
             continue
-        per = {pk: tuple(r for r in reached.get(pk, ()) if r.date in w) for pk in order}
-        missing = tuple(sorted(picked[pk] for pk, hits in per.items() if len(hits) < c.count))
-        actual = sum(min(len(hits), c.count) for hits in per.values())
+        counts = {pk: _days_within(days.get(pk, ()), w) for pk in order}
+        missing = tuple(sorted(picked[pk] for pk, n in counts.items() if n < c.count))
+        actual = sum(min(n, c.count) for n in counts.values())
         met = bool(picked) and not missing
-        results.append(WindowResult(w, c.count * len(picked), actual,
-                                    sum(len(hits) for hits in per.values()),
+        results.append(WindowResult(w, c.count * len(picked), actual, sum(counts.values()),
                                     _state(w, as_of, met), missing))
-        details.append(_Window((), tuple((picked[pk], per[pk]) for pk in order)))
+        if explain:
+            details.append(_Window((), tuple(
+                (picked[pk], tuple(r for r in reached.get(pk, ()) if r.date in w))
+                for pk in order)))
+        else:
+            details.append(_Window())
     status, due_on = _status(results, as_of)
     last = next((r for r in reversed(results) if r.state is not WindowState.FUTURE), None)
     missing = last.missing if last else ()
@@ -321,6 +332,11 @@ def _evaluate_ratio(log: _Log, c: Commitment, base: dict[str, Any], windows: Seq
                     tuple(details), hosts=hosts)
 
 
+def _days_within(days: Sequence[dt.date], window: Period) -> int:
+    """How many of ``days`` (sorted) fall in ``window``."""
+    return bisect.bisect_right(days, window.end) - bisect.bisect_left(days, window.start)
+
+
 def _within(rows: Sequence[_Counted], window: Period) -> tuple[_Counted, ...]:
     """The contacts (sorted by date) that fall in ``window``."""
     first = bisect.bisect_left(rows, window.start, key=lambda r: r.date)
@@ -341,8 +357,9 @@ def _finish(base: dict[str, Any], results: tuple[WindowResult, ...], status: Sta
 
 
 def _check(ws: Workspace, period: Period, as_of: dt.date | None,
-           ids: Sequence[str] | None) -> list[_Checked]:
-    """Each commitment (or those named) checked, with what each window counted."""
+           ids: Sequence[str] | None, *, explain: bool = True) -> list[_Checked]:
+    """Each commitment (or those named) checked; with ``explain``, with what each window
+    counted."""
     as_of = as_of or dt.date.today()
     plan = ws.plan
     chosen = [plan.commitment(i) for i in ids] if ids is not None else list(plan.commitments)
@@ -350,7 +367,8 @@ def _check(ws: Workspace, period: Period, as_of: dt.date | None,
                if c.kind is CommitmentKind.LEADERS}
     with ws.store.read() as session:
         log = _Log(ws, session)
-        return [_evaluate(log, c, period, as_of, leaders.get(c.id, ())) for c in chosen]
+        return [_evaluate(log, c, period, as_of, leaders.get(c.id, ()), explain)
+                for c in chosen]
 
 
 def check_commitments(
@@ -362,7 +380,28 @@ def check_commitments(
 ) -> list[CommitmentStatus]:
     """Every commitment of the plan (or those named), each judged on its own windows that
     ``period`` shows, on ``as_of``."""
-    return [checked.status for checked in _check(ws, period, as_of, ids)]
+    return [checked.status for checked in _check(ws, period, as_of, ids, explain=False)]
+
+
+def check_each(ws: Workspace, days: Sequence[tuple[Period, dt.date]]) -> list[
+    list[CommitmentStatus]
+]:
+    """:func:`check_commitments` for each (period, as-of day) of ``days``, together: each
+    commitment's contacts are read once, for the latest day, and the other days take
+    theirs from them (a contact counts or not by itself, whatever the day it is seen
+    from), so a report's series costs about one check."""
+    plan = ws.plan
+    chosen = list(plan.commitments)
+    leaders = [{c.id: _commitment_leaders(ws, c, on) for c in chosen
+                if c.kind is CommitmentKind.LEADERS} for _, on in days]
+    out: list[list[CommitmentStatus]] = [[] for _ in days]
+    with keeping(), ws.store.read() as session:
+        log = _Log(ws, session)
+        for n in sorted(range(len(days)), key=lambda n: days[n][1], reverse=True):
+            period, on = days[n]
+            out[n] = [_evaluate(log, c, period, on, leaders[n].get(c.id, ()), False).status
+                      for c in chosen]
+    return out
 
 
 def _commitment_leaders(ws: Workspace, c: Commitment, as_of: dt.date) -> list[str]:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
+from sqlalchemy import text
 
 from ..graph import rank_leaders
 from ..periods import Period, Unit
@@ -36,8 +37,11 @@ from .commitments import (
     check_commitments,
 )
 from .interaction_log import _Log
+from .reach import reached_sql
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..workspace import Workspace
 
 __all__ = ["Contact", "DueItem", "Dues", "due"]
@@ -200,9 +204,9 @@ def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatu
             for pk, sid in members.items():
                 if sid not in covered:
                     first_group.setdefault(pk, (sid, g.key))
-        hits = log.contacts(first_group, Period(window_now.start, as_of), None)
+        reached = _reached(session, Period(window_now.start, as_of))
     for pk, (sid, group) in first_group.items():
-        if not hits.get(pk) and sid not in needs:
+        if pk not in reached and sid not in needs:
             what = "opinion leader in" if sid in top else "member of"
             needs[sid] = _Need(group, unit, f"{what} {group}, not reached this {_unit(unit)}",
                                False)
@@ -219,6 +223,16 @@ def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatu
                               need.unit, need.commitment, need.count))
     chosen.sort(key=lambda c: (-c.value, c.id))
     return chosen[:limit]
+
+
+def _reached(session: Session, span: Period) -> set[int]:
+    """Everyone reached by a contact within ``span``, by party: what
+    ``_Log.contacts(…, span, None)`` tells of each, for everyone at once, by coverage's
+    reach query (:func:`~interessent.coverage.reached_sql`, the same rule; a fraction of the
+    time for a year of contacts)."""
+    stmt = text(f"WITH {reached_sql(session.get_bind().dialect.name)} "  # noqa: S608
+                "SELECT pk FROM reached")
+    return {int(pk) for pk, in session.execute(stmt, {"start": span.start, "end": span.end})}
 
 
 def _best_of(scores: Mapping[str, float], ids: Iterable[str], top: int) -> list[str]:

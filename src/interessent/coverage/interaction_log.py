@@ -18,9 +18,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -76,6 +79,27 @@ def counted_kinds(plan: Plan, c: Commitment) -> tuple[str, ...]:
     return kinds_in(KindCategory.DIRECT, plan)
 
 
+#: What statuses read, kept for the time of :func:`keeping` (else for one :class:`_Log`).
+_KEPT: ContextVar[dict[Any, tuple[Period, Any]] | None] = ContextVar("_KEPT", default=None)
+
+
+@contextmanager
+def keeping() -> Iterator[None]:
+    """Within it, every :class:`_Log` keeps what a status read for the next one to
+    answer from (a report checks the commitments for its period, every month end, for
+    what is due and to explain them; each commitment's contacts are read once). For
+    callers that read the data once, as a whole: a write meanwhile is not seen. Within
+    another, it keeps to the outer one's."""
+    if _KEPT.get() is not None:
+        yield
+        return
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
 class _Log:
     """Queries over the interaction log for one evaluation."""
 
@@ -83,10 +107,26 @@ class _Log:
     #: participations, through the index); more are found from the contacts' side.
     FEW = 2_000
 
-    def __init__(self, ws: Workspace, session: Session) -> None:
+    def __init__(self, ws: Workspace, session: Session,
+                 kept: dict[Any, tuple[Period, Any]] | None = None) -> None:
         self.ws = ws
         self.plan: Plan = ws.plan
         self.s = session
+        #: What a status read, by question, with the span it was read for: a question
+        #: about a span within it is answered from it (several days checked together,
+        #: :func:`~interessent.coverage.commitments.check_each`).
+        shared = _KEPT.get()
+        self.kept: dict[Any, tuple[Period, Any]] = (
+            kept if kept is not None else shared if shared is not None else {})
+
+    def _keep(self, key: Any, span: Period, read: Any) -> tuple[Period, Any] | None:
+        """What was kept under ``key`` for a span holding ``span``; else None, after
+        keeping what ``read()`` returns under it."""
+        hit = self.kept.get(key)
+        if hit is not None and hit[0].start <= span.start and span.end <= hit[0].end:
+            return hit
+        self.kept[key] = (span, read())
+        return None
 
     # --- whom a selector picks -------------------------------------------------------------
 
@@ -170,6 +210,11 @@ class _Log:
         it, found through the tag index, and those its selector matches. (Testing each of
         a year's interactions for a tag instead cost a second per commitment at a
         million interactions.)"""
+        key = ("counted", c.id)
+        hit = self._keep(key, span, lambda: self._counted(c, span))
+        return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
+
+    def _counted(self, c: Commitment, span: Period) -> list[_Counted]:
         cols = "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk"
         sql = (f"SELECT {cols}, 1 AS tagged FROM interaction_commitments t "
                "JOIN interactions i ON i.pk = t.interaction_pk "
@@ -187,13 +232,18 @@ class _Log:
             *(bindparam(n, expanding=True) for n in expanding))
         day = _Days()
         return [_Counted(pk, day(d), k, h, bool(t))
-                for pk, d, k, h, t in self.s.execute(stmt, params)]
+                for pk, d, k, h, t in _raw_rows(self.s, stmt, params)]
 
     def of_kind(self, kind: str, span: Period) -> list[_Counted]:
         """The contacts of one kind within ``span``, by date (for ratios)."""
+        key = ("of_kind", kind)
+        hit = self._keep(key, span, lambda: self._of_kind(kind, span))
+        return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
+
+    def _of_kind(self, kind: str, span: Period) -> list[_Counted]:
         stmt = text("SELECT pk, date, kind, host_pk FROM interactions WHERE kind = :k "
                     "AND date >= :start AND date <= :end ORDER BY date, pk")
-        rows = self.s.execute(stmt, {"k": kind, "start": span.start, "end": span.end})
+        rows = _raw_rows(self.s, stmt, {"k": kind, "start": span.start, "end": span.end})
         day = _Days()
         return [_Counted(pk, day(d), k, h) for pk, d, k, h in rows]
 
@@ -213,11 +263,12 @@ class _Log:
     # --- whom the contacts reached, by party -----------------------------------------------
 
     def _party_rows(self, members: Selection | None, span: Period, c: Commitment | None, *,
-                    few: bool, first_only: bool) -> Any:
+                    few: bool, first_only: bool, days: bool = False) -> Any:
         """Rows (member, contact pk, date, tagged, who) of the contacts within ``span``
         that count for ``c`` (any, for None) and in which ``who``, of the member's party
         on the day, took part or hosted; ``members`` selects the members (as pks; None:
-        anyone, for the caller to pick from). With ``first_only``: (member, first date).
+        anyone, for the caller to pick from). With ``first_only``: (member, first date);
+        with ``days``: (member, date, how many contacts that day), as plain tuples.
 
         With ``few`` members, each member's party is looked up first (itself, the people
         whose organisation field names it, the sources of acting ties with their spans)
@@ -247,8 +298,8 @@ took AS (
            party."end" AS "end", p.interaction_pk AS ipk
         FROM party JOIN interaction_participants p ON p.stakeholder_pk = party.who
     UNION ALL SELECT party.member, party.who, party.start, party."end", i.pk
-        FROM interactions i JOIN party ON party.who = i.host_pk
-        WHERE i.host_pk IS NOT NULL AND {dated})
+        FROM party CROSS JOIN interactions i
+        WHERE i.host_pk = party.who AND i.host_pk IS NOT NULL AND {dated})
 SELECT t.member AS member, {cols}, t.who AS who FROM took t
     JOIN interactions i ON i.pk = t.ipk
     WHERE {dated} AND {active_on_sql("t", "i.date")} AND {counts}"""
@@ -280,7 +331,12 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
        h.who AS who FROM hit h JOIN win ON win.pk = h.ipk {only}"""
         if first_only and few:
             sql = f"SELECT x.member, MIN(x.date) FROM ({sql}) AS x GROUP BY x.member"
+        if days:
+            sql = (f"SELECT x.member, x.date, COUNT(DISTINCT x.pk) FROM ({sql}) AS x "
+                   "GROUP BY x.member, x.date")
         stmt = text(sql).bindparams(*(bindparam(n, expanding=True) for n in set(expanding)))
+        if days:
+            return _raw_rows(self.s, stmt, params)
         return self.s.execute(stmt, params)
 
     def _members(self, pks: Iterable[int]) -> Selection | None:
@@ -319,6 +375,41 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
             out[member].append(_Reach(pk, when, tagged, frozenset(via)))
         return out
 
+    def reached_days(self, members: Mapping[int, str], span: Period, c: Commitment, *,
+                     selector: Members | None = None) -> dict[int, list[dt.date]]:
+        """What :meth:`reached` finds for a status, without who of the party took part:
+        each member's days of the contacts that reached them, a day once per contact, by
+        date. Counted in SQL (a status needs no more; explaining does)."""
+        if not members:
+            return {}
+        key = ("reached_days", c.id, frozenset(members), selector)
+        hit = self._keep(key, span, lambda: self._reached_days(members, span, c, selector))
+        if hit is None:
+            return dict(self.kept[key][1])
+        return {m: kept for m, dates in hit[1].items() if (kept := _dated(dates, span))}
+
+    def keep_days(self, members: Mapping[int, str], span: Period, c: Commitment,
+                  selector: Members | None, days: dict[int, list[dt.date]]) -> None:
+        """Keep what :meth:`reached_days` would read, found by :meth:`reached` already."""
+        key = ("reached_days", c.id, frozenset(members), selector)
+        hit = self.kept.get(key)
+        if hit is None or not (hit[0].start <= span.start and span.end <= hit[0].end):
+            self.kept[key] = (span, days)
+
+    def _reached_days(self, members: Mapping[int, str], span: Period, c: Commitment,
+                      selector: Members | None) -> dict[int, list[dt.date]]:
+        selection = (self.selection(selector) if selector is not None
+                     and len(members) > self.FEW else self._members(members))
+        out: dict[int, list[dt.date]] = defaultdict(list)
+        day = _Days()
+        for member, d, n in self._party_rows(selection, span, c, few=selection is not None,
+                                             first_only=False, days=True):
+            if member in members:
+                out[member] += [day(d)] * int(n)
+        for dates in out.values():
+            dates.sort()
+        return out
+
     def contacts(self, pks: Iterable[int], span: Period, c: Commitment | None) -> dict[
         int, list[dt.date]
     ]:
@@ -354,6 +445,14 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
         return result
 
 
+def _dated(rows: Sequence[Any], span: Period) -> list[Any]:
+    """Those of ``rows`` (sorted by date: dates, or contacts with a ``date``) within
+    ``span``."""
+    key: Any = None if not rows or isinstance(rows[0], dt.date) else (lambda r: r.date)
+    first = bisect.bisect_left(rows, span.start, key=key)
+    return list(rows[first:bisect.bisect_right(rows, span.end, key=key)])
+
+
 class _Days:
     """Dates from the driver (date objects, or ISO text on SQLite), each text parsed once."""
 
@@ -373,3 +472,14 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _raw_rows(session: Session, stmt: Any, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a statement as the driver gives them (tuples; no Row object each): for
+    the many rows a status counts."""
+    result = session.connection().execute(stmt, dict(params))
+    try:
+        cursor = getattr(result, "cursor", None)
+        return list(cursor) if cursor is not None else [tuple(r) for r in result]
+    finally:
+        result.close()

@@ -17,16 +17,16 @@ from ..coverage import (
     Contact,
     Status,
     WindowState,
-    check_commitments,
     due,
     explain_commitments,
     measure_coverage,
 )
+from ..coverage.interaction_log import keeping
 from ..graph import rank_leaders
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
 from ..rules import KindCategory, is_member, is_programme_own, kinds_in
-from ..store import INT, PART
+from ..store import INT, PART, ST
 from .data import (
     _CELL_ORDER,
     _LEADERS_SHOWN,
@@ -70,20 +70,20 @@ def _columns(p: Period) -> tuple[Column, ...]:
 
 
 def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None) -> Report:
-    """Everything the dashboard and the status report show, for ``period`` on ``as_of``."""
+    """Everything the dashboard and the status report show, for ``period`` on ``as_of``
+    (the commitments' contacts read once for all its parts, see
+    :func:`~interessent.coverage.interaction_log.keeping`)."""
+    with keeping():
+        return _build_report(ws, period, as_of)
+
+
+def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Report:
     day = as_of or dt.date.today()
     plan = ws.plan
     columns = _columns(period)
     colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
     headline = tuple(measure_coverage(ws, period, as_of=day))
-    checked: dict[tuple[Period, dt.date], tuple[CommitmentStatus, ...]] = {}
-
-    def statuses(span: Period, on: dt.date) -> tuple[CommitmentStatus, ...]:
-        if (span, on) not in checked:
-            checked[span, on] = tuple(check_commitments(ws, span, as_of=on))
-        return checked[span, on]
-
-    series = coverage_series(ws, period, columns, day, colours, statuses=statuses)
+    series = coverage_series(ws, period, columns, day, colours)
     explained = tuple(explain_commitments(ws, period, as_of=day))
     commitments = tuple(e.status for e in explained)
     people = ws.store.stakeholders()
@@ -241,19 +241,30 @@ def _grid(plan: Plan, people: Sequence[Stakeholder], scores: Mapping[str, float]
 
 def _stories(ws: Workspace, plan: Plan, period: Period, as_of: dt.date,
              by_id: Mapping[str, Stakeholder]) -> list[Story]:
+    """The success stories of the period up to ``as_of``, newest first: read in SQL with
+    their participants' ids (sorted, as an interaction holds them), not as whole
+    interactions."""
     from sqlalchemy import select
 
     end = min(period.end, as_of)
     if end < period.start:
         return []
+    chosen = (INT.c.success.is_(True), INT.c.date >= period.start, INT.c.date <= end)
     with ws.store.read() as s:
-        ids = list(s.scalars(select(INT.c.id).where(
-            INT.c.success.is_(True), INT.c.date >= period.start, INT.c.date <= end)))
+        rows = s.execute(select(INT.c.pk, INT.c.id, INT.c.date, INT.c.kind, INT.c.topic,
+                                INT.c.notes).where(*chosen)).all()
+        rows = list(rows)
+        taking: dict[int, list[str]] = {}
+        for ipk, sid in s.execute(
+                select(PART.c.interaction_pk, ST.c.id)
+                .join(ST, ST.c.pk == PART.c.stakeholder_pk)
+                .where(PART.c.interaction_pk.in_(select(INT.c.pk).where(*chosen)))):
+            taking.setdefault(ipk, []).append(sid)
     kinds = plan.all_interaction_kinds
-    found = ws.store.interactions(ids=ids) if ids else []
-    found.sort(key=lambda i: (i.date, i.id), reverse=True)
-    return [Story(i.id, i.date, kinds.get(i.kind, i.kind), i.topic or "",
-                  tuple(_names(i.participants, by_id)), i.notes or "") for i in found]
+    rows.sort(key=lambda r: (r.date, r.id), reverse=True)
+    return [Story(r.id, r.date, kinds.get(r.kind, r.kind), r.topic or "",
+                  tuple(_names(sorted(set(taking.get(r.pk, ()))), by_id)), r.notes or "")
+            for r in rows]
 
 
 def _resources(ws: Workspace, plan: Plan, period: Period, as_of: dt.date) -> Resources:

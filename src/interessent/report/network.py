@@ -8,11 +8,17 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..graph import LeaderScore, build_graph
+import numpy as np
+from sqlalchemy import text
+
+from ..graph import LeaderScore
+from ..store.rules import active_on_sql
 from .data import _LEADERS_SHOWN, NETWORK_LIMIT, Network, NetworkNode
 from .wording import _shown_name
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..model import Stakeholder
     from ..workspace import Workspace
 
@@ -20,38 +26,102 @@ if TYPE_CHECKING:
 def _network(ws: Workspace, as_of: dt.date, leaders: Sequence[LeaderScore],
              first_group: Mapping[str, str], by_id: Mapping[str, Stakeholder]) -> Network:
     """The network as drawn: everyone, or above :data:`NETWORK_LIMIT` the leaders and their
-    strongest ties; positions from a seeded spring layout."""
+    strongest ties; positions from a seeded spring layout.
+
+    The network is :func:`~interessent.graph.build_graph`'s without co-participation (a
+    node per stakeholder, an edge per pair tied on the day, weighted by its strongest
+    tie), read as arrays: only the nodes drawn become a graph."""
     import networkx as nx
 
-    graph = build_graph(ws, as_of=as_of, co_participation=False)
-    total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
-    ranks = {s.id: s.rank for s in leaders[:_LEADERS_SHOWN] if s.id in graph}
+    ties = _Ties(ws, as_of)
+    total_nodes, total_edges = len(ties.ids), len(ties.lo)
+    ranks = {s.id: s.rank for s in leaders[:_LEADERS_SHOWN] if s.id in ties.pk}
     limited = total_nodes > NETWORK_LIMIT
     if limited:
         keep = dict.fromkeys(ranks)
         budget = NETWORK_LIMIT - len(keep)
         each = max(1, budget // max(1, len(ranks)))
         for leader in ranks:
-            ties = graph[leader]
-            near = sorted(ties, key=lambda n: (-float(ties[n].get("weight", 0.0)),
-                                               -int(graph.degree(n)), n))
-            for n in [n for n in near if n not in keep][:each]:
+            near = ties.neighbours(ties.pk[leader])
+            near.sort(key=lambda nw: (-nw[1], -ties.degree(nw[0]), nw[0]))
+            for n in [n for n, _ in near if n not in keep][:each]:
                 keep[n] = None
         nodes = list(keep)
     else:
-        nodes = sorted(graph)
-    sub = graph.subgraph(nodes)
+        nodes = sorted(ties.pk)
+    sub: nx.Graph[str] = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_weighted_edges_from(ties.among(nodes))
     positions = _layout(nx, sub) if nodes else {}
     index = {n: i for i, n in enumerate(nodes)}
     drawn = tuple(
         NetworkNode(id=n, name=_shown_name(by_id.get(n), n), x=positions[n][0],
                     y=positions[n][1], group=first_group.get(n), leader=ranks.get(n),
-                    ties=graph.degree(n))
+                    ties=ties.degree(n))
         for n in nodes
     )
     edges = tuple(sorted((index[a], index[b], float(d.get("weight", 0.0)))
                          for a, b, d in sub.edges(data=True)))
     return Network(drawn, edges, total_nodes, total_edges, limited)
+
+
+class _Ties:
+    """The relationships active on a day as pairs of stakeholders (each pair once, its
+    weight the strongest of its ties, at least 0), with every stakeholder's degree (a tie
+    to oneself counts twice, as networkx counts it)."""
+
+    def __init__(self, ws: Workspace, day: dt.date) -> None:
+        with ws.store.read() as session:
+            people = _rows(session, "SELECT pk, id FROM stakeholders", {})
+            active = active_on_sql("rel", ":day")
+            sql = f"SELECT source_pk, target_pk, strength FROM relationships rel WHERE {active}"  # noqa: S608
+            rows = _rows(session, sql, {"day": day})
+        self.ids = {int(pk): str(sid) for pk, sid in people}
+        self.pk = {sid: pk for pk, sid in self.ids.items()}
+        size = max(self.ids, default=0) + 1
+        a = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        b = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        w = np.fromiter((max(0.0, float(r[2])) for r in rows), dtype=np.float64,
+                        count=len(rows))
+        key = np.minimum(a, b) * size + np.maximum(a, b)
+        order = np.argsort(key, kind="stable")
+        key, w = key[order], w[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else (
+            np.zeros(0, dtype=np.int64))
+        self.weight = np.maximum.reduceat(w, starts) if len(key) else w
+        self.lo, self.hi = key[starts] // size, key[starts] % size
+        self.degrees = (np.bincount(self.lo, minlength=size)
+                        + np.bincount(self.hi, minlength=size))
+
+    def degree(self, sid: str) -> int:
+        return int(self.degrees[self.pk[sid]])
+
+    def neighbours(self, pk: int) -> list[tuple[str, float]]:
+        """The ids tied to ``pk`` with each pair's weight."""
+        out = [(self.ids[int(o)], float(x)) for o, x in zip(
+            self.hi[self.lo == pk], self.weight[self.lo == pk], strict=True)]
+        out += [(self.ids[int(o)], float(x)) for o, x in zip(
+            self.lo[(self.hi == pk) & (self.lo != pk)],
+            self.weight[(self.hi == pk) & (self.lo != pk)], strict=True)]
+        return out
+
+    def among(self, ids: Sequence[str]) -> list[tuple[str, str, float]]:
+        """The pairs with both ends in ``ids``, and their weights."""
+        inside = np.zeros(len(self.degrees), dtype=bool)
+        inside[[self.pk[i] for i in ids]] = True
+        both = np.flatnonzero(inside[self.lo] & inside[self.hi])
+        return [(self.ids[int(self.lo[n])], self.ids[int(self.hi[n])], float(self.weight[n]))
+                for n in both]
+
+
+def _rows(session: Session, sql: str, params: Mapping[str, Any]) -> list[Any]:
+    """The rows of ``sql`` as the driver gives them (no Row object each)."""
+    result = session.connection().execute(text(sql), dict(params))
+    try:
+        cursor = getattr(result, "cursor", None)
+        return list(cursor) if cursor is not None else [tuple(r) for r in result]
+    finally:
+        result.close()
 
 
 def _layout(nx: Any, graph: Any) -> dict[str, tuple[float, float]]:
@@ -68,7 +138,12 @@ def _layout(nx: Any, graph: Any) -> dict[str, tuple[float, float]]:
     left = 0.0
     for part in big:
         width = math.sqrt(len(part)) / total
-        raw = nx.spring_layout(graph.subgraph(part), seed=7, weight="weight", iterations=120)
+        # the part as a graph of its own, its nodes in id order: a subgraph view may list
+        # them in the order of a set, which changes from run to run, and so would the layout
+        piece = nx.Graph()
+        piece.add_nodes_from(part)
+        piece.add_edges_from(graph.subgraph(part).edges(data=True))
+        raw = nx.spring_layout(piece, seed=7, weight="weight", iterations=120)
         for n, (x, y) in _spread(raw).items():
             out[n] = (left + (0.03 + 0.94 * x) * width if len(big) > 1 else left + x * width,
                       y * height)

@@ -13,8 +13,9 @@ for the period up to that day, computed together instead of once per column.
 - **leaders informed**: the groups' opinion leaders on each column's end (one ranking for
   every day with the same active ties, see :func:`~interessent.graph.rank_leaders`), and
   the first contact of each of them in the period, asked once;
-- **commitments**: their fulfilment as of each column's end, from
-  :func:`~interessent.coverage.check_commitments` (a commitment's windows are its own).
+- **commitments**: their fulfilment as of each column's end, as
+  :func:`~interessent.coverage.check_commitments` gives it (a commitment's windows are its
+  own), checked for every column together (each commitment's contacts read once).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import text
 
-from ..coverage import NEUTRAL_INFLUENCE, _Log, check_commitments, reached_sql, score
+from ..coverage import NEUTRAL_INFLUENCE, _Log, reached_sql, score
+from ..coverage.commitments import check_each
 from ..graph import rank_leaders
 from ..periods import Period
 from ..plan import Members
@@ -50,15 +52,15 @@ Ints = npt.NDArray[np.int64]
 
 def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as_of: dt.date,
                     colours: Mapping[str, str], *,
-                    statuses: Callable[[Period, dt.date], Sequence[CommitmentStatus]]
+                    statuses: Callable[[Sequence[tuple[Period, dt.date]]],
+                                       Sequence[Sequence[CommitmentStatus]]]
                     | None = None) -> tuple[Series, ...]:
     """Each group's :class:`Series`: a point for each column that has begun by ``as_of``,
     holding the group's coverage of the period from its start to the column's end, as of
-    that end (``as_of`` in its own column). ``statuses`` checks the commitments for a
-    period on a day (default :func:`~interessent.coverage.check_commitments`; a report
-    passes one that remembers what it checked already)."""
+    that end (``as_of`` in its own column). ``statuses`` checks the commitments for each
+    (period, day) (default :func:`~interessent.coverage.commitments.check_each`)."""
     plan = ws.plan
-    check = statuses or (lambda span, day: check_commitments(ws, span, as_of=day))
+    check = statuses or (lambda days: check_each(ws, days))
     spans = [Period(period.start, col.period.end) for col in columns
              if col.period.start <= as_of]
     ends = [min(span.end, as_of) for span in spans]
@@ -75,8 +77,9 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
             direct[g.key], network[g.key] = reach.of(g)
         first_contact = _first_contacts(ws, session, leaders, Period(period.start, ends[-1]))
     points: dict[str, list[SeriesPoint]] = {g.key: [] for g in groups}
-    for n, (span, end) in enumerate(zip(spans, ends, strict=True)):
-        checked = {c.id: c for c in check(span, end)}
+    each = check(list(zip(spans, ends, strict=True)))
+    for n, end in enumerate(ends):
+        checked = {c.id: c for c in each[n]}
         for g in groups:
             mine = [checked[c.id] for c in plan.commitments if g.key in c.groups]
             fulfil = [f for f in (c.fulfilment for c in mine) if f is not None]
