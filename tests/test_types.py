@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import shutil
 import subprocess
 import sys
 import typing
@@ -40,8 +41,13 @@ def _mypy(tmp_path: Path, snippets: dict[str, str], *,
     (tmp_path / "mypy.ini").write_text(config, encoding="utf-8")
     for name, code in snippets.items():
         (tmp_path / name).write_text(code, encoding="utf-8")
-    env = {**os.environ, "MYPYPATH": str(PACKAGE.parent)}
-    also = [str(PACKAGE / "__init__.py")] if config == CONFIG else []
+    # A copy of the package's code on MYPYPATH, wherever it is installed: mypy refuses
+    # site-packages on MYPYPATH, and a file given from there shadows the whole of it.
+    copy = tmp_path / "packages"
+    shutil.copytree(PACKAGE, copy / PACKAGE.name,
+                    ignore=shutil.ignore_patterns("__pycache__", "examples", "locale"))
+    env = {**os.environ, "MYPYPATH": str(copy)}
+    also = [str(copy / PACKAGE.name / "__init__.py")] if config == CONFIG else []
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir",
          str(tmp_path / "cache"), *snippets, *also],
