@@ -39,12 +39,8 @@ from .explaining import (
     explain_commitment,
     explain_commitments,
 )
-from .interaction_log import _Log as _Log  # for benchmarks/bench_coverage.py
 from .reach import NEUTRAL_INFLUENCE as NEUTRAL_INFLUENCE
 from .reach import GroupCoverage, coverage, measure_coverage
-from .reach import _broadcasts as _broadcasts  # for benchmarks/bench_coverage.py
-from .reach import _leaders_by_group as _leaders_by_group  # for benchmarks/bench_coverage.py
-from .reach import _reach_sql as _reach_sql  # for benchmarks/bench_coverage.py
 from .reach import reached_sql as reached_sql
 from .reach import score as score
 

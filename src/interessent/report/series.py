@@ -29,8 +29,9 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import text
 
-from ..coverage import NEUTRAL_INFLUENCE, _Log, reached_sql, score
+from ..coverage import NEUTRAL_INFLUENCE, reached_sql, score
 from ..coverage.commitments import check_each
+from ..coverage.interaction_log import _Log
 from ..graph import rank_leaders
 from ..periods import Period
 from ..plan import Members
