@@ -49,7 +49,7 @@ from ..errors import InteressentError
 from ..i18n import LANGUAGES, set_language
 from ._context import Context
 from ._hints import with_hint
-from ._language import LANG_ENV, language_from, translate_click
+from ._language import LANG_ENV, language_from, translate_click, translate_options
 
 __all__ = ["cli", "main"]
 
@@ -67,6 +67,7 @@ class _Root(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _require_text(args)
         set_language(language_from(args))
+        translate_options(self)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -174,14 +174,43 @@ def _click_ngettext(singular: str, plural: str, n: int) -> str:
     return ngettext(singular, plural, n)
 
 
+_HELP_HELP = "Show this message and exit."
+_VERSION_HELP = "Show the version and exit."
+
+
 def translate_click() -> None:
-    """Make click's words come from interessent's catalog, in the current language."""
+    """Make click's words come from interessent's catalog, in the current language.
+
+    Click makes a command's ``--help`` option once and keeps it, its help text in the
+    language of the first run in the process; the option's text is set again each time
+    it is asked for, so a second run in another language (a test, a caller of ``main``)
+    reads its own."""
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = _click_gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _click_ngettext  # type: ignore[attr-defined]
+    if getattr(click.Command.get_help_option, "_translated", False):
+        return
+    original = click.Command.get_help_option
+
+    def get_help_option(self: click.Command, ctx: click.Context) -> click.Option | None:
+        option = original(self, ctx)
+        if option is not None:
+            option.help = gettext(_HELP_HELP)
+        return option
+
+    get_help_option._translated = True  # type: ignore[attr-defined]
+    click.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+
+def translate_options(command: click.Command) -> None:
+    """The help of ``--version``, which click writes when the command is defined, in the
+    current language."""
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name == "version":
+            param.help = gettext(_VERSION_HELP)
 
 
 #: The headers of the tables of ``coverage``, ``due`` and ``leaders`` (by column key,
