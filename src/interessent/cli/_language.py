@@ -134,7 +134,6 @@ CLICK_MESSAGES = (
     N_("Error: {message}"),
     N_("Show this message and exit."),
     N_("Show the version and exit."),
-    N_("%(prog)s, version %(version)s"),
     N_("Try '{command} {option}' for help."),
     N_("No such command {name!r}."),
     N_("No such option {name!r}."),
