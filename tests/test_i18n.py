@@ -172,6 +172,13 @@ def test_each_step_of_the_order(tmp_path: Path) -> None:
     # a plan that does not say its language leaves it to the locale
     assert choose_language(["-w", str(no_plan)], {"LANG": "nb_NO.UTF-8"}) == ("nb", "locale")
     assert choose_language(["due"], {"LANG": "nn_NO.UTF-8"}, cwd=bare) == ("nn", "locale")
+    # so do a plan that is not TOML and a language interessent does not speak
+    # (plan check reports both)
+    german, broken = _plan_folder(tmp_path, "de"), tmp_path / "broken"
+    broken.mkdir()
+    (broken / PLAN_FILE).write_text("[programme\nlanguage = 'nn'", encoding="utf-8")
+    for folder in (broken, german):
+        assert choose_language(["-w", str(folder)], {"LANG": "nb_NO"}) == ("nb", "locale")
     # then English
     assert choose_language(["due"], {"LANG": "C.UTF-8"}, cwd=bare) == ("en", "default")
     assert choose_language(["due"], {}, cwd=bare) == ("en", "default")
