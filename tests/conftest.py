@@ -428,3 +428,13 @@ def osen(osen_folder: Path, tmp_path: Path) -> Iterator[Workspace]:
     ws = Workspace(root)
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _english() -> Iterator[None]:
+    """The suite reads the command line's English: ``INTERESSENT_LANG=en``, since the
+    Osen plan says ``language = "nb"``. Tests of other languages pass ``--lang`` or set
+    the variable; tests of the language order unset it (tests/test_i18n.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INTERESSENT_LANG", "en")
+        yield

@@ -122,7 +122,7 @@ def test_own_imports_sit_at_the_top_with_few_exceptions_each_explained() -> None
 
 def test_architecture_page_names_every_module_and_package() -> None:
     page = (DOCS / "architecture.md").read_text(encoding="utf-8")
-    named = set(re.findall(r"`([a-z_]+)(?:/|\.py)?`", page))
+    named = set(re.findall(r"`([a-z_][a-z0-9_]*)(?:/|\.py)?`", page))
     units = {_unit(dotted) for dotted, _ in _modules()} - {"interessent"}
     assert units - named == set()
 

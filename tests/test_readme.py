@@ -75,3 +75,7 @@ def test_the_main_command_on_a_fresh_checkout(tmp_path: Path) -> None:
     site = list((checkout / ".venv" / "lib").glob("python3*/site-packages/interessent"))
     assert site and (site[0] / "examples" / "osen" / "interessent.toml").is_file()
     assert (site[0] / "migrations" / "versions").is_dir()
+    # and the message catalogs, compiled by the build hook (hatch_build.py)
+    for language in ("nb", "nn", "en"):
+        assert (site[0] / "locale" / language / "LC_MESSAGES" / "interessent.mo").is_file()
+    assert not list((site[0] / "locale").rglob("*.po"))

@@ -15,6 +15,8 @@ What lives where:
   commands call them as ``interessent.NAME(...)``;
 - ``_context``: the click context object (the workspace, opened on first use);
 - ``_hints``: the option to use, added to a library error's message;
+- ``_language``: the language the command line speaks (``--lang``, ``INTERESSENT_LANG``,
+  the plan, the system locale, English), click's own words in it, and table headers;
 - ``_options``: the options many commands share (``--as-of``, ``--period``, ``--format``,
   ``--within``) and their parsers;
 - ``_output``: tables, JSON and CSV on the terminal;
@@ -32,6 +34,7 @@ What lives where:
 
 from __future__ import annotations
 
+import contextvars
 import io
 import os
 import sys
@@ -43,18 +46,28 @@ import click
 
 from ..bounds import printable
 from ..errors import InteressentError
+from ..i18n import LANGUAGES, set_language
 from ._context import Context
 from ._hints import with_hint
+from ._language import LANG_ENV, language_from, translate_click, translate_options
 
 __all__ = ["cli", "main"]
 
 
 class _Root(click.Group):
-    """The root group: refuses arguments that are not text, and turns library errors and
-    OS errors into click's one-line errors."""
+    """The root group: refuses arguments that are not text, speaks the language the
+    command line chooses (see ``_language``), and turns library errors and OS errors into
+    click's one-line errors."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # The language is set in a copy of the context, so a command run in a test (or
+        # any caller's thread) leaves the caller's language as it was.
+        return contextvars.copy_context().run(super().main, *args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _require_text(args)
+        set_language(language_from(args))
+        translate_options(self)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -125,9 +138,14 @@ def _require_text(args: Sequence[object]) -> None:
     help="An SQLAlchemy database URL instead of the workspace's SQLite file "
     "(also INTERESSENT_DB).",
 )
+@click.option(
+    "--lang", type=click.Choice(LANGUAGES),
+    help=f"The language to speak (else {LANG_ENV}, the plan's programme.language, the "
+    "system locale, English).",
+)
 @click.version_option(package_name="interessent")
 @click.pass_context
-def cli(ctx: click.Context, workspace: Path | None, db: str | None) -> None:
+def cli(ctx: click.Context, workspace: Path | None, db: str | None, lang: str | None) -> None:
     """Run a programme's communication by its written strategy.
 
     Plan → register → log → measure → act: keep the plan in interessent.toml, import
@@ -163,6 +181,7 @@ def _register() -> None:
 
 
 _register()
+translate_click()
 
 
 def main() -> None:

@@ -9,7 +9,9 @@ import click
 
 import interessent
 
+from ..i18n import N_, gettext, ngettext, status_word
 from ._context import Context, pass_context
+from ._language import headers
 from ._options import (
     Count,
     as_of_day,
@@ -46,11 +48,25 @@ def leaders(context: Context, group: str | None, top: int | None, explain: bool,
     columns = ["rank", "id", "name", "score"]
     if explain:
         columns += [*ranked[0].components, "explanation"] if ranked else []
-    emit(rows, columns, fmt, empty="no stakeholders to rank")
+    emit(rows, columns, fmt, headers=headers(columns), empty=N_("no stakeholders to rank"))
 
 
 #: The columns of a commitment's status in a table or CSV.
 COMMITMENT_COLUMNS = ["id", "title", "status", "expected", "actual", "due", "explanation"]
+
+
+def _worded(rows: list[dict[str, Any]], fmt: str, *keys: str) -> list[dict[str, Any]]:
+    """``rows`` with the statuses under ``keys`` in words of the current language, for a
+    table; JSON and CSV keep the English values."""
+    if fmt != "table":
+        return rows
+    return [{**r, **{k: status_word(r[k]) for k in keys if r.get(k) is not None}}
+            for r in rows]
+
+
+def _emit_commitments(statuses: list[CommitmentStatus], fmt: str) -> None:
+    rows = _worded([c.to_dict() for c in statuses], fmt, "status")
+    emit(rows, COMMITMENT_COLUMNS, fmt, headers=headers(COMMITMENT_COLUMNS))
 
 
 @click.command()
@@ -80,7 +96,7 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
         return
     if commitments:
         checked = interessent.check_commitments(ws, span, as_of=day, ids=ids)
-        emit([c.to_dict() for c in checked], COMMITMENT_COLUMNS, fmt)
+        _emit_commitments(checked, fmt)
         return
     result = interessent.measure_coverage(ws, span, as_of=day, groups=list(groups) or None)
     rows = [g.to_dict() for g in result]
@@ -90,23 +106,23 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
                    "leaders_informed", "touchpoints"]
         emit(rows, columns, fmt)
         return
-    click.echo(f"Coverage {span} as of {day.isoformat()}\n")
+    click.echo(gettext("Coverage {period} as of {day}").format(period=span,
+                                                               day=day.isoformat()) + "\n")
     table = [
         {**r, "direct": f"{r['direct_reach']:.0%}", "network": f"{r['network_reach']:.0%}",
          "reached": f"{r['reached_directly']}/{r['members']}",
          "leaders_": f"{r['leaders_informed']}/{r['leaders']}", "score_": f"{r['score']:.2f}"}
         for r in rows
     ]
-    emit(table, ["key", "name", "reached", "direct", "network", "leaders_", "touchpoints",
-                 "score_"], fmt,
-         headers={"leaders_": "leaders", "score_": "score", "reached": "reached"})
+    shown = ["key", "name", "reached", "direct", "network", "leaders_", "touchpoints", "score_"]
+    emit(table, shown, fmt, headers=headers(shown, {"leaders_": "leaders", "score_": "score"}))
     seen: dict[str, CommitmentStatus] = {}
     for g in result:
         for c in g.commitments:
             seen.setdefault(c.id, c)
     if seen:
         click.echo("")
-        emit([c.to_dict() for c in seen.values()], COMMITMENT_COLUMNS, fmt)
+        _emit_commitments(list(seen.values()), fmt)
 
 
 def _show_explained(explained: list[CommitmentExplanation], span: Period, day: dt.date,
@@ -205,13 +221,16 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
         emit(items, ["urgency", "id", "title", "status", "expected", "actual", "start_by",
                      "due"], fmt)
         return
-    click.echo(f"As of {day.isoformat()}, within {result.within} days:\n")
-    emit(items, ["urgency", "id", "title", "expected", "actual", "start_by", "due",
-                 "explanation"], fmt, headers={"start_by": "start by"},
-         empty="Nothing needs action now.")
+    click.echo(ngettext("As of {day}, within {days} day:", "As of {day}, within {days} days:",
+                        result.within).format(day=day.isoformat(), days=result.within) + "\n")
+    columns = ["urgency", "id", "title", "expected", "actual", "start_by", "due", "explanation"]
+    emit(_worded(items, fmt, "urgency"), columns, fmt,
+         headers=headers(columns, {"start_by": "start by"}),
+         empty=N_("Nothing needs action now."))
     if people:
-        click.echo("\nContact next:")
-        emit(people, ["id", "name", "group", "reason"], fmt)
+        click.echo("\n" + gettext("Contact next:"))
+        emit(people, ["id", "name", "group", "reason"], fmt,
+             headers=headers(["id", "name", "group", "reason"]))
 
 
 COMMANDS = [leaders, coverage, due]

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from ..bounds import printable
+from ..i18n import N_, gettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,9 +134,11 @@ def emit(
     fmt: str,
     *,
     headers: Mapping[str, str] | None = None,
-    empty: str = "nothing to show",
+    empty: str = N_("nothing to show"),
 ) -> None:
-    """Print ``rows`` (dicts) in ``fmt``. JSON keeps every key; table and CSV ``columns``."""
+    """Print ``rows`` (dicts) in ``fmt``. JSON keeps every key; table and CSV ``columns``.
+    A table's ``headers`` and the ``empty`` line are for people (in their language); JSON
+    and CSV keep the keys."""
     if fmt == "json":
         data = [{k: _plain(v) for k, v in row.items()} for row in rows]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -149,7 +152,7 @@ def emit(
             writer.writerow([neutralise(_cell(row.get(c))) for c in columns])
         return
     if not rows:
-        click.echo(empty, err=True)
+        click.echo(gettext(empty), err=True)
         return
     _print_table(rows, columns, headers or {})
 

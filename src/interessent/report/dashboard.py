@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..coverage import Status
 from .data import CELL_NB, NETWORK_LIMIT, NO_GROUP_COLOUR, Report
-from .wording import STATUS_NB, URGENCY_NB, _date, _number, _percent, period_label
+from .wording import _date, _number, _percent, period_label, status_words
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -44,9 +44,9 @@ def render_html(report: Report) -> str:
     env = _environment()
     context = {
         "r": report,
-        "status_nb": {s.value: t for s, t in STATUS_NB.items()},
+        "status_nb": status_words(),
         "cell_nb": {s.value: t for s, t in CELL_NB.items()},
-        "urgency_nb": URGENCY_NB,
+        "urgency_nb": status_words(),
         "reason_nb": REASON_NB,
         "charts": _coverage_charts(report),
         "net": _network_drawing(report),

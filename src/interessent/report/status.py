@@ -10,7 +10,7 @@ from attrs import frozen
 
 from ..coverage import CommitmentStatus, Status
 from .data import Report, Story
-from .wording import STATUS_NB, URGENCY_NB, _date, _number, _percent
+from .wording import _date, _number, _percent, status_words
 
 
 @frozen
@@ -67,7 +67,7 @@ def _status_blocks(r: Report) -> list[_Block]:
 
     def row(c: CommitmentStatus) -> tuple[str, ...]:
         done = f"{c.actual} av {c.expected}" if c.expected else "–"
-        return (f"{c.id} {c.title}", STATUS_NB[c.status], done, r.notes[c.id])
+        return (f"{c.id} {c.title}", status_words()[c.status], done, r.notes[c.id])
 
     blocks.append(_Heading(2, f"Holdt eller i rute ({len(kept)})"))
     blocks.append(_Table(headers, tuple(row(c) for c in kept)) if kept else
@@ -104,7 +104,7 @@ def _status_blocks(r: Report) -> list[_Block]:
         blocks.append(_Table(
             ("Tiltak", "Hastegrad", "Frist", "Forklaring"),
             tuple((f"{i.commitment.id} {i.commitment.title}",
-                   URGENCY_NB.get(i.urgency, i.urgency),
+                   status_words().get(i.urgency, i.urgency),
                    _date(i.commitment.due) if i.commitment.due else "–",
                    r.notes.get(i.commitment.id, "")) for i in r.dues.items)))
     else:

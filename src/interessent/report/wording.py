@@ -1,6 +1,6 @@
 """The report's Norwegian: dates, numbers, percentages, period labels and file-name keys,
-the words for statuses, urgencies and cadence units, and how a stakeholder is named (a
-restricted one is not)."""
+the words for statuses and urgencies (from the catalogs) and cadence units, and how a
+stakeholder is named (a restricted one is not)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from ..coverage import Status
+from ..i18n import STATUS_WORDS, status_word
 from ..periods import Period, Unit
 
 if TYPE_CHECKING:
@@ -16,16 +16,16 @@ if TYPE_CHECKING:
 
 _LOCALE = "nb_NO"
 
-STATUS_NB = {
-    Status.MET: "oppfylt",
-    Status.DUE: "forfaller",
-    Status.BEHIND: "henger etter",
-    Status.OVERDUE: "forsinket",
-    Status.NOT_STARTED: "ikke startet",
-    Status.NOT_ACTIVE: "ikke aktiv",
-}
-URGENCY_NB = {"overdue": "forsinket", "behind": "henger etter", "due soon": "forfaller snart",
-              "due": "forfaller"}
+#: The report's language, until reports take the programme's (docs/languages.md).
+LANGUAGE = "nb"
+
+
+def status_words(language: str = LANGUAGE) -> dict[str, str]:
+    """The word for each status and urgency, from the one table of
+    :data:`interessent.i18n.STATUS_WORDS` that the command line reads too."""
+    return {w: status_word(w, language) for w in STATUS_WORDS}
+
+
 UNIT_NB = {Unit.MONTH: "måned", Unit.QUARTER: "kvartal", Unit.HALF_YEAR: "halvår",
            Unit.YEAR: "år"}
 

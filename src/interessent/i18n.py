@@ -1,0 +1,198 @@
+"""The words a person reads, in bokmål (``nb``), nynorsk (``nn``) or English (``en``).
+
+Messages live in gettext catalogs, ``locale/<language>/LC_MESSAGES/interessent.po`` in
+the package, extracted from the source with Babel (``babel.cfg``; see
+``docs/languages.md``). A wheel carries them compiled (``.mo``, made by the build hook in
+``hatch_build.py``); a source checkout compiles a catalog beside its ``.po`` the first
+time it is used, or again when the ``.po`` is newer, so reading one never needs Babel
+after that.
+
+The language is chosen per call (``language="nn"``) or for a stretch of work with
+:func:`using` (a context variable, so threads and tasks keep their own). The library
+reads no locale or environment variable: the command line works out the language and
+sets it (``interessent.cli._language``). Without either, messages are English.
+
+The words for a commitment's status and a due item's urgency are one table,
+:data:`STATUS_WORDS`, read by the command line, the dashboard and the status report.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from functools import cache
+from pathlib import Path
+
+from .errors import InvalidInput
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "EXTRACT_KEYWORDS",
+    "LANGUAGES",
+    "STATUS_WORDS",
+    "N_",
+    "Np_",
+    "catalog_file",
+    "check_language",
+    "compile_catalog",
+    "current_language",
+    "gettext",
+    "language_of",
+    "ngettext",
+    "pgettext",
+    "set_language",
+    "status_word",
+    "using",
+]
+
+#: The languages interessent speaks: bokmål, nynorsk, English.
+LANGUAGES = ("nb", "nn", "en")
+#: The language of messages when nothing chose one.
+DEFAULT_LANGUAGE = "en"
+#: The gettext domain: the catalogs' file name.
+DOMAIN = "interessent"
+#: Where the catalogs are: ``<language>/LC_MESSAGES/interessent.po``.
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+#: The markers extraction looks for beyond Babel's own (``_``, ``gettext``, ``ngettext``,
+#: ``pgettext``, ``N_``, …): ``Np_(context, message)``.
+EXTRACT_KEYWORDS = {"Np_": ((1, "c"), 2)}
+
+_current: ContextVar[str] = ContextVar("interessent_language", default=DEFAULT_LANGUAGE)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for extraction, translated where it is shown."""
+    return message
+
+
+def Np_(context: str, message: str) -> str:
+    """Marks ``message`` in ``context`` for extraction (``pgettext`` translates it)."""
+    return message
+
+
+#: A commitment's status and a due item's urgency (the English values of
+#: ``coverage.Status`` and ``DueItem.urgency``, which JSON and CSV keep), translated in the
+#: context ``status``: one table for the command line, the dashboard and the status report.
+STATUS_WORDS = (
+    Np_("status", "met"),
+    Np_("status", "due"),
+    Np_("status", "behind"),
+    Np_("status", "overdue"),
+    Np_("status", "not started"),
+    Np_("status", "not active"),
+    Np_("status", "start now"),
+    Np_("status", "due soon"),
+)
+
+
+def check_language(language: str) -> str:
+    """``language`` if interessent speaks it, else :class:`InvalidInput`."""
+    if language not in LANGUAGES:
+        raise InvalidInput(f"unknown language {language!r} (nb, nn or en)", field="language")
+    return language
+
+
+def language_of(tag: str | None) -> str | None:
+    """The language of a locale name or language tag, if interessent speaks it:
+    ``nb_NO.UTF-8``, ``no``, ``nb-NO`` → ``nb``; ``nn_NO`` → ``nn``; ``en_GB`` → ``en``;
+    ``de_DE``, ``C``, ``POSIX`` → ``None``.
+
+    >>> [language_of(t) for t in ("nb_NO.UTF-8", "no", "nn-NO", "en_US", "C", "")]
+    ['nb', 'nb', 'nn', 'en', None, None]
+    """
+    if not tag:
+        return None
+    base = tag.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+    return {"nb": "nb", "no": "nb", "nob": "nb", "nn": "nn", "nno": "nn", "en": "en",
+            "eng": "en"}.get(base)
+
+
+def current_language() -> str:
+    """The language set by :func:`using` or :func:`set_language`, else English."""
+    return _current.get()
+
+
+def set_language(language: str) -> Token[str]:
+    """Make ``language`` the current one in this context (the command line does, once)."""
+    return _current.set(check_language(language))
+
+
+@contextmanager
+def using(language: str) -> Iterator[str]:
+    """Speak ``language`` within the ``with`` block."""
+    token = set_language(language)
+    try:
+        yield language
+    finally:
+        _current.reset(token)
+
+
+def catalog_file(language: str, suffix: str = ".po", root: Path = LOCALE_DIR) -> Path:
+    """The catalog of ``language``: ``.po`` (the source) or ``.mo`` (compiled)."""
+    return root / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+def compile_catalog(po: Path, mo: Path) -> None:
+    """Compile the ``.po`` catalog ``po`` into ``mo`` (written whole, or not at all)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as source:
+        catalog = read_po(source)
+    part = mo.with_name(f".{mo.name}.{os.getpid()}.part")
+    with part.open("wb") as out:
+        write_mo(out, catalog)
+    part.replace(mo)
+
+
+@cache
+def _translations(language: str) -> _gettext.NullTranslations:
+    po, mo = catalog_file(language), catalog_file(language, ".mo")
+    if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
+        try:  # a source checkout: compile once, beside the source
+            compile_catalog(po, mo)
+        except OSError:  # a folder we may not write to: read it without keeping it
+            import io
+
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
+            with po.open("rb") as source:
+                buffer = io.BytesIO()
+                write_mo(buffer, read_po(source))
+            buffer.seek(0)
+            return _gettext.GNUTranslations(buffer)
+    if not mo.is_file():
+        return _gettext.NullTranslations()
+    with mo.open("rb") as compiled:
+        return _gettext.GNUTranslations(compiled)
+
+
+def _catalog(language: str | None) -> _gettext.NullTranslations:
+    return _translations(check_language(language) if language else _current.get())
+
+
+def gettext(message: str, language: str | None = None) -> str:
+    """``message`` in ``language`` (default: the current language)."""
+    return _catalog(language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, language: str | None = None) -> str:
+    """``singular`` or ``plural``, as ``n`` asks, in ``language``."""
+    return _catalog(language).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str, language: str | None = None) -> str:
+    """``message`` in ``context`` (``status``, ``column``, …) in ``language``: the same
+    English word may need different words in another language."""
+    return _catalog(language).pgettext(context, message)
+
+
+def status_word(status: str, language: str | None = None) -> str:
+    """The word for a status or urgency (``behind`` → ``henger etter`` in bokmål), from
+    :data:`STATUS_WORDS`; one not in the table is returned as it is."""
+    return pgettext("status", str(status), language)
