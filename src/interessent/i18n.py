@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
@@ -30,6 +30,7 @@ from .errors import InvalidInput
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "Localized",
     "EXTRACT_KEYWORDS",
     "LANGUAGES",
     "STATUS_WORDS",
@@ -41,6 +42,7 @@ __all__ = [
     "current_language",
     "gettext",
     "language_of",
+    "localized",
     "ngettext",
     "pgettext",
     "set_language",
@@ -109,6 +111,35 @@ def language_of(tag: str | None) -> str | None:
     base = tag.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
     return {"nb": "nb", "no": "nb", "nob": "nb", "nn": "nn", "nno": "nn", "en": "en",
             "eng": "en"}.get(base)
+
+
+#: A text of the plan given once (``"Næringsutvikling i Osen"``) or per language
+#: (``{"nb": "…", "nn": "…", "en": "…"}``).
+Localized = str | Mapping[str, str]
+
+
+def localized(text: Localized, language: str | None = None) -> str:
+    """The text of ``text`` in ``language`` (else the current one).
+
+    A plain string is the same in every language. A mapping gives the language's own
+    text, else bokmål for nynorsk and nynorsk for bokmål (a Norwegian reader reads both),
+    else English, else its first text.
+
+    >>> localized({"nb": "Daglig leder", "nn": "Dagleg leiar"}, "nn")
+    'Dagleg leiar'
+    >>> localized({"nb": "Daglig leder"}, "en")
+    'Daglig leder'
+    >>> localized("Osen kommune", "en")
+    'Osen kommune'
+    """
+    if isinstance(text, str):
+        return text
+    language = language or current_language()
+    fallbacks = {"nb": ("nb", "nn", "en"), "nn": ("nn", "nb", "en"), "en": ("en", "nb", "nn")}
+    for candidate in fallbacks.get(language, (language, "en")):
+        if text.get(candidate):
+            return text[candidate]
+    return next(iter(text.values()), "")
 
 
 def current_language() -> str:
