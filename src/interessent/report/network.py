@@ -14,17 +14,16 @@ from sqlalchemy import text
 from ..graph import LeaderScore
 from ..store.rules import active_on_sql
 from .data import _LEADERS_SHOWN, NETWORK_LIMIT, Network, NetworkNode
-from .wording import _shown_name
+from .wording import _Named, _shown_name
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from ..model import Stakeholder
     from ..workspace import Workspace
 
 
 def _network(ws: Workspace, as_of: dt.date, leaders: Sequence[LeaderScore],
-             first_group: Mapping[str, str], by_id: Mapping[str, Stakeholder]) -> Network:
+             first_group: Mapping[str, str], by_id: Mapping[str, _Named]) -> Network:
     """The network as drawn: everyone, or above :data:`NETWORK_LIMIT` the leaders and their
     strongest ties; positions from a seeded spring layout.
 
