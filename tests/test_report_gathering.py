@@ -1,5 +1,5 @@
-"""What a report gathers quickly gives what it gathered slowly: the power/interest grid named
-from the top of the kept ranking against everyone's score, and the coverage series' one
+"""What a report gathers quickly gives what it gathered slowly: the power/interest grid from
+everyone's score without the whole ranking against the grid from the ranking, and the coverage series' one
 question of each stakeholder's first day reached against the reach of each month on its
 own, on a small register made by hand (an organisation reached through a works-for tie
 that starts in the middle of the year, a host, an organisation field)."""
@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from interessent import Interaction, Period, Relationship, Stakeholder, Workspace
+from interessent.graph import leaders as graph_leaders
 from interessent.graph import rank_leaders
+from interessent.graph.leaders import leader_scores
 from interessent.report import GridCell, build_report
-from interessent.report import gathering as report_gathering
 
 D = dt.date
 
@@ -100,19 +101,25 @@ def _grid_from_everyone(ws: Workspace, day: dt.date) -> tuple[GridCell, ...]:
     return tuple(out)
 
 
-# at 46 and 47 the top ends among ten equal scores; a pinned leader with a low score
-# heads every ranking
-@pytest.mark.parametrize("top", [1, 4, 20, 46, 47, 60, 1000])
-def test_the_grid_named_from_the_top_of_the_ranking_is_the_grid_from_everyone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, top: int) -> None:
+# A network above SPARSE_ABOVE stakeholders is scored from the store on sparse matrices:
+# pretend this one is large enough.
+@pytest.mark.parametrize("sparse_above", [5_000, 10])
+def test_the_grid_orders_each_cell_by_the_rankings_score_then_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sparse_above: int) -> None:
+    monkeypatch.setattr(graph_leaders, "SPARSE_ABOVE", sparse_above)
     ws = _grid_ws(tmp_path / "ws")
     try:
         day = D(2026, 6, 30)
-        monkeypatch.setattr(report_gathering, "_GRID_TOP", top)
+        scores = leader_scores(ws, as_of=day)
+        ranking = {s.id: s.score for s in rank_leaders(ws, as_of=day)}
         report = build_report(ws, Period.year(2026), as_of=day)
         expected = _grid_from_everyone(ws, day)
     finally:
         ws.close()
+    assert scores == ranking
+    # 82 stakeholders (the programme, Dagny, 80 people): the programme and Dagny are its
+    # own, p03, p21 and p40 restricted; the rest are ranked
+    assert len(scores) == 82 - 2 - 3
     assert report.grid == expected
     # 80 people, 5 of them (p00, p17, p34, p51, p68) without influence: 75 in the grid;
     # influence and interest 1–3 only, so nine cells hold them all

@@ -5,7 +5,6 @@ what is due and the resources used (activity counts), once, for a period on a da
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -24,7 +23,7 @@ from ..coverage import (
 )
 from ..coverage.interaction_log import keeping
 from ..graph import rank_leaders
-from ..graph.leaders import KEEP_AT_MOST
+from ..graph.leaders import leader_scores
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
 from ..rules import KindCategory, kinds_in
@@ -51,11 +50,6 @@ from .wording import UNIT_NB, _date, _names, _percent, _shown_name, _upfirst, pe
 if TYPE_CHECKING:
     from ..plan import Plan
     from ..workspace import Workspace
-#: How much of the ranking the power/interest grid reads first: the longest ranking kept
-#: in the store whole (:data:`~interessent.graph.leaders.KEEP_AT_MOST`).
-_GRID_TOP = KEEP_AT_MOST
-
-
 def _columns(p: Period) -> tuple[Column, ...]:
     """Months of the period; quarters above two years, years above six."""
     months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
@@ -88,9 +82,10 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
     plan = ws.plan
     columns = _columns(period)
     colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
+    # Explained first: the contacts it reads answer the statuses that follow.
+    explained = tuple(explain_commitments(ws, period, as_of=day))
     headline = tuple(measure_coverage(ws, period, as_of=day))
     series = coverage_series(ws, period, columns, day, colours)
-    explained = tuple(explain_commitments(ws, period, as_of=day))
     commitments = tuple(e.status for e in explained)
     people = _people(ws)
     by_id = {s.id: s for s in people.values()}
@@ -254,11 +249,7 @@ def _grid(ws: Workspace, plan: Plan, people: Mapping[int, _Person],
           day: dt.date) -> tuple[tuple[GridCell, ...], int]:
     """The 5 × 5 power/interest grid, most influential row first, each cell naming its
     three strongest leaders (by the ranking's score, then name); and how many have no
-    declared influence or interest.
-
-    The names come from the top of the ranking (the one kept in the store): anyone below
-    it scores no more than its last, so a cell with three named members above that score
-    is decided. Only a cell without them needs everyone's score."""
+    declared influence or interest."""
     with ws.store.read() as s:
         own = set(s.scalars(as_query(programme_people_sql(plan))))
     cells: dict[tuple[int, int], list[_Person]] = {}
@@ -270,30 +261,15 @@ def _grid(ws: Workspace, plan: Plan, people: Mapping[int, _Person],
             unknown += 1
             continue
         cells.setdefault((person.influence, person.interest), []).append(person)
-    ranked = rank_leaders(ws, top=_GRID_TOP, as_of=day)
-    scores = {s.id: s.score for s in ranked}
-    # Below the top, a score is at most the last one's (equal ones went by id): only
-    # those above it, rounded as the ranking rounds, are sure to come first.
-    rest = [s.score for s in ranked if not s.pinned]
-    complete = len(ranked) < _GRID_TOP
-    bound = round(min(rest), 12) if rest and not complete else math.inf
-    everyone: dict[str, float] | None = None
+    scores = leader_scores(ws, as_of=day)
     out = []
     for influence in range(5, 0, -1):
         for interest in range(1, 6):
-            members = cells.get((influence, interest), [])
+            members = sorted(cells.get((influence, interest), []),
+                             key=lambda p: (-scores.get(p.id, 0.0), p.name))
             named = [p for p in members if not p.restricted]
-            sure = named if complete else [
-                p for p in named if p.id in scores and round(scores[p.id], 12) > bound]
-            if len(sure) < min(3, len(named)):
-                if everyone is None:
-                    everyone = {s.id: s.score for s in rank_leaders(ws, as_of=day)}
-                sure, known = named, everyone
-            else:
-                known = scores
-            chosen = sorted(sure, key=lambda p: (-known.get(p.id, 0.0), p.name))
             out.append(GridCell(influence, interest, len(members),
-                                tuple(p.name for p in chosen[:3])))
+                                tuple(p.name for p in named[:3])))
     return tuple(out), unknown
 
 
