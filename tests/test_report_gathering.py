@@ -1,8 +1,8 @@
 """What a report gathers quickly gives what it gathered slowly: the power/interest grid from
-everyone's score without the whole ranking against the grid from the ranking, and the coverage series' one
-question of each stakeholder's first day reached against the reach of each month on its
-own, on a small register made by hand (an organisation reached through a works-for tie
-that starts in the middle of the year, a host, an organisation field)."""
+every ranked score (no whole ranking) against the grid from the ranking, and the coverage
+series' one question of each stakeholder's first day reached against the reach of each
+month on its own, on a small register made by hand (an organisation reached through a
+works-for tie that starts in the middle of the year, a host, an organisation field)."""
 
 from __future__ import annotations
 
