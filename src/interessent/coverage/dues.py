@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 from sqlalchemy import text
 
-from ..graph import rank_leaders
+from ..graph.leaders import leader_scores
 from ..periods import Period, Unit
 from ..plaindata import plain, rounded
 from ..plan import CommitmentKind, Members, Plan
@@ -172,7 +172,7 @@ class _Need:
 def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatus],
                    as_of: dt.date, limit: int) -> list[Contact]:
     """Each person due a contact by their own cadence, leaders first, then by rank."""
-    scores = {s.id: s.score for s in rank_leaders(ws, as_of=as_of)}
+    scores = leader_scores(ws, as_of=as_of)
     pinned = set(plan.leaders.pinned)
     needs: dict[str, _Need] = {}
     covered: set[str] = set()  # people whose cadence a commitment active today sets

@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 from attrs import frozen
 from sqlalchemy import bindparam, text
 
@@ -190,8 +189,10 @@ def _explain(plan: Plan, checked: _Checked,
     def contact(pk: int, day: dt.date, reason: str,
                 via: frozenset[int] = frozenset()) -> CountedContact:
         iid, kind, topic, host = described[pk]
-        return CountedContact(iid, day, kind, topic, reason,
-                              tuple(sorted(names.get(x, "?") for x in via)),
+        # most contacts reach a member through one of its party, or list none
+        who = (() if not via else (names.get(next(iter(via)), "?"),) if len(via) == 1
+               else tuple(sorted(names.get(x, "?") for x in via)))
+        return CountedContact(iid, day, kind, topic, reason, who,
                               names.get(host) if host is not None else None)
 
     windows = []
@@ -212,7 +213,9 @@ def _explain(plan: Plan, checked: _Checked,
             once: dict[str, CountedContact] = {}
             for m in members:
                 for x in m.contacts:
-                    once.setdefault(x.id, attrs.evolve(x, via=()))
+                    if x.id not in once:  # the contact itself, without who took part
+                        once[x.id] = x if not x.via else CountedContact(
+                            x.id, x.date, x.kind, x.topic, x.reason, (), x.host)
             listed = tuple(sorted(once.values(), key=lambda x: (x.date, x.id)))
         windows.append(WindowExplanation(result, listed, members))
     return CommitmentExplanation(status, counting_rule(plan, c), tuple(windows),

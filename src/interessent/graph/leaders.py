@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from ..model import Stakeholder
     from ..workspace import Workspace
 
-__all__ = ["SPARSE_ABOVE", "leaders_unknown_to_programme", "rank_graph", "rank_leaders"]
+__all__ = ["SPARSE_ABOVE", "leader_scores", "leaders_unknown_to_programme", "rank_graph",
+           "rank_leaders"]
 
 #: Above this many stakeholders :func:`rank_leaders` works on sparse matrices read
 #: straight from the database instead of a networkx graph.
@@ -92,6 +93,23 @@ def rank_leaders(
     key = ("ranked", group, top, day, co_participation, method, sources, seed, counter)
     return list(ws.memo(key, lambda: _kept(ws, target, top, day, co_participation, method,
                                            sources, seed, counter)))
+
+
+def leader_scores(ws: Workspace, *, as_of: dt.date | None = None) -> dict[str, float]:
+    """Every ranked stakeholder's score on ``as_of`` (default today), by id: what
+    ``rank_leaders(ws, as_of=as_of)`` gives each, without making the ranking (on a large
+    network, a :class:`LeaderScore` for each of 100,000 stakeholders costs more than
+    scoring them). Those the ranking leaves out (excluded, restricted, the programme's
+    own) are not in it."""
+    counter = ws.store.change_counter()
+    day = _network_day(ws, as_of or dt.date.today(), False, counter)
+    if _stakeholder_count(ws) <= SPARSE_ABOVE:
+        return {s.id: s.score for s in rank_leaders(ws, as_of=day)}
+    by_pk: dict[int, float] = {}
+    _rank_store(ws, ws.plan, None, 0, day, False, None, 0, counter, scores=by_pk)
+    with ws.store.read() as session, _rows(session.connection(),
+                                           select(ST.c.pk, ST.c.id)) as rows:
+        return {id_: by_pk[pk] for pk, id_ in rows if pk in by_pk}
 
 
 #: Rankings of at most this many stakeholders are kept in the database whole (a longer
@@ -438,7 +456,10 @@ def _read_network(ws: Workspace, plan: Plan, day: dt.date, co_participation: boo
 def _rank_store(
     ws: Workspace, plan: Plan, target: TargetGroup | None, top: int | None, day: dt.date,
     co_participation: bool, sources: int | None, seed: int, counter: int | None = None,
+    scores: dict[int, float] | None = None,
 ) -> list[LeaderScore]:
+    """The ranking from the store; with ``scores``, also every ranked stakeholder's score
+    by pk, put there (:func:`leader_scores`)."""
     settings = plan.leaders
     net = ws.memo(("leaders-sparse", day, co_participation, sources, seed, counter),
                   lambda: _network(ws, plan, day, co_participation, sources, seed, counter))
@@ -482,6 +503,9 @@ def _rank_store(
             pagerank=pr, betweenness=bc, influence=inf, role=role, population=population,
             pinned=pinned, settings=settings, top=top, ids_of=ids_of,
         )
+        if scores is not None:
+            scores.update(zip(pks[population].tolist(), ranked.score[population].tolist(),
+                              strict=True))
         chosen = _lookup(conn, pks[np.array(ranked.order, dtype=np.int64)], known)
     return [
         _score_of(ranked, i, r, chosen[int(pks[i])][0], chosen[int(pks[i])][1], pr, bc, inf,

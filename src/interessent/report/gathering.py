@@ -23,10 +23,12 @@ from ..coverage import (
 )
 from ..coverage.interaction_log import keeping
 from ..graph import rank_leaders
+from ..graph.leaders import leader_scores
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
-from ..rules import KindCategory, is_member, is_programme_own, kinds_in
+from ..rules import KindCategory, kinds_in
 from ..store import INT, PART, ST
+from ..store.rules import as_query, members_sql, programme_people_sql
 from .data import (
     _CELL_ORDER,
     _LEADERS_SHOWN,
@@ -46,10 +48,8 @@ from .series import coverage_series
 from .wording import UNIT_NB, _date, _names, _percent, _shown_name, _upfirst, period_label
 
 if TYPE_CHECKING:
-    from ..model import Stakeholder
     from ..plan import Plan
     from ..workspace import Workspace
-
 def _columns(p: Period) -> tuple[Column, ...]:
     """Months of the period; quarters above two years, years above six."""
     months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
@@ -82,21 +82,21 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
     plan = ws.plan
     columns = _columns(period)
     colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
+    # Explained first: the contacts it reads answer the statuses that follow.
+    explained = tuple(explain_commitments(ws, period, as_of=day))
     headline = tuple(measure_coverage(ws, period, as_of=day))
     series = coverage_series(ws, period, columns, day, colours)
-    explained = tuple(explain_commitments(ws, period, as_of=day))
     commitments = tuple(e.status for e in explained)
-    people = ws.store.stakeholders()
-    by_id = {s.id: s for s in people}
+    people = _people(ws)
+    by_id = {s.id: s for s in people.values()}
     notes = {c.id: _explain(plan, c, by_id) for c in commitments}
     calendar = tuple(_calendar_row(plan, c, columns, day, notes[c.id]) for c in commitments)
     top = max(plan.leaders.top, _LEADERS_SHOWN)
     leaders = tuple(attrs.evolve(s, name=_shown_name(by_id.get(s.id), s.name))
                     for s in rank_leaders(ws, top=top, as_of=day))
-    first_group = _first_groups(plan, people)
+    first_group = _first_groups(ws, plan, people)
     network = _network(ws, day, leaders, first_group, by_id)
-    scores = {s.id: s.score for s in rank_leaders(ws, as_of=day)}
-    grid, unknown = _grid(plan, people, scores)
+    grid, unknown = _grid(ws, plan, people, day)
     dues = due(ws, as_of=day)
     reasons = {c.id: _reason_nb(c, plan) for c in dues.contacts}
     return Report(
@@ -113,7 +113,7 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
 
 
 def _explained_names(explained: Sequence[CommitmentExplanation],
-                     by_id: Mapping[str, Stakeholder]) -> dict[str, str]:
+                     by_id: Mapping[str, _Person]) -> dict[str, str]:
     """The shown name of everyone the commitments' explanations list."""
     ids = {i for e in explained for w in e.windows for i in (
         *(m.id for m in w.members),
@@ -122,13 +122,44 @@ def _explained_names(explained: Sequence[CommitmentExplanation],
     return {i: _shown_name(by_id.get(i), i) for i in ids if i}
 
 
-def _first_groups(plan: Plan, people: Sequence[Stakeholder]) -> dict[str, str]:
-    """Each stakeholder's first target group in plan order (registered or by rule)."""
+@attrs.frozen
+class _Person:
+    """What a report reads of a stakeholder: a few columns, not the whole record."""
+
+    id: str
+    name: str
+    restricted: bool
+    influence: int | None
+    interest: int | None
+
+
+def _people(ws: Workspace) -> dict[int, _Person]:
+    """Every stakeholder by pk, in id order (as the register lists them)."""
+    from sqlalchemy import select
+
+    query = select(ST.c.pk, ST.c.id, ST.c.name, ST.c.restricted, ST.c.influence,
+                   ST.c.interest).order_by(ST.c.id)
+    with ws.store.read() as s:
+        result = s.connection().execute(query)
+        try:
+            cursor = getattr(result, "cursor", None)
+            rows = list(cursor) if cursor is not None else [tuple(r) for r in result]
+        finally:
+            result.close()
+    return {int(pk): _Person(id_, name, bool(restricted), influence, interest)
+            for pk, id_, name, restricted, influence, interest in rows}
+
+
+def _first_groups(ws: Workspace, plan: Plan, people: Mapping[int, _Person]) -> dict[str, str]:
+    """Each stakeholder's first target group in plan order (registered or by rule: the SQL
+    form of :func:`~interessent.rules.is_member`)."""
     first: dict[str, str] = {}
-    for g in plan.groups:
-        for s in people:
-            if s.id not in first and is_member(s, g):
-                first[s.id] = g.key
+    with ws.store.read() as s:
+        for g in plan.groups:
+            for pk in s.scalars(as_query(members_sql(g, 0))):
+                person = people.get(int(pk))
+                if person is not None and person.id not in first:
+                    first[person.id] = g.key
     return first
 
 
@@ -171,7 +202,7 @@ def _calendar_row(plan: Plan, c: CommitmentStatus, columns: Sequence[Column], as
     return CalendarRow(c.id, c.title, c.status, tuple(cells), note)
 
 
-def _explain(plan: Plan, c: CommitmentStatus, by_id: Mapping[str, Stakeholder]) -> str:
+def _explain(plan: Plan, c: CommitmentStatus, by_id: Mapping[str, _Person]) -> str:
     """What a commitment asks and how it stands, in Norwegian."""
     commitment = plan.commitment(c.id)
     unit = UNIT_NB[commitment.cadence or Unit.YEAR]
@@ -214,33 +245,36 @@ def _reason_nb(contact: Contact, plan: Plan) -> str:
     return f"{role} i {name}, ikke kontaktet {when}"
 
 
-def _grid(plan: Plan, people: Sequence[Stakeholder], scores: Mapping[str, float]) -> tuple[
-    tuple[GridCell, ...], int
-]:
-    """The 5 × 5 power/interest grid, most influential row first; and how many have no
+def _grid(ws: Workspace, plan: Plan, people: Mapping[int, _Person],
+          day: dt.date) -> tuple[tuple[GridCell, ...], int]:
+    """The 5 × 5 power/interest grid, most influential row first, each cell naming its
+    three strongest leaders (by the ranking's score, then name); and how many have no
     declared influence or interest."""
-    cells: dict[tuple[int, int], list[Stakeholder]] = {}
+    with ws.store.read() as s:
+        own = set(s.scalars(as_query(programme_people_sql(plan))))
+    cells: dict[tuple[int, int], list[_Person]] = {}
     unknown = 0
-    for s in people:
-        if is_programme_own(s.id, s.roles, plan):
+    for pk, person in people.items():
+        if pk in own:
             continue
-        if s.influence is None or s.interest is None:
+        if person.influence is None or person.interest is None:
             unknown += 1
             continue
-        cells.setdefault((s.influence, s.interest), []).append(s)
+        cells.setdefault((person.influence, person.interest), []).append(person)
+    scores = leader_scores(ws, as_of=day)
     out = []
     for influence in range(5, 0, -1):
         for interest in range(1, 6):
             members = sorted(cells.get((influence, interest), []),
-                             key=lambda s: (-scores.get(s.id, 0.0), s.name))
-            named = [s for s in members if not s.restricted]
+                             key=lambda p: (-scores.get(p.id, 0.0), p.name))
+            named = [p for p in members if not p.restricted]
             out.append(GridCell(influence, interest, len(members),
-                                tuple(s.name for s in named[:3])))
+                                tuple(p.name for p in named[:3])))
     return tuple(out), unknown
 
 
 def _stories(ws: Workspace, plan: Plan, period: Period, as_of: dt.date,
-             by_id: Mapping[str, Stakeholder]) -> list[Story]:
+             by_id: Mapping[str, _Person]) -> list[Story]:
     """The success stories of the period up to ``as_of``, newest first: read in SQL with
     their participants' ids (sorted, as an interaction holds them), not as whole
     interactions."""

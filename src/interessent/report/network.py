@@ -14,17 +14,17 @@ from sqlalchemy import text
 from ..graph import LeaderScore
 from ..store.rules import active_on_sql
 from .data import _LEADERS_SHOWN, NETWORK_LIMIT, Network, NetworkNode
-from .wording import _shown_name
+from .series import _array
+from .wording import _Named, _shown_name
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from ..model import Stakeholder
     from ..workspace import Workspace
 
 
 def _network(ws: Workspace, as_of: dt.date, leaders: Sequence[LeaderScore],
-             first_group: Mapping[str, str], by_id: Mapping[str, Stakeholder]) -> Network:
+             first_group: Mapping[str, str], by_id: Mapping[str, _Named]) -> Network:
     """The network as drawn: everyone, or above :data:`NETWORK_LIMIT` the leaders and their
     strongest ties; positions from a seeded spring layout.
 
@@ -75,14 +75,13 @@ class _Ties:
             people = _rows(session, "SELECT pk, id FROM stakeholders", {})
             active = active_on_sql("rel", ":day")
             sql = f"SELECT source_pk, target_pk, strength FROM relationships rel WHERE {active}"  # noqa: S608
-            rows = _rows(session, sql, {"day": day})
+            rows = _array(session, text(sql), {"day": day},
+                          [("a", np.int64), ("b", np.int64), ("w", np.float64)])
         self.ids = {int(pk): str(sid) for pk, sid in people}
         self.pk = {sid: pk for pk, sid in self.ids.items()}
         size = max(self.ids, default=0) + 1
-        a = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        b = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        w = np.fromiter((max(0.0, float(r[2])) for r in rows), dtype=np.float64,
-                        count=len(rows))
+        a, b = np.ascontiguousarray(rows["a"]), np.ascontiguousarray(rows["b"])
+        w = np.maximum(0.0, rows["w"])
         key = np.minimum(a, b) * size + np.maximum(a, b)
         order = np.argsort(key, kind="stable")
         key, w = key[order], w[order]

@@ -3,9 +3,9 @@ every column of a report, the same numbers :func:`~interessent.coverage.coverage
 for the period up to that day, computed together instead of once per column.
 
 - **who was reached, and by when**: the reach rule (:func:`~interessent.coverage.reached_sql`)
-  run over the columns' own spans, one after the other, so the log is read once. The rule
-  looks at each interaction on its own, so who was reached by a column's end is everyone
-  reached in that column or before, and each stakeholder's first column is enough;
+  asked once for the whole span as each stakeholder's first day reached
+  (:func:`first_reached_sql`). The rule looks at each interaction on its own, so who was
+  reached by a column's end is everyone whose first day is not later: a cumulative count;
 - **network reach**: each tie active during the period up to a column's end (the SQL form
   of :func:`~interessent.rules.tie_active_during`, asked once per column in one query)
   informs a member not reached directly from the first column in which both the tie is
@@ -29,13 +29,13 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import text
 
-from ..coverage import NEUTRAL_INFLUENCE, reached_sql, score
+from ..coverage import NEUTRAL_INFLUENCE, score
 from ..coverage.commitments import check_each
 from ..coverage.interaction_log import _Log
 from ..graph import rank_leaders
 from ..periods import Period
 from ..plan import Members
-from ..store.rules import active_during_sql, as_query, members_sql
+from ..store.rules import acting_tie_sql, active_during_sql, active_on_sql, as_query, members_sql
 from .data import Column, Series, SeriesPoint
 
 if TYPE_CHECKING:
@@ -127,18 +127,20 @@ class _Reach:
         n = len(self.pks)
         self.lookup = np.full(int(self.pks[-1]) + 1 if n else 1, -1, dtype=np.int64)
         self.lookup[self.pks] = np.arange(n)
-        # The first column in which each stakeholder was reached (columns: never).
+        # The first column in which each stakeholder was reached (columns: never): the
+        # first day each was reached in the whole span, asked once, placed among the ends.
         self.first = np.full(n, self.columns, dtype=np.int64)
-        query = text(f"WITH {reached_sql(dialect)} SELECT pk FROM reached")  # noqa: S608
-        begin = start
-        for column, end in enumerate(ends):
-            if begin <= end:
-                found = _array(session, query, {"start": begin, "end": end},
-                               [("pk", np.int64)])["pk"]
-                index = self.lookup[found[found < len(self.lookup)]]
-                index = index[index >= 0]
-                self.first[index] = np.minimum(self.first[index], column)
-            begin = end + dt.timedelta(days=1)
+        query = text(first_reached_sql(dialect))
+        found = _rows(session, query, {"start": start, "end": ends[-1]})
+        if found:
+            pks = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
+            days = np.fromiter((_ordinal(r[1]) for r in found), dtype=np.int64,
+                               count=len(found))
+            index = self.lookup[pks[pks < len(self.lookup)]]
+            days = days[pks < len(self.lookup)]
+            column = np.searchsorted(np.array([e.toordinal() for e in ends], dtype=np.int64),
+                                     days, side="left")
+            self.first[index[index >= 0]] = column[index >= 0]
         self.best = self._ties(start, ends)
 
     def _ties(self, start: dt.date, ends: Sequence[dt.date]) -> Floats:
@@ -183,6 +185,62 @@ class _Reach:
             value = np.where(reached, 1.0, self.best[members, c])
             network.append(math.fsum((weights * value).tolist()) / total)
         return direct, network
+
+
+def first_reached_sql(dialect: str) -> str:
+    """Each stakeholder reached directly between ``:start`` and ``:end`` with the first day
+    they were (columns ``pk``, ``first``): the reach rule of
+    :func:`~interessent.coverage.reached_sql` asked once for a whole span instead of once
+    per column. That rule looks at each contact on its own day (who took part or hosted,
+    their ``organisation``, and whom they act for by a tie active on that day), so who
+    was reached by a day is everyone whose first day here is not later."""
+    join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
+    acting, _, _ = acting_tie_sql("rel", literal=True)
+    whole = '(a.start IS NULL OR a.start <= :start) AND (a."end" IS NULL OR a."end" >= :end)'
+    return f"""WITH
+win AS MATERIALIZED (SELECT pk, date, host_pk FROM interactions
+                     WHERE date >= :start AND date <= :end),
+people AS MATERIALIZED (
+    SELECT pk, MIN(date) AS first FROM (
+        SELECT p.stakeholder_pk AS pk, win.date AS date FROM win
+        {join} interaction_participants p ON p.interaction_pk = win.pk
+        UNION ALL SELECT host_pk, date FROM win WHERE host_pk IS NOT NULL) AS taking
+    GROUP BY pk),
+acting AS MATERIALIZED (
+    SELECT rel.source_pk AS who, rel.target_pk AS org, rel.start AS start,
+           rel."end" AS "end", people.first AS first FROM people
+    JOIN relationships rel ON rel.source_pk = people.pk
+    WHERE {acting} AND {active_during_sql("rel", ":start", ":end")}),
+reached AS (
+    SELECT pk, first FROM people
+    UNION ALL SELECT s.organisation_pk, people.first FROM people
+          JOIN stakeholders s ON s.pk = people.pk WHERE s.organisation_pk IS NOT NULL
+    UNION ALL SELECT a.org, a.first FROM acting a WHERE {whole}
+    UNION ALL SELECT a.org, MIN(i.date) FROM acting a
+          JOIN interaction_participants p ON p.stakeholder_pk = a.who
+          JOIN interactions i ON i.pk = p.interaction_pk
+          WHERE NOT ({whole}) AND i.date >= :start AND i.date <= :end
+            AND {active_on_sql("a", "i.date")}
+          GROUP BY a.org
+    UNION ALL SELECT a.org, MIN(win.date) FROM win {join} acting a ON a.who = win.host_pk
+          WHERE NOT ({whole}) AND {active_on_sql("a", "win.date")}
+          GROUP BY a.org)
+SELECT pk, MIN(first) FROM reached GROUP BY pk"""  # noqa: S608
+
+
+def _ordinal(day: dt.date | str) -> int:
+    """A day as SQLite (ISO text) or PostgreSQL (a date) gives it, as an ordinal."""
+    return (day if isinstance(day, dt.date) else dt.date.fromisoformat(day)).toordinal()
+
+
+def _rows(session: Session, query: Any, params: Mapping[str, Any]) -> list[Any]:
+    """The rows of a query as the driver gives them (no Row object each)."""
+    result = session.connection().execute(query, dict(params))
+    try:
+        cursor = getattr(result, "cursor", None)
+        return list(cursor) if cursor is not None else [tuple(r) for r in result]
+    finally:
+        result.close()
 
 
 def _array(session: Session, query: Any, params: Mapping[str, Any],

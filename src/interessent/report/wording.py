@@ -5,14 +5,23 @@ stakeholder is named (a restricted one is not)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..i18n import STATUS_WORDS, status_word
 from ..periods import Period, Unit
 
-if TYPE_CHECKING:
-    from ..model import Stakeholder
+
+class _Named(Protocol):
+    """What naming a stakeholder reads: a :class:`~interessent.model.Stakeholder`, or the
+    few columns a report reads of one."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def restricted(self) -> bool: ...
+
 
 _LOCALE = "nb_NO"
 
@@ -30,7 +39,10 @@ UNIT_NB = {Unit.MONTH: "måned", Unit.QUARTER: "kvartal", Unit.HALF_YEAR: "halv�
            Unit.YEAR: "år"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _date(day: dt.date, fmt: str = "long") -> str:
+    """A day in Norwegian words (Babel's ``format``); kept, as a report writes the same
+    few hundred days tens of thousands of times."""
     from babel.dates import format_date
 
     return str(format_date(day, format=fmt, locale=_LOCALE))
@@ -87,7 +99,7 @@ def _upfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _shown_name(s: Stakeholder | None, fallback: str = "") -> str:
+def _shown_name(s: _Named | None, fallback: str = "") -> str:
     """A stakeholder's name; those whose processing is restricted (GDPR art. 18) are not
     named in reports."""
     if s is None:
@@ -95,5 +107,5 @@ def _shown_name(s: Stakeholder | None, fallback: str = "") -> str:
     return "(begrenset behandling)" if s.restricted else s.name
 
 
-def _names(ids: Iterable[str], by_id: Mapping[str, Stakeholder]) -> list[str]:
+def _names(ids: Iterable[str], by_id: Mapping[str, _Named]) -> list[str]:
     return [_shown_name(by_id.get(i), i) for i in ids]
