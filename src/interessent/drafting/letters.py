@@ -243,7 +243,14 @@ class _Drafter:
             else:
                 content = f"{text.rstrip()}\n\n[{self._provenance(file)}]\n"
         elif fmt == "html":
-            result = self.render_text(s, "html", strict=True)
+            # the HTML variant only when it is in the language of the text one (an
+            # English recipient of a template with a bokmål HTML variant gets the English
+            # text as HTML)
+            html_file = self.variant(s.language.value, "html", strict=True)
+            text_file = self.variant(s.language.value, "txt")
+            same = html_file is not None and (
+                text_file is None or self.language_of(html_file) == self.language_of(text_file))
+            result = self.render_text(s, "html", strict=True) if same else None
             if result is None:
                 plain = self.render_text(s, "txt")
                 assert plain is not None
