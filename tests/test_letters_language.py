@@ -158,6 +158,7 @@ def test_a_localized_text_equals_another_only_with_the_same_translations() -> No
 
 
 def test_the_importer_knows_a_role_by_its_name_in_any_language(workspace: Workspace) -> None:
+    assert workspace.folder is not None
     (workspace.folder / "interessent.toml").write_text(minimal(
         role='{ nb = "Daglig leder", nn = "Dagleg leiar", en = "Managing director" }'),
         encoding="utf-8")

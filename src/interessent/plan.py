@@ -85,7 +85,7 @@ class Programme:
     end: dt.date | None = None
     organisation: str | None = None
     """Stakeholder id of the programme's own organisation (its board, its company)."""
-    vision: PlanText = field(default="", converter=plan_text)
+    vision: PlanText = field(default=PlanText(""), converter=plan_text)
     goals: tuple[PlanText, ...] = field(default=(), converter=plan_texts)
     language: str = "nb"
     website: str | None = None

@@ -146,7 +146,7 @@ class _Run:
         self.group_names = {g.key: g.name for g in self.plan.groups}
         self.kinds = self.plan.all_interaction_kinds
         self.channels = {c.key: c.name for c in self.plan.channels}
-        self.notify_roles = tuple(
+        self.notify_roles: tuple[dict[str, Any], ...] = tuple(
             {"role": role, "title": self.roles[role].name if role in self.roles else role,
              "names": tuple(s.name for s in ws.store.stakeholders(role=role))}
             for role in self.plan.information.notify
