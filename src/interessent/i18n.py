@@ -142,7 +142,7 @@ class LocalizedText(str):
             return text if text.translations else str(text)
         if isinstance(text, str):
             return text
-        translations = dict(text)
+        translations = MappingProxyType(dict(text))
         made = cls(localized(translations, language))
         made.translations = translations
         return made
@@ -163,7 +163,7 @@ class LocalizedText(str):
 
 def _localized_text(shown: str, translations: Mapping[str, str]) -> LocalizedText:
     made = LocalizedText(shown)
-    made.translations = translations
+    made.translations = MappingProxyType(dict(translations))
     return made
 
 
