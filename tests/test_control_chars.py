@@ -128,8 +128,9 @@ def test_printable_escapes_what_a_terminal_would_obey() -> None:
 def _value(column: str, char: str) -> str:
     """A value for ``column`` that is right but for ``char`` inside it (at either end it
     would be trimmed away with the spaces: NEL and U+2028 are white space)."""
-    good = {"id": "per", "name": "Per", "kind": "person", "email": "per@example.no",
-            "phone": "+47 900 00 000", "address": "Storgata 1", "organisation": "Osen AS",
+    good = {"id": "per", "name": "Per", "first_name": "Per", "kind": "person",
+            "email": "per@example.no", "phone": "+47 900 00 000", "address": "Storgata 1",
+            "organisation": "Osen AS",
             "roles": "ordforer", "groups": "befolkningen", "influence": "3", "interest": "3",
             "language": "nn", "legal_basis": "samtykke", "tags": "fisk", "notes": "hei",
             "date": "2026-03-05", "channel": "direkte", "participants": "kari",

@@ -136,7 +136,8 @@ def test_html_without_an_html_variant_is_the_text_escaped(osen: Workspace,
           as_of=AS_OF)
     html = (tmp_path / "out" / "turid-garnes.html").read_text(encoding="utf-8")
     assert "<b>" not in html and "Turid &lt;b&gt;Garnes&lt;/b&gt;" in html
-    assert "<title>Tilbud til deg som vil flytte eller starte bedrift i Osen</title>" in html
+    # Turid writes nynorsk: the nynorsk variant
+    assert "<title>Tilbod til deg som vil flytte eller starte bedrift i Osen</title>" in html
     assert "<p>Hei Turid,</p>" in html
 
 
@@ -157,7 +158,7 @@ def test_eml_is_a_mime_message_with_text_and_html(osen: Workspace, tmp_path: Pat
     plain = plain_part.get_content().replace("\r\n", "\n")
     html = html_part.get_content().replace("\r\n", "\n")
     assert plain.startswith("Til Osen Sjømat AS\n")  # no letterhead in an e-mail
-    assert "Møtet holdes innen 31. desember 2026." in plain
+    assert "Tid og sted kommer i en egen melding." in plain  # no deadline of the plan
     assert "<p>Til Osen Sjømat AS</p>" in html
 
 
@@ -211,8 +212,7 @@ def test_docx_uses_the_workspaces_word_template(osen: Workspace, tmp_path: Path)
                          "Invitasjon til dialogmøte med næringslivet i Osen"]
     # the body block, one Word paragraph per paragraph of text
     assert texts[4].startswith("Omstillingsprogrammet i Osen inviterer deg og Osen kommune")
-    assert ("Møtet holdes innen 31. desember 2026. Endelig tid og sted kommer i egen melding."
-            in texts)
+    assert "Tid og sted kommer i en egen melding." in texts
     assert texts[-1] == "Marius Høvik, Daglig leder"
     assert "Hei Astrid," not in texts  # the letterhead decides the layout, not base.j2
 
@@ -279,8 +279,8 @@ def test_recipients_in_different_groups_and_languages_get_different_letters(
     assert [letter.template for letter in run.letters] == ["dialogmote.nn.j2", "dialogmote.j2"]
     # language: the nynorsk variant, with nynorsk salutation forms and the same dates
     assert "Med venleg helsing" in nynorsk and "Med vennlig hilsen" in bokmal
-    assert "Møtet blir halde innan 31. desember 2026." in nynorsk
-    assert "Møtet holdes innen 31. desember 2026." in bokmal
+    assert "Tid og stad kjem i ei eiga melding." in nynorsk
+    assert "Tid og sted kommer i en egen melding." in bokmal
     for text in (nynorsk, bokmal):
         assert "Steinsdalen, 26. november 2026" in text
     # passages for the recipient's roles and groups
@@ -294,8 +294,8 @@ def test_recipients_in_different_groups_and_languages_get_different_letters(
         from babel.dates import format_date
 
         assert f"{format_date(day, 'long', locale='nb_NO')} om «{topic}»" in text
-    # the same signer for both: daily matters
-    assert "Marius Høvik  \nDaglig leder, Osen Omstilling AS" in nynorsk
+    # the same signer for both, the role named in the letter's language
+    assert "Marius Høvik  \nDagleg leiar, Osen Omstilling AS" in nynorsk
     assert "Marius Høvik  \nDaglig leder, Osen Omstilling AS" in bokmal
 
 
@@ -305,10 +305,11 @@ def test_salutation_to_a_person_and_to_an_organisation(osen: Workspace) -> None:
     english = letter_context(osen, "dialogmote", "nordic-blue-ventures", as_of=AS_OF)
     assert person["salutation"] == "Hei Astrid,"
     assert org["salutation"] == "Til Osen Sjømat AS"
-    # no English variant: the letter is in the programme's language, dates too
-    assert english["letter"]["language"] == "nb"
+    # the English variant, dates in English
+    assert english["letter"]["language"] == "en"
     assert english["recipient"]["language"] == "en"
-    assert english["today_text"] == "26. november 2026"
+    assert english["salutation"] == "To Nordic Blue Ventures AB"
+    assert english["today_text"] == "26 November 2026"
 
 
 def test_an_english_variant_is_used_for_english_recipients(osen: Workspace,
@@ -331,7 +332,8 @@ def test_flags_for_groups_and_roles(osen: Workspace) -> None:
     assert recipient["has_role"]["daglig_leder_bedrift"] is True
     assert recipient["has_role"]["ordforer"] is False
     assert recipient["organisation"] == "Osen Landbruksservice AS"
-    assert recipient["roles"] == ("Daglig leder (bedrift)",)
+    # Turid writes nynorsk: the role's name in nynorsk, as the plan gives it
+    assert recipient["roles"] == ("Dagleg leiar (bedrift)",)
 
 
 def test_success_stories_are_the_relevant_recent_ones(osen: Workspace) -> None:
@@ -745,7 +747,7 @@ def test_the_osen_templates_cover_every_purpose(osen: Workspace) -> None:
                  "hendelse"):
         assert found[name].source == "workspace", name
         assert found[name].description, name
-    assert found["dialogmote"].languages == ("nn",)
+    assert found["dialogmote"].languages == ("en", "nn")
     assert set(found["dialogmote"].formats) == {"any", "html"}
     assert found["base"].layout and found["base"].source == "built-in"
     assert (found["statusrapport"].topic, found["statusrapport"].serves) == ("overarching",

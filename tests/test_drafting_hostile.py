@@ -201,9 +201,10 @@ def test_hostile_signer_rule_and_programme_name_stay_in_their_headers(
     source = plan.read_text(encoding="utf-8")
     rule = ("Daglig leder i omstillingsorganisasjonen er ansvarlig for det daglige "
             "kommunikasjonens- og informasjonsarbeidet")
-    assert source.count('name = "Omstillingsprogrammet i Osen"') == 1 and rule in source
-    source = source.replace('name = "Omstillingsprogrammet i Osen"',
-                            f"name = {_toml(f'Programmet {hostile}')}")
+    # the programme's name, given per language in the Osen plan, one line
+    name = re.compile(r'^name = \{ nb = "Omstillingsprogrammet i Osen".*$', re.MULTILINE)
+    assert len(name.findall(source)) == 1 and rule in source
+    source = name.sub(lambda _: f"name = {_toml(f'Programmet {hostile}')}", source)
     plan.write_text(source.replace(rule, f"Regel {hostile.replace(chr(34), '')}"),
                     encoding="utf-8")
     template("utenemne.j2", '{% extends "base.j2" %}{% block body %}Tekst.{% endblock %}')

@@ -143,8 +143,9 @@ def test_csv_format(workspace: Workspace, tmp_path: Path) -> None:
 
     assert count == 4
     data = path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfid,name,kind,email,phone,address,organisation,roles,"
-                           b"groups,influence,interest,language,legal_basis,tags,notes\r\n")
+    assert data.startswith(b"\xef\xbb\xbfid,name,first_name,kind,email,phone,address,"
+                           b"organisation,roles,groups,influence,interest,language,legal_basis,"
+                           b"tags,notes\r\n")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["id"] for r in rows] == ["kari", "ola", "osen-sjomat", "tab"]
     kari = rows[0]
@@ -165,8 +166,8 @@ def test_json_format(workspace: Workspace) -> None:
     fill(workspace)
     people = json.loads(exported(workspace, "stakeholders", "json"))
     kari = people[0]
-    assert list(kari) == ["id", "name", "kind", "email", "phone", "address", "organisation",
-                          "roles", "groups", "influence", "interest", "language",
+    assert list(kari) == ["id", "name", "first_name", "kind", "email", "phone", "address",
+                          "organisation", "roles", "groups", "influence", "interest", "language",
                           "legal_basis", "tags", "notes", "opted_out", "restricted"]
     assert kari["phone"] == "+47 912 34 567"  # JSON is not for spreadsheets: not neutralised
     assert kari["email"] is None

@@ -173,8 +173,9 @@ def test_template_info(osen: Workspace) -> None:
     data = [t.to_dict() for t in interessent.list_templates(osen)]
     same(data, cli_json(osen, "templates", "list", "--format", "json"))
     dialog = next(t for t in data if t["name"] == "dialogmote")
-    # dialogmote.j2, dialogmote.nn.j2 and dialogmote.html.j2 in the Osen example
-    assert (dialog["languages"], dialog["formats"]) == (["nn"], ["any", "html"])
+    # dialogmote.j2, dialogmote.nn.j2, dialogmote.en.j2 and dialogmote.html.j2 in the Osen
+    # example
+    assert (dialog["languages"], dialog["formats"]) == (["en", "nn"], ["any", "html"])
 
 
 def test_stakeholders_and_profile(ws: Workspace) -> None:

@@ -111,7 +111,8 @@ def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, 
     if which == "stakeholders":
         return [
             {
-                "id": s.id, "name": s.name, "kind": s.kind, "email": s.email,
+                "id": s.id, "name": s.name, "first_name": s.first_name, "kind": s.kind,
+                "email": s.email,
                 "phone": s.phone, "address": s.address, "organisation": s.organisation,
                 "roles": s.roles, "groups": s.groups, "influence": s.influence,
                 "interest": s.interest, "language": s.language,

@@ -25,12 +25,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from .errors import InvalidInput
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "Localized",
+    "LocalizedText",
     "EXTRACT_KEYWORDS",
     "LANGUAGES",
     "STATUS_WORDS",
@@ -40,6 +42,7 @@ __all__ = [
     "check_language",
     "compile_catalog",
     "current_language",
+    "every_text",
     "gettext",
     "language_of",
     "localized",
@@ -118,6 +121,52 @@ def language_of(tag: str | None) -> str | None:
 Localized = str | Mapping[str, str]
 
 
+class LocalizedText(str):
+    """A plan text given per language (``name = { nb = "…", nn = "…", en = "…" }``) that
+    is still the string code shows where it asks for no language: the text in the plan's
+    own language (else as :func:`localized` falls back). :func:`localized` reads its other
+    languages; ``translations`` holds them all.
+
+    >>> t = LocalizedText.of({"nb": "Daglig leder", "nn": "Dagleg leiar"}, "nb")
+    >>> t, localized(t, "nn"), t.upper()
+    ('Daglig leder', 'Dagleg leiar', 'DAGLIG LEDER')
+    """
+
+    translations: Mapping[str, str] = MappingProxyType({})
+
+    @classmethod
+    def of(cls, text: Localized, language: str = "nb") -> str:
+        """``text`` as a plan holds it: a plain string stays one; a table becomes a
+        :class:`LocalizedText` shown in ``language``."""
+        if isinstance(text, LocalizedText):
+            return text if text.translations else str(text)
+        if isinstance(text, str):
+            return text
+        translations = MappingProxyType(dict(text))
+        made = cls(localized(translations, language))
+        made.translations = translations
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LocalizedText):
+            return str.__eq__(self, other) and self.translations == other.translations
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_localized_text, (str(self), dict(self.translations)))
+
+
+def _localized_text(shown: str, translations: Mapping[str, str]) -> LocalizedText:
+    made = LocalizedText(shown)
+    made.translations = MappingProxyType(dict(translations))
+    return made
+
+
 def localized(text: Localized, language: str | None = None) -> str:
     """The text of ``text`` in ``language`` (else the current one).
 
@@ -132,7 +181,9 @@ def localized(text: Localized, language: str | None = None) -> str:
     >>> localized("Osen kommune", "en")
     'Osen kommune'
     """
-    if isinstance(text, str):
+    if isinstance(text, LocalizedText):
+        text = text.translations
+    elif isinstance(text, str):
         return text
     language = language or current_language()
     fallbacks = {"nb": ("nb", "nn", "en"), "nn": ("nn", "nb", "en"), "en": ("en", "nb", "nn")}
@@ -140,6 +191,20 @@ def localized(text: Localized, language: str | None = None) -> str:
         if text.get(candidate):
             return text[candidate]
     return next(iter(text.values()), "")
+
+
+def every_text(text: Localized) -> tuple[str, ...]:
+    """Every language's text of ``text`` (a plain string: itself), the one shown first:
+    what a name given per language may be written as.
+
+    >>> every_text({"nb": "Gründer", "nn": "Gründar"})
+    ('Gründer', 'Gründar')
+    """
+    if isinstance(text, str) and not isinstance(text, LocalizedText):
+        return (text,)
+    values = text.translations if isinstance(text, LocalizedText) else text
+    return tuple(dict.fromkeys([*([str(text)] if isinstance(text, str) else []),
+                                *values.values()]))
 
 
 def current_language() -> str:

@@ -145,6 +145,8 @@ class Stakeholder:
     notes: str | None = None
     opted_out: bool = False
     restricted: bool = False
+    first_name: str | None = None
+    """What letters call a person («Per Olav»); without it, every name but the last."""
 
     @property
     def is_person(self) -> bool:

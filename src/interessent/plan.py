@@ -28,7 +28,16 @@ from .errors import NotFound, PlanError, PlanProblem
 from .files import path_error
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Days, Period, Unit, parse_days
-from .plan_data import cattrs_problems, converter, plain_data, type_problems
+from .plan_data import (
+    PlanText,
+    cattrs_problems,
+    converter,
+    plain_data,
+    plan_language,
+    plan_text,
+    plan_texts,
+    type_problems,
+)
 from .rules import KindCategory, nfc
 from .tomllines import key_lines, line_of
 
@@ -70,14 +79,14 @@ def _strs(value: Iterable[str] | None) -> tuple[str, ...]:
 class Programme:
     """The programme the plan is for."""
 
-    name: str
+    name: PlanText = field(converter=plan_text)
     municipality: str
     start: dt.date
     end: dt.date | None = None
     organisation: str | None = None
     """Stakeholder id of the programme's own organisation (its board, its company)."""
-    vision: str = ""
-    goals: tuple[str, ...] = field(default=(), converter=_strs)
+    vision: PlanText = field(default=PlanText(""), converter=plan_text)
+    goals: tuple[PlanText, ...] = field(default=(), converter=plan_texts)
     language: str = "nb"
     website: str | None = None
     email: str | None = None
@@ -120,7 +129,7 @@ class TargetGroup:
     its ``rule`` selects (by role, tag or kind)."""
 
     key: str
-    name: str
+    name: PlanText = field(converter=plan_text)
     number: int | None = None
     description: str = ""
     rule: Members = Members()
@@ -158,7 +167,7 @@ class Role:
     (board, staff); ``weight`` feeds the opinion-leader ranking."""
 
     key: str
-    name: str
+    name: PlanText = field(converter=plan_text)
     programme: bool = False
     weight: float = 0.0
     aliases: tuple[str, ...] = field(default=(), converter=_strs)
@@ -243,7 +252,7 @@ class Commitment:
     """A promise of the plan (tiltak)."""
 
     id: str
-    title: str
+    title: PlanText = field(converter=plan_text)
     groups: tuple[str, ...] = field(converter=_strs)
     kind: CommitmentKind = CommitmentKind.CADENCE
     text: str = ""
@@ -434,6 +443,10 @@ def structure_plan(data: Mapping[str, Any], *, source: str = "<plan>", text: str
                                              f"not {type(data).__name__}")])
     extra = [PlanProblem("source", "unknown key")] if "source" in data else []
     loading = _loading.set(True)  # checked here, with the TOML lines of its problems
+    programme = data.get("programme")
+    shown = programme.get("language") if isinstance(programme, Mapping) else None
+    # texts given per language are shown in the plan's language where none is asked for
+    language = plan_language.set(shown if shown in ("nb", "nn", "en") else "nb")
     try:
         try:
             plan: Plan = converter().structure(
@@ -443,6 +456,7 @@ def structure_plan(data: Mapping[str, Any], *, source: str = "<plan>", text: str
         plan = attrs.evolve(plan, source=source)
     finally:
         _loading.reset(loading)
+        plan_language.reset(language)
     problems = extra + _located(text, _validate(plan))
     if problems:
         raise PlanError(source, problems)

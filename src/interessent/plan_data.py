@@ -11,19 +11,68 @@ can use it without a cycle.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import enum
 import functools
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NewType
 
 import attrs
 
 from .bounds import shown, text_problem
+from .i18n import LANGUAGES, Localized, LocalizedText
 from .periods import Days, Unit, check_date, parse_days
 
-__all__ = ["cattrs_problems", "converter", "plain_data", "type_problems"]
+__all__ = ["PlanText", "cattrs_problems", "converter", "plain_data", "plan_text",
+           "plan_texts", "type_problems"]
+
+#: A plan text that reaches letters and reports (the programme's name, vision and goals,
+#: role and group names, commitment titles): a plain string, or a
+#: :class:`~interessent.i18n.LocalizedText` given per language. Either is a ``str``, shown
+#: in the plan's language; :func:`interessent.i18n.localized` reads it in another.
+PlanText = NewType("PlanText", str)
+
+#: The language a plan being read shows its per-language texts in (its
+#: ``programme.language``).
+plan_language: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "plan_language", default="nb")
+
+
+def plan_text(value: Localized) -> PlanText:
+    """A plan text as a plan holds it (the converter of its fields): a string stays one,
+    a table ``{nb = "…", nn = "…"}`` becomes a :class:`LocalizedText` shown in the plan's
+    language. The table is checked when the plan is (:func:`converter`)."""
+    if isinstance(value, Mapping) and not isinstance(value, str):
+        return PlanText(LocalizedText.of(value, plan_language.get()))
+    return PlanText(value)
+
+
+def plan_texts(value: Iterable[Localized] | Localized | None) -> tuple[PlanText, ...]:
+    """A list of plan texts (the goals); one text alone is a list of one."""
+    if value is None:
+        return ()
+    if isinstance(value, str | Mapping):
+        return (plan_text(value),)
+    return tuple(plan_text(v) for v in value)
+
+
+def _text_table_problem(value: Mapping[Any, Any]) -> str | None:
+    """Why a table of texts per language is not one, or None."""
+    if not value:
+        return "give the text in at least one language ({nb = \"…\", nn = \"…\", en = \"…\"})"
+    for language, text in value.items():
+        if language not in LANGUAGES:
+            return f"unknown language {language!r} in the table (nb, nn or en)"
+        if not isinstance(text, str):
+            return f"expected text for {language}, not {type(text).__name__} {text!r}"
+        if not text.strip():
+            return f"the {language} text is empty"
+        problem = text_problem(text, lines=True)
+        if problem is not None:
+            return f"{language}: {problem}"
+    return None
 
 
 @functools.cache  # its hooks never change; cattrs keeps what it generates per class
@@ -64,6 +113,33 @@ def converter() -> Any:
             raise ValueError(problem)
         return value
 
+    def text_hook(value: Any, _: Any) -> PlanText:
+        if isinstance(value, Mapping):
+            problem = _text_table_problem(value)
+            if problem is not None:
+                raise ValueError(problem)
+            return plan_text(value)
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, or a table of texts per language, not "
+                             f"{type(value).__name__} {value!r}")
+        return PlanText(str_hook(value, str))
+
+    def texts_hook(value: Any, _: Any) -> tuple[PlanText, ...]:
+        if isinstance(value, str | Mapping):
+            value = [value]
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"expected a list of texts, not {value!r}")
+        problems = []
+        found = []
+        for index, item in enumerate(value):
+            try:
+                found.append(text_hook(item, PlanText))
+            except ValueError as exc:
+                problems.append(f"[{index}]: {exc}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return tuple(found)
+
     def strs_hook(value: Any, _: Any) -> tuple[str, ...]:
         if isinstance(value, str):
             value = [value]
@@ -89,6 +165,8 @@ def converter() -> Any:
     conv.register_structure_hook(dt.date, date_hook)
     conv.register_structure_hook(Unit, unit_hook)
     conv.register_structure_hook(str, str_hook)
+    conv.register_structure_hook(PlanText, text_hook)
+    conv.register_structure_hook_func(lambda t: t == tuple[PlanText, ...], texts_hook)
     conv.register_structure_hook_func(lambda t: t == tuple[str, ...], strs_hook)
     conv.register_structure_hook(float, float_hook)
     conv.register_structure_hook(int, int_hook)
@@ -147,6 +225,8 @@ def plain_data(value: Any, *, leave_out: tuple[str, ...] = ()) -> Any:
         return [plain_data(item) for item in value]
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, LocalizedText):
+        return dict(value.translations) if value.translations else str(value)
     if isinstance(value, Days):
         return int(value)
     return value

@@ -45,8 +45,9 @@ __all__ = [
 ]
 
 #: Fields a person may give for a stakeholder, as the import columns they become.
-STAKEHOLDER_FIELDS = ("kind", "email", "phone", "address", "organisation", "roles", "groups",
-                      "influence", "interest", "language", "legal_basis", "tags", "notes")
+STAKEHOLDER_FIELDS = ("first_name", "kind", "email", "phone", "address", "organisation",
+                      "roles", "groups", "influence", "interest", "language", "legal_basis",
+                      "tags", "notes")
 
 
 def find_stakeholders(
@@ -93,7 +94,8 @@ class StakeholderProfile:
         s = self.stakeholder
         org = f"{self.organisation_name} ({s.organisation})" if s.organisation else None
         rows: list[tuple[str, Any]] = [
-            ("id", s.id), ("name", s.name), ("kind", s.kind.value), ("organisation", org),
+            ("id", s.id), ("name", s.name), ("first name", s.first_name),
+            ("kind", s.kind.value), ("organisation", org),
             ("email", s.email), ("phone", s.phone), ("address", s.address),
             ("roles", ", ".join(s.roles)), ("groups", ", ".join(s.groups)),
             ("influence", s.influence), ("interest", s.interest),
@@ -216,7 +218,7 @@ def add_stakeholder(
     groups: Iterable[str] | None = None, influence: int | None = None,
     interest: int | None = None, language: Language | str | None = None,
     legal_basis: str | None = None, tags: Iterable[str] | None = None,
-    notes: str | None = None,
+    notes: str | None = None, first_name: str | None = None,
 ) -> Stakeholder:
     """Register a new stakeholder. Without an ``id`` one is made from the name
     (``Kari Ørsjødal`` → ``kari-orsjodal``, or ``kari-orsjodal-2`` if that is taken, even
@@ -227,11 +229,12 @@ def add_stakeholder(
     label = id if isinstance(id, str) and id else slugify(name) if isinstance(name, str) else ""
     _texts(f"stakeholder {cut(label)}", {"roles": roles, "groups": groups, "tags": tags},
            name=name, id=id, kind=kind, email=email, phone=phone, address=address,
-           organisation=organisation, language=language, legal_basis=legal_basis, notes=notes)
+           organisation=organisation, language=language, legal_basis=legal_basis, notes=notes,
+           first_name=first_name)
     fields = _given(kind=kind, email=email, phone=phone, address=address,
                     organisation=organisation, roles=roles, groups=groups,
                     influence=influence, interest=interest, language=language,
-                    legal_basis=legal_basis, tags=tags, notes=notes)
+                    legal_basis=legal_basis, tags=tags, notes=notes, first_name=first_name)
     row = {"id": id or "", "name": name, **fields}
     done = _one_row(ws, "stakeholders", row, f"stakeholder {cut(label)}", "add", mode="new")
     return ws.store.stakeholder(done.ids[0])
@@ -244,7 +247,7 @@ def edit_stakeholder(
     groups: Iterable[str] | None = None, influence: int | None = None,
     interest: int | None = None, language: Language | str | None = None,
     legal_basis: str | None = None, tags: Iterable[str] | None = None,
-    notes: str | None = None, clear: Iterable[str] = (),
+    notes: str | None = None, clear: Iterable[str] = (), first_name: str | None = None,
 ) -> Stakeholder:
     """Change the given fields of a stakeholder; ``clear`` names fields to empty. Lists
     (roles, groups, tags) given are replaced whole. Fields not named (None) keep their
@@ -252,12 +255,13 @@ def edit_stakeholder(
     fields = _given(kind=kind, email=email, phone=phone, address=address,
                     organisation=organisation, roles=roles, groups=groups,
                     influence=influence, interest=interest, language=language,
-                    legal_basis=legal_basis, tags=tags, notes=notes)
+                    legal_basis=legal_basis, tags=tags, notes=notes, first_name=first_name)
     cleared = _check_fields(clear, STAKEHOLDER_FIELDS, "stakeholder")
     _ids(id=id)
     _texts(f"stakeholder {cut(id)}", {"roles": roles, "groups": groups, "tags": tags},
            name=name, kind=kind, email=email, phone=phone, address=address,
-           organisation=organisation, language=language, legal_basis=legal_basis, notes=notes)
+           organisation=organisation, language=language, legal_basis=legal_basis, notes=notes,
+           first_name=first_name)
     current = ws.store.stakeholder(id)  # NotFound for an unknown id; found in any case
     what = f"stakeholder {cut(current.id)}"
     _changes(what, {**fields, **({} if name is None else {"name": name})}, cleared)

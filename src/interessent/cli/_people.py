@@ -55,6 +55,7 @@ def stakeholder_show(context: Context, id: str, fmt: str) -> None:
 
 def _stakeholder_options(f: Any) -> Any:
     options = [
+        click.option("--first-name"),
         click.option("--kind", type=click.Choice(("person", "organisation"))),
         click.option("--email"),
         click.option("--phone"),

@@ -15,13 +15,14 @@ from attrs import frozen
 from sqlalchemy import bindparam
 
 from ..coverage import CommitmentStatus, Status, check_commitments, reached_sql
+from ..i18n import localized
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
 from ..rules import is_member
 from ..store import chunks
 from ..store.rules import as_query, members_sql
 from .record import Record
-from .text import _format_date
+from .text import _first_name, _format_date, _language_of_locale
 
 if TYPE_CHECKING:
     from ..model import Stakeholder
@@ -145,15 +146,25 @@ class _Run:
         self.group_names = {g.key: g.name for g in self.plan.groups}
         self.kinds = self.plan.all_interaction_kinds
         self.channels = {c.key: c.name for c in self.plan.channels}
-        self.notify_roles = tuple(
+        self.notify_roles: tuple[dict[str, Any], ...] = tuple(
             {"role": role, "title": self.roles[role].name if role in self.roles else role,
              "names": tuple(s.name for s in ws.store.stakeholders(role=role))}
             for role in self.plan.information.notify
         )
+        self._notify_in: dict[str, tuple[dict[str, Any], ...]] = {}
         if self.plan.programme.organisation:
             self.load([self.plan.programme.organisation])
         self._statuses: list[CommitmentStatus] | None = None
         self._cache: dict[Any, Any] = {}
+
+    def notify_roles_in(self, language: str) -> tuple[dict[str, Any], ...]:
+        """:attr:`notify_roles` with the roles' names in ``language``."""
+        found = self._notify_in.get(language)
+        if found is None:
+            found = self._notify_in[language] = tuple(
+                {**view, "title": localized(view["title"], language)}
+                for view in self.notify_roles)
+        return found
 
     @property
     def stories(self) -> list[_Event]:
@@ -342,6 +353,7 @@ class _Run:
     def commitments(self, locale: str) -> Record:
         key = ("commitments", locale)
         if key not in self._cache:
+            language = _language_of_locale(locale)
             views = {}
             for st in self.statuses:
                 c = self.plan.commitment(st.id)
@@ -350,10 +362,12 @@ class _Run:
                 start = nxt[1] if nxt else None
                 responsible = self.roles.get(c.responsible or "")
                 views[st.id] = {
-                    "id": st.id, "title": st.title, "text": c.text, "status": st.status.value,
+                    "id": st.id, "title": localized(c.title, language), "text": c.text,
+                    "status": st.status.value,
                     "groups": tuple(c.groups), "channel": c.channel,
                     "responsible": c.responsible,
-                    "responsible_title": responsible.name if responsible else None,
+                    "responsible_title": localized(responsible.name, language)
+                    if responsible else None,
                     "due": due, "due_text": _format_date(due, "long", locale) if due else None,
                     "window_start": start,
                     "window_start_text": _format_date(start, "long", locale) if start else None,
@@ -388,18 +402,22 @@ class _Run:
         result: Record = self._cache[cache_key]
         return result
 
-    def _names(self, kind: str, keys: tuple[str, ...]) -> tuple[str, ...]:
-        cache_key = (kind, "names", keys)
+    def _names(self, kind: str, keys: tuple[str, ...], language: str) -> tuple[str, ...]:
+        """The names of these groups or roles in ``language``."""
+        cache_key = (kind, "names", keys, language)
         names: tuple[str, ...] | None = self._cache.get(cache_key)
         if names is None:
             if kind == "group":
-                names = tuple(self.group_names[k] for k in keys)
+                names = tuple(localized(self.group_names[k], language) for k in keys)
             else:
-                names = tuple(self.roles[k].name if k in self.roles else k for k in keys)
+                names = tuple(localized(self.roles[k].name, language) if k in self.roles
+                              else k for k in keys)
             self._cache[cache_key] = names
         return names
 
-    def recipient(self, s: Stakeholder) -> dict[str, Any]:
+    def recipient(self, s: Stakeholder, language: str = "nb") -> dict[str, Any]:
+        """The recipient as a letter in ``language`` sees them (their roles' and groups'
+        names in it)."""
         groups = self.groups_of.get(s.id, ())
         parts = s.name.split()
         lines = _address_lines(s.address)
@@ -408,7 +426,7 @@ class _Run:
         return {
             "id": s.id,
             "name": s.name,
-            "first_name": parts[0] if person and parts else s.name,
+            "first_name": _first_name(s.name, s.first_name) if person else s.name,
             "last_name": parts[-1] if person and len(parts) > 1 else "",
             "kind": s.kind.value,
             "is_person": person,
@@ -421,9 +439,9 @@ class _Run:
             "address_lines": lines,
             "address_block": (s.name, org_name, *lines) if org_name and person
             else (s.name, *lines),
-            "roles": self._names("role", s.roles),
+            "roles": self._names("role", s.roles, language),
             "role_keys": s.roles,
-            "groups": self._names("group", groups),
+            "groups": self._names("group", groups, language),
             "group_keys": groups,
             "in_group": self.flags("group", groups),
             "has_role": self.flags("role", s.roles),
@@ -498,19 +516,22 @@ class _Run:
         key = ("programme", locale)
         if key not in self._cache:
             p = self.plan.programme
+            language = _language_of_locale(locale)
+            name = localized(p.name, language)
             org = self.people.get(p.organisation) if p.organisation else None
             self._cache[key] = {
-                "name": p.name, "municipality": p.municipality, "vision": p.vision,
-                "goals": p.goals, "website": p.website, "email": p.email or (
-                    org.email if org else None),
-                "organisation": org.name if org else p.name,
+                "name": name, "municipality": p.municipality,
+                "vision": localized(p.vision, language),
+                "goals": tuple(localized(goal, language) for goal in p.goals),
+                "website": p.website, "email": p.email or (org.email if org else None),
+                "organisation": org.name if org else name,
                 "organisation_id": p.organisation,
                 "address": org.address if org else None,
                 "address_lines": _address_lines(org.address if org else None),
                 "phone": org.phone if org else None,
                 "place": _place(org.address if org else None, p.municipality),
                 "letterhead": tuple(line for line in (
-                    org.name if org else p.name, *_address_lines(org.address if org else None),
+                    org.name if org else name, *_address_lines(org.address if org else None),
                     " · ".join(x for x in (org.phone if org else None, p.email, p.website) if x),
                 ) if line),
                 "start": p.start, "end": p.end,

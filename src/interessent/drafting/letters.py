@@ -11,19 +11,20 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from ..i18n import localized
 from .library import _DOCX, _FILE
 from .mail import render_eml
 from .markup import _text_to_html
 from .record import Record
 from .text import (
     _CLOSING,
-    _SALUTATION,
-    _TO,
     LANGUAGES,
     LOCALES,
     _comment_text,
     _format_date,
     _header_text,
+    _language_of_locale,
+    _salutation,
 )
 from .word import render_docx
 
@@ -83,11 +84,7 @@ class _Drafter:
         }
         self.event = event
         self.values = Record(dict(values))
-        self.groups = Record({
-            g.key: {"key": g.key, "name": g.name, "number": g.number,
-                    "description": g.description}
-            for g in plan.groups
-        })
+        self._groups: dict[str, Record] = {}
         self._shared: dict[str, dict[str, Any]] = {}
         self._bases: dict[tuple[str, str], tuple[dict[str, Any], str, str]] = {}
         self._comments: dict[str, str] = {}
@@ -112,14 +109,29 @@ class _Drafter:
             found = self._languages[file] = (match.group("lang") if match else None) or self.home
         return found
 
+    def groups(self, language: str) -> Record:
+        """The plan's target groups, their names in ``language``."""
+        if language not in self._groups:
+            self._groups[language] = Record({
+                g.key: {"key": g.key, "name": localized(g.name, language), "number": g.number,
+                        "description": g.description}
+                for g in self.run.plan.groups
+            })
+        return self._groups[language]
+
     def shared(self, locale: str) -> dict[str, Any]:
         if locale not in self._shared:
             run = self.run
+            language = _language_of_locale(locale)
+            signer = {**self.signer, "title": localized(self.signature.title, language)}
+            if self.signature.cleared_by_title:
+                signer["cleared_by_title"] = localized(self.signature.cleared_by_title,
+                                                       language)
             self._shared[locale] = {
                 "programme": run.programme(locale),
-                "signer": self.signer,
-                "groups": self.groups,
-                "notify_roles": run.notify_roles,
+                "signer": signer,
+                "groups": self.groups(language),
+                "notify_roles": run.notify_roles_in(language),
                 "event": self.event,
                 "values": self.values,
                 "today": run.as_of,
@@ -165,11 +177,10 @@ class _Drafter:
         """The variables a template sees for one recipient (docs/drafting.md)."""
         run = self.run
         base, language, locale = self._base(file, markup)
-        recipient = run.recipient(s)
+        recipient = run.recipient(s, language)
         ctx = base.copy()
         ctx["recipient"] = recipient
-        ctx["salutation"] = (f"{_SALUTATION[language]} {recipient['first_name']},"
-                             if s.is_person else f"{_TO[language]} {s.name}")
+        ctx["salutation"] = _salutation(language, recipient["first_name"], s.is_person)
         if self.uses(file, "last_interaction"):
             ctx["last_interaction"] = run.last_interaction(s.id, locale)
         if self.uses(file, "success_stories"):
@@ -209,7 +220,7 @@ class _Drafter:
         return text, (_header_text(str(subject)) if subject else None), file, ctx
 
     def subject_default(self) -> str:
-        return f"{self.run.plan.programme.name}: {self.name}"
+        return f"{localized(self.run.plan.programme.name, self.home)}: {self.name}"
 
     def served_for(self, s: Stakeholder, file: str) -> tuple[str, ...]:
         """The commitments the template serves that concern the recipient's groups."""
@@ -232,7 +243,14 @@ class _Drafter:
             else:
                 content = f"{text.rstrip()}\n\n[{self._provenance(file)}]\n"
         elif fmt == "html":
-            result = self.render_text(s, "html", strict=True)
+            # the HTML variant only when it is in the language of the text one (an
+            # English recipient of a template with a bokmål HTML variant gets the English
+            # text as HTML)
+            html_file = self.variant(s.language.value, "html", strict=True)
+            text_file = self.variant(s.language.value, "txt")
+            same = html_file is not None and (
+                text_file is None or self.language_of(html_file) == self.language_of(text_file))
+            result = self.render_text(s, "html", strict=True) if same else None
             if result is None:
                 plain = self.render_text(s, "txt")
                 assert plain is not None

@@ -12,11 +12,37 @@ __all__ = ["LANGUAGES", "LOCALES"]
 
 LANGUAGES = ("nb", "nn", "en")
 LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
+#: The language tag of a Word letter in each language (``w:lang``).
+WORD_LANGUAGES = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
+_LANGUAGE_OF_LOCALE = {locale: language for language, locale in LOCALES.items()}
+
+
+def _language_of_locale(locale: str) -> str:
+    """The language of a letter's locale (``nn_NO`` → ``nn``)."""
+    return _LANGUAGE_OF_LOCALE.get(locale, "nb")
+
 
 _SALUTATION = {"nb": "Hei", "nn": "Hei", "en": "Dear"}
 _TO = {"nb": "Til", "nn": "Til", "en": "To"}
 _CLOSING = {"nb": "Med vennlig hilsen", "nn": "Med venleg helsing", "en": "Kind regards"}
 _AND = {"nb": "og", "nn": "og", "en": "and"}
+
+
+def _salutation(language: str, first_name: str, person: bool) -> str:
+    """"Hei Per Olav," to a person, "Til Osen Sjømat AS" to an organisation (whose
+    ``first_name`` is its name), in ``language``."""
+    if person:
+        return f"{_SALUTATION[language]} {first_name},"
+    return f"{_TO[language]} {first_name}"
+
+
+def _first_name(name: str, given: str | None) -> str:
+    """What a letter calls a person: their registered first name, else every name but
+    the last («Per Olav» of «Per Olav Hansen»), else the one name they have."""
+    if given and given.strip():
+        return given.strip()
+    parts = name.split()
+    return " ".join(parts[:-1]) if len(parts) > 1 else name.strip()
 
 
 class _Prepared(str):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InteressentError
-from .text import _header_text, _Prepared, _xml_text
+from .text import WORD_LANGUAGES, _header_text, _Prepared, _xml_text
 
 if TYPE_CHECKING:
     from ..model import Stakeholder
@@ -27,15 +27,19 @@ def render_docx(drafter: _Drafter, s: Stakeholder) -> tuple[bytes, str, str]:
         ctx = drafter.context(s, docx_file, "txt")
         subject = drafter.subject_default()
         data = _docx_template(drafter, docx_file, {**ctx, "subject": subject, "text": "",
-                                                    "body": ""})
+                                                    "body": ""},
+                              drafter.language_of(docx_file))
         return data, subject, docx_file
     text, found, file, ctx = plain
     subject = found or drafter.subject_default()
+    language = drafter.language_of(file)
     if docx_file is None:
-        return _plain_docx(text, subject, drafter.signature, drafter.name), subject, file
+        return (_plain_docx(text, subject, drafter.signature, drafter.name, language), subject,
+                file)
     body = _body_block(drafter, file, ctx, subject)
     data = _docx_template(drafter, docx_file, {
-        **ctx, "subject": subject, "text": _docx_text(text), "body": _docx_text(body)})
+        **ctx, "subject": subject, "text": _docx_text(text), "body": _docx_text(body)},
+        language)
     return data, subject, file
 
 
@@ -49,7 +53,7 @@ def _body_block(drafter: _Drafter, file: str, ctx: dict[str, Any], subject: str)
         lambda: "".join(block(template.new_context(local))), file, local).strip("\n")
 
 
-def _docx_template(drafter: _Drafter, file: str, ctx: dict[str, Any]) -> bytes:
+def _docx_template(drafter: _Drafter, file: str, ctx: dict[str, Any], language: str) -> bytes:
     from docxtpl import DocxTemplate
 
     if file not in drafter.docx_sources:
@@ -68,6 +72,7 @@ def _docx_template(drafter: _Drafter, file: str, ctx: dict[str, Any]) -> bytes:
     except Exception as exc:
         raise drafter.library.problem(exc, file, ctx, text=_docx_plain_text(
             drafter.docx_sources[file])) from exc
+    _set_language(doc.docx, language)
     props = doc.docx.core_properties
     props.author = _core(drafter.signature.name)
     props.comments = _core(drafter.signature.note)
@@ -101,11 +106,58 @@ def _core(text: str) -> str:
     return value if len(value) <= 255 else value[:254] + "…"
 
 
-def _plain_docx(text: str, subject: str, signature: Signature, template: str) -> bytes:
+#: The children of a run's properties that come after ``w:lang`` (ECMA-376 CT_RPr).
+_AFTER_LANG = frozenset(
+    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + name
+    for name in ("eastAsianLayout", "specVanish", "oMath"))
+
+
+def _set_language(doc: Any, language: str) -> None:
+    """Tag the document as written in ``language`` (``w:lang`` nb-NO, nn-NO or en-GB), so
+    Word checks its spelling and reads it aloud in that language: the default of its
+    styles, every style that names a language, every run of its body (so a combined
+    document keeps each letter's own), and its core property ``language``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tag = WORD_LANGUAGES.get(language, WORD_LANGUAGES["nb"])
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    if rpr_default.find(qn("w:rPr")) is None:
+        rpr_default.append(OxmlElement("w:rPr"))
+    runs = list(doc.element.body.iter(qn("w:r")))
+    for run in runs:
+        run.get_or_add_rPr()
+    holders = [rpr_default.find(qn("w:rPr")), *(run.rPr for run in runs)]
+    for holder in holders:
+        lang = holder.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            after = next((child for child in holder if child.tag in _AFTER_LANG), None)
+            if after is None:
+                holder.append(lang)
+            else:  # the schema's order: lang before these
+                after.addprevious(lang)
+        lang.set(qn("w:val"), tag)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), tag)
+    doc.core_properties.language = tag
+
+
+def _plain_docx(text: str, subject: str, signature: Signature, template: str,
+                language: str) -> bytes:
     from docx import Document
 
     doc = Document()
     _fill_docx(doc, text, subject)
+    _set_language(doc, language)
     props = doc.core_properties
     props.author = _core(signature.name)
     props.title = _core(subject)

@@ -19,9 +19,9 @@ KINDS: tuple[Kind, ...] = ("stakeholders", "relationships", "interactions")
 
 #: The columns of each kind, in the order of SPEC §4 (and of exported CSV files).
 COLUMNS: dict[Kind, tuple[str, ...]] = {
-    "stakeholders": ("id", "name", "kind", "email", "phone", "address", "organisation",
-                     "roles", "groups", "influence", "interest", "language", "legal_basis",
-                     "tags", "notes"),
+    "stakeholders": ("id", "name", "first_name", "kind", "email", "phone", "address",
+                     "organisation", "roles", "groups", "influence", "interest", "language",
+                     "legal_basis", "tags", "notes"),
     "relationships": ("source", "target", "kind", "strength", "directed", "start", "end"),
     "interactions": ("id", "date", "kind", "channel", "participants", "groups", "topic",
                      "commitments", "host", "success", "notes"),
@@ -30,7 +30,8 @@ COLUMNS: dict[Kind, tuple[str, ...]] = {
 #: Header names besides the English ones: bokmål first, then nynorsk where it differs.
 _ALIASES: dict[Kind, dict[str, tuple[str, ...]]] = {
     "stakeholders": {
-        "id": (), "name": ("navn", "namn"), "kind": ("type",),
+        "id": (), "name": ("navn", "namn"), "first_name": ("fornavn", "førenamn"),
+        "kind": ("type",),
         "email": ("e-post", "epost"), "phone": ("telefon",), "address": ("adresse",),
         "organisation": ("organisasjon", "organization"),
         "roles": ("roller", "rolle"), "groups": ("målgrupper", "målgruppe"),

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ..errors import RowProblem
+from ..i18n import every_text
 from ..model import Interaction, Relationship
 from ..rules import id_key, nfc
 from ..store import (
@@ -193,8 +194,9 @@ class _Job:
     def stakeholders(self, s: Session) -> _Checked:
         plan = self.plan
         known, by_key = _known_people(s)
-        roles = _Lookup("role", ((r.key, (r.name, *r.aliases)) for r in plan.roles))
-        groups = _Lookup("target group", ((g.key, (g.name,)) for g in plan.groups))
+        roles = _Lookup("role", ((r.key, (*every_text(r.name), *r.aliases))
+                                 for r in plan.roles))
+        groups = _Lookup("target group", ((g.key, every_text(g.name)) for g in plan.groups))
         language = plan.programme.language
         cells = self.cells()
 
@@ -211,7 +213,7 @@ class _Job:
         fields: dict[str, list[Any]] = {"name": self.parse("name", cells["name"], _name)}
         if "kind" in cells:
             fields["kind"] = self.parse("kind", cells["kind"], _stakeholder_kind)
-        for col, limit in (("email", 320), ("phone", 50), ("address", None),
+        for col, limit in (("first_name", 300), ("email", 320), ("phone", 50), ("address", None),
                            ("legal_basis", 200), ("notes", None)):
             if col not in cells:
                 continue
@@ -406,7 +408,7 @@ class _Job:
         kinds = _Lookup("interaction kind", ((key, (name, *aliases.get(key, ())))
                                              for key, name in plan.all_interaction_kinds.items()))
         channels = _Lookup("channel", ((c.key, (c.name,)) for c in plan.channels))
-        groups = _Lookup("target group", ((g.key, (g.name,)) for g in plan.groups))
+        groups = _Lookup("target group", ((g.key, every_text(g.name)) for g in plan.groups))
         commitments = _Lookup("commitment", ((c.id, ()) for c in plan.commitments))
         people = _People(*_known_people(s))
         cells = self.cells()

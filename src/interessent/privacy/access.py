@@ -88,7 +88,8 @@ def _export(ws: Workspace, id: str, s: Session) -> dict[str, Any]:
 
     groups = {g.key: g.name for g in plan.groups}
     record = {
-        "id": me.id, "name": me.name, "kind": me.kind.value, "email": me.email,
+        "id": me.id, "name": me.name, "first_name": me.first_name, "kind": me.kind.value,
+        "email": me.email,
         "phone": me.phone, "address": me.address, "organisation": party(me.organisation),
         "roles": list(me.roles),
         "groups": [{"key": g, "name": groups.get(g, g)} for g in me.groups],

@@ -517,7 +517,7 @@ def _record_changes(s: Session, work: _Work, t: _Target, r: Any) -> None:
         TextChange("record name", r["name"], ERASED_NAME.format(pk=t.pk)),
         TextChange("record id", r["id"], t.new_id),
     ]
-    for column in ("email", "phone", "address", "legal_basis", "notes"):
+    for column in ("first_name", "email", "phone", "address", "legal_basis", "notes"):
         if r[column]:
             work.changes[t.pk].append(TextChange(f"record {column}", r[column], None))
     if r["organisation_pk"] is not None:
@@ -560,6 +560,7 @@ def _erase_targets(store: Store, s: Session, targets: Sequence[_Target],
         s.execute(update(ST).where(ST.c.pk == t.pk).values(
             id=t.new_id, name=ERASED_NAME.format(pk=t.pk), email=None, phone=None,
             address=None, organisation_pk=None, legal_basis=None, notes=None, opted_out=True,
+            first_name=None,
             restricted=True, erased_at=now, updated_at=now, id_key=id_key(t.new_id)))
     result = []
     for t in targets:

@@ -197,6 +197,7 @@ def _stakeholder_from_row(r: Any, lists: dict[str, dict[int, list[str]]]) -> Sta
         influence=r["influence"], interest=r["interest"], language=Language(r["language"]),
         legal_basis=r["legal_basis"], tags=tuple(lists["tags"].get(pk, ())), notes=r["notes"],
         opted_out=bool(r["opted_out"]), restricted=bool(r["restricted"]),
+        first_name=r["first_name"],
     )
 
 

@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -94,6 +94,8 @@ class StakeholderRow(Base):
     """:func:`interessent.rules.id_key` of ``id``: ids equal but for case or Unicode form
     are one record. NULL only for a look-alike registered before keys were kept (0004)."""
     name: Mapped[str] = mapped_column(String(300))
+    first_name: Mapped[str | None] = mapped_column(String(300))
+    """What letters call a person (0007); NULL: every name but the last."""
     kind: Mapped[str] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(50))
@@ -287,8 +289,8 @@ RANKS: Table = cast("Table", RankCacheRow.__table__)
 
 #: Stakeholder columns that hold one value each (the rest are child tables).
 STAKEHOLDER_SCALARS = (
-    "name", "kind", "email", "phone", "address", "organisation", "influence", "interest",
-    "language", "legal_basis", "notes",
+    "name", "first_name", "kind", "email", "phone", "address", "organisation", "influence",
+    "interest", "language", "legal_basis", "notes",
 )
 STAKEHOLDER_LISTS = {"roles": (ROLES, "role"), "groups": (GROUPS, "group_key"),
                      "tags": (TAGS, "tag")}

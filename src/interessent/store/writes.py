@@ -70,9 +70,9 @@ def save_stakeholders(
     if unknown:
         raise NotFound(f"unknown organisation {', '.join(map(repr, unknown))}")
     now = _db_time(conn, utc_now())
-    names = ["id", "id_key", "name", "kind", "email", "phone", "address", "organisation_pk",
-             "influence", "interest", "language", "legal_basis", "notes", "opted_out",
-             "restricted", "created_at", "updated_at"]
+    names = ["id", "id_key", "name", "first_name", "kind", "email", "phone", "address",
+             "organisation_pk", "influence", "interest", "language", "legal_basis", "notes",
+             "opted_out", "restricted", "created_at", "updated_at"]
     # Organisations new in this batch get their pk before the people who name them.
     pending = new
     while pending:
@@ -82,7 +82,8 @@ def save_stakeholders(
         if not ready:  # organisations that name each other: link them afterwards
             ready, late = pending, pending
         insert_many(conn, ST, names, [
-            (r["id"], id_key(r["id"]), r["name"], str(r.get("kind") or Kind.PERSON),
+            (r["id"], id_key(r["id"]), r["name"], r.get("first_name"),
+             str(r.get("kind") or Kind.PERSON),
              r.get("email"), r.get("phone"), r.get("address"),
              org_pks.get(id_key(r["organisation"]))
              if with_org and r.get("organisation") else None,
@@ -295,7 +296,8 @@ def _scalar(column: str, value: Any) -> Any:
 
 def _stakeholder_to_dict(s: Stakeholder) -> dict[str, Any]:
     return {
-        "id": s.id, "name": s.name, "kind": s.kind.value, "email": s.email, "phone": s.phone,
+        "id": s.id, "name": s.name, "first_name": s.first_name, "kind": s.kind.value,
+        "email": s.email, "phone": s.phone,
         "address": s.address, "organisation": s.organisation, "roles": list(s.roles),
         "groups": list(s.groups), "influence": s.influence, "interest": s.interest,
         "language": s.language.value, "legal_basis": s.legal_basis, "tags": list(s.tags),
