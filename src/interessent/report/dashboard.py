@@ -42,6 +42,8 @@ def _environment() -> Environment:
     env.filters["fixed"] = lambda v: f"{v:.1f}"
     env.filters["score"] = lambda v: _number(round(v, 2), "0.00")
     env.filters["period"] = lambda p: period_label(p)
+    # a plan text given once or per language, in the page's language
+    env.filters["text"] = lambda t: i18n.localized(t)
     return env
 
 

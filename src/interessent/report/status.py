@@ -11,7 +11,7 @@ from typing import Any
 from attrs import frozen
 
 from ..coverage import CommitmentStatus, Status
-from ..i18n import gettext, ngettext, using
+from ..i18n import gettext, localized, ngettext, using
 from .data import Report, Story
 from .wording import _date, _number, _percent, status_words
 
@@ -64,7 +64,7 @@ def _status_blocks(r: Report) -> list[_Block]:
         _Table((gettext("Target group"), gettext("Members"), gettext("Reached directly"),
                 gettext("Direct coverage"), gettext("Through the network"),
                 gettext("Opinion leaders informed"), gettext("Coverage")),
-               tuple((g.name, _number(g.members), _number(g.reached_directly),
+               tuple((localized(g.name), _number(g.members), _number(g.reached_directly),
                       _percent(g.direct_reach), _percent(g.network_reach),
                       _of(g.leaders_informed, g.leaders) if g.leaders else "–",
                       _percent(g.score)) for g in r.coverage)),
@@ -79,7 +79,7 @@ def _status_blocks(r: Report) -> list[_Block]:
 
     def row(c: CommitmentStatus) -> tuple[str, ...]:
         done = _of(c.actual, c.expected) if c.expected else "–"
-        return (f"{c.id} {c.title}", words[c.status], done, r.notes[c.id])
+        return (f"{c.id} {localized(c.title)}", words[c.status], done, r.notes[c.id])
 
     blocks.append(_Heading(2, gettext("Kept or on track ({n})").format(n=len(kept))))
     blocks.append(_Table(headers, tuple(row(c) for c in kept)) if kept else
@@ -89,7 +89,7 @@ def _status_blocks(r: Report) -> list[_Block]:
                   _Para(gettext("Every commitment that has begun is kept.")))
     if idle:
         blocks.append(_Para(gettext("Not active in the period: {commitments}.").format(
-            commitments=", ".join(f"{c.id} {c.title}" for c in idle))))
+            commitments=", ".join(f"{c.id} {localized(c.title)}" for c in idle))))
     blocks.append(_Heading(1, gettext("Success stories")))
     if r.stories:
         blocks.append(_Bullets(tuple(_story_line(s) for s in r.stories)))
@@ -118,7 +118,7 @@ def _status_blocks(r: Report) -> list[_Block]:
         blocks.append(_Table(
             (gettext("Commitment"), gettext("Urgency"), gettext("Due"),
              gettext("Explanation")),
-            tuple((f"{i.commitment.id} {i.commitment.title}",
+            tuple((f"{i.commitment.id} {localized(i.commitment.title)}",
                    words.get(i.urgency, i.urgency),
                    _date(i.commitment.due) if i.commitment.due else "–",
                    r.notes.get(i.commitment.id, "")) for i in r.dues.items)))
@@ -173,7 +173,7 @@ def _summary(r: Report) -> str:
         worst = min(scored, key=lambda g: g.score)
         text += " " + gettext("Coverage is best for {best} ({best_score}) and weakest for "
                               "{worst} ({worst_score}).").format(
-            best=best.name, best_score=_percent(best.score), worst=worst.name,
+            best=localized(best.name), best_score=_percent(best.score), worst=localized(worst.name),
             worst_score=_percent(worst.score))
     n = len(r.stories)
     text += " " + (ngettext("{n} success story told.", "{n} success stories told.", n).format(
