@@ -276,7 +276,7 @@ def test_a_long_period_has_quarters(osen: Workspace) -> None:
 ])
 def test_periods_in_norwegian_and_in_file_names(text: str, label: str, key: str) -> None:
     period = parse_period(text)
-    assert period_label(period, "nb") == label
+    assert period_label(period, language="nb") == label
     assert period_key(period) == key
 
 

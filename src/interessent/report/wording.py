@@ -104,7 +104,7 @@ def _whole_months(p: Period) -> bool:
     return p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
 
 
-def period_label(p: Period, language: str | None = None) -> str:
+def period_label(p: Period, *, language: str | None = None) -> str:
     """``2026``, ``1. halvår 2026``, ``3. kvartal 2026``, ``november 2026`` or
     ``1. januar 2026–30. juni 2026`` in ``language`` (default: the current one, see
     :func:`interessent.i18n.using`): ``H1 2026``, ``Q3 2026``, ``November 2026`` in
