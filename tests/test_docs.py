@@ -26,6 +26,7 @@ TABLES = {
     "[coverage]": plan_module.CoverageWeights,
     "[leaders]": plan_module.LeaderSettings,
     "[due]": plan_module.DueSettings,
+    "[report]": plan_module.ReportSettings,
     "[[interaction_kinds]]": plan_module.InteractionKind,
     "[[relationship_kinds]]": RelationshipKind,
     "requires": plan_module.RequiredTie,

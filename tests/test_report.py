@@ -276,7 +276,7 @@ def test_a_long_period_has_quarters(osen: Workspace) -> None:
 ])
 def test_periods_in_norwegian_and_in_file_names(text: str, label: str, key: str) -> None:
     period = parse_period(text)
-    assert period_label(period) == label
+    assert period_label(period, language="nb") == label
     assert period_key(period) == key
 
 
@@ -296,7 +296,7 @@ def test_report_prints_the_absolute_path_last(osen: Workspace) -> None:
 
 def test_markdown_status_report(osen: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "status.md"
-    result = run("-w", osen.root, "report", "--format", "md", "--period", "2026-H2",
+    result = run("-w", osen.root, "--lang", "nb", "report", "--format", "md", "--period", "2026-H2",
                  "--as-of", "2026-11-26", "--out", out)
     assert result.stdout.splitlines()[-1] == str(out.resolve())
     text = out.read_text(encoding="utf-8")
@@ -314,7 +314,7 @@ def test_word_status_report(osen: Workspace, tmp_path: Path) -> None:
     from docx import Document
 
     out = tmp_path / "årsrapport.docx"
-    result = run("-w", osen.root, "report", "--format", "docx", "--period", "2026",
+    result = run("-w", osen.root, "--lang", "nb", "report", "--format", "docx", "--period", "2026",
                  "--as-of", "2026-11-26", "--out", out)
     assert result.stdout.splitlines()[-1] == str(out.resolve())
     doc = Document(str(out))
@@ -396,7 +396,8 @@ def test_ten_thousand_stakeholders(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     started = time.perf_counter()
-    result = run("-w", big.root, "report", "--period", "2026", "--as-of", "2026-11-26")
+    result = run("-w", big.root, "--lang", "nb", "report", "--period", "2026",
+                 "--as-of", "2026-11-26")
     seconds = time.perf_counter() - started
     record_property("report_seconds_10k", round(seconds, 2))
     report = build_report(big, YEAR, as_of=AS_OF)

@@ -229,7 +229,7 @@ def test_notify_with_the_workspaces_own_nynorsk_notice(kystby: Path, tmp_path: P
 
 def test_report(kystby: Path, tmp_path: Path) -> None:
     md = tmp_path / "rapport.md"
-    run(kystby, "report", "--format", "md", *END_OF_H1, "--out", md)
+    run(kystby, "--lang", "nn", "report", "--format", "md", *END_OF_H1, "--out", md)
     text = md.read_text(encoding="utf-8")
     assert text.startswith("# Statusrapport 1. halvår 2027 – Kystby-løftet")
     assert "| Fylkeskommunen og statsforvaltaren | 3 | 2 | 67 % | 83 % | 2 av 3 | 78 % |" in text

@@ -55,6 +55,7 @@ __all__ = [
     "Phase",
     "Plan",
     "Programme",
+    "ReportSettings",
     "RequiredTie",
     "Role",
     "SpeakingRule",
@@ -326,6 +327,16 @@ class DueSettings:
 
 
 @frozen
+class ReportSettings:
+    """What the status report says that only the programme knows: whom it goes to
+    (``recipients``, shown under its title) and which role fills in the finance figures
+    (``finance_role``, a role key; its title is shown, or no one is named)."""
+
+    recipients: str = ""
+    finance_role: str | None = None
+
+
+@frozen
 class Plan:
     """A whole plan. Look things up with :meth:`group`, :meth:`commitment` …
 
@@ -346,6 +357,7 @@ class Plan:
     coverage: CoverageWeights = CoverageWeights()
     leaders: LeaderSettings = LeaderSettings()
     due: DueSettings = DueSettings()
+    report: ReportSettings = ReportSettings()
     source: str = field(default="<plan>", eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -620,6 +632,9 @@ def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
                        "programme's own people")
         yield from _refs(rule.cleared_by, roles, f"{p}.cleared_by", "role")
     yield from _refs(info.notify, roles, "information.notify", "role")
+
+    if plan.report.finance_role is not None and plan.report.finance_role not in roles:
+        yield ("report.finance_role", _unknown("role", plan.report.finance_role, roles))
 
     if sum(attrs.astuple(plan.coverage)) <= 0:
         yield ("coverage", "at least one weight must be positive")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,9 @@ import click
 
 import interessent
 
+from ..i18n import current_language
 from ._context import Context, pass_context
+from ._language import LANG_ENV
 from ._options import as_of_day, as_of_option, period_option, period_or_year
 
 if TYPE_CHECKING:
@@ -43,9 +46,20 @@ def report(context: Context, period: str | None, as_of: str | None, fmt: ReportF
     """
     day = as_of_day(as_of)
     span = period_or_year(period, day)
-    path = interessent.write_report(context.workspace, span, as_of=day, fmt=fmt, out=out)
+    path = interessent.write_report(context.workspace, span, as_of=day, fmt=fmt, out=out,
+                                    language=_chosen_language())
     click.echo(f"Wrote {_WHAT[fmt]} for {span} as of {day.isoformat()}:")
     click.echo(str(path))
+
+
+def _chosen_language() -> str | None:
+    """The language the report is asked for on the command line (``--lang``, else
+    ``INTERESSENT_LANG``); ``None`` leaves it to the plan's ``programme.language``, which
+    the system locale does not override: a report speaks the programme's language."""
+    root = click.get_current_context().find_root()
+    if root.params.get("lang") or os.environ.get(LANG_ENV, "").strip():
+        return current_language()  # the root group has set it (and checked the variable)
+    return None
 
 
 COMMANDS = [report]

@@ -1,5 +1,6 @@
 """Reports: the dashboard (one self-contained HTML page) and the status report (Markdown or
-Word) the plan promises to the municipal council and to TFK, IN and KMD.
+Word) the plan promises to those it names (``[report] recipients``), in the programme's
+language (``nb``, ``nn`` or ``en``) or the one asked for (``language=``).
 
 :func:`build_report` gathers everything once into a :class:`Report`, for a period on an
 ``as_of`` day:
@@ -25,8 +26,10 @@ Word) the plan promises to the municipal council and to TFK, IN and KMD.
 :func:`render_html` draws the dashboard with hand-written SVG through Jinja with
 autoescape (every name is data and is shown as text), inline CSS, no script and a
 Content-Security-Policy that forbids any. :func:`render_markdown` and :func:`render_docx`
-draft the status report in Norwegian. :func:`render_report` gathers and renders one in
-memory; :func:`write_report` writes one atomically.
+draft the status report. A :class:`Report` keeps the language it was gathered in and is
+drawn in it; the library reads no locale or environment variable.
+:func:`render_report` gathers and renders one in memory; :func:`write_report` writes one
+atomically.
 
 What lives where:
 
@@ -41,8 +44,9 @@ What lives where:
 ``dashboard``      :func:`render_html`: the Jinja page (templates in
                    ``interessent/report_templates``) and its SVG geometry
 ``status``         :func:`render_markdown`, :func:`render_docx`: the status report
-``wording``        Norwegian dates, numbers, status words, :func:`period_label`,
-                   :func:`period_key`, how a (restricted) stakeholder is named
+``wording``        dates, numbers, status words, cadence units and interaction kinds in
+                   the report's language, :func:`period_label`, :func:`period_key`, how a
+                   (restricted) stakeholder is named
 ``writing``        :data:`FORMATS`, :func:`default_path`, :func:`render_report` (in memory),
                    :func:`write_report`
 =================  ======================================================================

@@ -1,6 +1,8 @@
 """The dashboard: one self-contained HTML page drawn through Jinja (autoescape) from
 ``interessent/report_templates``, with hand-written SVG charts, the network and the
-power/interest grid, inline CSS and no script."""
+power/interest grid, inline CSS and no script, in the report's language: the template's
+words come from the catalogs through Jinja's i18n extension (``_()``, ``ngettext``,
+``pgettext``), and the page says its language (``<html lang>``)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import i18n
 from ..coverage import Status
-from .data import CELL_NB, NETWORK_LIMIT, NO_GROUP_COLOUR, Report
+from ..i18n import N_, gettext, ngettext, using
+from .data import CELL_WORDS, NETWORK_LIMIT, NO_GROUP_COLOUR, Report, cell_word
 from .wording import _date, _number, _percent, period_label, status_words
 
 if TYPE_CHECKING:
@@ -24,52 +28,74 @@ def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("interessent", "report_templates"),
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # the words of the language the page is drawn in (render_html sets the report's)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.gettext(message),
+        ngettext=lambda singular, plural, n: i18n.ngettext(singular, plural, n),
+        pgettext=lambda context, message: i18n.pgettext(context, message),
+        newstyle=True)
     env.filters["date"] = _date
     env.filters["percent"] = _percent
     env.filters["number"] = _number
     env.filters["fixed"] = lambda v: f"{v:.1f}"
-    env.filters["period"] = period_label
+    env.filters["score"] = lambda v: _number(round(v, 2), "0.00")
+    env.filters["period"] = lambda p: period_label(p)
+    # a plan text given once or per language, in the page's language
+    env.filters["text"] = lambda t: i18n.localized(t)
     return env
 
 
-#: Why a contact is listed under a commitment (:class:`~interessent.coverage.CountedContact`).
-REASON_NB = {"tagged": "merket med tiltaket", "selector": "passer til tiltakets utvalg",
-             "hosted": "holdt hos en vert planen godtar",
-             "not hosted": "ikke hos en vert planen godtar"}
+#: Why a contact is listed under a commitment (:class:`~interessent.coverage.CountedContact`),
+#: translated where it is shown.
+REASON_WORDS = {"tagged": N_("tagged with the commitment"),
+                "selector": N_("fits the commitment's selection"),
+                "hosted": N_("held at a host the plan accepts"),
+                "not hosted": N_("not at a host the plan accepts")}
 
 
 def render_html(report: Report) -> str:
-    """The dashboard: one HTML page with no script, no external reference, inline SVG."""
+    """The dashboard: one HTML page with no script, no external reference, inline SVG, in
+    the report's language (:attr:`Report.language`)."""
     env = _environment()
-    context = {
-        "r": report,
-        "status_nb": status_words(),
-        "cell_nb": {s.value: t for s, t in CELL_NB.items()},
-        "urgency_nb": status_words(),
-        "reason_nb": REASON_NB,
-        "charts": _coverage_charts(report),
-        "net": _network_drawing(report),
-        "grid": _grid_rows(report),
-        "kpis": _kpis(report),
-        "limit": NETWORK_LIMIT,
-    }
-    return env.get_template("dashboard.html.j2").render(context)
+    with using(report.language):
+        context = {
+            "r": report,
+            "lang": report.language,
+            "status_word": status_words(),
+            "cell_word": {s.value: cell_word(s) for s in CELL_WORDS},
+            "reason_word": {k: gettext(v) for k, v in REASON_WORDS.items()},
+            "charts": _coverage_charts(report),
+            "net": _network_drawing(report),
+            "grid": _grid_rows(report),
+            "kpis": _kpis(report),
+            "limit": NETWORK_LIMIT,
+        }
+        return env.get_template("dashboard.html.j2").render(context)
 
 
 def _kpis(report: Report) -> list[dict[str, Any]]:
     active = [c for c in report.commitments if c.status not in (Status.NOT_ACTIVE,)]
     on_track = report.count(Status.MET, Status.DUE, Status.NOT_STARTED)
+    behind, overdue = report.count(Status.BEHIND), report.count(Status.OVERDUE)
     return [
-        {"value": f"{on_track} av {len(active)}", "label": "tiltak oppfylt eller i rute",
+        {"value": gettext("{part} of {whole}").format(part=on_track, whole=len(active)),
+         "label": ngettext("commitment met or on track", "commitments met or on track",
+                           len(active)),
          "tone": "good" if on_track == len(active) else "neutral"},
-        {"value": str(report.count(Status.BEHIND)), "label": "tiltak henger etter",
-         "tone": "warn" if report.count(Status.BEHIND) else "good"},
-        {"value": str(report.count(Status.OVERDUE)), "label": "tiltak forsinket",
-         "tone": "bad" if report.count(Status.OVERDUE) else "good"},
-        {"value": str(len(report.stories)), "label": "suksesshistorier fortalt",
+        {"value": str(behind),
+         "label": ngettext("commitment behind", "commitments behind", behind),
+         "tone": "warn" if behind else "good"},
+        {"value": str(overdue),
+         "label": ngettext("commitment overdue", "commitments overdue", overdue),
+         "tone": "bad" if overdue else "good"},
+        {"value": str(len(report.stories)),
+         "label": ngettext("success story told", "success stories told", len(report.stories)),
          "tone": "neutral"},
-        {"value": _number(report.resources.total), "label": "kontakter og aktiviteter logget",
+        {"value": _number(report.resources.total),
+         "label": ngettext("contact or activity logged", "contacts and activities logged",
+                           report.resources.total),
          "tone": "neutral"},
     ]
 
@@ -109,9 +135,11 @@ def _coverage_charts(report: Report) -> list[dict[str, Any]]:
             "score_path": " ".join(f"{x(p.column):.1f},{y(p.score):.1f}" for p in pts),
             "direct_path": " ".join(f"{x(p.column):.1f},{y(p.direct):.1f}" for p in pts),
             "dots": [{"x": x(p.column), "y": y(p.score),
-                      "tip": f"{report.columns[p.column].long}: dekning {_percent(p.score)}, "
-                             f"nådd direkte {_percent(p.direct)}, via nettverket "
-                             f"{_percent(p.network)}"} for p in pts],
+                      "tip": gettext("{column}: coverage {score}, reached directly {direct}, "
+                                     "through the network {network}").format(
+                          column=report.columns[p.column].long, score=_percent(p.score),
+                          direct=_percent(p.direct), network=_percent(p.network))}
+                     for p in pts],
             "last": ({"x": x(pts[-1].column), "y": y(pts[-1].score)} if pts else None),
         })
     return [{"charts": charts, "ticks": ticks, "grid": grid, "w": _CW, "h": _CH,
@@ -132,9 +160,11 @@ def _network_drawing(report: Report) -> dict[str, Any]:
         nodes.append({
             "x": _NM + node.x * (_NW - 2 * _NM), "y": _NM + node.y * (_NH - 2 * _NM),
             "r": radius, "colour": colour, "leader": node.leader, "name": node.name,
-            "tip": f"{node.name} — {report.groups.get(node.group or '', 'ingen målgruppe')}"
-                   f", {node.ties} bånd" + (f", opinionsdanner nr. {node.leader}"
-                                            if node.leader else ""),
+            "tip": f"{node.name} — "
+                   + report.groups.get(node.group or "", gettext("no target group")) + ", "
+                   + ngettext("{n} tie", "{n} ties", node.ties).format(n=node.ties)
+                   + (", " + gettext("opinion leader no. {rank}").format(rank=node.leader)
+                      if node.leader else ""),
         })
     edges = [{"x1": nodes[a]["x"], "y1": nodes[a]["y"], "x2": nodes[b]["x"],
               "y2": nodes[b]["y"], "w": 0.4 + 1.4 * w,
@@ -146,7 +176,8 @@ def _network_drawing(report: Report) -> dict[str, Any]:
         list(report.groups).index(g) if g in report.groups else len(report.groups)) if g else (
         len(report.groups) + 1))
     legend = [{"colour": report.colours.get(g or "", NO_GROUP_COLOUR),
-               "name": report.groups.get(g, g) if g else "Ingen målgruppe"} for g in present]
+               "name": report.groups.get(g, g) if g else gettext("No target group")}
+              for g in present]
     return {"w": _NW, "h": _NH, "nodes": [n for n in nodes if not n["leader"]],
             "leaders": leaders, "edges": edges, "labels": labels, "legend": legend}
 
@@ -198,15 +229,16 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-_QUADRANTS = {(True, False): "Hold tilfreds", (True, True): "Tett oppfølging",
-              (False, False): "Overvåk", (False, True): "Hold informert"}
+#: The power/interest grid's quadrants (high influence?, high interest?); the template
+#: names them in the page's language.
+_QUADRANTS = {(True, False): "satisfy", (True, True): "manage", (False, False): "monitor",
+              (False, True): "inform"}
 
 
 def _quadrant(influence: int, interest: int) -> str:
     if influence == 3 or interest == 3:
         return "middle"
-    return {"Hold tilfreds": "satisfy", "Tett oppfølging": "manage", "Overvåk": "monitor",
-            "Hold informert": "inform"}[_QUADRANTS[(influence > 3, interest > 3)]]
+    return _QUADRANTS[(influence > 3, interest > 3)]
 
 
 def _grid_rows(report: Report) -> list[list[dict[str, Any]]]:

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from attrs import field, frozen
 
 from ..coverage import CommitmentExplanation, CommitmentStatus, Dues, GroupCoverage, Status
+from ..i18n import N_, gettext, using
 from ..periods import Period
-from .wording import period_label
+from .wording import LANGUAGE, period_label
 
 if TYPE_CHECKING:
     from ..graph import LeaderScore
@@ -40,13 +41,21 @@ class CellState(enum.StrEnum):
     INACTIVE = "inactive"
 
 
-CELL_NB = {
-    CellState.MET: "oppfylt",
-    CellState.MISSED: "ikke oppfylt",
-    CellState.OPEN: "åpen, forfaller",
-    CellState.FUTURE: "ikke forfalt",
-    CellState.INACTIVE: "ikke aktiv",
+#: The words for a calendar cell's state, translated where they are shown (:func:`cell_word`).
+CELL_WORDS = {
+    CellState.MET: N_("met"),
+    CellState.MISSED: N_("not met"),
+    CellState.OPEN: N_("open, due"),
+    CellState.FUTURE: N_("not due yet"),
+    CellState.INACTIVE: N_("not active"),
 }
+
+
+def cell_word(state: CellState | str) -> str:
+    """A calendar cell's state in the current language (:func:`interessent.i18n.using`)."""
+    return gettext(CELL_WORDS[CellState(state)])
+
+
 _CELL_ORDER = (CellState.MISSED, CellState.OPEN, CellState.MET, CellState.FUTURE,
                CellState.INACTIVE)
 
@@ -178,14 +187,23 @@ class Report:
     names: Mapping[str, str] = field(factory=dict)
     """How the dashboard names the stakeholders ``explained`` lists (restricted ones not)."""
     kind_names: Mapping[str, str] = field(factory=dict)
-    """The interaction kinds' Norwegian names."""
+    """The interaction kinds' names, in the report's language."""
+    language: str = LANGUAGE
+    """The language the report was gathered in, and is drawn in: ``nb``, ``nn`` or ``en``."""
+    finance_by: str = ""
+    """Who fills in the finance figures (the title of the plan's ``report.finance_role``)."""
+    recipients: str = ""
+    """Whom the status report goes to (the plan's ``report.recipients``)."""
 
     @property
     def title(self) -> str:
-        """«Årsrapport 2026» for a calendar year, else «Statusrapport …»."""
-        kind = "Årsrapport" if self.period == Period.year(self.period.start.year) else (
-            "Statusrapport")
-        return f"{kind} {period_label(self.period)}"
+        """«Årsrapport 2026» for a calendar year, else «Statusrapport …», in the report's
+        language."""
+        with using(self.language):
+            if self.period == Period.year(self.period.start.year):
+                return gettext("Annual report {period}").format(
+                    period=period_label(self.period))
+            return gettext("Status report {period}").format(period=period_label(self.period))
 
     def count(self, *statuses: Status) -> int:
         return sum(1 for c in self.commitments if c.status in statuses)

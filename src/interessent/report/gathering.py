@@ -24,6 +24,7 @@ from ..coverage import (
 from ..coverage.interaction_log import keeping
 from ..graph import rank_leaders
 from ..graph.leaders import leader_scores
+from ..i18n import check_language, current_language, gettext, localized, ngettext, using
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
 from ..rules import KindCategory, kinds_in
@@ -32,7 +33,6 @@ from ..store.rules import as_query, members_sql, programme_people_sql
 from .data import (
     _CELL_ORDER,
     _LEADERS_SHOWN,
-    CELL_NB,
     GROUP_COLOURS,
     CalendarCell,
     CalendarRow,
@@ -42,10 +42,20 @@ from .data import (
     Report,
     Resources,
     Story,
+    cell_word,
 )
 from .network import _network
 from .series import coverage_series
-from .wording import UNIT_NB, _date, _names, _percent, _shown_name, _upfirst, period_label
+from .wording import (
+    _date,
+    _names,
+    _percent,
+    _shown_name,
+    _upfirst,
+    kind_names,
+    period_label,
+    unit_word,
+)
 
 if TYPE_CHECKING:
     from ..plan import Plan
@@ -62,18 +72,23 @@ def _columns(p: Period) -> tuple[Column, ...]:
             if months > 12:
                 short += f" {w.start.year % 100:02d}"
         elif unit is Unit.QUARTER:
-            short = f"K{(w.start.month - 1) // 3 + 1} {w.start.year % 100:02d}"
+            short = gettext("Q{n} {yy}").format(n=(w.start.month - 1) // 3 + 1,
+                                                yy=f"{w.start.year % 100:02d}")
         else:
             short = str(w.start.year)
         out.append(Column(clipped, short, period_label(w)))
     return tuple(out)
 
 
-def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None) -> Report:
+def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
+                 language: str | None = None) -> Report:
     """Everything the dashboard and the status report show, for ``period`` on ``as_of``
     (the commitments' contacts read once for all its parts, see
-    :func:`~interessent.coverage.interaction_log.keeping`)."""
-    with keeping():
+    :func:`~interessent.coverage.interaction_log.keeping`), in ``language`` (``nb``,
+    ``nn`` or ``en``; default: the plan's ``programme.language``). Nothing here reads the
+    locale or the environment."""
+    chosen = check_language(language or ws.plan.programme.language)
+    with keeping(), using(chosen):
         return _build_report(ws, period, as_of)
 
 
@@ -98,18 +113,27 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
     network = _network(ws, day, leaders, first_group, by_id)
     grid, unknown = _grid(ws, plan, people, day)
     dues = due(ws, as_of=day)
-    reasons = {c.id: _reason_nb(c, plan) for c in dues.contacts}
+    reasons = {c.id: _reason(c, plan) for c in dues.contacts}
     return Report(
-        programme=plan.programme.name, municipality=plan.programme.municipality,
+        programme=localized(plan.programme.name),
+        municipality=localized(plan.programme.municipality),
         website=plan.programme.website, workspace=ws.name, period=period, as_of=day,
         columns=columns, coverage=headline, series=series, commitments=commitments,
         notes=notes, calendar=calendar, leaders=leaders, network=network, grid=grid,
         grid_unknown=unknown, stories=tuple(_stories(ws, plan, period, day, by_id)),
         dues=dues, contact_reasons=reasons, resources=_resources(ws, plan, period, day),
-        groups={g.key: g.name for g in plan.groups}, colours=colours,
+        groups={g.key: localized(g.name) for g in plan.groups}, colours=colours,
         explained=explained, names=_explained_names(explained, by_id),
-        kind_names=dict(plan.all_interaction_kinds),
+        kind_names=kind_names(plan),
+        language=current_language(), finance_by=_finance_by(plan),
+        recipients=localized(plan.report.recipients),
     )
+
+
+def _finance_by(plan: Plan) -> str:
+    """The title of the role the plan names to fill in the finance figures, if any."""
+    key = plan.report.finance_role
+    return localized(plan.role(key).name) if key else ""
 
 
 def _explained_names(explained: Sequence[CommitmentExplanation],
@@ -170,21 +194,23 @@ def _calendar_row(plan: Plan, c: CommitmentStatus, columns: Sequence[Column], as
     for col in columns:
         label = col.long
         if c.status is Status.NOT_ACTIVE:
-            cells.append(CalendarCell(CellState.INACTIVE, f"{c.id} {label}: ikke aktiv i perioden"))
+            cells.append(CalendarCell(CellState.INACTIVE, f"{c.id} {label}: "
+                                      + gettext("not active in the period")))
             continue
         if c.kind is CommitmentKind.STRUCTURAL:
             if col.period.start > as_of:
                 state = CellState.FUTURE
-                tip = "ikke forfalt"
+                tip = cell_word(state)
             elif c.status is Status.MET:
-                state, tip = CellState.MET, "oppfylt: " + note
+                state, tip = CellState.MET, f"{cell_word(CellState.MET)}: {note}"
             else:
-                state, tip = CellState.MISSED, "ikke oppfylt: " + note
+                state, tip = CellState.MISSED, f"{cell_word(CellState.MISSED)}: {note}"
             cells.append(CalendarCell(state, f"{c.id} {label}: {tip}"))
             continue
         windows = [w for w in c.windows if w.period.overlaps(col.period)]
         if not windows:
-            cells.append(CalendarCell(CellState.INACTIVE, f"{c.id} {label}: ikke aktiv"))
+            cells.append(CalendarCell(CellState.INACTIVE,
+                                      f"{c.id} {label}: {cell_word(CellState.INACTIVE)}"))
             continue
         states = [CellState(w.state.value) for w in windows]
         state = min(states, key=_CELL_ORDER.index)
@@ -192,57 +218,72 @@ def _calendar_row(plan: Plan, c: CommitmentStatus, columns: Sequence[Column], as
         for w in windows:
             window = period_label(w.period)
             if w.state is WindowState.FUTURE:
-                parts.append(f"vinduet {window} har ikke begynt")
+                parts.append(gettext("the window {window} has not begun").format(window=window))
             elif commitment.kind is CommitmentKind.RATIO:
-                parts.append(f"{w.actual} av {w.logged} holdt hos en vert planen godtar i "
-                             f"{window}, minst {w.expected} kreves")
+                parts.append(gettext("{actual} of {logged} held at a host the plan accepts in "
+                                     "{window}, at least {expected} required").format(
+                    actual=w.actual, logged=w.logged, window=window, expected=w.expected))
             else:
-                parts.append(f"{w.actual} av {w.expected} i {window}")
-        cells.append(CalendarCell(state, f"{c.id} {label}: {CELL_NB[state]} ({'; '.join(parts)})"))
-    return CalendarRow(c.id, c.title, c.status, tuple(cells), note)
+                parts.append(gettext("{actual} of {expected} in {window}").format(
+                    actual=w.actual, expected=w.expected, window=window))
+        cells.append(CalendarCell(state, f"{c.id} {label}: {cell_word(state)} "
+                                         f"({'; '.join(parts)})"))
+    return CalendarRow(c.id, localized(c.title), c.status, tuple(cells), note)
 
 
 def _explain(plan: Plan, c: CommitmentStatus, by_id: Mapping[str, _Person]) -> str:
-    """What a commitment asks and how it stands, in Norwegian."""
+    """What a commitment asks and how it stands, in the report's language."""
     commitment = plan.commitment(c.id)
-    unit = UNIT_NB[commitment.cadence or Unit.YEAR]
+    unit = unit_word(commitment.cadence or Unit.YEAR)
+    kinds = kind_names(plan)
     if c.status is Status.NOT_ACTIVE:
-        return "ikke aktiv i perioden"
+        return gettext("not active in the period")
     if c.kind is CommitmentKind.STRUCTURAL:
-        return "alle påkrevde bånd finnes" if not c.missing else (
-            "mangler: " + "; ".join(c.missing))
+        return gettext("every required tie exists") if not c.missing else (
+            gettext("missing: {ties}").format(ties="; ".join(c.missing)))
     if c.kind is CommitmentKind.RATIO:
-        of = plan.all_interaction_kinds.get(commitment.of or "", commitment.of or "")
-        return (f"{c.actual} av {c.logged} av typen «{of}» holdt hos en vert planen godtar; "
-                f"minst {_percent(commitment.ratio or 0)} skal være det")
+        of = kinds.get(commitment.of or "", commitment.of or "")
+        return gettext("{actual} of {logged} of the kind «{kind}» held at a host the plan "
+                       "accepts; at least {ratio} should be").format(
+            actual=c.actual, logged=c.logged, kind=of, ratio=_percent(commitment.ratio or 0))
     if c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
-        who = "opinionsdannerne" if c.kind is CommitmentKind.LEADERS else "hver enkelt"
-        times = "1 gang" if commitment.count == 1 else f"{commitment.count} ganger"
-        text = f"{who}, {times} per {unit}; {c.actual} av {c.expected} så langt"
+        text = (gettext("the opinion leaders, {times} per {unit}; {actual} of {expected} so "
+                        "far") if c.kind is CommitmentKind.LEADERS else
+                gettext("each one, {times} per {unit}; {actual} of {expected} so far")).format(
+            times=ngettext("{n} time", "{n} times", commitment.count).format(
+                n=commitment.count), unit=unit, actual=c.actual, expected=c.expected)
         if c.missing:
             names = _names(c.missing, by_id)
-            shown = ", ".join(names[:8]) + (f" og {len(names) - 8} til" if len(names) > 8 else "")
-            text += f"; ikke nådd ennå: {shown}"
+            shown = ", ".join(names[:8])
+            if len(names) > 8:
+                shown = gettext("{names} and {n} more").format(names=shown, n=len(names) - 8)
+            text += "; " + gettext("not reached yet: {names}").format(names=shown)
         return text
-    text = f"minst {commitment.count} per {unit}; {c.actual} av {c.expected} så langt"
+    text = gettext("at least {count} per {unit}; {actual} of {expected} so far").format(
+        count=commitment.count, unit=unit, actual=c.actual, expected=c.expected)
     missed = [w for w in c.windows if w.state is WindowState.MISSED]
     if missed:
-        text += "; ikke oppfylt i " + ", ".join(period_label(w.period) for w in missed)
+        text += "; " + gettext("not met in {periods}").format(
+            periods=", ".join(period_label(w.period) for w in missed))
     if commitment.including:
-        kinds = plan.all_interaction_kinds
-        text += "; må omfatte " + ", ".join(kinds.get(k, k) for k in commitment.including)
+        text += "; " + gettext("must include {kinds}").format(
+            kinds=", ".join(kinds.get(k, k) for k in commitment.including))
     if commitment.phase:
-        text += f" ({plan.phase(commitment.phase).name.lower()})"
+        text += f" ({localized(plan.phase(commitment.phase).name).lower()})"
     return text
 
 
-def _reason_nb(contact: Contact, plan: Plan) -> str:
-    """Why :func:`~interessent.coverage.due` suggests a contact, in Norwegian."""
-    name = next((g.name for g in plan.groups if g.key == contact.group), contact.group)
-    when = {Unit.MONTH: "denne måneden", Unit.QUARTER: "dette kvartalet",
-            Unit.HALF_YEAR: "dette halvåret", Unit.YEAR: "i år"}[contact.window]
-    role = "Opinionsdanner" if contact.leader else "Medlem"
-    return f"{role} i {name}, ikke kontaktet {when}"
+def _reason(contact: Contact, plan: Plan) -> str:
+    """Why :func:`~interessent.coverage.due` suggests a contact, in the report's language."""
+    name = next((localized(g.name) for g in plan.groups if g.key == contact.group),
+                contact.group)
+    when = {Unit.MONTH: gettext("this month"), Unit.QUARTER: gettext("this quarter"),
+            Unit.HALF_YEAR: gettext("this half-year"), Unit.YEAR: gettext("this year")
+            }[contact.window]
+    if contact.leader:
+        return gettext("Opinion leader in {group}, not contacted {when}").format(
+            group=name, when=when)
+    return gettext("Member of {group}, not contacted {when}").format(group=name, when=when)
 
 
 def _grid(ws: Workspace, plan: Plan, people: Mapping[int, _Person],
@@ -294,7 +335,7 @@ def _stories(ws: Workspace, plan: Plan, period: Period, as_of: dt.date,
                 .join(ST, ST.c.pk == PART.c.stakeholder_pk)
                 .where(PART.c.interaction_pk.in_(select(INT.c.pk).where(*chosen)))):
             taking.setdefault(ipk, []).append(sid)
-    kinds = plan.all_interaction_kinds
+    kinds = kind_names(plan)
     rows.sort(key=lambda r: (r.date, r.id), reverse=True)
     return [Story(r.id, r.date, kinds.get(r.kind, r.kind), r.topic or "",
                   tuple(_names(sorted(set(taking.get(r.pk, ()))), by_id)), r.notes or "")
@@ -326,13 +367,14 @@ def _resources(ws: Workspace, plan: Plan, period: Period, as_of: dt.date) -> Res
     for kind, channel, n in rows:
         kinds[str(kind)] += int(n)
         channels[str(channel or "")] += int(n)
-    kind_names = plan.all_interaction_kinds
-    channel_names = {c.key: c.name for c in plan.channels}
+    kind_word = kind_names(plan)
+    channel_names = {c.key: localized(c.name) for c in plan.channels}
     return Resources(
         total=sum(kinds.values()),
-        by_kind=tuple((_upfirst(kind_names.get(k, k)), n) for k, n in
+        by_kind=tuple((_upfirst(kind_word.get(k, k)), n) for k, n in
                       sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
-        by_channel=tuple((channel_names.get(k, k) if k else "(ingen kanal)", n) for k, n in
+        by_channel=tuple((channel_names.get(k, k) if k else gettext("(no channel)"), n)
+                         for k, n in
                          sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))),
         letters=sum(kinds[k] for k in letter_kinds), letter_recipients=int(recipients),
         meetings=sum(kinds[k] for k in meeting_kinds), board_meetings=kinds["board_meeting"],

@@ -1,14 +1,17 @@
-"""The status report to the council (and TFK, IN and KMD): one list of headings,
-paragraphs, tables and bullets, written as Markdown or as a Word document."""
+"""The status report to those the plan names (``[report] recipients``): one list of
+headings, paragraphs, tables and bullets in the report's language, written as Markdown or
+as a Word document tagged with that language."""
 
 from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from attrs import frozen
 
 from ..coverage import CommitmentStatus, Status
+from ..i18n import gettext, localized, ngettext, using
 from .data import Report, Story
 from .wording import _date, _number, _percent, status_words
 
@@ -40,77 +43,108 @@ _Block = _Heading | _Para | _Table | _Bullets
 
 
 def _status_blocks(r: Report) -> list[_Block]:
-    """The status report to the council (and TFK, IN, KMD), as headings, paragraphs and
-    tables both writers share."""
+    """The status report, as headings, paragraphs and tables both writers share, in the
+    current language (:func:`render_markdown` and :func:`render_docx` set the report's)."""
     blocks: list[_Block] = [
         _Heading(0, f"{r.title} – {r.programme}"),
-        _Para(f"{r.municipality} · per {_date(r.as_of)} · utkast laget med interessent "
-              f"fra kommunikasjonsloggen", italic=True),
-        _Heading(1, "Sammendrag"),
+        _Para(gettext("{municipality} · as of {day} · draft made with interessent from the "
+                      "communication log").format(municipality=r.municipality,
+                                                  day=_date(r.as_of)), italic=True),
+    ]
+    if r.recipients:
+        blocks.append(_Para(gettext("To: {recipients}").format(recipients=r.recipients)))
+    blocks += [
+        _Heading(1, gettext("Summary")),
         _Para(_summary(r)),
-        _Heading(1, "Dekning per målgruppe"),
-        _Para("Dekningen veier sammen hvor mange i målgruppen som er nådd direkte og "
-              "gjennom nettverket (vektet etter innflytelse), hvor mange av "
-              "opinionsdannerne som er informert, og hvor godt tiltakene er holdt."),
-        _Table(("Målgruppe", "Medlemmer", "Nådd direkte", "Direkte dekning",
-                "Via nettverket", "Opinionsdannere informert", "Dekning"),
-               tuple((g.name, _number(g.members), _number(g.reached_directly),
+        _Heading(1, gettext("Coverage by target group")),
+        _Para(gettext("Coverage weighs together how many in the target group have been "
+                      "reached directly and through the network (weighted by influence), how "
+                      "many of the opinion leaders have been informed, and how well the "
+                      "commitments have been kept.")),
+        _Table((gettext("Target group"), gettext("Members"), gettext("Reached directly"),
+                gettext("Direct coverage"), gettext("Through the network"),
+                gettext("Opinion leaders informed"), gettext("Coverage")),
+               tuple((localized(g.name), _number(g.members), _number(g.reached_directly),
                       _percent(g.direct_reach), _percent(g.network_reach),
-                      f"{g.leaders_informed} av {g.leaders}" if g.leaders else "–",
+                      _of(g.leaders_informed, g.leaders) if g.leaders else "–",
                       _percent(g.score)) for g in r.coverage)),
-        _Heading(1, "Tiltak i kommunikasjonsstrategien"),
+        _Heading(1, gettext("Commitments of the communication strategy")),
     ]
     kept = [c for c in r.commitments if c.status in (Status.MET, Status.DUE, Status.NOT_STARTED)]
     missed = [c for c in r.commitments if c.status in (Status.BEHIND, Status.OVERDUE)]
     idle = [c for c in r.commitments if c.status is Status.NOT_ACTIVE]
-    headers = ("Tiltak", "Status", "Gjort", "Forklaring")
+    headers = (gettext("Commitment"), gettext("Status"), gettext("Done"),
+               gettext("Explanation"))
+    words = status_words()
 
     def row(c: CommitmentStatus) -> tuple[str, ...]:
-        done = f"{c.actual} av {c.expected}" if c.expected else "–"
-        return (f"{c.id} {c.title}", status_words()[c.status], done, r.notes[c.id])
+        done = _of(c.actual, c.expected) if c.expected else "–"
+        return (f"{c.id} {localized(c.title)}", words[c.status], done, r.notes[c.id])
 
-    blocks.append(_Heading(2, f"Holdt eller i rute ({len(kept)})"))
+    blocks.append(_Heading(2, gettext("Kept or on track ({n})").format(n=len(kept))))
     blocks.append(_Table(headers, tuple(row(c) for c in kept)) if kept else
-                  _Para("Ingen."))
-    blocks.append(_Heading(2, f"Ikke holdt ({len(missed)})"))
+                  _Para(gettext("None.")))
+    blocks.append(_Heading(2, gettext("Not kept ({n})").format(n=len(missed))))
     blocks.append(_Table(headers, tuple(row(c) for c in missed)) if missed else
-                  _Para("Alle tiltak som har begynt, er holdt."))
+                  _Para(gettext("Every commitment that has begun is kept.")))
     if idle:
-        blocks.append(_Para("Ikke aktive i perioden: " + ", ".join(
-            f"{c.id} {c.title}" for c in idle) + "."))
-    blocks.append(_Heading(1, "Suksesshistorier"))
+        blocks.append(_Para(gettext("Not active in the period: {commitments}.").format(
+            commitments=", ".join(f"{c.id} {localized(c.title)}" for c in idle))))
+    blocks.append(_Heading(1, gettext("Success stories")))
     if r.stories:
         blocks.append(_Bullets(tuple(_story_line(s) for s in r.stories)))
     else:
-        blocks.append(_Para("Ingen kontakter er logget som suksesshistorie i perioden. "
-                            "Strategien sier at suksesshistorier skal kommuniseres aktivt."))
+        blocks.append(_Para(gettext("No contact is logged as a success story in the "
+                                    "period.")))
     res = r.resources
     blocks += [
-        _Heading(1, "Ressursbruk"),
-        _Para(f"Kommunikasjonsloggen viser {_number(res.total)} kontakter og aktiviteter i "
-              f"perioden fram til {_date(min(r.as_of, r.period.end))}: "
-              f"{_number(res.letters)} brev og e-poster (til {_number(res.letter_recipients)} "
-              f"mottakere), {_number(res.meetings)} møter og arrangementer, herav "
-              f"{_number(res.board_meetings)} styremøter, og {_number(res.people_met)} "
-              "ulike interessenter møtt."),
-        _Table(("Type", "Antall"), tuple((k, _number(n)) for k, n in res.by_kind)),
-        _Table(("Kanal", "Antall"), tuple((k, _number(n)) for k, n in res.by_channel)),
-        _Para("Økonomi: interessent fører ikke regnskap. Daglig leder fyller inn: brukt "
-              "hittil i perioden ______ kr av et budsjett på ______ kr; "
-              "herav til kommunikasjon ______ kr.", italic=True),
-        _Heading(1, "Dette forfaller fremover"),
+        _Heading(1, gettext("Resources used")),
+        _Para(gettext("The communication log shows {total} contacts and activities in the "
+                      "period up to {day}: {letters} letters and e-mails (to {recipients} "
+                      "recipients), {meetings} meetings and events, {board} of them board "
+                      "meetings, and {people} different stakeholders met.").format(
+            total=_number(res.total), day=_date(min(r.as_of, r.period.end)),
+            letters=_number(res.letters), recipients=_number(res.letter_recipients),
+            meetings=_number(res.meetings), board=_number(res.board_meetings),
+            people=_number(res.people_met))),
+        _Table((gettext("Kind"), gettext("Number")),
+               tuple((k, _number(n)) for k, n in res.by_kind)),
+        _Table((gettext("Channel"), gettext("Number")),
+               tuple((k, _number(n)) for k, n in res.by_channel)),
+        _Para(_finance_line(r), italic=True),
+        _Heading(1, gettext("Due ahead")),
     ]
     if r.dues.items:
         blocks.append(_Table(
-            ("Tiltak", "Hastegrad", "Frist", "Forklaring"),
-            tuple((f"{i.commitment.id} {i.commitment.title}",
-                   status_words().get(i.urgency, i.urgency),
+            (gettext("Commitment"), gettext("Urgency"), gettext("Due"),
+             gettext("Explanation")),
+            tuple((f"{i.commitment.id} {localized(i.commitment.title)}",
+                   words.get(i.urgency, i.urgency),
                    _date(i.commitment.due) if i.commitment.due else "–",
                    r.notes.get(i.commitment.id, "")) for i in r.dues.items)))
     else:
-        blocks.append(_Para(f"Ingenting er forsinket eller forfaller de neste "
-                            f"{r.dues.within} dagene."))
+        blocks.append(_Para(ngettext(
+            "Nothing is overdue or due in the next {n} day.",
+            "Nothing is overdue or due in the next {n} days.", r.dues.within).format(
+            n=r.dues.within)))
     return blocks
+
+
+def _of(part: int, whole: int) -> str:
+    """«3 av 5»."""
+    return gettext("{part} of {whole}").format(part=part, whole=whole)
+
+
+def _finance_line(r: Report) -> str:
+    """The finance figures left blank, and who fills them in (the plan's
+    ``report.finance_role``), if the plan says."""
+    blanks = gettext("spent so far in the period ______ kr of a budget of ______ kr; "
+                     "of this on communication ______ kr.")
+    if r.finance_by:
+        fill = gettext("{who} fills in: {blanks}").format(who=r.finance_by, blanks=blanks)
+    else:
+        fill = gettext("To fill in: {blanks}").format(blanks=blanks)
+    return gettext("Finances: interessent keeps no accounts.") + " " + fill
 
 
 def _story_line(s: Story) -> str:
@@ -123,23 +157,27 @@ def _summary(r: Report) -> str:
     active = [c for c in r.commitments if c.status is not Status.NOT_ACTIVE]
     on_track = r.count(Status.MET, Status.DUE, Status.NOT_STARTED)
     behind, overdue = r.count(Status.BEHIND), r.count(Status.OVERDUE)
-    parts = [f"{on_track} av {len(active)} tiltak i kommunikasjonsstrategien holdt eller i "
-             "rute"]
+    parts = [ngettext("{n} of {total} commitment of the communication strategy kept or on "
+                      "track", "{n} of {total} commitments of the communication strategy kept "
+                      "or on track", len(active)).format(n=on_track, total=len(active))]
     if behind:
-        parts.append(f"{behind} henger etter")
+        parts.append(gettext("{n} behind").format(n=behind))
     if overdue:
-        parts.append(f"{overdue} er forsinket")
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
-    text = f"Per {_date(r.as_of)} er {listed}."
+        parts.append(gettext("{n} overdue").format(n=overdue))
+    listed = parts[0] if len(parts) == 1 else gettext("{items} and {last}").format(
+        items=", ".join(parts[:-1]), last=parts[-1])
+    text = gettext("As of {day}, {listed}.").format(day=_date(r.as_of), listed=listed)
     scored = [g for g in r.coverage if g.members]
     if scored:
         best = max(scored, key=lambda g: g.score)
         worst = min(scored, key=lambda g: g.score)
-        text += (f" Dekningen er best for {best.name} ({_percent(best.score)}) og svakest "
-                 f"for {worst.name} ({_percent(worst.score)}).")
+        text += " " + gettext("Coverage is best for {best} ({best_score}) and weakest for "
+                              "{worst} ({worst_score}).").format(
+            best=localized(best.name), best_score=_percent(best.score), worst=localized(worst.name),
+            worst_score=_percent(worst.score))
     n = len(r.stories)
-    text += (f" {n} suksesshistorie{'' if n == 1 else 'r'} er fortalt." if n else
-             " Ingen suksesshistorier er logget i perioden.")
+    text += " " + (ngettext("{n} success story told.", "{n} success stories told.", n).format(
+        n=n) if n else gettext("No success stories logged in the period."))
     return text
 
 
@@ -151,9 +189,11 @@ def _md(text: str) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    """The status report as Markdown."""
+    """The status report as Markdown, in the report's language."""
+    with using(report.language):
+        blocks = _status_blocks(report)
     lines: list[str] = []
-    for block in _status_blocks(report):
+    for block in blocks:
         if isinstance(block, _Heading):
             lines += ["#" * (block.level + 1) + " " + _md(block.text), ""]
         elif isinstance(block, _Para):
@@ -168,21 +208,32 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+#: The language tag of a Word document in each language (``w:lang``, core properties).
+WORD_LANGUAGE = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
+
+
 def render_docx(report: Report) -> bytes:
-    """The status report as a Word document."""
+    """The status report as a Word document, in the report's language and tagged with it
+    (``w:lang`` of the document's defaults and its styles, and the core properties), so
+    that Word checks its spelling in that language."""
     from docx import Document
     from docx.shared import Pt
 
+    with using(report.language):
+        blocks = _status_blocks(report)
+        subject = gettext("Status of the communication strategy")
+    tag = WORD_LANGUAGE.get(report.language, "nb-NO")
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
+    _tag_language(doc, tag)
     props = doc.core_properties
     props.title = _xml(f"{report.title} – {report.programme}")[:255]
-    props.subject = "Status for kommunikasjonsstrategien"
+    props.subject = subject
     props.author = "interessent"
-    props.language = "nb-NO"
-    for block in _status_blocks(report):
+    props.language = tag
+    for block in blocks:
         if isinstance(block, _Heading):
             doc.add_heading(_xml(block.text), level=block.level)
         elif isinstance(block, _Para):
@@ -205,6 +256,24 @@ def render_docx(report: Report) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _tag_language(doc: Any, tag: str) -> None:
+    """Set ``w:lang`` to ``tag`` in the document's run defaults and in every style that
+    sets a language of its own (python-docx's template says ``en-US``)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    holders = [] if defaults is None else list(defaults.iter(qn("w:rPr")))
+    holders += [rpr for rpr in styles.iter(qn("w:rPr")) if rpr.find(qn("w:lang")) is not None]
+    for rpr in holders:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), tag)
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal, TextIO, overload
 
 from ..errors import InvalidInput, PathError
 from ..files import path_error, write_atomically
+from ..i18n import check_language
 from ..periods import Period
 from .dashboard import render_html
 from .gathering import build_report
@@ -41,30 +42,33 @@ def _check_format(fmt: str) -> None:
 
 @overload
 def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                  fmt: Literal["html", "md"] = "html") -> str: ...
+                  fmt: Literal["html", "md"] = "html", language: str | None = None) -> str: ...
 @overload
 def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                  fmt: Literal["docx"]) -> bytes: ...
+                  fmt: Literal["docx"], language: str | None = None) -> bytes: ...
 @overload
 def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                  fmt: ReportFormat = "html") -> str | bytes: ...
+                  fmt: ReportFormat = "html", language: str | None = None) -> str | bytes: ...
 def render_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                  fmt: ReportFormat = "html") -> str | bytes:
+                  fmt: ReportFormat = "html", language: str | None = None) -> str | bytes:
     """The dashboard (``html``) or the status report (``md`` text, ``docx`` bytes) for
     ``period`` as of ``as_of`` (default today), made in memory: nothing is written, so a
-    web service can send it as it is."""
+    web service can send it as it is. It speaks ``language`` (``nb``, ``nn`` or ``en``;
+    default: the plan's ``programme.language``)."""
     _check_format(fmt)
-    report = build_report(ws, period, as_of=as_of or dt.date.today())
+    report = build_report(ws, period, as_of=as_of or dt.date.today(), language=language)
     if fmt == "docx":
         return render_docx(report)
     return render_html(report) if fmt == "html" else render_markdown(report)
 
 
 def write_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                 fmt: ReportFormat = "html", out: Path | None = None) -> Path:
+                 fmt: ReportFormat = "html", out: Path | None = None,
+                 language: str | None = None) -> Path:
     """Write the dashboard (``html``) or the status report (``md``, ``docx``) atomically to
-    ``out`` (default :func:`default_path`); returns its absolute path. A folder that
-    cannot be written is a :class:`PathError` naming it; nothing is left behind."""
+    ``out`` (default :func:`default_path`) in ``language`` (default: the plan's
+    ``programme.language``); returns its absolute path. A folder that cannot be written
+    is a :class:`PathError` naming it; nothing is left behind."""
     _check_format(fmt)
     day = as_of or dt.date.today()
     path = default_path(ws, period, as_of=day, fmt=fmt) if out is None else Path(out)
@@ -72,7 +76,9 @@ def write_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
         raise InvalidInput(f"{path} is a folder; give the report's file name")
     if out is not None and not path.parent.is_dir():  # before the work, not after it
         raise PathError(path.parent, "no such folder")
-    content = render_report(ws, period, as_of=day, fmt=fmt)
+    if language is not None:
+        check_language(language)  # before the work, not after it
+    content = render_report(ws, period, as_of=day, fmt=fmt, language=language)
     if isinstance(content, bytes):
         _write(path, lambda stream: stream.buffer.write(content))
     else:
