@@ -35,6 +35,7 @@ from ..periods import Period
 from ..plaindata import plain, rounded
 from ..plan import Members, Plan, TargetGroup
 from ..store.rules import acting_tie_sql, active_during_sql, active_on_sql, members_sql
+from . import kept
 from .commitments import CommitmentStatus, check_commitments
 from .interaction_log import _Log
 
@@ -211,10 +212,29 @@ def measure_coverage(
     groups: Sequence[str] | None = None,
 ) -> list[GroupCoverage]:
     """Coverage of each target group (or those named) in ``period``, as of ``as_of``
-    (default today), groups in plan order."""
+    (default today), groups in plan order.
+
+    The answer is kept in the store until the next write (:mod:`.kept`): asked again with
+    the data unchanged, it is read back, not computed."""
     as_of = as_of or dt.date.today()
     plan = ws.plan
     chosen = [plan.group(g) for g in groups] if groups else list(plan.groups)
+    # Read before the data the coverage is computed from (see interessent.store.cache).
+    counter = ws.store.change_counter()
+    key = kept.key_of(plan, period, as_of, [g.key for g in chosen])
+    if counter is not None:
+        data = ws.store.cached(key, counter)
+        found = None if data is None else kept.from_json(data, GroupCoverage)
+        if found is not None:
+            return found
+    out = _measure(ws, plan, chosen, period, as_of)
+    if counter is not None:
+        ws.store.keep_cached(key, counter, kept.to_json(out))
+    return out
+
+
+def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: Period,
+             as_of: dt.date) -> list[GroupCoverage]:
     seen_end = min(period.end, as_of)
     leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
     statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
