@@ -147,8 +147,9 @@ def test_both_ways_find_the_same_reach(ws: Workspace, start: dt.date, end: dt.da
     log_interaction(ws, kind="email", date="2026-04-10", host="lise", participants=["kunde"])
     rows = {}
     with ws.store.read() as session:
+        dialect = session.get_bind().dialect.name
         for way in (False, True):
-            stmt, params = _reach_sql(ws.plan.groups, "sqlite", way)
+            stmt, params = _reach_sql(ws.plan.groups, dialect, way)
             params.update(start=start, end=end)
             rows[way] = sorted(tuple(r) for r in session.execute(stmt, params))
     assert rows[True] == rows[False]

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from interessent import Interaction, Period, Relationship, Stakeholder, Workspace
 from interessent.coverage import GroupCoverage, measure_coverage
@@ -132,13 +132,15 @@ def cover(root: Path, as_of: dt.date = JUNE, period: Period = YEAR,
 
 
 def kept_rows(root: Path) -> list[tuple[str, bytes]]:
-    engine = create_engine(f"sqlite:///{root / 'interessent.db'}")
+    """The coverage kept in the workspace's database (its SQLite file, or the PostgreSQL
+    database the suite gives it)."""
+    ws = Workspace(root)
     try:
-        with engine.connect() as conn:
+        with ws.store.engine.connect() as conn:
             return [(str(k), bytes(d)) for k, d in conn.execute(text(
                 "SELECT key, data FROM rank_cache WHERE key LIKE 'coverage:%'"))]
     finally:
-        engine.dispose()
+        ws.close()
 
 
 def test_asked_again_the_answer_is_read_back_exactly(root: Path, computed: list[str]) -> None:
@@ -233,20 +235,20 @@ def test_an_erasure_leaves_no_kept_coverage_naming_the_person(root: Path) -> Non
 def test_something_else_under_the_key_is_ignored(root: Path, computed: list[str]) -> None:
     first = cover(root)
     [(key, _)] = kept_rows(root)
-    engine = create_engine(f"sqlite:///{root / 'interessent.db'}")
+    ws = Workspace(root)
     try:
         for junk in (b"not json", b'{"format": 1, "groups": [{"key": "folk"}]}', b"[]"):
-            with engine.begin() as conn:
+            with ws.store.engine.begin() as conn:
                 conn.execute(text("UPDATE rank_cache SET data = :d WHERE key = :k"),
                              {"d": junk, "k": key})
             assert cover(root) == first
     finally:
-        engine.dispose()
+        ws.close()
     assert len(computed) == 4
 
 
 def test_the_command_line_answers_again_from_what_it_kept(root: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "INTERESSENT_DB"}
+    env = dict(os.environ)  # on PostgreSQL, INTERESSENT_DB names the test's database
     argv = [*CLI, "-w", str(root), "coverage", "--period", "2026", "--as-of", "2026-06-01",
             "--format", "json"]
     first = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
