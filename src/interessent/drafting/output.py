@@ -95,12 +95,18 @@ def _allocate(folder: Path, names: Sequence[str]) -> list[str]:
     return result
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
 def _write_new(path: str | Path, data: bytes) -> None:
     """Write a file that must not exist yet (mode 0666 less the umask)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                 0o666)
-    with os.fdopen(fd, "wb") as stream:
-        stream.write(data)
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        written = os.write(fd, data)  # a letter goes in one write; a file object costs more
+        while written < len(data):
+            written += os.write(fd, memoryview(data)[written:])
+    finally:
+        os.close(fd)
 
 
 _STAGE = re.compile(r"\.interessent-[0-9a-f]{16}\.tmp")
@@ -196,16 +202,19 @@ def _publish(folder: Path, items: Sequence[tuple[str, bytes]]) -> _Publication:
         if publication.created:
             _write_new(stage / _CREATED, b"")
         names = _allocate(folder, [name for name, _ in items])
+        # paths as text: tens of thousands of letters, a Path object for each costs more
+        # than writing it
         where = f"{stage}{os.sep}"
         for n, (_, data) in enumerate(items):
             _write_new(f"{where}{n}", data)
         journal = os.open(stage / _JOURNAL, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND,
                           0o600)
         try:
-            for n, name in enumerate(names):
-                publication.paths.append(folder / _place(stage, str(n), folder, name, journal))
+            into = f"{folder}{os.sep}"
+            placed = [_place(where, str(n), into, name, journal) for n, name in enumerate(names)]
         finally:
             os.close(journal)
+        publication.paths = [folder / name for name in placed]
         return publication
     except BaseException as exc:
         publication.undo()
@@ -218,15 +227,16 @@ def _publish(folder: Path, items: Sequence[tuple[str, bytes]]) -> _Publication:
         ) from exc
 
 
-def _place(stage: Path, staged: str, folder: Path, name: str, journal: int) -> str:
+def _place(stage: str, staged: str, folder: str, name: str, journal: int) -> str:
     """Give the staged file ``staged`` its name in ``folder`` (numbered if the name was
-    taken meanwhile); returns the name. Each attempt is noted in the journal first."""
-    source = stage / staged
+    taken meanwhile); returns the name. Each attempt is noted in the journal first.
+    ``stage`` and ``folder`` are the folders' paths ending in a separator."""
+    source = f"{stage}{staged}"
     stem, dot, ext = name.rpartition(".")
     n, candidate = 1, name
     while True:
         os.write(journal, f"{staged}\t{candidate}\n".encode())
-        target = folder / candidate
+        target = f"{folder}{candidate}"
         try:
             os.link(source, target)
         except FileExistsError:
@@ -236,10 +246,10 @@ def _place(stage: Path, staged: str, folder: Path, name: str, journal: int) -> s
                 raise
             # no hard links on this file system (FAT, some network shares)
             if not os.path.lexists(target):
-                source.rename(target)
+                os.rename(source, target)  # noqa: PTH104 (text paths: see _publish)
                 return candidate
         else:
-            source.unlink()
+            os.unlink(source)  # noqa: PTH108 (text paths: see _publish)
             return candidate
         n += 1
         candidate = f"{stem}-{n}{dot}{ext}"

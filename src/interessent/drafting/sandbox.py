@@ -35,6 +35,12 @@ MAX_BITS = 100_000
 #: The most items ``range`` may give a template (Jinja's own limit is 100,000).
 MAX_RANGE = 10_000
 
+#: Attributes of every dict (a key of the same name is read as the attribute, as Jinja does).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+#: Values a Record hands a template as they are (never a method Jinja must wrap).
+_DATA_TYPES = frozenset({str, int, float, bool, type(None), tuple, list, dict, Record,
+                         dt.date, dt.datetime})
+
 #: Widths and precisions in a %-format (``%99999s``, ``%.5f``, ``%*d``).
 _PERCENT_SPEC = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 #: The spec of a str.format field (``{:>99999}``, ``{0:.{1}f}``).
@@ -132,7 +138,28 @@ def _is_html(name: str | None) -> bool:
 
 def _letter_of(context: Context) -> Mapping[str, Any]:
     letter = context.parent.get("letter")
+    if type(letter) is dict:  # what a run gives; isinstance(…, Mapping) costs more
+        return letter
     return letter if isinstance(letter, Mapping) else {}
+
+
+def _markup_of(context: Context) -> Any:
+    """The letter's ``letter.markup`` (md, txt, html), as the run gave it."""
+    letter = context.parent.get("letter")
+    if type(letter) is dict:
+        return letter.get("markup")
+    return letter.get("markup") if isinstance(letter, Mapping) else None
+
+
+#: Values this long or shorter are escaped once and remembered: most of what a run's
+#: letters insert (the letterhead, the signer, the programme's texts) is the same in
+#: every letter.
+_REMEMBERED = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_remembered(text: str) -> str:
+    return _markdown_value(text)
 
 
 def _date_filter(context: Context, value: Any, fmt: str = "long") -> str:
@@ -153,7 +180,7 @@ def _lines_filter(context: Context, value: Any) -> Any:
     """``{{ [a, b, c] | lines }}``: non-empty items on lines of their own, as hard line
     breaks in Markdown ("  " before the newline) and ``<br>`` in HTML."""
     items = [str(v) for v in (value.split("\n") if isinstance(value, str) else value) if v]
-    markup = _letter_of(context).get("markup")
+    markup = _markup_of(context)
     if markup == "html":
         from markupsafe import Markup, escape
 
@@ -182,13 +209,17 @@ def _finalize(context: Context, value: Any) -> Any:
     Markup (``| safe``, or what an HTML filter made) goes in as it is: that is the
     template's choice. The template's own text is never touched.
     """
-    if hasattr(value, "__html__"):
-        return value
-    if type(value) is _Prepared:
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif kind is _Prepared:
         return str(value)
-    text = value if isinstance(value, str) else str(value)
-    if _letter_of(context).get("markup") == "md":
-        return _markdown_value(text)
+    elif hasattr(value, "__html__"):
+        return value
+    else:
+        text = value if isinstance(value, str) else str(value)
+    if _markup_of(context) == "md":
+        return _markdown_remembered(text) if len(text) <= _REMEMBERED else _markdown_value(text)
     return _plain_value(text)
 
 
@@ -207,6 +238,11 @@ def _environment(loader: Any, *, caching: bool = False) -> Environment:
         finalize=pass_context(_finalize),
     )
     env.globals["range"] = _safe_range
+    for name, jinja_filter in list(env.filters.items()):
+        # Jinja's filters with an async twin check on every call which to run; these
+        # environments never run async, so they call the sync one directly.
+        if getattr(jinja_filter, "jinja_async_variant", False):
+            env.filters[name] = jinja_filter.__wrapped__
     for name in ("center", "format", "indent"):
         env.filters[name] = _bounded_filter(name, env.filters[name])
     env.filters["date"] = pass_context(_date_filter)
@@ -226,6 +262,22 @@ def _Sandbox() -> type[Any]:
 
     class Sandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            # The letter's data first, as Jinja would find it, without the AttributeError
+            # Jinja's way raises for every key of a dict: a key of a plain dict that no
+            # attribute of dict shadows, a key of a Record.
+            kind = type(obj)
+            if kind is dict and attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    return self.undefined(obj=obj, name=attribute)
+            if kind is Record and attribute in obj and not attribute.startswith("_"):
+                value = obj[attribute]
+                if type(value) in _DATA_TYPES:
+                    return value
+            return super().getattr(obj, attribute)
 
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
             if type(obj) is Record and not attr.startswith("_"):
