@@ -46,10 +46,10 @@ import click
 
 from ..bounds import printable
 from ..errors import InteressentError
-from ..i18n import LANGUAGES, set_language
+from ..i18n import LANGUAGES, N_, set_language
 from ._context import Context
 from ._hints import with_hint
-from ._language import LANG_ENV, language_from, translate_click, translate_options
+from ._language import language_from, translate_click, translate_help
 
 __all__ = ["cli", "main"]
 
@@ -67,7 +67,7 @@ class _Root(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _require_text(args)
         set_language(language_from(args))
-        translate_options(self)
+        translate_help(self)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -128,30 +128,28 @@ def _require_text(args: Sequence[object]) -> None:
                 "UTF-8 (rename the file or folder, or retype the value)") from None
 
 
-@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
+    "Run a programme's communication by its written strategy.\n\n"
+    "Plan → register → log → measure → act: keep the plan in interessent.toml, import\n"
+    "stakeholders and relationships, log what you do, and see which target groups and\n"
+    "promises of the plan are falling behind."))
 @click.option(
     "-w", "--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path),
-    help="The workspace folder (default: the current folder or the nearest one above it).",
+    help=N_("The workspace folder (default: the current folder or the nearest one above it)."),
 )
 @click.option(
     "--db", envvar="INTERESSENT_DB", metavar="URL",
-    help="An SQLAlchemy database URL instead of the workspace's SQLite file "
-    "(also INTERESSENT_DB).",
+    help=N_("An SQLAlchemy database URL instead of the workspace's SQLite file "
+    "(also INTERESSENT_DB)."),
 )
 @click.option(
     "--lang", type=click.Choice(LANGUAGES),
-    help=f"The language to speak (else {LANG_ENV}, the plan's programme.language, the "
-    "system locale, English).",
+    help=N_("The language to speak (else INTERESSENT_LANG, the plan's programme.language, "
+            "the system locale, English)."),
 )
 @click.version_option(package_name="interessent")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None, db: str | None, lang: str | None) -> None:
-    """Run a programme's communication by its written strategy.
-
-    Plan → register → log → measure → act: keep the plan in interessent.toml, import
-    stakeholders and relationships, log what you do, and see which target groups and
-    promises of the plan are falling behind.
-    """
     context = Context(workspace_path=workspace, db=db)
     ctx.obj = context
     ctx.call_on_close(context.close)
