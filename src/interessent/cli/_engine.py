@@ -22,7 +22,7 @@ from ._options import (
     within_days,
     within_option,
 )
-from ._output import echo, emit
+from ._output import echo, emit, machine
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -35,15 +35,17 @@ if TYPE_CHECKING:
     "Rank the opinion leaders, overall or within a target group."))
 @click.option("--group", "-g", help=N_("Rank within this target group."))
 @click.option("--top", type=Count(1, 100_000), help=N_("How many (default: the plan's)."))
-@click.option("--explain", is_flag=True, help=N_("Show each component of each score."))
+@click.option("--explain", is_flag=True, help=N_(
+    "Say in words why each ranks where they do (the numbers are in JSON and CSV)."))
 @as_of_option()
 @format_option
 @pass_context
 def leaders(context: Context, group: str | None, top: int | None, explain: bool,
             as_of: str | None, fmt: str) -> None:
     ws = context.workspace
-    ranked = interessent.rank_leaders(ws, group=group, top=top or ws.plan.leaders.top,
-                                      as_of=as_of_day(as_of))
+    with machine(fmt):
+        ranked = interessent.rank_leaders(ws, group=group, top=top or ws.plan.leaders.top,
+                                          as_of=as_of_day(as_of))
     rows = [s.to_dict(explanation=explain) for s in ranked]
     columns = ["rank", "id", "name", "score"]
     if explain and fmt == "table":  # words for people; the numbers stay in JSON and CSV
@@ -94,14 +96,18 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
     span = period_or_year(period, day)
     ids = list(commitments) or None
     if explain:
-        explained = interessent.explain_commitments(ws, span, as_of=day, ids=ids)
+        with machine(fmt):
+            explained = interessent.explain_commitments(ws, span, as_of=day, ids=ids)
         _show_explained(explained, span, day, fmt)
         return
     if commitments:
-        checked = interessent.check_commitments(ws, span, as_of=day, ids=ids)
+        with machine(fmt):
+            checked = interessent.check_commitments(ws, span, as_of=day, ids=ids)
         _emit_commitments(checked, fmt)
         return
-    result = interessent.measure_coverage(ws, span, as_of=day, groups=list(groups) or None)
+    with machine(fmt):
+        result = interessent.measure_coverage(ws, span, as_of=day,
+                                              groups=list(groups) or None)
     rows = [g.to_dict() for g in result]
     if fmt != "table":
         columns = ["key", "name", "score", "members", "reached_directly",
@@ -217,8 +223,9 @@ def _contact_line(x: CountedContact) -> str:
 @pass_context
 def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: str) -> None:
     day = as_of_day(as_of)
-    result = interessent.due(context.workspace, as_of=day, within_days=within_days(within),
-                             contacts=contacts)
+    with machine(fmt):
+        result = interessent.due(context.workspace, as_of=day,
+                                 within_days=within_days(within), contacts=contacts)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -252,8 +259,9 @@ COMMANDS = [leaders, coverage, due]
 @pass_context
 def risks(context: Context, period: str | None, as_of: str | None, fmt: str) -> None:
     day = as_of_day(as_of)
-    found = interessent.structural_risks(context.workspace, period_or_year(period, day),
-                                         as_of=day)
+    with machine(fmt):
+        found = interessent.structural_risks(context.workspace, period_or_year(period, day),
+                                             as_of=day)
     columns = ["kind", "group", "subject", "explanation"]
     emit(_worded_risks([r.to_dict() for r in found], fmt), columns, fmt,
          headers=headers(columns), empty=N_("No structural risks found."))
