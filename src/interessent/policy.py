@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from .errors import InvalidInput, NotFound, PolicyError, PolicyRule
+from .i18n import gettext
 from .plan import OTHER_PROGRAMME_ROLES, SpeakingRule
 from .store import Store
 from .workspace import Workspace
@@ -162,13 +163,17 @@ def _rule_text(plan: Plan, rule: SpeakingRule, topic: Topic, role_key: str) -> s
         return rule.description
     # a rule the plan does not hold is a spokesperson's on the other's kind of matter
     named = rule.roles if rule in plan.information.rules else (role_key,)
-    who = " eller ".join(_title(plan, r if r != OTHER_PROGRAMME_ROLES else role_key)
-                         for r in dict.fromkeys(named))
-    text = f"{who} uttaler seg om {topic.name.lower()}"
+    either = gettext(" or ")
+    who = either.join(_title(plan, r if r != OTHER_PROGRAMME_ROLES else role_key)
+                      for r in dict.fromkeys(named))
     if rule.cleared_by:
-        text += " etter å ha konferert med " + " eller ".join(
-            _title(plan, r).lower() for r in rule.cleared_by if r != role_key)
-    text += " (informasjonsansvar)"
+        text = gettext("{who} speaks on {topic} after conferring with {whom} (information "
+                       "responsibility)").format(
+            who=who, topic=topic.name.lower(), whom=either.join(
+                _title(plan, r).lower() for r in rule.cleared_by if r != role_key))
+    else:
+        text = gettext("{who} speaks on {topic} (information responsibility)").format(
+            who=who, topic=topic.name.lower())
     return text[0].upper() + text[1:]
 
 
