@@ -10,7 +10,7 @@ import click
 
 import interessent
 
-from ..i18n import N_, gettext, ngettext
+from ..i18n import N_, Np_, gettext, ngettext, pgettext
 from ._context import Context, pass_context
 from ._language import headers
 from ._options import as_of_day, as_of_option, format_option
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 #: import of the drafting machinery.
 _FORMATS = ("md", "txt", "html", "eml", "docx")
 _SHOWN = 20
+#: The words of ``templates list`` (JSON keeps the English values).
+TEMPLATE_WORDS = (Np_("template", "layout"), Np_("template", "letter"),
+                  Np_("template", "any"), Np_("template", "built-in"),
+                  Np_("template", "workspace"))
 
 
 def _values(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -204,7 +208,10 @@ def templates() -> None:
 def templates_list(context: Context, fmt: str) -> None:
     rows = [t.to_dict() for t in interessent.list_templates(context.workspace)]
     if fmt != "json":
-        rows = [{**r, "languages": ", ".join(r["languages"]) or "-"} for r in rows]
+        rows = [{**r, "languages": ", ".join(r["languages"]) or "-",
+                 "kind": pgettext("template", r["kind"]),
+                 "formats": ", ".join(pgettext("template", f) for f in r["formats"]),
+                 "source": pgettext("template", r["source"])} for r in rows]
     columns = ["name", "kind", "languages", "formats", "source", "serves", "description"]
     emit(rows, columns, fmt, headers=headers(columns), empty=N_("no templates"))
 

@@ -9,7 +9,7 @@ import click
 
 import interessent
 
-from ..i18n import N_, Np_, gettext, ngettext, pgettext, status_word
+from ..i18n import N_, Np_, gettext, localized, ngettext, pgettext, status_word
 from ._context import Context, pass_context
 from ._language import headers
 from ._options import (
@@ -242,6 +242,8 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
          headers=headers(columns, {"start_by": "start by"}),
          empty=N_("Nothing needs action now."))
     if people:
+        named = _group_names(context)
+        people = [{**p, "group": named.get(p["group"], p["group"])} for p in people]
         click.echo("\n" + gettext("Contact next:"))
         emit(people, ["id", "name", "group", "reason"], fmt,
              headers=headers(["id", "name", "group", "reason"]))
@@ -263,7 +265,12 @@ def risks(context: Context, period: str | None, as_of: str | None, fmt: str) -> 
         found = interessent.structural_risks(context.workspace, period_or_year(period, day),
                                              as_of=day)
     columns = ["kind", "group", "subject", "explanation"]
-    emit(_worded_risks([r.to_dict() for r in found], fmt), columns, fmt,
+    rows = [r.to_dict() for r in found]
+    if fmt == "table":
+        named = _group_names(context)
+        rows = [{**r, "kind": pgettext("risk", r["kind"]),
+                 "group": named.get(r["group"], r["group"])} for r in rows]
+    emit(rows, columns, fmt,
          headers=headers(columns), empty=N_("No structural risks found."))
 
 
@@ -276,7 +283,7 @@ WORDS = (Np_("window", "met"), Np_("window", "missed"), Np_("window", "open"),
          Np_("risk", "unknown leader"))
 
 
-def _worded_risks(rows: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
-    if fmt != "table":
-        return rows
-    return [{**r, "kind": pgettext("risk", r["kind"])} for r in rows]
+def _group_names(context: Context) -> dict[str, str]:
+    """Each target group's name by key, for a table people read (JSON and CSV keep the
+    key, which ``--group`` takes)."""
+    return {g.key: localized(g.name) for g in context.workspace.plan.groups}

@@ -8,7 +8,7 @@ import click
 
 import interessent
 
-from ..i18n import N_, gettext
+from ..i18n import N_, gettext, kind_word, localized, pgettext
 from ._context import Context, pass_context
 from ._language import headers
 from ._options import Count, format_option
@@ -37,7 +37,15 @@ def stakeholder_list(
 ) -> None:
     found = interessent.find_stakeholders(context.workspace, group=group, role=role, tag=tag,
                                           search=search)
-    emit([s.to_dict() for s in found], _LIST_COLUMNS, fmt, headers=headers(_LIST_COLUMNS),
+    rows = [s.to_dict() for s in found]
+    if fmt == "table":  # words and names for people; JSON and CSV keep the keys
+        plan = context.workspace.plan
+        roles = {r.key: localized(r.name) for r in plan.roles}
+        groups = {g.key: localized(g.name) for g in plan.groups}
+        rows = [{**r, "kind": pgettext("stakeholder", r["kind"]),
+                 "roles": [roles.get(k, k) for k in r["roles"]],
+                 "groups": [groups.get(k, k) for k in r["groups"]]} for r in rows]
+    emit(rows, _LIST_COLUMNS, fmt, headers=headers(_LIST_COLUMNS),
          empty=N_("no stakeholders match"))
 
 
@@ -125,8 +133,9 @@ def log(context: Context, /, kind: str, date: str | None, id_: str | None, **fie
     values = {k: v for k, v in fields.items() if v not in (None, (), False)}
     logged = interessent.log_interaction(context.workspace, kind=kind, date=date, id=id_,
                                          **values)
-    echo(gettext("Logged {id}: {kind} on {day}").format(id=logged.id, kind=logged.kind,
-                                                         day=logged.date.isoformat()))
+    kinds = context.workspace.plan.all_interaction_kinds
+    echo(gettext("Logged {id}: {kind} on {day}").format(
+        id=logged.id, kind=kind_word(logged.kind, kinds), day=logged.date.isoformat()))
 
 
 COMMANDS = [stakeholder, log]
