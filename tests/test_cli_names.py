@@ -178,4 +178,4 @@ def test_the_library_raises_in_english_unless_told(ws: Path) -> None:
 def test_data_with_braces_is_shown_as_it_is(ws: Path) -> None:
     # a name is data: placeholders in it are not filled in by the message around it
     out = _run(ws, "nn", "stakeholder", "add", "Kari {name} %s {0}", "--id", "kari-b")
-    assert out.strip() == "La til Kari {name} %s {0} (kari-b)"
+    assert out.strip() == "La til kari-b (Kari {name} %s {0})"

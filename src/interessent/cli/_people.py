@@ -93,7 +93,7 @@ def _stakeholder_options(f: Any) -> Any:
 def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: Any) -> None:
     values = {k: v for k, v in fields.items() if v not in (None, ())}
     added = interessent.add_stakeholder(context.workspace, name=name, id=id_, **values)
-    echo(gettext("Added {name} ({id})").format(name=added.name, id=added.id))
+    echo(gettext("Added {id} ({name})").format(id=added.id, name=added.name))
 
 
 @stakeholder.command("edit", help=N_(
@@ -107,7 +107,7 @@ def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: A
 def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], **fields: Any) -> None:
     values = {k: v for k, v in fields.items() if v not in (None, ())}
     changed = interessent.edit_stakeholder(context.workspace, id, clear=clear, **values)
-    echo(gettext("Updated {name} ({id})").format(name=changed.name, id=changed.id))
+    echo(gettext("Updated {id} ({name})").format(id=changed.id, name=changed.name))
 
 
 @click.command("log", help=N_(

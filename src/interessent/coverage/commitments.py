@@ -254,9 +254,9 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
     explanation = gettext("at least {count} {per}").format(count=c.count,
                                                            per=per_unit(unit.value))
     if c.including:
-        kinds = plan.all_interaction_kinds
+        named = plan.all_interaction_kinds
         explanation += gettext(", including {kinds}").format(
-            kinds=", ".join(kind_word(k, kinds) for k in c.including))
+            kinds=", ".join(kind_word(k, named) for k in c.including))
     if c.phase:
         explanation += gettext(", in {phase}").format(
             phase=localized(plan.phase(c.phase).name).lower())
