@@ -77,7 +77,7 @@ def consents_(context: Context, id: str, fmt: str) -> None:
     found = interessent.consents(context.workspace, id)
     emit([c.to_dict() for c in found],
          ["basis", "source", "given", "expires", "withdrawn", "current"], fmt,
-         empty=f"no consent or legal basis recorded for {id}")
+         empty=gettext("no consent or legal basis recorded for {id}").format(id=id))
 
 
 @privacy.command("export", help=N_(
@@ -101,7 +101,8 @@ def export(context: Context, id: str, out: Path | None) -> None:
     # The file is written before the export's audit entry commits: no file, no entry.
     interessent.export_person(context.workspace, id,
                   deliver=lambda data: write_atomically(out, lambda f: write(f, data)))
-    click.echo(f"Wrote everything held about {id} to {out}", err=True)
+    echo(gettext("Wrote everything held about {id} to {out}").format(id=id, out=out),
+         err=True)
 
 
 def _erasure_line(e: Erasure) -> str:
@@ -236,8 +237,9 @@ def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> 
         _show_plan(ws.root, interessent.plan_erasure(ws, id))
         return
     if not yes:
-        raise InvalidInput(f"erasing {id} cannot be undone; repeat with --yes to erase it "
-                           "(or 'privacy restrict' to keep the record but block its use)")
+        raise InvalidInput(gettext(
+            "erasing {id} cannot be undone; repeat with --yes to erase it (or 'privacy "
+            "restrict' to keep the record but block its use)").format(id=id))
     try:
         done = interessent.erase(ws, id, files=files)
     except ErasureIncomplete as exc:
@@ -246,8 +248,8 @@ def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> 
                            if "compacted" in str(exc) else str(exc)) from None
     _show_erasure(ws.root, id, done, files)
     if not ws.db_url.startswith("sqlite"):
-        click.echo("Note: the database server keeps old row versions until its administrator "
-                   "runs VACUUM FULL (docs/privacy.md)", err=True)
+        click.echo(gettext("Note: the database server keeps old row versions until its "
+                           "administrator runs VACUUM FULL (docs/privacy.md)"), err=True)
     elif not done.compacted:
         raise InvalidInput(_not_compacted(id, done.id))
 
@@ -262,12 +264,13 @@ def compact_(context: Context) -> None:
 
     ws = context.workspace
     if not ws.db_url.startswith("sqlite"):
-        raise InvalidInput("only a SQLite file is rebuilt here; on PostgreSQL the "
-                           "administrator runs VACUUM FULL (see docs/privacy.md)")
+        raise InvalidInput(gettext("only a SQLite file is rebuilt here; on PostgreSQL the "
+                                   "administrator runs VACUUM FULL (see docs/privacy.md)"))
     if not interessent.compact(ws):
-        raise InvalidInput("the database file could not be rebuilt completely: another "
-                           "process is using it; try again when nobody else is working")
-    click.echo("Rebuilt the database file: no deleted data is left in it")
+        raise InvalidInput(gettext("the database file could not be rebuilt completely: "
+                                   "another process is using it; try again when nobody else "
+                                   "is working"))
+    click.echo(gettext("Rebuilt the database file: no deleted data is left in it"))
 
 
 @privacy.command("restrict", help=N_(
