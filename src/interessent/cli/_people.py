@@ -38,13 +38,11 @@ def stakeholder_list(
     found = interessent.find_stakeholders(context.workspace, group=group, role=role, tag=tag,
                                           search=search)
     rows = [s.to_dict() for s in found]
-    if fmt == "table":  # words and names for people; JSON and CSV keep the keys
-        plan = context.workspace.plan
-        roles = {r.key: localized(r.name) for r in plan.roles}
-        groups = {g.key: localized(g.name) for g in plan.groups}
+    if fmt == "table":  # words and role names for people; JSON and CSV keep the keys
+        # (groups keep their keys here: a list to find people by, and --group takes them)
+        roles = {r.key: localized(r.name) for r in context.workspace.plan.roles}
         rows = [{**r, "kind": pgettext("stakeholder", r["kind"]),
-                 "roles": [roles.get(k, k) for k in r["roles"]],
-                 "groups": [groups.get(k, k) for k in r["groups"]]} for r in rows]
+                 "roles": [roles.get(k, k) for k in r["roles"]]} for r in rows]
     emit(rows, _LIST_COLUMNS, fmt, headers=headers(_LIST_COLUMNS),
          empty=N_("no stakeholders match"))
 
