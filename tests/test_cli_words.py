@@ -140,3 +140,16 @@ def test_the_status_report_speaks_the_language_asked_for(tmp_path: Path, languag
     text = _stripped(report, _data_values(ws))
     others = [w for other, words in STOP.items() if other != language for w in words]
     assert _found(others + (NORWEGIAN_IN_ENGLISH if language == "en" else []), text) == []
+
+
+def test_help_follows_each_run_and_the_reference_stays_english() -> None:
+    runner = CliRunner()
+    nn = runner.invoke(cli, ["--lang", "nn", "due", "--help"]).output
+    assert "Kva som må gjerast no, og kven som bør kontaktast." in nn
+    en = runner.invoke(cli, ["--lang", "en", "due", "--help"]).output
+    assert "What needs action now, and whom to contact next." in en
+    runner.invoke(cli, ["--lang", "nb", "--help"])  # the last run in the process spoke nb
+    from interessent.cli._reference import reference
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+    assert reference() == docs.read_text(encoding="utf-8")
