@@ -46,7 +46,7 @@ import click
 
 from ..bounds import printable
 from ..errors import InteressentError
-from ..i18n import LANGUAGES, N_, set_language
+from ..i18n import LANGUAGES, N_, gettext, set_language
 from ._context import Context
 from ._hints import with_hint
 from ._language import language_from, translate_click, translate_help
@@ -65,8 +65,8 @@ class _Root(click.Group):
         return contextvars.copy_context().run(super().main, *args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        set_language(language_from(args))  # first, so that the refusal below speaks it
         _require_text(args)
-        set_language(language_from(args))
         translate_help(self)
         return super().parse_args(ctx, args)
 
@@ -81,9 +81,9 @@ class _Root(click.Group):
             raise click.ClickException(printable(_bytes_escaped(os_error_line(exc)))) from None
         except UnicodeEncodeError as exc:  # text this terminal or file cannot hold
             bad = _bytes_escaped(exc.object[exc.start:exc.end])
-            raise click.ClickException(
-                f"text that cannot be written as {exc.encoding} ({bad}): "
-                f"{_bytes_escaped(exc.object[:80])}") from None
+            raise click.ClickException(gettext(
+                "text that cannot be written as {encoding} ({bad}): {text}").format(
+                encoding=exc.encoding, bad=bad, text=_bytes_escaped(exc.object[:80]))) from None
 
 
 def _bytes_escaped(text: str) -> str:
@@ -116,16 +116,18 @@ _ENV_PREFIX = "INTERESSENT_"
 
 def _require_text(args: Sequence[object]) -> None:
     """Refuse an argument or ``INTERESSENT_*`` variable that is not UTF-8 text."""
-    named = [(f"the argument '{_bytes_escaped(a)}'", a) for a in args if isinstance(a, str)]
-    named += [(f"the environment variable {k}", v) for k, v in sorted(os.environ.items())
-              if k.startswith(_ENV_PREFIX)]
+    named = [(gettext("the argument '{value}'").format(value=_bytes_escaped(a)), a)
+             for a in args if isinstance(a, str)]
+    named += [(gettext("the environment variable {name}").format(name=k), v)
+              for k, v in sorted(os.environ.items()) if k.startswith(_ENV_PREFIX)]
     for what, value in named:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise click.ClickException(
-                f"{what} is not UTF-8 text; interessent takes names, paths and values as "
-                "UTF-8 (rename the file or folder, or retype the value)") from None
+            raise click.ClickException(gettext(
+                "{what} is not UTF-8 text; interessent takes names, paths and values as "
+                "UTF-8 (rename the file or folder, or retype the value)").format(
+                what=what)) from None
 
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
