@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
 
 import interessent
 
-from ..i18n import N_, Np_, gettext, localized, ngettext, pgettext, status_word
+from ..i18n import N_, Np_, gettext, kind_word, localized, ngettext, pgettext, status_word
 from ._context import Context, pass_context
 from ._language import headers
 from ._options import (
@@ -98,7 +99,7 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
     if explain:
         with machine(fmt):
             explained = interessent.explain_commitments(ws, span, as_of=day, ids=ids)
-        _show_explained(explained, span, day, fmt)
+        _show_explained(explained, span, day, fmt, ws.plan.all_interaction_kinds)
         return
     if commitments:
         with machine(fmt):
@@ -135,7 +136,7 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
 
 
 def _show_explained(explained: list[CommitmentExplanation], span: Period, day: dt.date,
-                    fmt: str) -> None:
+                    fmt: str, kinds: Mapping[str, str]) -> None:
     """``coverage --explain``: each window with the contacts counted in it."""
     if fmt == "json":
         click.echo(json.dumps([e.to_dict() for e in explained], ensure_ascii=False, indent=2))
@@ -146,7 +147,7 @@ def _show_explained(explained: list[CommitmentExplanation], span: Period, day: d
     click.echo(gettext("Commitments {period} as of {day}").format(period=span,
                                                                   day=day.isoformat()))
     for e in explained:
-        _echo_explained(e)
+        _echo_explained(e, kinds)
 
 
 #: The columns of ``coverage --explain --format csv``: one row per contact counted (or
@@ -175,7 +176,7 @@ def _explained_rows(e: CommitmentExplanation) -> list[dict[str, Any]]:
     return out
 
 
-def _echo_explained(e: CommitmentExplanation) -> None:
+def _echo_explained(e: CommitmentExplanation, kinds: Mapping[str, str]) -> None:
     s = e.status
     of = gettext("{actual} of {expected}")
     done = of.format(actual=s.actual, expected=s.expected)
@@ -195,18 +196,18 @@ def _echo_explained(e: CommitmentExplanation) -> None:
             for m in w.members:
                 echo(f"    {m.id}: " + of.format(actual=m.reached, expected=m.needed))
                 for x in m.contacts:
-                    click.echo(f"      {_contact_line(x)}")
+                    echo(f"      {_contact_line(x, kinds)}")
         else:
             for x in w.contacts:
-                click.echo(f"    {_contact_line(x)}")
+                echo(f"    {_contact_line(x, kinds)}")
 
 
-def _contact_line(x: CountedContact) -> str:
-    parts = [x.date.isoformat(), x.id, x.kind, x.reason]
+def _contact_line(x: CountedContact, kinds: Mapping[str, str]) -> str:
+    parts = [x.date.isoformat(), x.id, kind_word(x.kind, kinds), pgettext("counted", x.reason)]
     if x.via:
-        parts.append("via " + ", ".join(x.via))
+        parts.append(gettext("via {ids}").format(ids=", ".join(x.via)))
     if x.host:
-        parts.append(f"host {x.host}")
+        parts.append(gettext("host {id}").format(id=x.host))
     return "  ".join(parts) + (f"  {x.topic}" if x.topic else "")
 
 
@@ -280,7 +281,7 @@ COMMANDS.append(risks)
 #: structural risk, in words; JSON and CSV keep the English values.
 WORDS = (Np_("window", "met"), Np_("window", "missed"), Np_("window", "open"),
          Np_("window", "future"), Np_("risk", "no tie"), Np_("risk", "single person"),
-         Np_("risk", "unknown leader"))
+         Np_("risk", "unknown leader"), Np_("counted", "tagged"), Np_("counted", "selector"))
 
 
 def _group_names(context: Context) -> dict[str, str]:
