@@ -23,15 +23,16 @@ if TYPE_CHECKING:
 __all__ = ["leader_reasons"]
 
 
-def leader_reasons(ws: Workspace, ranked: Sequence[LeaderScore], *, group: str | None = None,
-                   as_of: dt.date | None = None) -> dict[str, str]:
-    """Stakeholder id → one sentence saying why they rank where they do among ``ranked``
-    (ranked within ``group``, if given), on the ties active on ``as_of`` (default today)."""
+def leader_reasons(ws: Workspace, leaders: Sequence[LeaderScore], *,
+                   group: str | None = None, as_of: dt.date | None = None) -> dict[str, str]:
+    """Stakeholder id → one sentence saying why they rank where they do among ``leaders``
+    (a ranking, within ``group`` if given), on the ties active on ``as_of`` (default
+    today)."""
     day = as_of or dt.date.today()
     plan = ws.plan
     target = plan.group(group) if group else None
     within = {s.id for s in ws.members(target)} if target else None
-    ids = {s.id for s in ranked}
+    ids = {s.id for s in leaders}
     ties: dict[str, set[str]] = {i: set() for i in ids}
     for r in ws.store.relationships():
         if not r.active_on(day):
@@ -42,10 +43,10 @@ def leader_reasons(ws: Workspace, ranked: Sequence[LeaderScore], *, group: str |
     people = {s.id: s for s in ws.store.stakeholders(ids=sorted(ids))}
     weighted = {r.key: r for r in plan.roles if r.weight > 0}
     out: dict[str, str] = {}
-    for score in ranked:
+    for score in leaders:
         name = score.name
         tied = ties.get(score.id, set())
-        leaders = len(tied & ids)
+        others = len(tied & ids)
         if target is not None:
             parts = [ngettext("{n} in {group} is tied to {name}",
                               "{n} in {group} are tied to {name}", len(tied)).format(
@@ -54,10 +55,10 @@ def leader_reasons(ws: Workspace, ranked: Sequence[LeaderScore], *, group: str |
             parts = [ngettext("{n} person in the register is tied to {name}",
                               "{n} people in the register are tied to {name}",
                               len(tied)).format(n=len(tied), name=name)]
-        if leaders:
+        if others:
             parts[0] += ngettext(", among them {n} other opinion leader",
-                                 ", among them {n} other opinion leaders", leaders).format(
-                n=leaders)
+                                 ", among them {n} other opinion leaders", others).format(
+                n=others)
         person = people.get(score.id)
         if person is not None and person.influence is not None:
             parts.append(gettext("the register sets {name}'s influence to {influence} of 5")
