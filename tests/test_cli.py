@@ -112,8 +112,12 @@ def test_leaders_as_json(osen: Path) -> None:
 
 
 def test_leaders_explain(osen: Path) -> None:
+    # words for people (issue 12); the formula stays in JSON
     out = run("-w", osen, "leaders", "--group", "naeringslivet", "--explain", *AS_OF).output
-    assert "×pagerank" in out and "×betweenness" in out
+    assert "ranked no. 1 because" in out and "×pagerank" not in out
+    rows = json.loads(run("-w", osen, "leaders", "--group", "naeringslivet", "--explain",
+                          "--format", "json", *AS_OF).output)
+    assert "×pagerank" in rows[0]["explanation"] and "×betweenness" in rows[0]["explanation"]
 
 
 def test_coverage_as_json(osen: Path) -> None:

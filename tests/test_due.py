@@ -266,10 +266,12 @@ def test_whom_to_contact_follows_each_ones_own_cadence(ws: Workspace) -> None:
     assert sorted(found) == ["b", "c", "per"]
     assert (found["b"].commitment, found["b"].window, found["b"].count) == (
         "VISIT", Unit.YEAR, 2)
-    assert found["b"].reason == "member of VISIT, not reached 2 times this year"
+    # the reason names the commitment by its title, the group by its name (issue 12)
+    assert found["b"].reason == ("member of «Hver bedrift to ganger i året», not reached 2 "
+                                 "times this year")
     assert (found["per"].commitment, found["per"].window, found["per"].group) == (
         None, Unit.QUARTER, "folk")
-    assert found["per"].reason.endswith("of folk, not reached this quarter")
+    assert found["per"].reason.endswith("of Befolkningen, not reached this quarter")
 
 
 def test_the_plans_contact_interval_decides_for_everyone_else(tmp_path: Path) -> None:
@@ -290,7 +292,8 @@ def test_a_leader_not_informed_is_due_by_the_leaders_commitment(tmp_path: Path) 
                                                        participants=("kari",))])
         found = {c.id: c for c in due(ws, as_of=AS_OF).contacts}
     assert found["ola"].leader and found["ola"].commitment == "LEAD"
-    assert found["ola"].reason == "opinion leader in LEAD, not reached this year"
+    assert found["ola"].reason == ("opinion leader in «Opinionsdannerne én gang i året», not "
+                                   "reached this year")
     assert next(iter(found)) == "ola"  # leaders first
 
 

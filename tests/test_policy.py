@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from interessent import i18n
 from interessent.drafting import notify
 from interessent.errors import InteressentError, InvalidInput, NotFound, PlanError
 from interessent.model import Stakeholder
@@ -278,10 +279,15 @@ def test_the_table_of_information_responsibility(
 
 def test_a_spokesperson_on_the_others_matter_records_a_rule_in_its_words(
         osen_as_is: Workspace) -> None:
-    sig = resolve_signer(osen_as_is.plan, osen_as_is, topic="daily", signer_role="styreleder",
-                         cleared_by="daglig_leder")
+    with i18n.using("nb"):  # the rule in the words of the language asked for
+        sig = resolve_signer(osen_as_is.plan, osen_as_is, topic="daily",
+                             signer_role="styreleder", cleared_by="daglig_leder")
     assert sig.rule == ("Styreleder uttaler seg om løpende aktiviteter etter å ha konferert "
                         "med daglig leder (informasjonsansvar)")
+    english = resolve_signer(osen_as_is.plan, osen_as_is, topic="daily",
+                             signer_role="styreleder", cleared_by="daglig_leder")
+    assert english.rule == ("Styreleder speaks on løpende aktiviteter after conferring with "
+                            "daglig leder (information responsibility)")
     assert sig.note == ("Signert av Solveig Aune (Styreleder) etter regelen: " + sig.rule
                         + ". Avklart med daglig leder.")
 
@@ -357,9 +363,10 @@ topic = "*"
 roles = ["*"]
 cleared_by = ["leiar", "styreleiar"]
 """)
-    sig = resolve_signer(plan, PEOPLE, topic="daily", signer_role="rg", cleared_by="leiar")
+    with i18n.using("nn"):
+        sig = resolve_signer(plan, PEOPLE, topic="daily", signer_role="rg", cleared_by="leiar")
     assert (sig.role, sig.stakeholder) == ("radgjevar", "rg")
-    assert sig.rule == ("Rådgjevar uttaler seg om daglege saker etter å ha konferert med "
+    assert sig.rule == ("Rådgjevar uttalar seg om daglege saker etter å ha konferert med "
                         "prosjektleiar eller styreleiar (informasjonsansvar)")
     # the ordførar holds no programme role: "*" does not reach the municipality's leaders
     with pytest.raises(PolicyError, match=r"Odd Ordførar .* holds no role of the programme"):

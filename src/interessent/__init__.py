@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from .graph import LeaderScore as LeaderScore
     from .graph import build_graph as build_graph
     from .graph import explain as explain
+    from .graph import leader_reasons as leader_reasons
     from .graph import rank_graph as rank_graph
     from .graph import rank_leaders as rank_leaders
     from .graph import write_graph as write_graph
@@ -162,6 +163,7 @@ _LAZY = {
     "init_workspace": "workspace",
     "list_templates": "drafting",
     "load_plan": "plan",
+    "leader_reasons": "graph",
     "log_interaction": "registry",
     "measure_coverage": "coverage",
     "notification_list": "policy",
@@ -257,6 +259,7 @@ __all__ = [
     "import_file",
     "import_rows",
     "init_workspace",
+    "leader_reasons",
     "list_templates",
     "load_plan",
     "log_interaction",

@@ -44,12 +44,15 @@ __all__ = [
     "current_language",
     "every_text",
     "gettext",
+    "kind_word",
     "language_of",
+    "per_unit",
     "localized",
     "ngettext",
     "pgettext",
     "set_language",
     "status_word",
+    "this_unit",
     "using",
 ]
 
@@ -292,3 +295,45 @@ def status_word(status: str, language: str | None = None) -> str:
     """The word for a status or urgency (``behind`` → ``henger etter`` in bokmål), from
     :data:`STATUS_WORDS`; one not in the table is returned as it is."""
     return pgettext("status", str(status), language)
+
+
+#: A cadence unit (``periods.Unit``) in words: ``per half_year`` is «per halvår», and
+#: «this half-year» «dette halvåret».
+UNIT_WORDS = (
+    Np_("per", "month"), Np_("per", "quarter"), Np_("per", "half_year"), Np_("per", "year"),
+    Np_("this", "month"), Np_("this", "quarter"), Np_("this", "half_year"),
+    Np_("this", "year"),
+)
+
+
+def per_unit(unit: str, language: str | None = None) -> str:
+    """«per month», «per halvår»: how often, for a cadence unit's value."""
+    return pgettext("per", str(unit), language)
+
+
+def this_unit(unit: str, language: str | None = None) -> str:
+    """«this month», «i år»: the current window of a cadence unit's value."""
+    return pgettext("this", str(unit), language)
+
+
+#: The built-in interaction kinds (``model.BUILTIN_INTERACTION_KINDS``) in words; a
+#: kind of the plan's own is named by the plan.
+KIND_WORDS = (
+    Np_("kind", "meeting"), Np_("kind", "letter"), Np_("kind", "email"),
+    Np_("kind", "call"), Np_("kind", "article"), Np_("kind", "post"), Np_("kind", "web"),
+    Np_("kind", "board_meeting"), Np_("kind", "report"), Np_("kind", "annual_report"),
+    Np_("kind", "event"), Np_("kind", "visit"), Np_("kind", "presentation"),
+)
+
+
+def kind_word(kind: str, names: Mapping[str, Localized] | None = None,
+              language: str | None = None) -> str:
+    """An interaction kind in words: a built-in one from the catalog (``annual_report``
+    → «årsrapport»), else its name in ``names`` (the plan's), else the key."""
+    word = pgettext("kind", kind, language)
+    if word != kind or kind in {"meeting", "letter", "email", "call", "article", "post",
+                                "web", "report", "event", "visit", "presentation"}:
+        return word
+    if names and kind in names:
+        return localized(names[kind], language)
+    return kind

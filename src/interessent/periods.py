@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from attrs import frozen
 
 from .errors import InvalidInput
+from .i18n import N_, gettext
 
 __all__ = ["FIRST_DAY", "LAST_DAY", "Days", "Period", "Unit", "check_date", "parse_date",
            "parse_days", "parse_period"]
@@ -50,7 +51,8 @@ class Unit(enum.StrEnum):
         unit = _UNIT_ALIASES.get(key)
         if unit is None:
             expected = ", ".join(u.value for u in cls)
-            raise InvalidInput(f"unknown period {text!r} (expected one of {expected})")
+            raise InvalidInput(gettext("unknown period {text!r} (expected one of {expected})")
+                               .format(text=text, expected=expected))
         return unit
 
     def window(self, day: dt.date) -> Period:
@@ -111,7 +113,8 @@ class Period:
             if not isinstance(day, dt.date):
                 raise InvalidInput(f"a period's {name} must be a date, not {day!r}", field=name)
         if self.end < self.start:
-            raise InvalidInput(f"period ends ({self.end}) before it starts ({self.start})")
+            raise InvalidInput(gettext("period ends ({end}) before it starts ({start})").format(
+                end=self.end, start=self.start))
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day <= self.end
@@ -137,7 +140,7 @@ class Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
-_PERIOD_FORMS = "2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30"
+_PERIOD_FORMS = N_("2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30")
 
 
 def _invalid(field: str | None, message: str) -> InvalidInput:
@@ -171,9 +174,11 @@ def parse_date(text: str, *, field: str | None = None) -> dt.date:
         try:
             found = dt.date(year, month, day)
         except ValueError as exc:
-            raise _invalid(field, f"not a date: {text!r} ({exc})") from None
+            raise _invalid(field, gettext("not a date: {text!r} ({reason})").format(
+                text=text, reason=exc)) from None
         return check_date(found, field=field)
-    raise _invalid(field, f"not a date: {text!r} (expected YYYY-MM-DD)")
+    raise _invalid(field, gettext("not a date: {text!r} (expected YYYY-MM-DD)").format(
+        text=text))
 
 
 def parse_period(text: str, *, field: str | None = None) -> Period:
@@ -186,10 +191,12 @@ def parse_period(text: str, *, field: str | None = None) -> Period:
         try:
             return Period(parse_date(first), parse_date(last))
         except InvalidInput as exc:
-            raise _invalid(field, f"not a period: {text!r}: {exc}") from None
+            raise _invalid(field, gettext("not a period: {text!r}: {reason}").format(
+                text=text, reason=exc)) from None
     match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{1,2}))?", value)
     if not match:
-        raise _invalid(field, f"not a period: {text!r} (expected {_PERIOD_FORMS})")
+        raise _invalid(field, gettext("not a period: {text!r} (expected {forms})").format(
+            text=text, forms=gettext(_PERIOD_FORMS)))
     year = int(match.group(1))
     if not FIRST_DAY.year <= year <= LAST_DAY.year:
         raise _invalid(field, f"the year {year} is outside the dates accepted "

@@ -26,6 +26,7 @@ from attrs import field, frozen
 from .bounds import nested_deeper, numbers_out_of_range
 from .errors import NotFound, PlanError, PlanProblem
 from .files import path_error
+from .i18n import N_, gettext
 from .model import BUILTIN_INTERACTION_KINDS, BUILTIN_RELATIONSHIP_KINDS, RelationshipKind
 from .periods import Days, Period, Unit, parse_days
 from .plan_data import (
@@ -410,8 +411,18 @@ def _find(items: Sequence[T], attr: str, key: str, what: str) -> T:
     for item in items:
         if getattr(item, attr) == key:
             return item
-    known = ", ".join(str(getattr(i, attr)) for i in items) or "none"
-    raise NotFound(f"no {what} {key!r} in the plan (known: {known})")
+    known = ", ".join(str(getattr(i, attr)) for i in items) or gettext("none")
+    raise NotFound(gettext(_NOT_IN_PLAN[what]).format(key=key, known=known))
+
+
+#: What a lookup in the plan says when it finds nothing, by what it looked for.
+_NOT_IN_PLAN = {
+    "target group": N_("no target group {key!r} in the plan (known: {known})"),
+    "commitment": N_("no commitment {key!r} in the plan (known: {known})"),
+    "role": N_("no role {key!r} in the plan (known: {known})"),
+    "phase": N_("no phase {key!r} in the plan (known: {known})"),
+    "channel": N_("no channel {key!r} in the plan (known: {known})"),
+}
 
 
 # --- loading ------------------------------------------------------------------------------

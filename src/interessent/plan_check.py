@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 from attrs import frozen
 
+from .i18n import gettext, ngettext
 from .model import BUILTIN_INTERACTION_KINDS
 from .periods import Period
 from .plan import CommitmentKind, Members, Plan, TargetGroup
@@ -36,11 +37,14 @@ class PlanReport:
 
     def summary(self) -> str:
         p = self.plan
-        return (
-            f"{p.source} is valid: {len(p.groups)} target groups, {len(p.commitments)} "
-            f"commitments, {len(p.channels)} channels, {len(p.roles)} roles"
-            + (f", {len(self.warnings)} warnings" if self.warnings else "")
-        )
+        line = gettext("{source} is valid: {groups} target groups, {commitments} "
+                       "commitments, {channels} channels, {roles} roles").format(
+            source=p.source, groups=len(p.groups), commitments=len(p.commitments),
+            channels=len(p.channels), roles=len(p.roles))
+        if self.warnings:
+            line += ngettext(", {n} warning", ", {n} warnings", len(self.warnings)).format(
+                n=len(self.warnings))
+        return line
 
 
 def check_plan(ws: Workspace) -> PlanReport:
@@ -62,17 +66,20 @@ def check_plan(ws: Workspace) -> PlanReport:
     named += [("leaders.pinned", x) for x in plan.leaders.pinned]
     named += [("leaders.excluded", x) for x in plan.leaders.excluded]
     warnings = [
-        f"interaction_kinds[{i}]: {k.key!r} declares no categories, so it counts as "
-        "neither direct contact, a gathering, something written nor a broadcast"
+        gettext("interaction_kinds[{i}]: {key!r} declares no categories, so it counts as "
+                "neither direct contact, a gathering, something written nor a "
+                "broadcast").format(i=i, key=k.key)
         for i, k in enumerate(plan.interaction_kinds)
         if not k.categories and k.key not in BUILTIN_INTERACTION_KINDS
     ]
     if _has_database(ws):  # checking a plan creates no database
         known = ws.store.registered_ids({x for _, x in named})
         warnings += [
-            f"{path}: no stakeholder {value!r} is registered yet" if value not in known else
-            f"{path}: {value!r} is registered as {known[value]!r}; the plan names "
-            "stakeholders by their id exactly as registered"
+            gettext("{path}: no stakeholder {value!r} is registered yet").format(
+                path=path, value=value) if value not in known else
+            gettext("{path}: {value!r} is registered as {registered!r}; the plan names "
+                    "stakeholders by their id exactly as registered").format(
+                path=path, value=value, registered=known[value])
             for path, value in named if known.get(value) != value
         ]
         warnings += [f"{kind} {', '.join(map(repr, ids))} have ids that differ only in case "

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from .errors import InvalidInput, NotFound, PolicyError, PolicyRule
+from .i18n import gettext
 from .plan import OTHER_PROGRAMME_ROLES, SpeakingRule
 from .store import Store
 from .workspace import Workspace
@@ -162,13 +163,17 @@ def _rule_text(plan: Plan, rule: SpeakingRule, topic: Topic, role_key: str) -> s
         return rule.description
     # a rule the plan does not hold is a spokesperson's on the other's kind of matter
     named = rule.roles if rule in plan.information.rules else (role_key,)
-    who = " eller ".join(_title(plan, r if r != OTHER_PROGRAMME_ROLES else role_key)
-                         for r in dict.fromkeys(named))
-    text = f"{who} uttaler seg om {topic.name.lower()}"
+    either = gettext(" or ")
+    who = either.join(_title(plan, r if r != OTHER_PROGRAMME_ROLES else role_key)
+                      for r in dict.fromkeys(named))
     if rule.cleared_by:
-        text += " etter å ha konferert med " + " eller ".join(
-            _title(plan, r).lower() for r in rule.cleared_by if r != role_key)
-    text += " (informasjonsansvar)"
+        text = gettext("{who} speaks on {topic} after conferring with {whom} (information "
+                       "responsibility)").format(
+            who=who, topic=topic.name.lower(), whom=either.join(
+                _title(plan, r).lower() for r in rule.cleared_by if r != role_key))
+    else:
+        text = gettext("{who} speaks on {topic} (information responsibility)").format(
+            who=who, topic=topic.name.lower())
     return text[0].upper() + text[1:]
 
 
@@ -239,15 +244,19 @@ def _not_cleared(plan: Plan, rule: SpeakingRule, role_key: str, matter: Topic,
     rule_name: PolicyRule
     if cleared is None:
         rule_name = "needs clearance"
-        message = (f"{who} may speak on {matter.name.lower()} only after conferring with "
-                   f"{' or '.join(_title(plan, r).lower() for r in others)}")
+        message = gettext("{who} may speak on {topic} only after conferring with "
+                          "{whom}").format(
+            who=who, topic=matter.name.lower(),
+            whom=gettext(" or ").join(_title(plan, r).lower() for r in others))
     elif cleared.key == role_key:
         rule_name = "clears own statement"
-        message = (f"cleared by {cleared.name.lower()}: nobody clears their own statement; "
-                   f"{who} must confer with {options}")
+        message = gettext("cleared by {cleared}: nobody clears their own statement; {who} "
+                          "must confer with {options}").format(
+            cleared=cleared.name.lower(), who=who, options=options)
     else:
         rule_name = "not a clearing role"
-        message = f"{who} must confer with {options}, not {cleared.name.lower()}"
+        message = gettext("{who} must confer with {options}, not {cleared}").format(
+            who=who, options=options, cleared=cleared.name.lower())
     return PolicyError(message, rule=rule_name, topic=matter.key, signer=signer,
                        cleared_by=others)
 
@@ -279,8 +288,9 @@ def resolve_signer(
     if matter.forbidden:
         quote = f": «{matter.description}»" if matter.description else ""
         raise PolicyError(
-            f"refused: the plan forbids the programme to speak on {matter.name.lower()} "
-            f"(topic {matter.key!r}){quote} No letter was drafted.",
+            gettext("refused: the plan forbids the programme to speak on {topic} (topic "
+                    "{key!r}){quote} No letter was drafted.").format(
+                topic=matter.name.lower(), key=matter.key, quote=quote),
             rule="forbidden topic", topic=matter.key, signer=asked)
     rules = _rules_for(plan, matter)
     if not rules:
@@ -382,9 +392,9 @@ def _holder(plan: Plan, directory: _Directory, role_key: str, matter: Topic) -> 
         own = [s for s in holders if s.organisation == plan.programme.organisation]
         holders = own or holders
     if not holders:
-        raise NotFound(
-            f"nobody in the register holds the role {role_key!r}; register the person who "
-            "does (with that role), or name another signer")
+        raise NotFound(gettext(
+            "nobody in the register holds the role {role!r}; register the person who does "
+            "(with that role), or name another signer").format(role=role_key))
     if len(holders) > 1:
         names = ", ".join(f"{s.name} ({s.id})" for s in holders)
         raise InvalidInput(

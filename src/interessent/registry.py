@@ -21,6 +21,7 @@ from attrs import frozen
 
 from .bounds import cut
 from .errors import ImportRejected, InvalidInput, NotFound, RowProblem
+from .i18n import N_, Np_, gettext, pgettext
 from .importing import ImportResult, import_rows, slugify
 from .periods import check_date, parse_date
 from .privacy import audit_tie
@@ -48,6 +49,9 @@ __all__ = [
 STAKEHOLDER_FIELDS = ("first_name", "kind", "email", "phone", "address", "organisation",
                       "roles", "groups", "influence", "interest", "language", "legal_basis",
                       "tags", "notes")
+
+#: A stakeholder's kind in words (``Kind`` keeps the English value in JSON and CSV).
+KIND_WORDS = (Np_("stakeholder", "person"), Np_("stakeholder", "organisation"))
 
 
 def find_stakeholders(
@@ -91,35 +95,40 @@ class StakeholderProfile:
         return self.to_dict()
 
     def lines(self) -> list[str]:
+        """The profile as lines for people, in the current language (data as it is)."""
         s = self.stakeholder
         org = f"{self.organisation_name} ({s.organisation})" if s.organisation else None
+        yes = gettext("yes")
         rows: list[tuple[str, Any]] = [
-            ("id", s.id), ("name", s.name), ("first name", s.first_name),
-            ("kind", s.kind.value), ("organisation", org),
-            ("email", s.email), ("phone", s.phone), ("address", s.address),
-            ("roles", ", ".join(s.roles)), ("groups", ", ".join(s.groups)),
-            ("influence", s.influence), ("interest", s.interest),
-            ("language", s.language.value), ("legal basis", s.legal_basis),
-            ("tags", ", ".join(s.tags)), ("notes", s.notes),
+            (N_("id"), s.id), (N_("name"), s.name), (N_("first name"), s.first_name),
+            (N_("kind"), pgettext("stakeholder", s.kind.value)), (N_("organisation"), org),
+            (N_("email"), s.email), (N_("phone"), s.phone), (N_("address"), s.address),
+            (N_("roles"), ", ".join(s.roles)), (N_("groups"), ", ".join(s.groups)),
+            (N_("influence"), s.influence), (N_("interest"), s.interest),
+            (N_("language"), s.language.value), (N_("legal basis"), s.legal_basis),
+            (N_("tags"), ", ".join(s.tags)), (N_("notes"), s.notes),
         ]
         if s.opted_out:
-            rows.append(("opted out", "yes"))
+            rows.append((N_("opted out"), yes))
         if s.restricted:
-            rows.append(("restricted", "yes"))
-        out = [f"{k:<13} {v}" for k, v in rows if v not in (None, "")]
-        out.append(f"\nRelationships ({len(self.relationships)}):")
+            rows.append((N_("restricted"), yes))
+        out = [f"{gettext(k):<13} {v}" for k, v in rows if v not in (None, "")]
+        out.append("\n" + gettext("Relationships ({count}):").format(
+            count=len(self.relationships)))
         for r in self.relationships:
             other = r.target if r.source == s.id else r.source
             arrow = "→" if r.source == s.id else "←"
             arrow = arrow if r.directed else "↔"
             out.append(f"  {arrow} {r.kind:<14} {self.names.get(other, other)} ({other}), "
-                       f"strength {r.strength:.2f}")
-        out.append(f"\nInteractions ({len(self.interactions)}, newest first):")
+                       + gettext("strength {strength:.2f}").format(strength=r.strength))
+        out.append("\n" + gettext("Interactions ({count}, newest first):").format(
+            count=len(self.interactions)))
         for i in self.interactions[:15]:
             flag = " ★" if i.success else ""
             out.append(f"  {i.date.isoformat()}  {i.kind:<13} {i.topic or ''}{flag}")
         if len(self.interactions) > 15:
-            out.append(f"  … and {len(self.interactions) - 15} more")
+            out.append(gettext("  … and {count} more").format(
+                count=len(self.interactions) - 15))
         return out
 
 
@@ -339,12 +348,13 @@ def remove_relationship(ws: Workspace, *, source: str, target: str, kind: str) -
     known_ids = store.registered_ids([source, target])  # in any case or Unicode form
     missing = [who for who in (source, target) if who not in known_ids]
     if missing:
-        raise NotFound(f"no stakeholder with id {missing[0]!r}")
+        raise NotFound(gettext("no stakeholder with id {id!r}").format(id=missing[0]))
     with store.write() as s:
         store.take_turn(s, "relationships")
         removed = store._remove_relationship(s, source, target, key)
         if removed is None:
-            raise NotFound(f"no {key} relationship {source} → {target}")
+            raise NotFound(gettext("no {kind} relationship {source} → {target}").format(
+                kind=key, source=source, target=target))
         audit_tie(store, s, action="remove relationship", tie=removed.key)
     return removed
 
@@ -388,8 +398,8 @@ def log_interaction(
     people = _given(p=participants).get("p", [])
     audience = _given(g=groups).get("g", [])
     if not people and not audience:
-        raise InvalidInput("say whom it reached: a stakeholder (participants) or an audience "
-                           "(groups)", field="participants",
+        raise InvalidInput(gettext("say whom it reached: a stakeholder (participants) or an "
+                                   "audience (groups)"), field="participants",
                            problems=[_problem("participants", "nobody reached")])
     row = {"id": id or "", "date": day, "kind": kind, "channel": channel,
            "participants": people, "groups": audience, "topic": topic,
@@ -429,7 +439,7 @@ def edit_interaction(
            date=date if not isinstance(date, dt.date) else None)
     stored = ws.store.registered_ids([id], "interactions").get(id)
     if stored is None:
-        raise NotFound(f"no interaction with id {id!r}")
+        raise NotFound(gettext("no interaction with id {id!r}").format(id=id))
     what = f"interaction {cut(stored)}"
     _changes(what, fields, cleared)
     row = {"id": stored, "date": "", "kind": "", **fields, **dict.fromkeys(cleared, "")}
@@ -447,7 +457,7 @@ def remove_interaction(ws: Workspace, id: str) -> Interaction:
         store.take_turn(s, "interactions")
         removed = store._remove_interaction(s, id)
         if removed is None:
-            raise NotFound(f"no interaction with id {id!r}")
+            raise NotFound(gettext("no interaction with id {id!r}").format(id=id))
         store.audit(s, "remove", "interaction", removed.id,
                     {"participants": len(removed.participants), "groups": len(removed.groups),
                      "commitments": len(removed.commitments)})

@@ -30,6 +30,7 @@ from sqlalchemy import bindparam, text
 
 from .coverage import members_sql
 from .graph import leaders_unknown_to_programme, rank_leaders
+from .i18n import gettext, localized
 from .periods import Period
 from .plaindata import plain
 from .rules import KindCategory, kinds_in
@@ -117,25 +118,29 @@ def structural_risks(ws: Workspace, period: Period, *, as_of: dt.date | None = N
             if not people and not _contacted(s, member_select, params, expanding, direct,
                                              period.start, end):
                 risks.append(Risk(RiskKind.NO_TIE, group.key, None,
-                                  f"nobody in {group.name} has a tie to the programme's people, "
-                                  "met one of them or was contacted in the period"))
+                                  gettext("nobody in {group} has a tie to the programme's "
+                                          "people, met one of them or was contacted in the "
+                                          "period").format(group=localized(group.name))))
             elif len(people) == 1 and people[0] in hidden:
                 risks.append(Risk(RiskKind.SINGLE_PERSON, group.key, None,
-                                  f"{group.name} is reached through one person only (whose "
-                                  "data is restricted)"))
+                                  gettext("{group} is reached through one person only "
+                                          "(whose data is restricted)").format(
+                                      group=localized(group.name))))
             elif len(people) == 1:
                 who = people[0]
                 risks.append(Risk(RiskKind.SINGLE_PERSON, group.key, who,
-                                  f"{group.name} is reached through {names.get(who, who)} "
-                                  "only"))
+                                  gettext("{group} is reached through {name} only").format(
+                                      group=localized(group.name), name=names.get(who, who))))
     for group in plan.groups:
         leaders = rank_leaders(ws, group=group.key, top=plan.leaders.top, as_of=day)
         for leader in leaders_unknown_to_programme(ws, leaders, as_of=day,
                                                    since=period.start):
             risks.append(Risk(RiskKind.UNKNOWN_LEADER, group.key, leader.id,
-                              f"{leader.name} (leader #{leader.rank} of {group.key}) has no "
-                              "tie to anyone in the programme and no contact with it in "
-                              "the period"))
+                              gettext("{name} (opinion leader no. {rank} in {group}) has no "
+                                      "tie to anyone in the programme and no contact with it "
+                                      "in the period").format(
+                                  name=leader.name, rank=leader.rank,
+                                  group=localized(group.name))))
     order = {g.key: i for i, g in enumerate(plan.groups)}
     kinds = list(RiskKind)
     risks.sort(key=lambda r: (kinds.index(r.kind), order[r.group], r.subject or ""))

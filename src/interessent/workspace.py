@@ -43,6 +43,7 @@ from sqlalchemy.engine import URL
 from .bounds import text_problem
 from .errors import InteressentError, InvalidInput, WorkspaceError
 from .files import path_error
+from .i18n import gettext
 from .plan import Plan, TargetGroup, load_plan, parse_plan, structure_plan
 from .rules import is_member
 from .store import Store, check_actor, sqlite_url
@@ -81,10 +82,9 @@ class Workspace:
                  actor: str | None = None, busy_timeout_ms: int | None = None) -> None:
         folder = Path(root).resolve()
         if not (folder / PLAN_FILE).is_file():
-            raise WorkspaceError(
-                f"{folder} is not an interessent workspace (no {PLAN_FILE}); "
-                "run 'interessent init DIR' to make one"
-            )
+            raise WorkspaceError(gettext(
+                "{folder} is not an interessent workspace (no {plan}); run 'interessent init "
+                "DIR' to make one").format(folder=folder, plan=PLAN_FILE))
         self._setup(folder, db or sqlite_url(folder / DB_FILE), None,
                     folder / TEMPLATES_DIR, {}, actor, busy_timeout_ms)
 
@@ -164,8 +164,9 @@ class Workspace:
         for folder in (here, *here.parents):
             if (folder / PLAN_FILE).is_file():
                 return _opened(cls, folder, db, actor, busy_timeout_ms)
-        raise WorkspaceError(
-            f"not inside an interessent workspace (no {PLAN_FILE} in {here} or above)")
+        raise WorkspaceError(gettext(
+            "not inside an interessent workspace (no {plan} in {here} or above)").format(
+            plan=PLAN_FILE, here=here))
 
     @property
     def root(self) -> Path:
@@ -385,7 +386,8 @@ def example_path(name: str) -> Path:
     path = _examples_root() / name
     if not (path / PLAN_FILE).is_file():
         known = ", ".join(example_names()) or "none"
-        raise WorkspaceError(f"no example named {name!r} (known: {known})")
+        raise WorkspaceError(gettext("no example named {name!r} (known: {known})").format(
+            name=name, known=known))
     return path
 
 
@@ -499,14 +501,17 @@ def init_workspace(
     check_actor(actor)  # before anything is made
     root = Path(root).resolve()
     if (root / PLAN_FILE).exists():
-        raise WorkspaceError(f"{root} is already a workspace ({PLAN_FILE} exists)")
+        raise WorkspaceError(gettext("{root} is already a workspace ({plan} exists)").format(
+            root=root, plan=PLAN_FILE))
     if root.exists() and not root.is_dir():
-        raise WorkspaceError(f"{root} exists and is not a folder")
+        raise WorkspaceError(gettext("{root} exists and is not a folder").format(root=root))
     if root.exists() and any(root.iterdir()):
-        raise WorkspaceError(f"{root} is not empty; choose a new or empty folder")
+        raise WorkspaceError(gettext("{root} is not empty; choose a new or empty folder").format(
+            root=root))
     origin = example_path(example) if example else source
     if origin is not None and not (origin / PLAN_FILE).is_file():
-        raise WorkspaceError(f"{origin} has no {PLAN_FILE}; it is not an example folder")
+        raise WorkspaceError(gettext("{origin} has no {plan}; it is not an example folder").format(
+            origin=origin, plan=PLAN_FILE))
     made = root  # the outermost folder init makes, removed again if it fails
     while not made.parent.exists() and made.parent != made:
         made = made.parent

@@ -46,10 +46,10 @@ import click
 
 from ..bounds import printable
 from ..errors import InteressentError
-from ..i18n import LANGUAGES, set_language
+from ..i18n import LANGUAGES, N_, gettext, set_language
 from ._context import Context
 from ._hints import with_hint
-from ._language import LANG_ENV, language_from, translate_click, translate_options
+from ._language import language_from, translate_click, translate_help
 
 __all__ = ["cli", "main"]
 
@@ -65,9 +65,9 @@ class _Root(click.Group):
         return contextvars.copy_context().run(super().main, *args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        set_language(language_from(args))  # first, so that the refusal below speaks it
         _require_text(args)
-        set_language(language_from(args))
-        translate_options(self)
+        translate_help(self)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -81,9 +81,9 @@ class _Root(click.Group):
             raise click.ClickException(printable(_bytes_escaped(os_error_line(exc)))) from None
         except UnicodeEncodeError as exc:  # text this terminal or file cannot hold
             bad = _bytes_escaped(exc.object[exc.start:exc.end])
-            raise click.ClickException(
-                f"text that cannot be written as {exc.encoding} ({bad}): "
-                f"{_bytes_escaped(exc.object[:80])}") from None
+            raise click.ClickException(gettext(
+                "text that cannot be written as {encoding} ({bad}): {text}").format(
+                encoding=exc.encoding, bad=bad, text=_bytes_escaped(exc.object[:80]))) from None
 
 
 def _bytes_escaped(text: str) -> str:
@@ -116,42 +116,42 @@ _ENV_PREFIX = "INTERESSENT_"
 
 def _require_text(args: Sequence[object]) -> None:
     """Refuse an argument or ``INTERESSENT_*`` variable that is not UTF-8 text."""
-    named = [(f"the argument '{_bytes_escaped(a)}'", a) for a in args if isinstance(a, str)]
-    named += [(f"the environment variable {k}", v) for k, v in sorted(os.environ.items())
-              if k.startswith(_ENV_PREFIX)]
+    named = [(gettext("the argument '{value}'").format(value=_bytes_escaped(a)), a)
+             for a in args if isinstance(a, str)]
+    named += [(gettext("the environment variable {name}").format(name=k), v)
+              for k, v in sorted(os.environ.items()) if k.startswith(_ENV_PREFIX)]
     for what, value in named:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise click.ClickException(
-                f"{what} is not UTF-8 text; interessent takes names, paths and values as "
-                "UTF-8 (rename the file or folder, or retype the value)") from None
+            raise click.ClickException(gettext(
+                "{what} is not UTF-8 text; interessent takes names, paths and values as "
+                "UTF-8 (rename the file or folder, or retype the value)").format(
+                what=what)) from None
 
 
-@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
+    "Run a programme's communication by its written strategy.\n\n"
+    "Plan → register → log → measure → act: keep the plan in interessent.toml, import\n"
+    "stakeholders and relationships, log what you do, and see which target groups and\n"
+    "promises of the plan are falling behind."))
 @click.option(
     "-w", "--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path),
-    help="The workspace folder (default: the current folder or the nearest one above it).",
+    help=N_("The workspace folder (default: the current folder or the nearest one above it)."),
 )
 @click.option(
     "--db", envvar="INTERESSENT_DB", metavar="URL",
-    help="An SQLAlchemy database URL instead of the workspace's SQLite file "
-    "(also INTERESSENT_DB).",
+    help=N_("An SQLAlchemy database URL instead of the workspace's SQLite file "
+    "(also INTERESSENT_DB)."),
 )
 @click.option(
     "--lang", type=click.Choice(LANGUAGES),
-    help=f"The language to speak (else {LANG_ENV}, the plan's programme.language, the "
-    "system locale, English).",
+    help=N_("The language to speak (else INTERESSENT_LANG, the plan's programme.language, "
+            "the system locale, English)."),
 )
 @click.version_option(package_name="interessent")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None, db: str | None, lang: str | None) -> None:
-    """Run a programme's communication by its written strategy.
-
-    Plan → register → log → measure → act: keep the plan in interessent.toml, import
-    stakeholders and relationships, log what you do, and see which target groups and
-    promises of the plan are falling behind.
-    """
     context = Context(workspace_path=workspace, db=db)
     ctx.obj = context
     ctx.call_on_close(context.close)

@@ -22,7 +22,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "init": ("init_workspace",),
     "interaction edit": ("edit_interaction",),
     "interaction remove": ("remove_interaction",),
-    "leaders": ("rank_leaders",),
+    "leaders": ("rank_leaders", "leader_reasons"),
     "log": ("log_interaction",),
     "notify": ("notify",),
     "plan check": ("check_plan",),

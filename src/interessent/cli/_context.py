@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import InvalidInput
+from ..i18n import gettext
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -51,8 +52,10 @@ class Context:
         if not text:
             return None
         if not (text.isascii() and text.isdigit()) or int(text[:12]) > MAX_BUSY_TIMEOUT_MS:
-            raise InvalidInput(f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds "
-                               f"(at most {MAX_BUSY_TIMEOUT_MS}, a day), not {text[:40]!r}")
+            raise InvalidInput(gettext(
+                "{name} must be a whole number of milliseconds (at most {most}, a day), not "
+                "{text!r}").format(name=BUSY_TIMEOUT_ENV, most=MAX_BUSY_TIMEOUT_MS,
+                                   text=text[:40]))
         return int(text)
 
     @property

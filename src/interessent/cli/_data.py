@@ -12,6 +12,7 @@ import click
 
 import interessent
 
+from ..i18n import N_, gettext
 from ._context import Context, pass_context
 from ._options import as_of_day, as_of_option
 from ._output import ProgressBar, echo
@@ -23,30 +24,34 @@ if TYPE_CHECKING:
 KINDS = ("stakeholders", "relationships", "interactions")
 #: Files with more rows than this show a progress bar (on a terminal).
 PROGRESS_ROWS = 500
+#: What ``export --out`` says it wrote, per kind.
+_WROTE = {"stakeholders": N_("Wrote {count} stakeholders to {out}"),
+          "relationships": N_("Wrote {count} relationships to {out}"),
+          "interactions": N_("Wrote {count} interactions to {out}")}
 
 
-@click.command("import")
+@click.command("import", help=N_(
+    "Import stakeholders, relationships or interactions from a CSV or XLSX FILE.\n\n"
+    "Rows are matched by id (stakeholders, interactions) or by source, target and kind\n"
+    "(relationships): new ones are added, existing ones updated. A file with any bad row\n"
+    "is rejected whole, every bad row named, and nothing is written."))
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("file", type=click.Path(path_type=Path), metavar="FILE")  # folders: the library
-@click.option("--encoding", help="Read the file in this encoding (default: detect UTF-8/cp1252).")
-@click.option("--delimiter", help="Column separator: ',', ';', tab (default: detect).")
-@click.option("--dry-run", is_flag=True, help="Check the whole file, write nothing.")
+@click.option("--encoding",
+              help=N_("Read the file in this encoding (default: detect UTF-8/cp1252)."))
+@click.option("--delimiter", help=N_("Column separator: ',', ';', tab (default: detect)."))
+@click.option("--dry-run", is_flag=True, help=N_("Check the whole file, write nothing."))
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the result as JSON (counts, how the file was read, the ids).")
+              help=N_("Print the result as JSON (counts, how the file was read, the ids)."))
 @pass_context
 def import_(
     context: Context, kind: str, file: Path, encoding: str | None, delimiter: str | None,
     dry_run: bool, as_json: bool,
 ) -> None:
-    """Import stakeholders, relationships or interactions from a CSV or XLSX FILE.
-
-    Rows are matched by id (stakeholders, interactions) or by source, target and kind
-    (relationships): new ones are added, existing ones updated. A file with any bad row
-    is rejected whole, every bad row named, and nothing is written.
-    """
     ws = context.workspace
     # The importer counts each row twice (checked, then written).
-    label = f"{'Checking' if dry_run else 'Importing'} {file.name}"
+    label = (gettext("Checking {file}") if dry_run else gettext("Importing {file}")).format(
+        file=file.name)
     with ProgressBar(label, more_than=2 * PROGRESS_ROWS) as progress:
         result = interessent.import_file(ws, kind, file, encoding=encoding,
                                          delimiter=delimiter, dry_run=dry_run,
@@ -57,28 +62,26 @@ def import_(
     echo(result.summary())
 
 
-@click.command("export")
+@click.command("export", help=N_(
+    "Export stakeholders, relationships, interactions (CSV, JSON) or the graph (GraphML,\n"
+    "GEXF for Gephi).\n\n"
+    "The CSV is the import format (and safe to open in Excel): export, edit, import back."))
 @click.argument("kind", type=click.Choice((*KINDS, "graph")))
 @click.option("--format", "fmt", type=click.Choice(("csv", "json", "graphml", "gexf")),
-              help="csv or json for the register (default csv); graphml or gexf for the "
-              "graph (default graphml).")
+              help=N_("csv or json for the register (default csv); graphml or gexf for the "
+              "graph (default graphml)."))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
-@as_of_option("For the graph: ties active that day.")
+              help=N_("Write to this file instead of standard output."))
+@as_of_option(N_("For the graph: ties active that day."))
 @pass_context
 def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
             as_of: str | None) -> None:
-    """Export stakeholders, relationships, interactions (CSV, JSON) or the graph (GraphML,
-    GEXF for Gephi).
-
-    The CSV is the import format (and safe to open in Excel): export, edit, import back.
-    """
     from ..files import write_atomically
 
     ws = context.workspace
     if kind == "graph":
         if fmt not in (None, "graphml", "gexf"):
-            raise click.UsageError("the graph exports as graphml or gexf")
+            raise click.UsageError(gettext("the graph exports as graphml or gexf"))
         day = as_of_day(as_of)
         graph_format: GraphFormat = "gexf" if fmt == "gexf" else "graphml"
         if out is None:
@@ -87,10 +90,10 @@ def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
         buffer = io.BytesIO()
         nodes = interessent.write_graph(ws, buffer, fmt=graph_format, as_of=day)
         write_atomically(out, lambda stream: stream.write(buffer.getvalue().decode("utf-8")))
-        click.echo(f"Wrote {nodes} stakeholders to {out}", err=True)
+        click.echo(gettext(_WROTE["stakeholders"]).format(count=nodes, out=out), err=True)
         return
     if fmt not in (None, "csv", "json"):
-        raise click.UsageError(f"{kind} export as csv or json")
+        raise click.UsageError(gettext("{kind} export as csv or json").format(kind=kind))
     chosen = cast("ExportFormat", fmt or "csv")
     if out is None:
         interessent.export(ws, kind, sys.stdout, fmt=chosen)
@@ -100,7 +103,7 @@ def export_(context: Context, kind: str, fmt: str | None, out: Path | None,
         return interessent.export(ws, kind, stream, fmt=chosen)
 
     count = write_atomically(out, write)
-    click.echo(f"Wrote {count} {kind} to {out}", err=True)
+    click.echo(gettext(_WROTE[kind]).format(count=count, out=out), err=True)
 
 
 COMMANDS = [import_, export_]

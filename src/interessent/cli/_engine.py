@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
 
 import interessent
 
-from ..i18n import N_, gettext, ngettext, status_word
+from ..i18n import N_, Np_, gettext, kind_word, localized, ngettext, pgettext, status_word
 from ._context import Context, pass_context
 from ._language import headers
 from ._options import (
@@ -22,7 +23,7 @@ from ._options import (
     within_days,
     within_option,
 )
-from ._output import emit
+from ._output import echo, emit, machine
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -31,22 +32,28 @@ if TYPE_CHECKING:
     from ..periods import Period
 
 
-@click.command()
-@click.option("--group", "-g", help="Rank within this target group.")
-@click.option("--top", type=Count(1, 100_000), help="How many (default: the plan's).")
-@click.option("--explain", is_flag=True, help="Show each component of each score.")
+@click.command(help=N_(
+    "Rank the opinion leaders, overall or within a target group."))
+@click.option("--group", "-g", help=N_("Rank within this target group."))
+@click.option("--top", type=Count(1, 100_000), help=N_("How many (default: the plan's)."))
+@click.option("--explain", is_flag=True, help=N_(
+    "Say in words why each ranks where they do (the numbers are in JSON and CSV)."))
 @as_of_option()
 @format_option
 @pass_context
 def leaders(context: Context, group: str | None, top: int | None, explain: bool,
             as_of: str | None, fmt: str) -> None:
-    """Rank the opinion leaders, overall or within a target group."""
     ws = context.workspace
-    ranked = interessent.rank_leaders(ws, group=group, top=top or ws.plan.leaders.top,
-                                      as_of=as_of_day(as_of))
+    with machine(fmt):
+        ranked = interessent.rank_leaders(ws, group=group, top=top or ws.plan.leaders.top,
+                                          as_of=as_of_day(as_of))
     rows = [s.to_dict(explanation=explain) for s in ranked]
     columns = ["rank", "id", "name", "score"]
-    if explain:
+    if explain and fmt == "table":  # words for people; the numbers stay in JSON and CSV
+        reasons = interessent.leader_reasons(ws, ranked, group=group, as_of=as_of_day(as_of))
+        rows = [{**r, "explanation": reasons[r["id"]]} for r in rows]
+        columns = ["rank", "id", "name", "explanation"]
+    elif explain:
         columns += [*ranked[0].components, "explanation"] if ranked else []
     emit(rows, columns, fmt, headers=headers(columns), empty=N_("no stakeholders to rank"))
 
@@ -69,36 +76,39 @@ def _emit_commitments(statuses: list[CommitmentStatus], fmt: str) -> None:
     emit(rows, COMMITMENT_COLUMNS, fmt, headers=headers(COMMITMENT_COLUMNS))
 
 
-@click.command()
+@click.command(help=N_(
+    "How well each target group was reached, and how its commitments stand.\n\n"
+    "Each commitment is judged on its own windows (a yearly one on the whole year), with\n"
+    "the contacts up to --as-of; the period chooses which windows are shown."))
 @period_option
 @as_of_option()
-@click.option("--group", "-g", "groups", multiple=True, help="Only this group (repeatable).")
+@click.option("--group", "-g", "groups", multiple=True, help=N_("Only this group (repeatable)."))
 @click.option("--commitment", "-c", "commitments", multiple=True, metavar="ID",
-              help="Only this commitment's status (repeatable).")
+              help=N_("Only this commitment's status (repeatable)."))
 @click.option("--explain", is_flag=True,
-              help="List each window with the contacts counted in it (and, per member, "
-              "the contacts that reached them).")
+              help=N_("List each window with the contacts counted in it (and, per member, "
+              "the contacts that reached them)."))
 @format_option
 @pass_context
 def coverage(context: Context, period: str | None, as_of: str | None, groups: tuple[str, ...],
              commitments: tuple[str, ...], explain: bool, fmt: str) -> None:
-    """How well each target group was reached, and how its commitments stand.
-
-    Each commitment is judged on its own windows (a yearly one on the whole year), with
-    the contacts up to --as-of; the period chooses which windows are shown."""
     ws = context.workspace
     day = as_of_day(as_of)
     span = period_or_year(period, day)
     ids = list(commitments) or None
     if explain:
-        explained = interessent.explain_commitments(ws, span, as_of=day, ids=ids)
-        _show_explained(explained, span, day, fmt)
+        with machine(fmt):
+            explained = interessent.explain_commitments(ws, span, as_of=day, ids=ids)
+        _show_explained(explained, span, day, fmt, ws.plan.all_interaction_kinds)
         return
     if commitments:
-        checked = interessent.check_commitments(ws, span, as_of=day, ids=ids)
+        with machine(fmt):
+            checked = interessent.check_commitments(ws, span, as_of=day, ids=ids)
         _emit_commitments(checked, fmt)
         return
-    result = interessent.measure_coverage(ws, span, as_of=day, groups=list(groups) or None)
+    with machine(fmt):
+        result = interessent.measure_coverage(ws, span, as_of=day,
+                                              groups=list(groups) or None)
     rows = [g.to_dict() for g in result]
     if fmt != "table":
         columns = ["key", "name", "score", "members", "reached_directly",
@@ -126,7 +136,7 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
 
 
 def _show_explained(explained: list[CommitmentExplanation], span: Period, day: dt.date,
-                    fmt: str) -> None:
+                    fmt: str, kinds: Mapping[str, str]) -> None:
     """``coverage --explain``: each window with the contacts counted in it."""
     if fmt == "json":
         click.echo(json.dumps([e.to_dict() for e in explained], ensure_ascii=False, indent=2))
@@ -134,9 +144,10 @@ def _show_explained(explained: list[CommitmentExplanation], span: Period, day: d
     if fmt == "csv":
         emit([row for e in explained for row in _explained_rows(e)], EXPLAIN_COLUMNS, fmt)
         return
-    click.echo(f"Commitments {span} as of {day.isoformat()}")
+    click.echo(gettext("Commitments {period} as of {day}").format(period=span,
+                                                                  day=day.isoformat()))
     for e in explained:
-        _echo_explained(e)
+        _echo_explained(e, kinds)
 
 
 #: The columns of ``coverage --explain --format csv``: one row per contact counted (or
@@ -165,53 +176,57 @@ def _explained_rows(e: CommitmentExplanation) -> list[dict[str, Any]]:
     return out
 
 
-def _echo_explained(e: CommitmentExplanation) -> None:
+def _echo_explained(e: CommitmentExplanation, kinds: Mapping[str, str]) -> None:
     s = e.status
-    due = f", due {s.due.isoformat()}" if s.due else ""
-    click.echo(f"\n{s.id}  {s.title}: {s.status.value} ({s.actual} of {s.expected}{due})")
-    click.echo(f"  counts: {e.counts}")
+    of = gettext("{actual} of {expected}")
+    done = of.format(actual=s.actual, expected=s.expected)
+    if s.due:
+        done = gettext("{done}, due {day}").format(done=done, day=s.due.isoformat())
+    echo(f"\n{s.id}  {s.title}: {status_word(s.status.value)} ({done})")
+    echo(gettext("  counts: {counts}").format(counts=e.counts))
     for tie, ok in e.ties:
-        click.echo(f"  {tie}: {'exists' if ok else 'missing'}")
+        echo(f"  {tie}: " + (gettext("exists") if ok else gettext("missing")))
     for w in e.windows:
         r = w.result
-        click.echo(f"  {r.period}  {r.state.value}  {r.actual} of {r.expected}"
-                   + (f"  (logged {r.logged})" if r.logged != r.actual else ""))
+        echo(f"  {r.period}  {pgettext('window', r.state.value)}  "
+             + of.format(actual=r.actual, expected=r.expected)
+             + (gettext("  (logged {logged})").format(logged=r.logged)
+                if r.logged != r.actual else ""))
         if w.members:
             for m in w.members:
-                click.echo(f"    {m.id}: {m.reached} of {m.needed}")
+                echo(f"    {m.id}: " + of.format(actual=m.reached, expected=m.needed))
                 for x in m.contacts:
-                    click.echo(f"      {_contact_line(x)}")
+                    echo(f"      {_contact_line(x, kinds)}")
         else:
             for x in w.contacts:
-                click.echo(f"    {_contact_line(x)}")
+                echo(f"    {_contact_line(x, kinds)}")
 
 
-def _contact_line(x: CountedContact) -> str:
-    parts = [x.date.isoformat(), x.id, x.kind, x.reason]
+def _contact_line(x: CountedContact, kinds: Mapping[str, str]) -> str:
+    parts = [x.date.isoformat(), x.id, kind_word(x.kind, kinds), pgettext("counted", x.reason)]
     if x.via:
-        parts.append("via " + ", ".join(x.via))
+        parts.append(gettext("via {ids}").format(ids=", ".join(x.via)))
     if x.host:
-        parts.append(f"host {x.host}")
+        parts.append(gettext("host {id}").format(id=x.host))
     return "  ".join(parts) + (f"  {x.topic}" if x.topic else "")
 
 
-@click.command()
+@click.command(help=N_(
+    "What needs action now, and whom to contact next.\n\n"
+    "Lists the commitments whose current window is not met yet: overdue or behind, those\n"
+    "whose work must start now (the window's last day less the lead time has come), and\n"
+    "those whose start falls within --within days."))
 @as_of_option()
 @within_option
 @click.option("--contacts", default=10, show_default=True, type=Count(0, 10_000),
-              help="How many people to suggest contacting next.")
+              help=N_("How many people to suggest contacting next."))
 @format_option
 @pass_context
 def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: str) -> None:
-    """What needs action now, and whom to contact next.
-
-    Lists the commitments whose current window is not met yet: overdue or behind, those
-    whose work must start now (the window's last day less the lead time has come), and
-    those whose start falls within --within days.
-    """
     day = as_of_day(as_of)
-    result = interessent.due(context.workspace, as_of=day, within_days=within_days(within),
-                             contacts=contacts)
+    with machine(fmt):
+        result = interessent.due(context.workspace, as_of=day,
+                                 within_days=within_days(within), contacts=contacts)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -228,6 +243,8 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
          headers=headers(columns, {"start_by": "start by"}),
          empty=N_("Nothing needs action now."))
     if people:
+        named = _group_names(context)
+        people = [{**p, "group": named.get(p["group"], p["group"])} for p in people]
         click.echo("\n" + gettext("Contact next:"))
         emit(people, ["id", "name", "group", "reason"], fmt,
              headers=headers(["id", "name", "group", "reason"]))
@@ -236,19 +253,38 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
 COMMANDS = [leaders, coverage, due]
 
 
-@click.command()
+@click.command(help=N_(
+    "Where reach hangs by a thread: groups with no tie to the programme's people,\n"
+    "groups reached through one person only, leaders nobody in the programme knows."))
 @period_option
 @as_of_option()
 @format_option
 @pass_context
 def risks(context: Context, period: str | None, as_of: str | None, fmt: str) -> None:
-    """Where reach hangs by a thread: groups with no tie to the programme's people,
-    groups reached through one person only, leaders nobody in the programme knows."""
     day = as_of_day(as_of)
-    found = interessent.structural_risks(context.workspace, period_or_year(period, day),
-                                         as_of=day)
-    emit([r.to_dict() for r in found], ["kind", "group", "subject", "explanation"], fmt,
-         empty="No structural risks found.")
+    with machine(fmt):
+        found = interessent.structural_risks(context.workspace, period_or_year(period, day),
+                                             as_of=day)
+    columns = ["kind", "group", "subject", "explanation"]
+    rows = [r.to_dict() for r in found]
+    if fmt == "table":
+        named = _group_names(context)
+        rows = [{**r, "kind": pgettext("risk", r["kind"]),
+                 "group": named.get(r["group"], r["group"])} for r in rows]
+    emit(rows, columns, fmt,
+         headers=headers(columns), empty=N_("No structural risks found."))
 
 
 COMMANDS.append(risks)
+
+#: The states of a commitment's window (``coverage --explain``), and the kinds of
+#: structural risk, in words; JSON and CSV keep the English values.
+WORDS = (Np_("window", "met"), Np_("window", "missed"), Np_("window", "open"),
+         Np_("window", "future"), Np_("risk", "no tie"), Np_("risk", "single person"),
+         Np_("risk", "unknown leader"), Np_("counted", "tagged"), Np_("counted", "selector"))
+
+
+def _group_names(context: Context) -> dict[str, str]:
+    """Each target group's name by key, for a table people read (JSON and CSV keep the
+    key, which ``--group`` takes)."""
+    return {g.key: localized(g.name) for g in context.workspace.plan.groups}

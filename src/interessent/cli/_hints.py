@@ -8,6 +8,7 @@ error's fields (``field``, ``rule``, ``cleared_by``), never by reading its words
 from __future__ import annotations
 
 from ..errors import ImportRejected, InteressentError, InvalidInput, PolicyError
+from ..i18n import N_, gettext
 
 __all__ = ["with_hint"]
 
@@ -17,8 +18,8 @@ _OPTIONS = {
     "clear": "--clear FIELD",
     "encoding": "--encoding",
     "force": "--force",
-    "participants": "--with ID or --group KEY",
-    "recipients": "--group, --stakeholder, --uncovered or --leaders",
+    "participants": N_("--with ID or --group KEY"),
+    "recipients": N_("--group, --stakeholder, --uncovered or --leaders"),
     "signer": "--signer ID",
 }
 
@@ -33,18 +34,18 @@ def with_hint(exc: InteressentError) -> str:
 
         return message.replace(NO_SEPARATOR, f"{NO_SEPARATOR} (--delimiter)")
     if isinstance(exc, InvalidInput) and exc.field in _OPTIONS:
-        return f"{message} ({_OPTIONS[exc.field]})"
+        return f"{message} ({gettext(_OPTIONS[exc.field])})"
     return message
 
 
 def _policy_hint(exc: PolicyError) -> str:
-    roles = " or ".join(exc.cleared_by)
+    roles = gettext(" or ").join(exc.cleared_by)
     if exc.rule == "needs clearance" and roles:
-        return f": add --cleared-by {roles}"
+        return gettext(": add --cleared-by {roles}").format(roles=roles)
     if exc.rule in ("clears own statement", "not a clearing role") and roles:
         return f" (--cleared-by {roles})"
     if exc.rule == "no own authority":
-        return " (--signer ROLE and --cleared-by ROLE)"
+        return gettext(" (--signer ROLE and --cleared-by ROLE)")
     if exc.rule == "restricted":
         return " (--signer)"
     return ""

@@ -174,7 +174,6 @@ def _click_ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _HELP_HELP = "Show this message and exit."
-_VERSION_HELP = "Show the version and exit."
 
 
 def translate_click() -> None:
@@ -204,12 +203,26 @@ def translate_click() -> None:
     click.Command.get_help_option = get_help_option  # type: ignore[method-assign]
 
 
-def translate_options(command: click.Command) -> None:
-    """The help of ``--version``, which click writes when the command is defined, in the
-    current language."""
-    for param in command.params:
-        if isinstance(param, click.Option) and param.name == "version":
-            param.help = gettext(_VERSION_HELP)
+def translate_help(command: click.Command) -> None:
+    """Every help text under ``command`` (its own, its options', its subcommands') in the
+    current language.
+
+    Help is written in English where a command is defined, marked ``N_("…")`` for
+    extraction (click writes ``--version``'s, one of :data:`CLICK_MESSAGES`); the English
+    text is kept on the object (``_help_en``), so each run in the
+    process (a test, a caller of ``main``) reads its own language."""
+    for item in _helped(command):
+        english = item.__dict__.setdefault("_help_en", item.help)
+        item.help = gettext(english) if english else english
+
+
+def _helped(command: click.Command) -> list[click.Command | click.Option]:
+    found: list[click.Command | click.Option] = [command]
+    found += [p for p in command.params if isinstance(p, click.Option)]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            found += _helped(sub)
+    return found
 
 
 #: The headers of the tables of ``coverage``, ``due`` and ``leaders`` (by column key,
@@ -221,7 +234,11 @@ COLUMNS = (
     Np_("column", "title"), Np_("column", "status"), Np_("column", "expected"),
     Np_("column", "actual"), Np_("column", "due"), Np_("column", "explanation"),
     Np_("column", "urgency"), Np_("column", "start by"), Np_("column", "group"),
-    Np_("column", "reason"), Np_("column", "rank"),
+    Np_("column", "reason"), Np_("column", "rank"), Np_("column", "kind"),
+    Np_("column", "languages"), Np_("column", "formats"), Np_("column", "source"),
+    Np_("column", "serves"), Np_("column", "description"), Np_("column", "organisation"),
+    Np_("column", "roles"), Np_("column", "groups"), Np_("column", "influence"),
+    Np_("column", "interest"), Np_("column", "language"), Np_("column", "subject"),
 )
 
 

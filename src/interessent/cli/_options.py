@@ -24,6 +24,7 @@ import click
 
 from ..bounds import check_number
 from ..errors import InvalidInput
+from ..i18n import N_, gettext
 from ..periods import Period, parse_date, parse_period
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,7 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: The formats of a listing (:func:`interessent.cli._output.emit`).
 FORMATS = ("table", "json", "csv")
 
-_AS_OF_HELP = "Judge as on this day (YYYY-MM-DD; default today)."
+_AS_OF_HELP = N_("Judge as on this day (YYYY-MM-DD; default today).")
 
 
 def as_of_option(help: str = _AS_OF_HELP) -> Callable[[F], F]:
@@ -46,7 +47,7 @@ def as_of_day(value: str | None) -> dt.date:
 
 period_option = click.option(
     "--period", metavar="PERIOD",
-    help="2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30 (default: this year).",
+    help=N_("2026, 2026-H1, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30 (default: this year)."),
 )
 
 
@@ -57,7 +58,7 @@ def period_or_year(value: str | None, as_of: dt.date) -> Period:
 
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-    help="table for people, json or csv for scripts and spreadsheets.",
+    help=N_("table for people, json or csv for scripts and spreadsheets."),
 )
 
 #: The longest span ``--within`` may name.
@@ -65,7 +66,7 @@ MAX_WITHIN_DAYS = 3660
 
 within_option = click.option(
     "--within", default="30d", show_default=True, metavar="DAYS",
-    help="Show what falls due within this many days (30d, 2w, 45).",
+    help=N_("Show what falls due within this many days (30d, 2w, 45)."),
 )
 
 
@@ -78,9 +79,11 @@ def within_days(text: str) -> int:
     elif value.endswith("w"):
         value, factor = value[:-1], 7
     if not (value.isascii() and value.isdigit()):
-        raise InvalidInput(f"--within: not a number of days: {text!r} (write 30d, 2w or 45)")
+        raise InvalidInput(gettext(
+            "--within: not a number of days: {text!r} (write 30d, 2w or 45)").format(text=text))
     if len(value) > 6 or int(value) * factor > MAX_WITHIN_DAYS:
-        raise InvalidInput(f"--within: at most {MAX_WITHIN_DAYS} days (ten years), not {text}")
+        raise InvalidInput(gettext("--within: at most {max} days (ten years), not {text}").format(
+            max=MAX_WITHIN_DAYS, text=text))
     return int(value) * factor
 
 
@@ -100,7 +103,8 @@ class Count(click.IntRange):
         text = str(value).strip()
         digits = text[1:] if text[:1] in "+-" else text
         if not (digits.isascii() and digits.isdigit()):
-            raise InvalidInput(f"{name}: {value!r} is not a whole number")
+            raise InvalidInput(gettext("{name}: {value!r} is not a whole number").format(
+                name=name, value=value))
         if len(digits) > 100:  # Python reads no more than 4300 digits; no bound needs 100
             raise InvalidInput(f"{name}: must be from {low} to {high}, not a number of "
                                f"{len(digits)} digits")

@@ -24,12 +24,13 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from ..bounds import printable
-from ..i18n import N_, gettext
+from ..i18n import N_, gettext, using
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,6 +75,13 @@ def _cell(value: Any) -> str:
 def _shown(value: Any) -> str:
     """A table cell as a terminal may show it (see :func:`printable`)."""
     return printable(_cell(value))
+
+
+def machine(fmt: str) -> AbstractContextManager[object]:
+    """English for the library's words (explanations, reasons) in JSON and CSV, which are
+    a machine interface and do not change with the language; a table speaks the
+    current language."""
+    return nullcontext() if fmt == "table" else using("en")
 
 
 def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:

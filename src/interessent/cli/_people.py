@@ -8,7 +8,9 @@ import click
 
 import interessent
 
+from ..i18n import N_, gettext, kind_word, localized, pgettext
 from ._context import Context, pass_context
+from ._language import headers
 from ._options import Count, format_option
 from ._output import echo, emit
 
@@ -16,34 +18,41 @@ _LIST_COLUMNS = ["id", "name", "kind", "organisation", "roles", "groups", "influ
                  "interest", "language"]
 
 
-@click.group()
+@click.group(help=N_("Register, list, show and edit stakeholders."))
 def stakeholder() -> None:
-    """Register, list, show and edit stakeholders."""
+    pass
 
 
-@stakeholder.command("list")
-@click.option("--group", "-g", help="Only members of this target group (key).")
-@click.option("--role", help="Only holders of this role (key).")
-@click.option("--tag", help="Only those with this tag.")
-@click.option("--search", "-s", help="Only those whose name or id contains this text.")
+@stakeholder.command("list", help=N_(
+    "List stakeholders (members of a group include those its rule selects)."))
+@click.option("--group", "-g", help=N_("Only members of this target group (key)."))
+@click.option("--role", help=N_("Only holders of this role (key)."))
+@click.option("--tag", help=N_("Only those with this tag."))
+@click.option("--search", "-s", help=N_("Only those whose name or id contains this text."))
 @format_option
 @pass_context
 def stakeholder_list(
     context: Context, group: str | None, role: str | None, tag: str | None,
     search: str | None, fmt: str,
 ) -> None:
-    """List stakeholders (members of a group include those its rule selects)."""
     found = interessent.find_stakeholders(context.workspace, group=group, role=role, tag=tag,
                                           search=search)
-    emit([s.to_dict() for s in found], _LIST_COLUMNS, fmt, empty="no stakeholders match")
+    rows = [s.to_dict() for s in found]
+    if fmt == "table":  # words and role names for people; JSON and CSV keep the keys
+        # (groups keep their keys here: a list to find people by, and --group takes them)
+        roles = {r.key: localized(r.name) for r in context.workspace.plan.roles}
+        rows = [{**r, "kind": pgettext("stakeholder", r["kind"]),
+                 "roles": [roles.get(k, k) for k in r["roles"]]} for r in rows]
+    emit(rows, _LIST_COLUMNS, fmt, headers=headers(_LIST_COLUMNS),
+         empty=N_("no stakeholders match"))
 
 
-@stakeholder.command("show")
+@stakeholder.command("show", help=N_(
+    "Show one stakeholder with relationships and recent interactions."))
 @click.argument("id")
 @format_option
 @pass_context
 def stakeholder_show(context: Context, id: str, fmt: str) -> None:
-    """Show one stakeholder with relationships and recent interactions."""
     profile = interessent.stakeholder_profile(context.workspace, id)
     if fmt != "table":
         data = profile.to_dict()
@@ -60,14 +69,14 @@ def _stakeholder_options(f: Any) -> Any:
         click.option("--email"),
         click.option("--phone"),
         click.option("--address"),
-        click.option("--organisation", help="The organisation's id or name."),
-        click.option("--role", "roles", multiple=True, help="A role key (repeatable)."),
-        click.option("--group", "groups", multiple=True, help="A target group (repeatable)."),
+        click.option("--organisation", help=N_("The organisation's id or name.")),
+        click.option("--role", "roles", multiple=True, help=N_("A role key (repeatable).")),
+        click.option("--group", "groups", multiple=True, help=N_("A target group (repeatable).")),
         click.option("--influence", type=Count(1, 5)),
         click.option("--interest", type=Count(1, 5)),
         click.option("--language", type=click.Choice(("nb", "nn", "en"))),
         click.option("--legal-basis"),
-        click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
+        click.option("--tag", "tags", multiple=True, help=N_("A tag (repeatable).")),
         click.option("--notes"),
     ]
     for option in reversed(options):
@@ -75,58 +84,57 @@ def _stakeholder_options(f: Any) -> Any:
     return f
 
 
-@stakeholder.command("add")
+@stakeholder.command("add", help=N_("Register a new stakeholder called NAME."))
 @click.argument("name")
-@click.option("--id", "id_", help="A stable id (default: derived from the name).")
+@click.option("--id", "id_", help=N_("A stable id (default: derived from the name)."))
 @_stakeholder_options
 @pass_context
 def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: Any) -> None:
-    """Register a new stakeholder called NAME."""
     values = {k: v for k, v in fields.items() if v not in (None, ())}
     added = interessent.add_stakeholder(context.workspace, name=name, id=id_, **values)
-    echo(f"Added {added.id} ({added.name})")
+    echo(gettext("Added {id} ({name})").format(id=added.id, name=added.name))
 
 
-@stakeholder.command("edit")
+@stakeholder.command("edit", help=N_(
+    "Change fields of stakeholder ID; repeatable options replace the whole list."))
 @click.argument("id")
 @click.option("--name")
 @_stakeholder_options
 @click.option("--clear", "clear", multiple=True, metavar="FIELD",
-              help="Empty this field (repeatable), e.g. --clear email.")
+              help=N_("Empty this field (repeatable), e.g. --clear email."))
 @pass_context
 def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], **fields: Any) -> None:
-    """Change fields of stakeholder ID; repeatable options replace the whole list."""
     values = {k: v for k, v in fields.items() if v not in (None, ())}
     changed = interessent.edit_stakeholder(context.workspace, id, clear=clear, **values)
-    echo(f"Updated {changed.id} ({changed.name})")
+    echo(gettext("Updated {id} ({name})").format(id=changed.id, name=changed.name))
 
 
-@click.command("log")
+@click.command("log", help=N_(
+    "Record an interaction of KIND (meeting, letter, article, board_meeting …).\n\n"
+    "\b\n"
+    "interessent log meeting --with bodil-haugen --channel direkte --commitment B5 \\\n"
+    "    --topic \"Dialogmøte om sjømatnæringa\""))
 @click.argument("kind")
-@click.option("--date", "date", help="When (YYYY-MM-DD, default today).")
+@click.option("--date", "date", help=N_("When (YYYY-MM-DD, default today)."))
 @click.option("--with", "participants", multiple=True, metavar="ID",
-              help="A participant reached directly (repeatable).")
-@click.option("--group", "groups", multiple=True, help="An audience group (repeatable).")
-@click.option("--channel", help="The plan's channel key.")
+              help=N_("A participant reached directly (repeatable)."))
+@click.option("--group", "groups", multiple=True, help=N_("An audience group (repeatable)."))
+@click.option("--channel", help=N_("The plan's channel key."))
 @click.option("--topic")
 @click.option("--commitment", "commitments", multiple=True, metavar="ID",
-              help="A commitment of the plan it fulfils (repeatable).")
-@click.option("--host", help="The stakeholder that hosted it.")
-@click.option("--success", is_flag=True, help="It is a success story.")
+              help=N_("A commitment of the plan it fulfils (repeatable)."))
+@click.option("--host", help=N_("The stakeholder that hosted it."))
+@click.option("--success", is_flag=True, help=N_("It is a success story."))
 @click.option("--notes")
-@click.option("--id", "id_", help="An id (default: the next K<year>-<nnnn>).")
+@click.option("--id", "id_", help=N_("An id (default: the next K<year>-<nnnn>)."))
 @pass_context
 def log(context: Context, /, kind: str, date: str | None, id_: str | None, **fields: Any) -> None:
-    """Record an interaction of KIND (meeting, letter, article, board_meeting …).
-
-    \b
-    interessent log meeting --with bodil-haugen --channel direkte --commitment B5 \\
-        --topic "Dialogmøte om sjømatnæringa"
-    """
     values = {k: v for k, v in fields.items() if v not in (None, (), False)}
     logged = interessent.log_interaction(context.workspace, kind=kind, date=date, id=id_,
                                          **values)
-    echo(f"Logged {logged.id}: {logged.kind} on {logged.date.isoformat()}")
+    kinds = context.workspace.plan.all_interaction_kinds
+    echo(gettext("Logged {id}: {kind} on {day}").format(
+        id=logged.id, kind=kind_word(logged.kind, kinds), day=logged.date.isoformat()))
 
 
 COMMANDS = [stakeholder, log]

@@ -11,78 +11,84 @@ import click
 
 import interessent
 
+from ..i18n import N_, gettext
 from ._context import Context, pass_context
 from ._options import Count, as_of_option, format_option
-from ._output import emit
+from ._output import echo, emit
 
 if TYPE_CHECKING:
     from ..privacy import Erasure, ErasurePlan, FileTrace
 
 
-@click.group()
+@click.group(help=N_(
+    "GDPR: legal bases and consent, access, erasure, restriction, retention, audit log.\n\n"
+    "See docs/privacy.md for what each does to the register and why."))
 def privacy() -> None:
-    """GDPR: legal bases and consent, access, erasure, restriction, retention, audit log.
-
-    See docs/privacy.md for what each does to the register and why.
-    """
+    pass
 
 
-@privacy.command("consent")
+@privacy.command("consent", help=N_(
+    "Record the legal basis for holding stakeholder ID's data; it becomes the current one."))
 @click.argument("id")
 @click.option("--basis", required=True,
-              help="samtykke, avtale, rettslig forpliktelse, vitale interesser, offentlig "
+              help=N_("samtykke, avtale, rettslig forpliktelse, vitale interesser, offentlig "
               "myndighetsutøvelse or berettiget interesse (or consent … legitimate interest, "
-              "or the letter a–f of GDPR art. 6(1)).")
+              "or the letter a–f of GDPR art. 6(1))."))
 @click.option("--source", required=True,
-              help='Where it came from, e.g. "påmeldingsskjema dialogmøte 2026".')
-@click.option("--given", metavar="DATE", help="Given (or applying) from this day (default today).")
-@click.option("--expires", metavar="DATE", help="Valid through this day.")
+              help=N_('Where it came from, e.g. "påmeldingsskjema dialogmøte 2026".'))
+@click.option("--given", metavar="DATE",
+              help=N_("Given (or applying) from this day (default today)."))
+@click.option("--expires", metavar="DATE", help=N_("Valid through this day."))
 @pass_context
 def consent(context: Context, id: str, basis: str, source: str, given: str | None,
             expires: str | None) -> None:
-    """Record the legal basis for holding stakeholder ID's data; it becomes the current one."""
     c = interessent.record_consent(context.workspace, id, basis=basis, source=source,
                                    given=given, expires=expires)
-    until = f" through {c.expires.isoformat()}" if c.expires else ""
-    click.echo(f"Recorded {c.basis} for {id}, from {c.given.isoformat()}{until}")
+    if c.expires:
+        said = gettext("Recorded {basis} for {id}, from {given} through {expires}")
+    else:
+        said = gettext("Recorded {basis} for {id}, from {given}")
+    echo(said.format(basis=c.basis, id=id, given=c.given.isoformat(),
+                     expires=c.expires.isoformat() if c.expires else ""))
 
 
-@privacy.command("withdraw")
+@privacy.command("withdraw", help=N_(
+    "Withdraw stakeholder ID's current consent or legal basis (a withdrawn consent also\n"
+    "opts them out of letters)."))
 @click.argument("id")
-@click.option("--date", "on", metavar="DATE", help="Withdrawn on this day (default today).")
+@click.option("--date", "on", metavar="DATE", help=N_("Withdrawn on this day (default today)."))
 @pass_context
 def withdraw(context: Context, id: str, on: str | None) -> None:
-    """Withdraw stakeholder ID's current consent or legal basis (a withdrawn consent also
-    opts them out of letters)."""
     c = interessent.withdraw_consent(context.workspace, id, on=on)
     assert c.withdrawn is not None
-    extra = "; opted out of letters" if c.basis == "samtykke" else ""
-    click.echo(f"Withdrew {c.basis} of {id} on {c.withdrawn.isoformat()}{extra}")
+    if c.basis == "samtykke":
+        said = gettext("Withdrew {basis} of {id} on {day}; opted out of letters")
+    else:
+        said = gettext("Withdrew {basis} of {id} on {day}")
+    echo(said.format(basis=c.basis, id=id, day=c.withdrawn.isoformat()))
 
 
-@privacy.command("consents")
+@privacy.command("consents", help=N_(
+    "List stakeholder ID's legal bases as recorded, newest (current) first."))
 @click.argument("id")
 @format_option
 @pass_context
 def consents_(context: Context, id: str, fmt: str) -> None:
-    """List stakeholder ID's legal bases as recorded, newest (current) first."""
     found = interessent.consents(context.workspace, id)
     emit([c.to_dict() for c in found],
          ["basis", "source", "given", "expires", "withdrawn", "current"], fmt,
-         empty=f"no consent or legal basis recorded for {id}")
+         empty=gettext("no consent or legal basis recorded for {id}").format(id=id))
 
 
-@privacy.command("export")
+@privacy.command("export", help=N_(
+    "Everything held about person ID, as JSON (a request for access, GDPR art. 15).\n\n"
+    "Other people are not named: relationships to people and the other participants of an\n"
+    "interaction are counted, not shown, and notes of shared interactions are withheld."))
 @click.argument("id")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+              help=N_("Write to this file instead of standard output."))
 @pass_context
 def export(context: Context, id: str, out: Path | None) -> None:
-    """Everything held about person ID, as JSON (a request for access, GDPR art. 15).
-
-    Other people are not named: relationships to people and the other participants of an
-    interaction are counted, not shown, and notes of shared interactions are withheld.
-    """
     from ..files import write_atomically
 
     def write(stream: TextIO, data: dict[str, Any]) -> None:
@@ -95,7 +101,8 @@ def export(context: Context, id: str, out: Path | None) -> None:
     # The file is written before the export's audit entry commits: no file, no entry.
     interessent.export_person(context.workspace, id,
                   deliver=lambda data: write_atomically(out, lambda f: write(f, data)))
-    click.echo(f"Wrote everything held about {id} to {out}", err=True)
+    echo(gettext("Wrote everything held about {id} to {out}").format(id=id, out=out),
+         err=True)
 
 
 def _erasure_line(e: Erasure) -> str:
@@ -204,27 +211,25 @@ def _show_erasure(root: Path, id: str, e: Erasure, files: bool) -> None:
             click.echo(_file_line(root, t, plan=False))
 
 
-@privacy.command("erase")
+@privacy.command("erase", help=N_(
+    "Erase person ID's personal data (GDPR art. 17); counts and an audit entry stay.\n\n"
+    "The record is anonymised (Slettet person #N, id slettet-N), ties, roles and notes go,\n"
+    "and their full name, id, e-mail and phone are removed from the texts linked to them\n"
+    "(interactions they took part in). Texts with no link to them, and the workspace's\n"
+    "files that hold them, are listed. Run with --dry-run first. Cannot be undone: needs\n"
+    "--yes. A record that must be kept (archive duty) is restricted instead: `interessent\n"
+    "privacy restrict ID`."))
 @click.argument("id")
 @click.option("--yes", "--confirm", "yes", is_flag=True,
-              help="Yes, erase: it cannot be undone.")
+              help=N_("Yes, erase: it cannot be undone."))
 @click.option("--dry-run", is_flag=True,
-              help="Show what would change (each text, before and after, and the files "
-              "that hold them) and change nothing.")
+              help=N_("Show what would change (each text, before and after, and the files "
+              "that hold them) and change nothing."))
 @click.option("--files", is_flag=True,
-              help="Also remove them from the workspace's files: their rows from CSV and "
-              "XLSX lists, letters to them, reports that name them (made again).")
+              help=N_("Also remove them from the workspace's files: their rows from CSV and "
+              "XLSX lists, letters to them, reports that name them (made again)."))
 @pass_context
 def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> None:
-    """Erase person ID's personal data (GDPR art. 17); counts and an audit entry stay.
-
-    The record is anonymised (Slettet person #N, id slettet-N), ties, roles and notes go,
-    and their full name, id, e-mail and phone are removed from the texts linked to them
-    (interactions they took part in). Texts with no link to them, and the workspace's
-    files that hold them, are listed. Run with --dry-run first. Cannot be undone: needs
-    --yes. A record that must be kept (archive duty) is restricted instead: `interessent
-    privacy restrict ID`.
-    """
     from ..errors import ErasureIncomplete, InvalidInput
 
     ws = context.workspace
@@ -232,8 +237,9 @@ def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> 
         _show_plan(ws.root, interessent.plan_erasure(ws, id))
         return
     if not yes:
-        raise InvalidInput(f"erasing {id} cannot be undone; repeat with --yes to erase it "
-                           "(or 'privacy restrict' to keep the record but block its use)")
+        raise InvalidInput(gettext(
+            "erasing {id} cannot be undone; repeat with --yes to erase it (or 'privacy "
+            "restrict' to keep the record but block its use)").format(id=id))
     try:
         done = interessent.erase(ws, id, files=files)
     except ErasureIncomplete as exc:
@@ -242,81 +248,80 @@ def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> 
                            if "compacted" in str(exc) else str(exc)) from None
     _show_erasure(ws.root, id, done, files)
     if not ws.db_url.startswith("sqlite"):
-        click.echo("Note: the database server keeps old row versions until its administrator "
-                   "runs VACUUM FULL (docs/privacy.md)", err=True)
+        click.echo(gettext("Note: the database server keeps old row versions until its "
+                           "administrator runs VACUUM FULL (docs/privacy.md)"), err=True)
     elif not done.compacted:
         raise InvalidInput(_not_compacted(id, done.id))
 
 
-@privacy.command("compact")
+@privacy.command("compact", help=N_(
+    "Rebuild the SQLite database file so that nothing deleted survives in it.\n\n"
+    "Erasing does this by itself; run it when an erasure warned that it could not (another\n"
+    "process had the file open). PostgreSQL needs VACUUM FULL by its administrator."))
 @pass_context
 def compact_(context: Context) -> None:
-    """Rebuild the SQLite database file so that nothing deleted survives in it.
-
-    Erasing does this by itself; run it when an erasure warned that it could not (another
-    process had the file open). PostgreSQL needs VACUUM FULL by its administrator.
-    """
     from ..errors import InvalidInput
 
     ws = context.workspace
     if not ws.db_url.startswith("sqlite"):
-        raise InvalidInput("only a SQLite file is rebuilt here; on PostgreSQL the "
-                           "administrator runs VACUUM FULL (see docs/privacy.md)")
+        raise InvalidInput(gettext("only a SQLite file is rebuilt here; on PostgreSQL the "
+                                   "administrator runs VACUUM FULL (see docs/privacy.md)"))
     if not interessent.compact(ws):
-        raise InvalidInput("the database file could not be rebuilt completely: another "
-                           "process is using it; try again when nobody else is working")
-    click.echo("Rebuilt the database file: no deleted data is left in it")
+        raise InvalidInput(gettext("the database file could not be rebuilt completely: "
+                                   "another process is using it; try again when nobody else "
+                                   "is working"))
+    click.echo(gettext("Rebuilt the database file: no deleted data is left in it"))
 
 
-@privacy.command("restrict")
+@privacy.command("restrict", help=N_(
+    "Restrict processing of ID's data (GDPR art. 18): kept, but skipped by drafting, left\n"
+    "out of exports and kept by retention."))
 @click.argument("id")
 @pass_context
 def restrict_(context: Context, id: str) -> None:
-    """Restrict processing of ID's data (GDPR art. 18): kept, but skipped by drafting, left
-    out of exports and kept by retention."""
     changed = interessent.restrict(context.workspace, id)
-    click.echo(f"{id} {'is now restricted' if changed else 'was restricted already'}")
+    echo((gettext("{id} is now restricted") if changed
+          else gettext("{id} was restricted already")).format(id=id))
 
 
-@privacy.command("unrestrict")
+@privacy.command("unrestrict", help=N_("Lift the restriction on ID (not of an erased record)."))
 @click.argument("id")
 @pass_context
 def unrestrict_(context: Context, id: str) -> None:
-    """Lift the restriction on ID (not of an erased record)."""
     changed = interessent.unrestrict(context.workspace, id)
-    click.echo(f"{id} {'is no longer restricted' if changed else 'was not restricted'}")
+    echo((gettext("{id} is no longer restricted") if changed
+          else gettext("{id} was not restricted")).format(id=id))
 
 
-@privacy.command("opt-out")
+@privacy.command("opt-out", help=N_(
+    "ID wants no more letters from the programme: drafting skips them."))
 @click.argument("id")
 @pass_context
 def opt_out_(context: Context, id: str) -> None:
-    """ID wants no more letters from the programme: drafting skips them."""
     changed = interessent.opt_out(context.workspace, id)
-    click.echo(f"{id} {'has opted out of letters' if changed else 'had opted out already'}")
+    echo((gettext("{id} has opted out of letters") if changed
+          else gettext("{id} had opted out already")).format(id=id))
 
 
-@privacy.command("opt-in")
+@privacy.command("opt-in", help=N_("Undo an opt-out of ID."))
 @click.argument("id")
 @pass_context
 def opt_in_(context: Context, id: str) -> None:
-    """Undo an opt-out of ID."""
     changed = interessent.opt_in(context.workspace, id)
-    click.echo(f"{id} {'receives letters again' if changed else 'had not opted out'}")
+    echo((gettext("{id} receives letters again") if changed
+          else gettext("{id} had not opted out")).format(id=id))
 
 
-@privacy.command("retention")
-@click.option("--confirm", is_flag=True, help="Erase them (default: only list them).")
-@as_of_option("Count back from this day (default today).")
+@privacy.command("retention", help=N_(
+    "List people past the plan's retention period (programme.retention_months); erase\n"
+    "them with --confirm.\n\n"
+    "Past the period: no interaction, registration or legal basis since the cut-off. Kept:\n"
+    "restricted records, holders of a programme role, people with a valid consent."))
+@click.option("--confirm", is_flag=True, help=N_("Erase them (default: only list them)."))
+@as_of_option(N_("Count back from this day (default today)."))
 @format_option
 @pass_context
 def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> None:
-    """List people past the plan's retention period (programme.retention_months); erase
-    them with --confirm.
-
-    Past the period: no interaction, registration or legal basis since the cut-off. Kept:
-    restricted records, holders of a programme role, people with a valid consent.
-    """
     from ..errors import ErasureIncomplete, InvalidInput
 
     ws = context.workspace
@@ -332,13 +337,13 @@ def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> 
     if not confirm:
         emit([c.to_dict() for c in report.candidates],
              ["id", "name", "last_activity", "last_interaction"], fmt,
-             empty="nobody is past the retention period")
+             empty=N_("nobody is past the retention period"))
         click.echo(head + ("; dry run: repeat with --confirm to erase them"
                            if report.candidates else ""), err=True)
         return
     emit([e.to_dict() for e in report.erased],
          ["id", "relationships_removed", "participations_kept", "notes_cleared"], fmt,
-         empty="nobody is past the retention period; nothing erased")
+         empty=N_("nobody is past the retention period; nothing erased"))
     click.echo(head + f"; erased {len(report.erased)}", err=True)
     if report.erased and ws.db_url.startswith("sqlite") and not report.compacted:
         raise InvalidInput(
@@ -348,15 +353,15 @@ def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> 
             "privacy compact' succeeds")
 
 
-@privacy.command("audit")
-@click.option("--subject", metavar="ID", help="Only entries about this stakeholder.")
-@click.option("--action", help="Only this action (import, add, edit, log, consent, erase …).")
-@click.option("--limit", type=Count(1, 1_000_000), help="Only the newest N entries.")
+@privacy.command("audit", help=N_(
+    "The audit log: who changed what, when (people by key, never by name)."))
+@click.option("--subject", metavar="ID", help=N_("Only entries about this stakeholder."))
+@click.option("--action", help=N_("Only this action (import, add, edit, log, consent, erase …)."))
+@click.option("--limit", type=Count(1, 1_000_000), help=N_("Only the newest N entries."))
 @format_option
 @pass_context
 def audit(context: Context, subject: str | None, action: str | None, limit: int | None,
           fmt: str) -> None:
-    """The audit log: who changed what, when (people by key, never by name)."""
     entries = interessent.audit_log(context.workspace, subject=subject, action=action,
                                     limit=limit)
     rows = [e.to_dict() for e in entries]
@@ -364,7 +369,8 @@ def audit(context: Context, subject: str | None, action: str | None, limit: int 
         for row in rows:
             row["detail"] = ", ".join(f"{k}={_text(v)}" for k, v in row["detail"].items())
     emit(rows, ["at", "actor", "action", "subject", "detail"], fmt,
-         empty="the audit log is empty" if not (subject or action) else "no entries match")
+         empty=N_("the audit log is empty") if not (subject or action)
+         else N_("no entries match"))
 
 
 def _text(value: Any) -> str:

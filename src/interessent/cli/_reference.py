@@ -18,6 +18,9 @@ from pathlib import Path
 
 import click
 
+from ..i18n import using
+from ._language import translate_help
+
 __all__ = ["DOCS_FILE", "reference", "walk"]
 
 #: Where the reference lives, relative to the repository root.
@@ -188,9 +191,11 @@ def reference(root: click.Command | None = None) -> str:
 
         root = cli
     lines = [_HEADER]
-    for ctx, command in walk(root):
-        depth = len(ctx.command_path.split())
-        lines += _section(ctx, command, level=2 if depth <= 2 else 3)
+    with using("en"):  # the reference is English, whatever a run before it spoke
+        translate_help(root)
+        for ctx, command in walk(root):
+            depth = len(ctx.command_path.split())
+            lines += _section(ctx, command, level=2 if depth <= 2 else 3)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import frozen
 
+from ..i18n import gettext, kind_word, localized, ngettext, per_unit
 from ..periods import Period, Unit
 from ..plaindata import plain
 from ..plan import Commitment, CommitmentKind, Members, Plan
@@ -209,7 +210,7 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
     if not windows:
         return _Checked(CommitmentStatus(**base, status=Status.NOT_ACTIVE, expected=0,
                                          actual=0, logged=0,
-                                         explanation="not active in this period"))
+                                         explanation=gettext("not active in this period")))
     if c.kind is CommitmentKind.STRUCTURAL:
         ties = log.ties_exist(c, min(as_of, period.end))
         missing = tuple(t for t, ok in ties if not ok)
@@ -217,15 +218,15 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
         return _Checked(CommitmentStatus(
             **base, status=status, expected=len(ties), actual=len(ties) - len(missing),
             logged=len(ties) - len(missing), missing=missing,
-            explanation=("all required ties exist" if not missing
-                         else "missing: " + "; ".join(missing)),
+            explanation=(gettext("all required ties exist") if not missing
+                         else gettext("missing: {ties}").format(ties="; ".join(missing))),
         ), ties=tuple(ties))
     unit = c.cadence or Unit.YEAR
     if windows[0].start > as_of:
         ahead = tuple(WindowResult(w, 0, 0, 0, WindowState.FUTURE) for w in windows)
         return _Checked(CommitmentStatus(**base, status=Status.NOT_STARTED, expected=0,
                                          actual=0, logged=0, windows=ahead,
-                                         explanation="its windows lie ahead"),
+                                         explanation=gettext("its windows lie ahead")),
                         tuple(_Window() for _ in windows))
     seen = Period(windows[0].start, min(windows[-1].end, as_of))
     if c.kind is CommitmentKind.RATIO:
@@ -254,11 +255,15 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
                                     _state(w, as_of, met), lacking))
         details.append(_Window(tuple(r for r in inside if isinstance(r, _Counted))))
     status, due_on = _status(results, as_of)
-    explanation = f"at least {c.count} per {unit.value}"
+    explanation = gettext("at least {count} {per}").format(count=c.count,
+                                                           per=per_unit(unit.value))
     if c.including:
-        explanation += f", including {', '.join(c.including)}"
+        named = plan.all_interaction_kinds
+        explanation += gettext(", including {kinds}").format(
+            kinds=", ".join(kind_word(k, named) for k in c.including))
     if c.phase:
-        explanation += f", in {plan.phase(c.phase).name.lower()}"
+        explanation += gettext(", in {phase}").format(
+            phase=localized(plan.phase(c.phase).name).lower())
     return _Checked(_finish(base, tuple(results), status, due_on, (), explanation),
                     tuple(details))
 
@@ -299,15 +304,29 @@ def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
     status, due_on = _status(results, as_of)
     last = next((r for r in reversed(results) if r.state is not WindowState.FUTURE), None)
     missing = last.missing if last else ()
-    who = "leader" if c.kind is CommitmentKind.LEADERS else "member"
     unit = c.cadence or Unit.YEAR
-    explanation = (f"{len(picked)} {who}{'' if len(picked) == 1 else 's'}, "
-                   f"each {c.count} per {unit.value}"
-                   + (f"; not yet reached: {', '.join(missing)}" if missing else ""))
+    if c.kind is CommitmentKind.LEADERS:
+        explanation = ngettext("{n} opinion leader, each {count} {per}",
+                               "{n} opinion leaders, each {count} {per}", len(picked))
+    else:
+        explanation = ngettext("{n} member, each {count} {per}",
+                               "{n} members, each {count} {per}", len(picked))
+    explanation = explanation.format(n=len(picked), count=c.count, per=per_unit(unit.value))
+    if missing:
+        explanation += gettext("; not yet reached: {names}").format(
+            names=", ".join(_names(log, missing)))
     if not picked:
-        explanation = f"no {who}s selected"
+        explanation = (gettext("no opinion leaders selected")
+                       if c.kind is CommitmentKind.LEADERS else gettext("no members selected"))
     return _Checked(_finish(base, tuple(results), status, due_on, missing, explanation),
                     tuple(details))
+
+
+def _names(log: _Log, ids: Sequence[str]) -> list[str]:
+    """The names of the stakeholders ``ids``, for a sentence people read (the ids stay
+    in ``missing``)."""
+    named = {s.id: s.name for s in log.ws.store.stakeholders(ids=list(ids))}
+    return [named.get(i, i) for i in ids]
 
 
 def _evaluate_ratio(log: _Log, c: Commitment, base: dict[str, Any], windows: Sequence[Period],
@@ -330,8 +349,10 @@ def _evaluate_ratio(log: _Log, c: Commitment, base: dict[str, Any], windows: Seq
     status, due_on = _status(results, as_of, open_is_behind=True)
     total = sum(r.logged for r in results)
     hosted_total = sum(r.actual for r in results)
-    explanation = (f"{hosted_total} of {total} {c.of.replace('_', ' ')}s hosted as required; "
-                   f"at least {c.ratio:.0%} must be")
+    explanation = gettext("{hosted} of {total} ({kind}) hosted as required; at least "
+                          "{ratio:.0%} must be").format(
+        hosted=hosted_total, total=total, kind=kind_word(c.of, log.plan.all_interaction_kinds),
+        ratio=c.ratio)
     return _Checked(_finish(base, tuple(results), status, due_on, (), explanation),
                     tuple(details), hosts=hosts)
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 from sqlalchemy import text
 
+from ..i18n import gettext, localized, ngettext, this_unit
 from ..periods import Period, Unit
 from ..plaindata import plain, rounded
 from ..plan import CommitmentKind, Members, Plan
@@ -189,16 +190,23 @@ def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatu
             leaders = c.kind is CommitmentKind.LEADERS
             covered.update(_commitment_leaders(ws, c, as_of) if leaders
                            else log.select(c.members).values())
-            times = "" if c.count == 1 else f" {c.count} times"
-            what = "opinion leader in" if leaders else "member of"
+            if leaders:
+                reason = ngettext("opinion leader in «{title}», not reached {this}",
+                                  "opinion leader in «{title}», not reached {count} times "
+                                  "{this}", c.count)
+            else:
+                reason = ngettext("member of «{title}», not reached {this}",
+                                  "member of «{title}», not reached {count} times {this}",
+                                  c.count)
+            reason = reason.format(title=localized(c.title), count=c.count,
+                                   this=this_unit(c.cadence.value))
             for sid in window.missing:
-                needs.setdefault(sid, _Need(
-                    c.groups[0], c.cadence,
-                    f"{what} {c.id}, not reached{times} this {_unit(c.cadence)}",
-                    leaders, c.id, c.count))
+                needs.setdefault(sid, _Need(c.groups[0], c.cadence, reason, leaders, c.id,
+                                            c.count))
         unit = plan.due.contact_interval
         window_now = unit.window(as_of)
         first_group: dict[int, tuple[str, str]] = {}
+        group_names = {g.key: localized(g.name) for g in plan.groups}
         top: set[str] = set(pinned)
         for g in plan.groups:
             members = log.select(Members(groups=(g.key,))) | log.select(g.rule)
@@ -209,9 +217,10 @@ def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatu
         reached = _reached(session, Period(window_now.start, as_of))
     for pk, (sid, group) in first_group.items():
         if pk not in reached and sid not in needs:
-            what = "opinion leader in" if sid in top else "member of"
-            needs[sid] = _Need(group, unit, f"{what} {group}, not reached this {_unit(unit)}",
-                               False)
+            said = (gettext("opinion leader in {group}, not reached {this}") if sid in top
+                    else gettext("member of {group}, not reached {this}"))
+            needs[sid] = _Need(group, unit, said.format(group=group_names.get(group, group),
+                                                        this=this_unit(unit.value)), False)
     people = {s.id: s for s in ws.store.stakeholders(ids=list(needs))}
     chosen = []
     for sid, need in needs.items():
@@ -242,5 +251,3 @@ def _best_of(scores: Mapping[str, float], ids: Iterable[str], top: int) -> list[
     return sorted(ids, key=lambda i: (-scores.get(i, 0.0), i))[:top]
 
 
-def _unit(unit: Unit) -> str:
-    return unit.value.replace("_", "-")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 from sqlalchemy import bindparam, text
 
+from ..i18n import gettext, kind_word, localized
 from ..periods import Period
 from ..plan import Commitment, CommitmentKind, Plan
 from .commitments import CommitmentStatus, WindowResult, _check, _Checked
@@ -149,24 +150,31 @@ def explain_commitment(ws: Workspace, id: str, period: Period, *,
 def counting_rule(plan: Plan, c: Commitment) -> str:
     """What counts for a commitment, in words."""
     if c.kind is CommitmentKind.STRUCTURAL:
-        return "the relationships it requires, on the day"
+        return gettext("the relationships it requires, on the day")
+    named = plan.all_interaction_kinds
     if c.kind is CommitmentKind.RATIO:
-        return f"every {c.of}, hosted by one the plan accepts or not"
+        return gettext("every {kind}, hosted by one the plan accepts or not").format(
+            kind=kind_word(c.of or "", named))
     criteria = []
     kinds = counted_kinds(plan, c)
     if kinds:
-        default = "" if c.kinds else " (direct contact, the default)"
-        criteria.append(f"of kind {', '.join(kinds)}{default}")
+        words = ", ".join(kind_word(k, named) for k in kinds)
+        criteria.append(gettext("of kind {kinds}").format(kinds=words) if c.kinds else
+                        gettext("of kind {kinds} (direct contact, the default)").format(
+                            kinds=words))
     if c.participants:
-        criteria.append("with a participant its participants selector picks")
+        criteria.append(gettext("with a participant its participants selector picks"))
     if c.audience:
-        criteria.append(f"addressed to {', '.join(c.audience)}")
-    rule = f"contacts tagged {c.id}"
+        groups = {g.key: localized(g.name) for g in plan.groups}
+        criteria.append(gettext("addressed to {groups}").format(
+            groups=", ".join(groups.get(k, k) for k in c.audience)))
+    rule = gettext("contacts tagged {id}").format(id=c.id)
     if criteria:
-        rule += ", and contacts " + " and ".join(criteria)
+        rule += gettext(", and contacts {criteria}").format(
+            criteria=gettext(" and ").join(criteria))
     if c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
-        rule += ("; a member is reached when they, or anyone acting for them that day, "
-                 "took part or hosted (one contact with a party counts once)")
+        rule += gettext("; a member is reached when they, or anyone acting for them that "
+                        "day, took part or hosted (one contact with a party counts once)")
     return rule
 
 

@@ -4,8 +4,10 @@
 kept results (:mod:`interessent.store.cache`, the table the rankings are kept in) under
 the change counter it read before reading the data, and under a key naming everything
 else the answer depends on: the plan's content (:func:`plan_digest`), the period, the
-as-of day, the groups asked for, in order, and the package's version with the format of
-this module (:data:`FORMAT`). Run again with the data unchanged, it reads the answer back
+as-of day, the groups asked for, in order, the language its explanations are worded in,
+and the package's version with the format of this module (:data:`FORMAT`). Names and
+titles are the plan's own, read again from the plan (a text given per language stays
+one). Run again with the data unchanged, it reads the answer back
 instead of computing it: every write transaction moves the counter and deletes every kept
 result, an erasure included, so an answer read back is the one it would compute now, and
 nothing it names (the members a commitment still misses) outlives a change to the
@@ -24,6 +26,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from ..errors import NotFound
+from ..i18n import current_language
 from ..periods import Period
 from ..plan import CommitmentKind, Plan
 from .commitments import CommitmentStatus, Status, WindowResult, WindowState
@@ -55,7 +59,7 @@ def plan_digest(plan: Plan) -> str:
 def key_of(plan: Plan, period: Period, as_of: dt.date, groups: Sequence[str]) -> str:
     """The key the coverage of ``groups`` (in this order) in ``period`` on ``as_of`` is
     kept under."""
-    return ":".join(["coverage", str(FORMAT), _version(), plan_digest(plan),
+    return ":".join(["coverage", str(FORMAT), _version(), current_language(), plan_digest(plan),
                      period.start.isoformat(), period.end.isoformat(), as_of.isoformat(),
                      json.dumps(list(groups))])
 
@@ -101,38 +105,40 @@ def _read_period(value: Any) -> Period:
     return Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
 
 
-def _read_status(c: dict[str, Any]) -> CommitmentStatus:
+def _read_status(c: dict[str, Any], plan: Plan) -> CommitmentStatus:
     windows = tuple(WindowResult(
         period=_read_period(w["period"]), expected=int(w["expected"]), actual=int(w["actual"]),
         logged=int(w["logged"]), state=WindowState(w["state"]), missing=tuple(w["missing"]),
     ) for w in c["windows"])
     return CommitmentStatus(
-        id=c["id"], title=c["title"], kind=CommitmentKind(c["kind"]), groups=tuple(c["groups"]),
+        id=c["id"], title=plan.commitment(c["id"]).title, kind=CommitmentKind(c["kind"]),
+        groups=tuple(c["groups"]),
         status=Status(c["status"]), expected=int(c["expected"]), actual=int(c["actual"]),
         logged=int(c["logged"]), windows=windows, due=_day(c["due"]),
         missing=tuple(c["missing"]), responsible=c["responsible"], explanation=c["explanation"],
     )
 
 
-def from_json(data: bytes, group: Callable[..., T]) -> list[T] | None:
+def from_json(data: bytes, group: Callable[..., T], plan: Plan) -> list[T] | None:
     """The coverage :func:`to_json` wrote, each group made by ``group`` (the class
-    :class:`~interessent.coverage.reach.GroupCoverage`); None for anything else."""
+    :class:`~interessent.coverage.reach.GroupCoverage`), its names and titles from ``plan``;
+    None for anything else."""
     try:
         found = json.loads(data)
         if not isinstance(found, dict) or found.get("format") != FORMAT:
             return None
         return [group(
-            key=g["key"], name=g["name"], period=_read_period(g["period"]),
+            key=g["key"], name=plan.group(g["key"]).name, period=_read_period(g["period"]),
             as_of=dt.date.fromisoformat(g["as_of"]), members=int(g["members"]),
             reached_directly=int(g["reached_directly"]),
             reached_through_network=int(g["reached_through_network"]),
             direct_reach=float(g["direct_reach"]), network_reach=float(g["network_reach"]),
             leaders=int(g["leaders"]), leaders_informed=int(g["leaders_informed"]),
             broadcasts={str(k): int(v) for k, v in g["broadcasts"].items()},
-            commitments=tuple(_read_status(c) for c in g["commitments"]),
+            commitments=tuple(_read_status(c, plan) for c in g["commitments"]),
             score=float(g["score"]),
             components={str(k): None if v is None else float(v)
                         for k, v in g["components"].items()},
         ) for g in found["groups"]]
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, NotFound):
         return None

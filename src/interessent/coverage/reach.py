@@ -258,7 +258,7 @@ def measure_coverage(
     key = kept.key_of(plan, period, as_of, [g.key for g in chosen])
     if counter is not None:
         data = ws.store.cached(key, counter)
-        found = None if data is None else kept.from_json(data, GroupCoverage)
+        found = None if data is None else kept.from_json(data, GroupCoverage, plan)
         if found is not None:
             return found
     out = _measure(ws, plan, chosen, period, as_of)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 from ..errors import InteressentError, NotFound, TemplateProblem, TemplateSecurityError
+from ..i18n import gettext
 from .problems import _field_hint, _source_line, _template_frame, _undefined_name
 from .sandbox import _environment
 
@@ -104,10 +105,8 @@ class _Library:
         if name not in self.names():
             usable = [n for n in self.names() if n not in ("base", "letter")
                       and not n.startswith("_")]
-            raise NotFound(
-                f"no template {name!r} in {self.where()} (templates: "
-                f"{', '.join(usable) or 'none'})"
-            )
+            raise NotFound(gettext("no template {name!r} in {where} (templates: {known})").format(
+                name=name, where=self.where(), known=", ".join(usable) or gettext("none")))
 
     def where(self) -> str:
         places = (["the templates given"] if self.given else []) + [str(d) for d, _ in self.dirs]

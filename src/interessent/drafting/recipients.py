@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput, NotFound
 from ..graph import rank_leaders
+from ..i18n import gettext
 from .text import _header_text, _valid_email
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ def _choose(run: _Run, groups: Sequence[str], stakeholders: Sequence[str], uncov
     run.load(stakeholders)
     missing = [i for i in stakeholders if i not in run.people]
     if missing:
-        raise NotFound(f"no stakeholder with id {', '.join(map(repr, missing))}")
+        raise NotFound(gettext("no stakeholder with id {id}").format(
+            id=", ".join(map(repr, missing))))
     chosen = [plan.group(g).key for g in groups]
     if not chosen and not stakeholders:
         if not (uncovered or leaders):

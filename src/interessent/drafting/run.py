@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._bulk import collector_paused
 from ..errors import InvalidInput, NotFound, TemplateProblem
+from ..i18n import gettext
 from ..model import Interaction
 from ..plan import ChannelKind
 from ..policy import resolve_signer
@@ -268,7 +269,7 @@ def letter_context(
     run = _Run(ws, day)
     stakeholder = ws.store.registered_ids([stakeholder]).get(stakeholder, stakeholder)
     if not run.load([stakeholder]):
-        raise NotFound(f"no stakeholder with id {stakeholder!r}")
+        raise NotFound(gettext("no stakeholder with id {id!r}").format(id=stakeholder))
     signature = resolve_signer(ws.plan, ws,
                                topic=topic or _default_topic(library, template) or "daily",
                                signer_role=signer, cleared_by=cleared_by)
@@ -277,6 +278,7 @@ def letter_context(
     person = run.people[stakeholder]
     file = drafter.variant(person.language.value, markup, strict=markup == "html")
     if file is None:
-        raise NotFound(f"template {template!r} has no {markup} variant")
+        raise NotFound(gettext("template {template!r} has no {markup} variant").format(
+            template=template, markup=markup))
     context = drafter.context(person, file, markup)
     return {k: v for k, v in context.items() if k not in library.env.globals}

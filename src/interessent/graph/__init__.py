@@ -33,6 +33,7 @@ Where things live (each module imports only from those above it):
                 target group's members; the large-network path straight from the
                 database; rankings kept in the database until the next write),
                 :func:`rank_graph`, :func:`leaders_unknown_to_programme`
+``reasons``     :func:`leader_reasons`: why each leader ranks where they do, in words
 ==============  ==========================================================================
 
 Each module reads its settings from its own namespace: to change :data:`SPARSE_ABOVE`
@@ -51,6 +52,7 @@ from .network import (
     build_graph,
     write_graph,
 )
+from .reasons import leader_reasons
 from .scores import COMPONENTS, LeaderScore, explain
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "LeaderScore",
     "build_graph",
     "explain",
+    "leader_reasons",
     "leaders_unknown_to_programme",
     "rank_graph",
     "rank_leaders",

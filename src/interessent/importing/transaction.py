@@ -16,6 +16,7 @@ import attrs
 
 from .._bulk import collector_paused
 from ..errors import ImportRejected, RowProblem
+from ..i18n import gettext, ngettext
 from ..privacy import audit_import, audit_tie
 from .columns import Kind, parse_kind
 from .job import Mode, Progress, _Checked, _Job
@@ -57,20 +58,24 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line for people: counts, what was created, how the file was read."""
-        line = (f"{self.source}: {self.rows} row{'s' if self.rows != 1 else ''} "
-                f"({self.added} added, {self.updated} updated)")
+        line = ngettext("{source}: {rows} row ({added} added, {updated} updated)",
+                        "{source}: {rows} rows ({added} added, {updated} updated)",
+                        self.rows).format(source=self.source, rows=self.rows,
+                                          added=self.added, updated=self.updated)
         if self.created_organisations:
             n = len(self.created_organisations)
-            line += f", {n} organisation{'s' if n != 1 else ''} created"
+            line += ngettext(", {n} organisation created", ", {n} organisations created",
+                             n).format(n=n)
         if self.encoding == "xlsx":
-            line += "; read from Excel"
+            line += gettext("; read from Excel")
         else:
-            label = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM",
+            label = {"utf-8": "UTF-8", "utf-8-sig": gettext("UTF-8 with BOM"),
                      "cp1252": "Windows-1252 (cp1252)"}.get(self.encoding, self.encoding)
-            sep = "tab" if self.delimiter == "\t" else repr(self.delimiter)
-            line += f"; read as {label}, {sep}-separated"
+            sep = gettext("tab") if self.delimiter == "\t" else repr(self.delimiter)
+            line += gettext("; read as {encoding}, {separator}-separated").format(
+                encoding=label, separator=sep)
         if self.dry_run:
-            line += " — dry run, nothing written"
+            line += gettext(" — dry run, nothing written")
         return line
 
 

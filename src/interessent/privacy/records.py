@@ -8,6 +8,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, NotFound
+from ..i18n import gettext
 from ..periods import check_date, parse_date
 from ..store import ST, resolve_ids
 
@@ -42,7 +43,7 @@ def _person_row(s: Session, id: str) -> Any:
     row = None if found is None else s.execute(
         select(ST).where(ST.c.pk == found[0])).mappings().first()
     if row is None:
-        raise NotFound(f"no stakeholder with id {id!r}")
+        raise NotFound(gettext("no stakeholder with id {id!r}").format(id=id))
     return row
 
 

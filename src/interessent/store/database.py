@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound, PathError, StoreError
+from ..i18n import gettext
 from ..model import Interaction, Relationship, Stakeholder
 from ..rules import id_key
 from . import cache, queries, writes
@@ -333,7 +334,7 @@ class Store:
     def stakeholder(self, id: str) -> Stakeholder:
         found = self.stakeholders(ids=[id])
         if not found:
-            raise NotFound(f"no stakeholder with id {id!r}")
+            raise NotFound(gettext("no stakeholder with id {id!r}").format(id=id))
         return found[0]
 
     def stakeholders(
@@ -392,7 +393,8 @@ class Store:
         with self.write() as s:
             self.take_turn(s, "stakeholders")
             if not queries.resolve_ids(s, ST, [stakeholder.id]):
-                raise NotFound(f"no stakeholder with id {stakeholder.id!r}")
+                raise NotFound(gettext("no stakeholder with id {id!r}").format(
+                    id=stakeholder.id))
             self._save_stakeholders(s, [stakeholder])
 
     def _save_stakeholders(

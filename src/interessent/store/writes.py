@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound
+from ..i18n import gettext
 from ..model import Interaction, Kind, Language, Relationship, Stakeholder
 from ..rules import id_key, nfc
 from .audit import note_write
@@ -68,7 +69,8 @@ def save_stakeholders(
     named = set(org_pks) | batch_keys
     unknown = sorted(o for o in org_ids if id_key(o) not in named)
     if unknown:
-        raise NotFound(f"unknown organisation {', '.join(map(repr, unknown))}")
+        raise NotFound(gettext("unknown organisation {ids}").format(
+            ids=", ".join(map(repr, unknown))))
     now = _db_time(conn, utc_now())
     names = ["id", "id_key", "name", "first_name", "kind", "email", "phone", "address",
              "organisation_pk", "influence", "interest", "language", "legal_basis", "notes",
@@ -135,7 +137,8 @@ def save_relationships(s: Session, rels: Sequence[Relationship]) -> tuple[int, i
     pks = id_map(s, ST, ends)
     missing = sorted(ends - set(pks))
     if missing:
-        raise NotFound(f"unknown stakeholder {', '.join(map(repr, missing))}")
+        raise NotFound(gettext("unknown stakeholder {ids}").format(
+            ids=", ".join(map(repr, missing))))
     existing = {
         (a, b, k): pk
         for pk, a, b, k in s.execute(select(REL.c.pk, REL.c.source_pk, REL.c.target_pk,
@@ -172,7 +175,8 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
     pks = id_map(s, ST, people)
     missing = sorted(people - set(pks))
     if missing:
-        raise NotFound(f"unknown stakeholder {', '.join(map(repr, missing))}")
+        raise NotFound(gettext("unknown stakeholder {ids}").format(
+            ids=", ".join(map(repr, missing))))
     found = resolve_ids(s, INT, [i.id for i in items])
     # an interaction replaced whole keeps the id it was registered with
     ids = [found[i.id][1] if i.id in found else nfc(i.id) for i in items]
