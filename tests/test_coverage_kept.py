@@ -260,3 +260,36 @@ def test_the_command_line_answers_again_from_what_it_kept(root: Path) -> None:
     rows = {g["key"]: g for g in json.loads(again.stdout)}
     assert (rows["folk"]["members"], rows["folk"]["reached_directly"]) == (3, 1)
     assert rows["folk"]["direct_reach"] == round(4 / 9, 4)
+
+
+def test_each_language_keeps_its_own_words_and_the_plans_names(tmp_path: Path,
+                                                              computed: list[str]) -> None:
+    """An answer kept in bokmål is not read back in English: its explanations are worded
+    in a language. A group's name given per language stays per language when read back."""
+    from interessent.i18n import localized, using
+
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    plan = PLAN.replace('name = "Befolkningen"',
+                        'name = { nb = "Befolkningen", nn = "Innbyggjarane", en = "The people" }')
+    (folder / "interessent.toml").write_text(plan, encoding="utf-8")
+    ws = Workspace(folder)
+    with ws.store.write() as s:
+        ws.store._save_stakeholders(s, people())
+    ws.close()
+    with using("nb"):
+        nb = cover(folder)["folk"]
+        nb_again = cover(folder)["folk"]
+    with using("en"):
+        en = cover(folder)["folk"]
+        en_again = cover(folder)["folk"]
+    assert computed == ["bedrift,folk", "bedrift,folk"]  # once per language, then kept
+    assert nb.commitments[0].explanation == nb_again.commitments[0].explanation
+    # three tagged innbygger, none met: all three missing, by name
+    assert nb.commitments[0].explanation == (
+        "3 medlemmer, hver 1 per år; ennå ikke nådd: Kari Nordmann, Ola Hansen, Per Olsen")
+    assert en.commitments[0].explanation == en_again.commitments[0].explanation
+    assert en.commitments[0].explanation.startswith("3 members, each 1 per year; ")
+    for g in (nb_again, en_again):  # read back: still the plan's text in every language
+        assert localized(g.name, "nn") == "Innbyggjarane"
+        assert localized(g.name, "en") == "The people"
