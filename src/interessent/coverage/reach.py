@@ -321,9 +321,11 @@ def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: P
     # long step in the database with the interpreter let go: they run in a thread of
     # their own while this one ranks and checks the commitments (row by row).
     counted = _meanwhile(ws, lambda: _reach_and_broadcasts(ws, chosen, period.start, seen_end))
-    leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
-    statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
-    reach, broadcasts = counted()
+    try:
+        leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
+        statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
+    finally:  # no query of this call goes on after it returns or fails
+        reach, broadcasts = counted()
     with ws.store.read() as session:
         log = _Log(ws, session)
         everyone = log.select(Members(ids=tuple({i for g in chosen for i in leaders[g.key]})))
