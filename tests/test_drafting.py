@@ -823,7 +823,7 @@ def test_cli_record_moves_coverage_and_prints_skipped(osen: Workspace, tmp_path:
     after = coverage(osen, YEAR, as_of=AS_OF, groups=["befolkningen"])[0]
     assert after.reached_directly > before.reached_directly
     assert f"Skipped 1:\n  {first.recipient} ({first.name}): opted out" in result.stdout
-    assert "Signed by Marius Høvik (Daglig leder)" in result.stdout
+    assert "Signed by Marius Høvik (Managing director)" in result.stdout  # the plan's en
     assert re.search(r"Logged \d+ interactions: K2026-\d{4} … K2026-\d{4}", result.stdout)
 
 
