@@ -823,7 +823,7 @@ def test_cli_record_moves_coverage_and_prints_skipped(osen: Workspace, tmp_path:
     after = coverage(osen, YEAR, as_of=AS_OF, groups=["befolkningen"])[0]
     assert after.reached_directly > before.reached_directly
     assert f"Skipped 1:\n  {first.recipient} ({first.name}): opted out" in result.stdout
-    assert "Signed by Marius Høvik (Daglig leder)" in result.stdout
+    assert "Signed by Marius Høvik (Managing director)" in result.stdout  # the plan's en
     assert re.search(r"Logged \d+ interactions: K2026-\d{4} … K2026-\d{4}", result.stdout)
 
 
@@ -833,8 +833,10 @@ def test_cli_notify_and_templates(osen: Workspace, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "Notify of «Brann på kaia», in this order:"
+    # the roles' names in English, as the Osen plan gives them
     assert [line.split(":")[0].strip() for line in lines[1:5]] == [
-        "1. Styreleder", "2. Daglig leder", "3. Ordfører", "4. Rådmann"]
+        "1. Chair of the board", "2. Managing director", "3. Mayor",
+        "4. Chief municipal executive"]
     assert "Per Olav Moe (per-olav-moe) — +47 926 29 981, per.moe@osen.kommune.example" in lines[4]
     assert _files(tmp_path / "varsel") == ["astrid-lian.md", "per-olav-moe.md",
                                            "solveig-aune.md"]

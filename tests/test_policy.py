@@ -73,16 +73,18 @@ def test_the_daglig_leder_confers_with_the_styreleder_on_overarching_matters(
         osen: Workspace) -> None:
     with pytest.raises(PolicyError) as caught:
         resolve_signer(osen.plan, osen, topic="overarching", signer_role="daglig_leder")
-    assert str(caught.value) == ("Daglig leder may speak on overordnede, viktige saker only "
-                                 "after conferring with styreleder")
+    # English (no language set), the plan's role and topic names too: the Osen plan gives
+    # them in en
+    assert str(caught.value) == ("Managing director may speak on overarching, important "
+                                 "matters only after conferring with chair of the board")
     error = caught.value
     assert (error.rule, error.topic, error.signer, error.cleared_by) == (
         "needs clearance", "overarching", "daglig_leder", ("styreleder",))
 
 
 def test_a_board_member_needs_clearance(osen: Workspace) -> None:
-    with pytest.raises(PolicyError, match=r"after conferring with styreleder or daglig leder$"
-                       ) as caught:
+    with pytest.raises(PolicyError, match=r"after conferring with chair of the board or "
+                                          r"managing director$") as caught:
         resolve_signer(osen.plan, osen, topic="daily", signer_role="liv-orsjodal")
     # the person named signs; the "*" rule names both clearing roles, in the plan's order
     assert (caught.value.rule, caught.value.signer, caught.value.cleared_by) == (
@@ -186,7 +188,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "information-responsibility
 
 #: Why a row is refused, and what the refusal says.
 REFUSALS = {
-    "a political matter": "forbids the programme to speak on saker av politisk karakter",
+    "a political matter": "forbids the programme to speak on matters of a political nature",
     "needs clearance": "only after conferring with",
     "clears own statement": "nobody clears their own statement",
     "not a clearing role": "must confer with",
@@ -286,8 +288,9 @@ def test_a_spokesperson_on_the_others_matter_records_a_rule_in_its_words(
                         "med daglig leder (informasjonsansvar)")
     english = resolve_signer(osen_as_is.plan, osen_as_is, topic="daily",
                              signer_role="styreleder", cleared_by="daglig_leder")
-    assert english.rule == ("Styreleder speaks on løpende aktiviteter after conferring with "
-                            "daglig leder (information responsibility)")
+    # in English the plan's names too (the Osen plan gives them in en)
+    assert english.rule == ("Chair of the board speaks on day-to-day activities after "
+                            "conferring with managing director (information responsibility)")
     assert sig.note == ("Signert av Solveig Aune (Styreleder) etter regelen: " + sig.rule
                         + ". Avklart med daglig leder.")
 

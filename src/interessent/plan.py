@@ -101,7 +101,7 @@ class Phase:
     """A named stretch of the programme, such as the start-up year (oppstartsåret)."""
 
     key: str
-    name: str
+    name: PlanText = field(converter=plan_text)
     start: dt.date
     end: dt.date
 
@@ -157,7 +157,7 @@ class Channel:
     """An information channel of the strategy."""
 
     key: str
-    name: str
+    name: PlanText = field(converter=plan_text)
     kind: ChannelKind = ChannelKind.DIRECT
     priority: int = 1
     description: str = ""
@@ -191,7 +191,7 @@ class Topic:
     """A kind of matter the programme may speak on (or, ``forbidden``, may not)."""
 
     key: str
-    name: str
+    name: PlanText = field(converter=plan_text)
     description: str = ""
     forbidden: bool = False
 
@@ -209,7 +209,7 @@ class SpeakingRule:
     topic: str
     roles: tuple[str, ...] = field(converter=_strs)
     cleared_by: tuple[str, ...] = field(default=(), converter=_strs)
-    description: str = ""
+    description: PlanText = field(default=PlanText(""), converter=plan_text)
 
 
 @frozen
@@ -333,7 +333,7 @@ class ReportSettings:
     (``recipients``, shown under its title) and which role fills in the finance figures
     (``finance_role``, a role key; its title is shown, or no one is named)."""
 
-    recipients: str = ""
+    recipients: PlanText = field(default=PlanText(""), converter=plan_text)
     finance_role: str | None = None
 
 

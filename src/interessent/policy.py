@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from .errors import InvalidInput, NotFound, PolicyError, PolicyRule
-from .i18n import gettext
+from .i18n import every_text, gettext, localized
 from .plan import OTHER_PROGRAMME_ROLES, SpeakingRule
 from .store import Store
 from .workspace import Workspace
@@ -45,6 +45,9 @@ class Signature:
 
     ``role`` and ``cleared_by`` are role keys; ``title`` and ``cleared_by_title`` their
     names. ``rule`` is the rule's description in the plan (or one made from it).
+    ``title``, ``cleared_by_title``, ``topic_name`` and ``rule`` are the plan's texts,
+    given per language where the plan does: read them with
+    :func:`~interessent.i18n.localized` in the language shown.
     """
 
     role: str
@@ -84,7 +87,8 @@ class Contact:
 
 @frozen
 class Notifiee:
-    """One role to notify of a significant event, with whoever holds it."""
+    """One role to notify of a significant event, with whoever holds it. ``title`` is the
+    role's name as the plan gives it: read it with :func:`~interessent.i18n.localized`."""
 
     order: int
     role: str
@@ -131,7 +135,8 @@ def _role(plan: Plan, text: str) -> Role | None:
     """A role by key, name or alias, case-insensitively."""
     wanted = _norm(text)
     for role in plan.roles:
-        if wanted in {_norm(role.key), _norm(role.name), *(_norm(a) for a in role.aliases)}:
+        if wanted in {_norm(role.key), *(_norm(n) for n in every_text(role.name)),
+                      *(_norm(a) for a in role.aliases)}:
             return role
     return None
 
@@ -139,7 +144,7 @@ def _role(plan: Plan, text: str) -> Role | None:
 def _topic(plan: Plan, text: str) -> Topic:
     wanted = _norm(text)
     for topic in plan.topics:
-        if wanted in (_norm(topic.key), _norm(topic.name)):
+        if wanted in (_norm(topic.key), *(_norm(n) for n in every_text(topic.name))):
             return topic
     known = ", ".join(t.key for t in plan.topics) or "none"
     raise InvalidInput(f"unknown topic {text!r} (the plan's topics: {known})")
@@ -153,9 +158,15 @@ def _asked(plan: Plan, signer: str | None) -> str | None:
     return role.key if role else signer
 
 
-def _title(plan: Plan, key: str) -> str:
+def _name(plan: Plan, key: str) -> str:
+    """The role's name as the plan gives it (per language, if so), else the key."""
     role = _role(plan, key)
     return role.name if role else key
+
+
+def _title(plan: Plan, key: str) -> str:
+    """The role's name in the current language."""
+    return localized(_name(plan, key))
 
 
 def _rule_text(plan: Plan, rule: SpeakingRule, topic: Topic, role_key: str) -> str:
@@ -169,11 +180,11 @@ def _rule_text(plan: Plan, rule: SpeakingRule, topic: Topic, role_key: str) -> s
     if rule.cleared_by:
         text = gettext("{who} speaks on {topic} after conferring with {whom} (information "
                        "responsibility)").format(
-            who=who, topic=topic.name.lower(), whom=either.join(
+            who=who, topic=localized(topic.name).lower(), whom=either.join(
                 _title(plan, r).lower() for r in rule.cleared_by if r != role_key))
     else:
         text = gettext("{who} speaks on {topic} (information responsibility)").format(
-            who=who, topic=topic.name.lower())
+            who=who, topic=localized(topic.name).lower())
     return text[0].upper() + text[1:]
 
 
@@ -246,17 +257,17 @@ def _not_cleared(plan: Plan, rule: SpeakingRule, role_key: str, matter: Topic,
         rule_name = "needs clearance"
         message = gettext("{who} may speak on {topic} only after conferring with "
                           "{whom}").format(
-            who=who, topic=matter.name.lower(),
+            who=who, topic=localized(matter.name).lower(),
             whom=gettext(" or ").join(_title(plan, r).lower() for r in others))
     elif cleared.key == role_key:
         rule_name = "clears own statement"
         message = gettext("cleared by {cleared}: nobody clears their own statement; {who} "
                           "must confer with {options}").format(
-            cleared=cleared.name.lower(), who=who, options=options)
+            cleared=localized(cleared.name).lower(), who=who, options=options)
     else:
         rule_name = "not a clearing role"
         message = gettext("{who} must confer with {options}, not {cleared}").format(
-            who=who, options=options, cleared=cleared.name.lower())
+            who=who, options=options, cleared=localized(cleared.name).lower())
     return PolicyError(message, rule=rule_name, topic=matter.key, signer=signer,
                        cleared_by=others)
 
@@ -290,12 +301,12 @@ def resolve_signer(
         raise PolicyError(
             gettext("refused: the plan forbids the programme to speak on {topic} (topic "
                     "{key!r}){quote} No letter was drafted.").format(
-                topic=matter.name.lower(), key=matter.key, quote=quote),
+                topic=localized(matter.name).lower(), key=matter.key, quote=quote),
             rule="forbidden topic", topic=matter.key, signer=asked)
     rules = _rules_for(plan, matter)
     if not rules:
         raise PolicyError(
-            f"the plan names nobody who may speak on {matter.name.lower()} "
+            f"the plan names nobody who may speak on {localized(matter.name).lower()} "
             f"(topic {matter.key!r}); add an [[information.rules]] entry for it",
             rule="nobody may speak", topic=matter.key, signer=asked)
     cleared: Role | None = None
@@ -312,8 +323,8 @@ def resolve_signer(
                     and any(k != OTHER_PROGRAMME_ROLES for k in r.roles)), None)
         if own is None:
             raise PolicyError(
-                f"no role speaks on {matter.name.lower()} on its own authority; name the "
-                f"signer and who cleared it: {_who_may(plan, rules)}",
+                f"no role speaks on {localized(matter.name).lower()} on its own authority; "
+                f"name the signer and who cleared it: {_who_may(plan, rules)}",
                 rule="no own authority", topic=matter.key)
         rule = own
         role_key = next(k for k in own.roles if k != OTHER_PROGRAMME_ROLES)
@@ -341,7 +352,7 @@ def resolve_signer(
                     rule="not the programme's own", topic=matter.key, signer=person.id)
         elif role.key not in plan.programme_roles:
             raise PolicyError(
-                f"{role.name} is not one of the programme's own roles: the programme's "
+                f"{localized(role.name)} is not one of the programme's own roles: the programme's "
                 "letters are signed by its own people under its information responsibility "
                 "(which binds nobody else)",
                 rule="not the programme's own", topic=matter.key, signer=role.key)
@@ -352,8 +363,9 @@ def resolve_signer(
             who = f"{person.name} ({person.id}) holds no role that" if person else (
                 f"{_title(plan, keys[0])}")
             raise PolicyError(
-                f"{who} may not sign on {matter.name.lower()} (topic {matter.key!r}) under "
-                f"the plan's information responsibility; may: {_who_may(plan, rules)}",
+                f"{who} may not sign on {localized(matter.name).lower()} (topic "
+                f"{matter.key!r}) under the plan's information responsibility; may: "
+                f"{_who_may(plan, rules)}",
                 rule="may not sign", topic=matter.key, signer=person.id if person else keys[0])
         rule, role_key = next(((r, k) for r, k in allowed if _clears(r, k, cleared)),
                               allowed[0])
@@ -366,7 +378,7 @@ def resolve_signer(
     orgs = directory.by_ids([org_id]) if org_id else {}
     return Signature(
         role=role_key,
-        title=_title(plan, role_key),
+        title=_name(plan, role_key),
         stakeholder=person.id,
         name=person.name,
         email=person.email,
@@ -431,6 +443,6 @@ def notification_list(ws: Workspace) -> list[Notifiee]:
             )
             for s in held[role] if not s.restricted
         )
-        result.append(Notifiee(order=n, role=role, title=_title(plan, role), people=people,
+        result.append(Notifiee(order=n, role=role, title=_name(plan, role), people=people,
                                withheld=sum(1 for s in held[role] if s.restricted)))
     return result

@@ -10,7 +10,7 @@ import click
 
 import interessent
 
-from ..i18n import N_, Np_, gettext, ngettext, pgettext
+from ..i18n import N_, Np_, gettext, localized, ngettext, pgettext
 from ._context import Context, pass_context
 from ._language import headers
 from ._options import as_of_day, as_of_option, format_option
@@ -79,8 +79,9 @@ def _report(run: DraftRun, *, dry_run: bool = False) -> None:
                          "rule: {rule}")
     else:
         signed = gettext("Signed by {name} ({title}) on {topic}; rule: {rule}")
-    echo(signed.format(name=sig.name, title=sig.title, cleared=sig.cleared_by_title,
-                       topic=sig.topic_name.lower(), rule=sig.rule))
+    echo(signed.format(name=sig.name, title=localized(sig.title),
+                       cleared=localized(sig.cleared_by_title or ""),
+                       topic=localized(sig.topic_name).lower(), rule=localized(sig.rule)))
     if run.skipped:
         click.echo(gettext("Skipped {count}:").format(count=len(run.skipped)))
         for s in run.skipped:
@@ -182,7 +183,7 @@ def notify(context: Context, event: str, out: Path | None, template: str, fmt: L
     echo(gettext("Notify of «{event}», in this order:").format(event=notice.event))
     for n in notice.notifiees:
         if not n.people:
-            echo(f"  {n.order}. {n.title}: " + (
+            echo(f"  {n.order}. {localized(n.title)}: " + (
                 gettext("held only by people whose data is restricted (GDPR art. 18); "
                         "not listed")
                 if n.withheld else gettext("nobody in the register holds this role")))
@@ -190,7 +191,7 @@ def notify(context: Context, event: str, out: Path | None, template: str, fmt: L
         for person in n.people:
             contact = ", ".join(x for x in (person.phone, person.email) if x) or gettext(
                 "no contact")
-            echo(f"  {n.order}. {n.title}: {person.name} ({person.id}) — {contact}")
+            echo(f"  {n.order}. {localized(n.title)}: {person.name} ({person.id}) — {contact}")
     if notice.run is not None:
         click.echo("")
         _report(notice.run)

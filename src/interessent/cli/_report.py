@@ -36,7 +36,8 @@ _WHAT = {"html": N_("Wrote the dashboard for {period} as of {day}:"),
 @as_of_option()
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="html", show_default=True,
               help=N_("html: the dashboard, one page that opens offline; md or docx: a draft of "
-              "the status report to the council and to TFK, IN and KMD, in Norwegian."))
+              "the status report to those the plan names ([report] recipients), in the "
+              "programme's language unless --lang asks for another."))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help=N_("Where to write it (default: rapporter/rapport-PERIOD-DATE.FORMAT in the "
               "workspace)."))

@@ -475,7 +475,8 @@ class _Run:
                 "date_text": _format_date(item.date, "long", locale),
                 "kind": item.kind, "kind_name": self.kinds.get(item.kind, item.kind),
                 "channel": item.channel,
-                "channel_name": self.channels.get(item.channel or "", item.channel),
+                "channel_name": localized(self.channels.get(item.channel or "", item.channel)
+                                          or "", _language_of_locale(locale)) or None,
                 "topic": item.topic, "title": item.topic, "notes": item.notes,
                 "success": item.success,
             }

@@ -124,6 +124,8 @@ class _Drafter:
             run = self.run
             language = _language_of_locale(locale)
             signer = {**self.signer, "title": localized(self.signature.title, language)}
+            signer["topic_name"] = localized(self.signature.topic_name, language)
+            signer["rule"] = localized(self.signature.rule, language)
             if self.signature.cleared_by_title:
                 signer["cleared_by_title"] = localized(self.signature.cleared_by_title,
                                                        language)
@@ -164,7 +166,8 @@ class _Drafter:
                 closing=_CLOSING[language],
                 letter={
                     "template": self.name, "file": file, "topic": self.signature.topic,
-                    "topic_name": self.signature.topic_name, "format": self.fmt,
+                    "topic_name": localized(self.signature.topic_name, language),
+                    "format": self.fmt,
                     "markup": markup, "language": language, "locale": locale,
                     "combined": self.combined, "date": run.as_of,
                     "date_text": _format_date(run.as_of, "long", locale),

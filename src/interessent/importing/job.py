@@ -407,7 +407,7 @@ class _Job:
         aliases = {k.key: k.aliases for k in plan.interaction_kinds}
         kinds = _Lookup("interaction kind", ((key, (name, *aliases.get(key, ())))
                                              for key, name in plan.all_interaction_kinds.items()))
-        channels = _Lookup("channel", ((c.key, (c.name,)) for c in plan.channels))
+        channels = _Lookup("channel", ((c.key, every_text(c.name)) for c in plan.channels))
         groups = _Lookup("target group", ((g.key, every_text(g.name)) for g in plan.groups))
         commitments = _Lookup("commitment", ((c.id, ()) for c in plan.commitments))
         people = _People(*_known_people(s))

@@ -12,7 +12,7 @@ from attrs import frozen
 
 from ..coverage import CommitmentStatus, Status
 from ..i18n import gettext, localized, ngettext, using
-from .data import Report, Story
+from .data import Report, Resources, Story
 from .wording import _date, _number, _percent, status_words
 
 
@@ -99,14 +99,7 @@ def _status_blocks(r: Report) -> list[_Block]:
     res = r.resources
     blocks += [
         _Heading(1, gettext("Resources used")),
-        _Para(gettext("The communication log shows {total} contacts and activities in the "
-                      "period up to {day}: {letters} letters and e-mails (to {recipients} "
-                      "recipients), {meetings} meetings and events, {board} of them board "
-                      "meetings, and {people} different stakeholders met.").format(
-            total=_number(res.total), day=_date(min(r.as_of, r.period.end)),
-            letters=_number(res.letters), recipients=_number(res.letter_recipients),
-            meetings=_number(res.meetings), board=_number(res.board_meetings),
-            people=_number(res.people_met))),
+        _Para(_resources_line(res, _date(min(r.as_of, r.period.end)))),
         _Table((gettext("Kind"), gettext("Number")),
                tuple((k, _number(n)) for k, n in res.by_kind)),
         _Table((gettext("Channel"), gettext("Number")),
@@ -128,6 +121,27 @@ def _status_blocks(r: Report) -> list[_Block]:
             "Nothing is overdue or due in the next {n} days.", r.dues.within).format(
             n=r.dues.within)))
     return blocks
+
+
+def _resources_line(res: Resources, day: str) -> str:
+    """What the log shows of the resources used, each count with its own plural."""
+    parts = {
+        "total": ngettext("{n} contact or activity", "{n} contacts and activities",
+                          res.total),
+        "letters": ngettext("{n} letter or e-mail", "{n} letters and e-mails", res.letters),
+        "recipients": ngettext("to {n} recipient", "to {n} recipients",
+                               res.letter_recipients),
+        "meetings": ngettext("{n} meeting or event", "{n} meetings and events", res.meetings),
+        "board": ngettext("{n} of them a board meeting", "{n} of them board meetings",
+                          res.board_meetings),
+        "people": ngettext("{n} stakeholder met", "{n} different stakeholders met",
+                           res.people_met),
+    }
+    counts = {"total": res.total, "letters": res.letters, "recipients": res.letter_recipients,
+              "meetings": res.meetings, "board": res.board_meetings, "people": res.people_met}
+    return gettext("The communication log shows {total} in the period up to {day}: "
+                   "{letters} ({recipients}), {meetings}, {board}, and {people}.").format(
+        day=day, **{k: v.format(n=_number(counts[k])) for k, v in parts.items()})
 
 
 def _of(part: int, whole: int) -> str:
@@ -157,24 +171,31 @@ def _summary(r: Report) -> str:
     active = [c for c in r.commitments if c.status is not Status.NOT_ACTIVE]
     on_track = r.count(Status.MET, Status.DUE, Status.NOT_STARTED)
     behind, overdue = r.count(Status.BEHIND), r.count(Status.OVERDUE)
-    parts = [ngettext("{n} of {total} commitment of the communication strategy kept or on "
-                      "track", "{n} of {total} commitments of the communication strategy kept "
-                      "or on track", len(active)).format(n=on_track, total=len(active))]
+    parts = [ngettext("{n} of {total} commitment of the communication strategy is kept or "
+                      "on track", "{n} of {total} commitments of the communication strategy "
+                      "are kept or on track", len(active)).format(n=on_track, total=len(active))]
     if behind:
-        parts.append(gettext("{n} behind").format(n=behind))
+        parts.append(ngettext("{n} is behind", "{n} are behind", behind).format(n=behind))
     if overdue:
-        parts.append(gettext("{n} overdue").format(n=overdue))
-    listed = parts[0] if len(parts) == 1 else gettext("{items} and {last}").format(
+        parts.append(ngettext("{n} is overdue", "{n} are overdue", overdue).format(n=overdue))
+    listed = parts[0] if len(parts) == 1 else gettext("{items}, and {last}").format(
         items=", ".join(parts[:-1]), last=parts[-1])
     text = gettext("As of {day}, {listed}.").format(day=_date(r.as_of), listed=listed)
     scored = [g for g in r.coverage if g.members]
     if scored:
         best = max(scored, key=lambda g: g.score)
         worst = min(scored, key=lambda g: g.score)
-        text += " " + gettext("Coverage is best for {best} ({best_score}) and weakest for "
-                              "{worst} ({worst_score}).").format(
-            best=localized(best.name), best_score=_percent(best.score), worst=localized(worst.name),
-            worst_score=_percent(worst.score))
+        if len(scored) == 1:
+            text += " " + gettext("Coverage of {group} is {score}.").format(
+                group=localized(best.name), score=_percent(best.score))
+        elif best.score == worst.score:
+            text += " " + gettext("Coverage is {score} for every group.").format(
+                score=_percent(best.score))
+        else:
+            text += " " + gettext("Coverage is best for {best} ({best_score}) and weakest "
+                                  "for {worst} ({worst_score}).").format(
+                best=localized(best.name), best_score=_percent(best.score),
+                worst=localized(worst.name), worst_score=_percent(worst.score))
     n = len(r.stories)
     text += " " + (ngettext("{n} success story told.", "{n} success stories told.", n).format(
         n=n) if n else gettext("No success stories logged in the period."))
