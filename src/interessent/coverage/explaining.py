@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import frozen
 from sqlalchemy import bindparam, text
 
@@ -29,8 +30,22 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-__all__ = ["CommitmentExplanation", "CountedContact", "MemberContacts", "WindowExplanation",
-           "explain_commitment", "explain_commitments"]
+__all__ = ["CommitmentExplanation", "CountedContact", "MemberContacts", "Shown",
+           "WindowExplanation", "explain_commitment", "explain_commitments"]
+
+
+@frozen
+class Shown:
+    """How much of each list an explanation builds, for a page that shows only so much:
+    a window's first ``contacts`` contacts, its first ``members`` members and each
+    member's first ``per_member`` contacts, in the order of the whole list (what
+    :func:`explain_commitments` gives without it). The counts stay exact:
+    :attr:`WindowExplanation.contact_count`, :attr:`WindowExplanation.member_count` and
+    :attr:`MemberContacts.reached` count every one."""
+
+    contacts: int = 200
+    members: int = 200
+    per_member: int = 20
 
 
 @frozen
@@ -64,10 +79,14 @@ class MemberContacts:
     id: str
     needed: int
     contacts: tuple[CountedContact, ...]
+    total: int | None = None
+    """How many contacts reached the member, when ``contacts`` lists only the first
+    (:class:`Shown`); None: it lists them all."""
 
     @property
     def reached(self) -> int:
-        return len(self.contacts)
+        """How many contacts reached the member (listed or not)."""
+        return len(self.contacts) if self.total is None else self.total
 
     @property
     def met(self) -> bool:
@@ -85,6 +104,21 @@ class WindowExplanation:
     result: WindowResult
     contacts: tuple[CountedContact, ...] = ()
     members: tuple[MemberContacts, ...] = ()
+    contacts_total: int | None = None
+    """How many contacts the window counted, when ``contacts`` lists only the first
+    (:class:`Shown`); None: it lists them all."""
+    members_total: int | None = None
+    """How many members the window has, when ``members`` lists only the first."""
+
+    @property
+    def contact_count(self) -> int:
+        """How many contacts the window counted (listed or not)."""
+        return len(self.contacts) if self.contacts_total is None else self.contacts_total
+
+    @property
+    def member_count(self) -> int:
+        """How many members the window has (listed or not)."""
+        return len(self.members) if self.members_total is None else self.members_total
 
     def to_dict(self) -> dict[str, Any]:
         r = self.result
@@ -122,14 +156,20 @@ class CommitmentExplanation:
 
 
 def explain_commitments(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                        ids: Sequence[str] | None = None) -> list[CommitmentExplanation]:
+                        ids: Sequence[str] | None = None,
+                        shown: Shown | None = None) -> list[CommitmentExplanation]:
     """Every commitment (or those named) with what each of its windows that ``period``
-    shows counted, on ``as_of``."""
+    shows counted, on ``as_of``. With ``shown``, each list holds only its first entries
+    (the dashboard's), the counts every one."""
     checked = _check(ws, period, as_of, ids)
-    contacts = {x.pk for c in checked for w in c.details for x in w.contacts} | {
-        r.pk for c in checked for w in c.details for _, hits in w.members for r in hits}
     with ws.store.read() as session:
         log = _Log(ws, session)
+        if shown is not None:
+            checked = [_cut(log, c, shown) for c in checked]
+        contacts = {x.pk for c in checked for w in c.details for x in w.contacts} | {
+            r.pk for c in checked for w in c.details for _, hits in w.members for r in hits}
+        contacts |= {pk for c in checked if isinstance(c, _Cut) for *_, first in c.counts
+                     for pk, _, _ in first}
         described = log.described(contacts)
         people = {pk for c in checked for w in c.details for _, hits in w.members
                   for r in hits for pk in r.via}
@@ -168,6 +208,50 @@ def counting_rule(plan: Plan, c: Commitment) -> str:
         rule += ("; a member is reached when they, or anyone acting for them that day, "
                  "took part or hosted (one contact with a party counts once)")
     return rule
+
+
+@frozen
+class _Cut(_Checked):
+    """A commitment checked, its windows' lists cut to what :class:`Shown` keeps, with
+    the counts of the whole lists: per window, how many contacts and members, how many
+    contacts reached each member kept, and for a members' window its first contacts (each
+    once, by day and id) as (pk, day, tagged)."""
+
+    counts: tuple[tuple[int, int, tuple[int, ...], tuple[tuple[int, dt.date, bool], ...]],
+                  ...] = ()
+
+
+def _cut(log: _Log, checked: _Checked, shown: Shown) -> _Cut:
+    """``checked`` with only the contacts and members ``shown`` keeps (the first of the
+    whole lists, which come in the order an explanation lists them)."""
+    details, counts = [], []
+    for w in checked.details:
+        once: dict[int, tuple[dt.date, bool]] = {}
+        for _, hits in w.members:
+            for r in hits:
+                once.setdefault(r.pk, (r.date, r.tagged))
+        first = _first_by_id(log, once, shown.contacts) if w.members else ()
+        counts.append((len(once) if w.members else len(w.contacts), len(w.members),
+                       tuple(len(hits) for _, hits in w.members[:shown.members]), first))
+        details.append(attrs.evolve(
+            w, contacts=w.contacts[:shown.contacts],
+            members=tuple((m, hits[:shown.per_member])
+                          for m, hits in w.members[:shown.members])))
+    return _Cut(checked.status, tuple(details), checked.ties, checked.hosts, tuple(counts))
+
+
+def _first_by_id(log: _Log, once: Mapping[int, tuple[dt.date, bool]],
+                 n: int) -> tuple[tuple[int, dt.date, bool], ...]:
+    """The first ``n`` of the contacts ``once`` (pk → day, tagged) by (day, id): those
+    up to the ``n``-th one's day, sorted by id within their day (only their ids read)."""
+    if not once or n <= 0:
+        return ()
+    days = sorted(d for d, _ in once.values())
+    last = days[min(n, len(days)) - 1]
+    candidates = [pk for pk, (d, _) in once.items() if d <= last]
+    ids = log.described(candidates)
+    chosen = sorted(candidates, key=lambda pk: (once[pk][0], ids[pk][0]))[:n]
+    return tuple((pk, *once[pk]) for pk in chosen)
 
 
 def _ids(session: Session, pks: set[int]) -> dict[int, str]:
@@ -209,6 +293,15 @@ def _explain(plan: Plan, checked: _Checked,
                 contact(r.pk, r.date, "tagged" if r.tagged else "selector", r.via)
                 for r in hits))
             for member, hits in detail.members)
+        if isinstance(checked, _Cut):  # the first of each list, and how many in all
+            n_contacts, n_members, reached, first = checked.counts[len(windows)]
+            members = tuple(attrs.evolve(m, total=n)
+                            for m, n in zip(members, reached, strict=True))
+            if detail.members:
+                listed = tuple(contact(pk, day, "tagged" if tagged else "selector")
+                               for pk, day, tagged in first)
+            windows.append(WindowExplanation(result, listed, members, n_contacts, n_members))
+            continue
         if members:  # the window's contacts: every contact that reached a member, once
             once: dict[str, CountedContact] = {}
             for m in members:
