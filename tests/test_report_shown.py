@@ -168,3 +168,70 @@ def test_more_stories_than_shown(root: Path, monkeypatch: pytest.MonkeyPatch) ->
     text = render_markdown(report)
     assert "The 5 newest of 37 success stories in the period." in text
     assert "37 success stories told." in text
+
+
+DUE_PLAN = """\
+[programme]
+name = "Frist"
+municipality = "Prøve kommune"
+start = 2026-01-01
+
+[[groups]]
+key = "folk"
+name = "Befolkningen"
+rule = { tags = ["innbygger"] }
+
+[[groups]]
+key = "bedrift"
+name = "Næringslivet"
+rule = { kinds = ["organisation"] }
+"""
+
+
+def _not_asked(dialect: str, dense: bool = False) -> str:
+    raise AssertionError("due asked who was reached again")
+
+
+def test_what_is_due_asks_who_was_reached_once_with_the_series(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report's series and its «contact next» share one question of who was reached
+    this year (the plan's contact interval): the same people as :func:`due` alone."""
+    from interessent import Relationship
+    from interessent.coverage import due, dues
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "interessent.toml").write_text(DUE_PLAN, encoding="utf-8")
+    with Workspace(root) as ws:
+        with ws.store.write() as s:
+            ws.store._save_stakeholders(s, [
+                Stakeholder("fisk", "Fisk AS", kind="organisation"),
+                Stakeholder("bygg", "Bygg AS", kind="organisation"),
+                Stakeholder("hotell", "Hotell AS", kind="organisation"),
+                Stakeholder("ola", "Ola", tags=("innbygger",)),
+                Stakeholder("kari", "Kari", tags=("innbygger",), organisation="hotell"),
+                Stakeholder("per", "Per", tags=("innbygger",)),
+                Stakeholder("anne", "Anne", tags=("innbygger",)),
+            ])
+            ws.store._save_relationships(s, [
+                Relationship("ola", "fisk", "works_for", 1.0, directed=True,
+                             start=D(2026, 3, 1)),
+                Relationship("per", "bygg", "works_for", 1.0, directed=True,
+                             end=D(2026, 1, 31)),
+            ])
+            ws.store._save_interactions(s, [
+                Interaction("k1", D(2026, 1, 20), "meeting", participants=("ola",)),
+                Interaction("k2", D(2026, 2, 10), "board_meeting", host="per"),
+                Interaction("k3", D(2026, 3, 2), "call", participants=("ola",)),
+                Interaction("k4", D(2026, 4, 30), "meeting", participants=("kari",)),
+            ])
+        day = D(2026, 5, 15)
+        with monkeypatch.context() as m:  # the report asks the reach query no more
+            m.setattr(dues, "reached_sql", _not_asked)
+            report = build_report(ws, YEAR, as_of=day, language="en")
+        alone = due(ws, as_of=day)
+    # reached this year: Ola (k1, k3), Per (hosted k2), Kari (k4), Fisk (Ola's call on
+    # 2 March, his tie from 1 March), Hotell (Kari's organisation). Not: Anne, and Bygg
+    # (Per's tie ended before k2).
+    assert sorted(c.id for c in report.dues.contacts) == ["anne", "bygg"]
+    assert report.dues == alone

@@ -279,7 +279,7 @@ def _explain(plan: Plan, checked: _Checked,
         return CountedContact(iid, day, kind, topic, reason, who,
                               names.get(host) if host is not None else None)
 
-    windows = []
+    windows: list[WindowExplanation] = []
     for result, detail in zip(status.windows, checked.details, strict=True):
         if c.kind is CommitmentKind.RATIO:
             listed = tuple(contact(x.pk, x.date,
