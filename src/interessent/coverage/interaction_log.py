@@ -337,7 +337,7 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
         stmt = text(sql).bindparams(*(bindparam(n, expanding=True) for n in set(expanding)))
         if days:
             return _raw_rows(self.s, stmt, params)
-        return self.s.execute(stmt, params)
+        return _raw_iter(self.s, stmt, params)
 
     def _members(self, pks: Iterable[int]) -> Selection | None:
         """Members given by pk as SQL; None for more than :attr:`FEW` (too many to bind
@@ -472,6 +472,22 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _raw_iter(session: Session, stmt: Any, params: Mapping[str, Any]) -> Iterator[
+    tuple[Any, ...]
+]:
+    """The rows of a statement as the driver gives them, one by one (no Row object each):
+    an explanation reads every (member, contact, who) of a year."""
+    result = session.connection().execute(stmt, dict(params))
+    try:
+        cursor = getattr(result, "cursor", None)
+        if cursor is not None:
+            yield from cursor
+        else:
+            yield from (tuple(r) for r in result)
+    finally:
+        result.close()
 
 
 def _raw_rows(session: Session, stmt: Any, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
