@@ -8,8 +8,8 @@ a year, against one hand-written SQL query, each a whole command.
 The budgets (issue 10, "the same answers at a million interactions, fast"):
 
 - ``coverage`` for a year, the first command after an import (nothing kept yet): at most
-  3× the raw query; run again with the data unchanged (the ranking kept in the database):
-  at most 2×;
+  3× the raw query; run again with the data unchanged (the coverage kept in the database,
+  read back): at most 2×;
 - ``report`` for the year (the dashboard), the first command after an import: at most 3×
   that ``coverage`` command.
 

@@ -43,12 +43,12 @@ from sqlalchemy.engine import URL
 from .bounds import text_problem
 from .errors import InteressentError, InvalidInput, WorkspaceError
 from .files import path_error
-from .importing import KINDS, Kind, import_file, parse_kind
 from .plan import Plan, TargetGroup, load_plan, parse_plan, structure_plan
 from .rules import is_member
 from .store import Store, check_actor, sqlite_url
 
 if TYPE_CHECKING:
+    from .importing import Kind
     from .model import Stakeholder
 
 __all__ = ["DB_FILE", "PLAN_FILE", "Workspace", "example_names", "example_path",
@@ -453,6 +453,10 @@ def data_lists(folder: Path) -> list[tuple[Kind, Path]]:
     ``stakeholders-styret.xlsx``, ``interessenter_programmet.csv``, ``kontakter-2027.csv``),
     the one named just that first. Hidden files and Excel's lock files are no lists; any
     other list whose kind its name does not tell is an error, so none is left out."""
+    # Deferred: the importer (and the privacy and report code it pulls in) is a third of
+    # every command's start-up, and only a plan folder's data lists need it.
+    from .importing import KINDS, parse_kind
+
     data = folder / DATA_DIR
     found: list[tuple[Kind, bool, str, Path]] = []
     for path in sorted(data.iterdir()) if data.is_dir() else []:
@@ -522,6 +526,9 @@ def init_workspace(
         ws = _opened(Workspace, root, db, actor, busy_timeout_ms)
         ws.plan  # noqa: B018 - validate before anything is imported
         if origin is not None:
+            # Deferred: see data_lists.
+            from .importing import import_file
+
             for kind, path in data_lists(root):
                 result = import_file(ws, kind, path)
                 if progress:

@@ -12,6 +12,8 @@ Where things live (each module imports only from those above it):
 ``explaining``       :func:`explain_commitment`, :class:`CommitmentExplanation`: each
                      window of a commitment with the contacts counted in it, and for
                      per-member commitments each member with the contacts that reached it
+``kept``             the coverage of a period kept in the store under the change counter
+                     (until the next write), as exact JSON, and the key it is kept under
 ``reach``            :func:`measure_coverage` (formerly ``coverage``), :class:`GroupCoverage`,
                      :func:`score`: each target group's reach (one SQL query for all
                      groups, :func:`reached_sql`), leaders informed, broadcasts, and the

@@ -41,18 +41,19 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import frozen
 
-from ..graph import rank_leaders
 from ..periods import Period, Unit
 from ..plaindata import plain
 from ..plan import Commitment, CommitmentKind, Members, Plan
-from .interaction_log import _Counted, _Log, _Reach, keeping
+from .interaction_log import _Counted, _Log, _Reach, _Tally, keeping
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
+
+_C = TypeVar("_C", bound="_Counted | _Tally")
 
 __all__ = ["CommitmentStatus", "Status", "WindowResult", "WindowState", "check_commitments",
            "check_each"]
@@ -231,7 +232,9 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
         return _evaluate_ratio(log, c, base, windows, seen, as_of)
     if c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
         return _evaluate_members(log, c, base, windows, seen, as_of, leaders, explain)
-    rows = log.counted(c, seen)  # by date
+    # By date: the contacts themselves to explain; for a status, how many of each kind
+    # counted each day (read and counted in SQL).
+    rows: Sequence[_Counted | _Tally] = log.counted(c, seen) if explain else log.tallied(c, seen)
     results: list[WindowResult] = []
     details: list[_Window] = []
     for w in windows:
@@ -240,15 +243,16 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
             details.append(_Window())
             continue
         inside = _within(rows, w)
-        met = len(inside) >= c.count
+        logged = sum(r.n if isinstance(r, _Tally) else 1 for r in inside)
+        met = logged >= c.count
         lacking: tuple[str, ...] = ()
         if c.including:
             kinds = {r.kind for r in inside}
             lacking = tuple(k for k in c.including if k not in kinds)
             met = met and not lacking
-        results.append(WindowResult(w, c.count, min(len(inside), c.count), len(inside),
+        results.append(WindowResult(w, c.count, min(logged, c.count), logged,
                                     _state(w, as_of, met), lacking))
-        details.append(_Window(inside))
+        details.append(_Window(tuple(r for r in inside if isinstance(r, _Counted))))
     status, due_on = _status(results, as_of)
     explanation = f"at least {c.count} per {unit.value}"
     if c.including:
@@ -337,8 +341,8 @@ def _days_within(days: Sequence[dt.date], window: Period) -> int:
     return bisect.bisect_right(days, window.end) - bisect.bisect_left(days, window.start)
 
 
-def _within(rows: Sequence[_Counted], window: Period) -> tuple[_Counted, ...]:
-    """The contacts (sorted by date) that fall in ``window``."""
+def _within(rows: Sequence[_C], window: Period) -> tuple[_C, ...]:
+    """The contacts or tallies (sorted by date) that fall in ``window``."""
     first = bisect.bisect_left(rows, window.start, key=lambda r: r.date)
     stop = bisect.bisect_right(rows, window.end, key=lambda r: r.date)
     return tuple(rows[first:stop])
@@ -409,6 +413,9 @@ def _commitment_leaders(ws: Workspace, c: Commitment, as_of: dt.date) -> list[st
 
     The best N of the groups together are among the best N of each group, so merging the
     groups' rankings gives the same answer as ranking their union."""
+    # Deferred: see interessent.coverage.reach._leaders_by_group.
+    from ..graph import rank_leaders
+
     n = c.top or ws.plan.leaders.top
     best: dict[str, tuple[bool, float]] = {}
     for g in c.groups:

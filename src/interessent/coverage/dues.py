@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 from sqlalchemy import text
 
-from ..graph.leaders import leader_scores
 from ..periods import Period, Unit
 from ..plaindata import plain, rounded
 from ..plan import CommitmentKind, Members, Plan
@@ -172,6 +171,9 @@ class _Need:
 def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatus],
                    as_of: dt.date, limit: int) -> list[Contact]:
     """Each person due a contact by their own cadence, leaders first, then by rank."""
+    # Deferred: see interessent.coverage.reach._leaders_by_group.
+    from ..graph.leaders import leader_scores
+
     scores = leader_scores(ws, as_of=as_of)
     pinned = set(plan.leaders.pinned)
     needs: dict[str, _Need] = {}

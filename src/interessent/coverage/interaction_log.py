@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 from attrs import frozen
@@ -58,6 +58,14 @@ class _Counted:
     kind: str
     host: int | None
     tagged: bool = False
+
+
+class _Tally(NamedTuple):
+    """How many contacts of one kind counted on one day."""
+
+    date: dt.date
+    kind: str
+    n: int
 
 
 @frozen
@@ -233,6 +241,33 @@ class _Log:
         day = _Days()
         return [_Counted(pk, day(d), k, h, bool(t))
                 for pk, d, k, h, t in _raw_rows(self.s, stmt, params)]
+
+    def tallied(self, c: Commitment, span: Period) -> list[_Tally]:
+        """What :meth:`counted` finds, as a status needs it: how many contacts of each kind
+        counted on each day within ``span``, by date. Counted in SQL (explaining needs
+        the contacts themselves; a status does not)."""
+        key = ("tallied", c.id)
+        hit = self._keep(key, span, lambda: self._tallied(c, span))
+        return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
+
+    def _tallied(self, c: Commitment, span: Period) -> list[_Tally]:
+        cols = "i.pk AS pk, i.date AS date, i.kind AS kind"
+        sql = (f"SELECT {cols} FROM interaction_commitments t "
+               "JOIN interactions i ON i.pk = t.interaction_pk "
+               "WHERE t.commitment_id = :c AND i.date >= :start AND i.date <= :end")
+        params: dict[str, Any] = {"c": c.id, "start": span.start, "end": span.end}
+        expanding: list[str] = []
+        match = self._matching(c)
+        if match is not None:
+            where, more, expanding = match
+            params.update(more)
+            sql += (f" UNION SELECT {cols} FROM interactions i WHERE i.date >= :start "
+                    f"AND i.date <= :end AND ({where})")
+        # UNION: a contact both tagged and matched counts once.
+        stmt = text(f"SELECT x.date, x.kind, COUNT(*) FROM ({sql}) AS x "
+                    "GROUP BY x.date, x.kind ORDER BY x.date, x.kind").bindparams(
+            *(bindparam(n, expanding=True) for n in expanding))
+        return [_Tally(_date(d), k, int(n)) for d, k, n in _raw_rows(self.s, stmt, params)]
 
     def of_kind(self, kind: str, span: Period) -> list[_Counted]:
         """The contacts of one kind within ``span``, by date (for ratios)."""

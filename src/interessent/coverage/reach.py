@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 from sqlalchemy import bindparam, text
 
-from ..graph import rank_leaders
 from ..periods import Period
 from ..plaindata import plain, rounded
 from ..plan import Members, Plan, TargetGroup
 from ..store.rules import acting_tie_sql, active_during_sql, active_on_sql, members_sql
+from . import kept
 from .commitments import CommitmentStatus, check_commitments
 from .interaction_log import _Log
 
@@ -99,54 +99,85 @@ class GroupCoverage:
 # --- SQL ----------------------------------------------------------------------------------
 
 
-def reached_sql(dialect: str) -> str:
-    """CTEs ``win`` (interactions in the period) and ``reached`` (stakeholders reached
-    directly: those who took part or hosted, and the organisations they act for, by the
-    party rule: their ``organisation`` field, or a works-for, leads or chair tie active on
-    the contact's day; a board or observer seat does not make one act for a body). Its
-    only parameters are ``:start`` and ``:end``.
+def reached_sql(dialect: str, dense: bool = False) -> str:
+    """CTEs ``people`` (who took part in or hosted an interaction of the period) and
+    ``reached`` (stakeholders reached directly: those people, and the organisations they
+    act for, by the party rule: their ``organisation`` field, or a works-for, leads or
+    chair tie active on the contact's day; a board or observer seat does not make one act
+    for a body). Its only parameters are ``:start`` and ``:end``.
 
-    The people are made distinct before their organisations are looked up, and the
-    CTEs are materialised: at 1.6 million participant rows this is four times faster on
-    SQLite. ``CROSS JOIN`` tells SQLite's planner to drive from the period's interactions;
-    PostgreSQL plans the plain join the same way. Acting ties are few: only the people
-    who hold one are looked up again, by day."""
+    Two ways to find the same people, by how much of the log the period holds (see
+    :func:`is_dense`). Sparse (a week, a month): from the period's interactions
+    (``win``), their participants made distinct before their organisations are looked
+    up. Dense (a year of the log): each stakeholder is asked whether any of its
+    participations falls in the period, through the stakeholder's index — one or two
+    look-ups each instead of sorting a million participations. The CTEs are
+    materialised, and ``CROSS JOIN`` tells SQLite's planner to drive from the period's
+    interactions; PostgreSQL plans the plain join the same way. Acting ties are few: the
+    organisations not reached otherwise are looked up by whether the tie's holder took
+    part or hosted on a day the tie was active."""
     join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
     acting, _, _ = acting_tie_sql("rel", literal=True)
     # A tie active through the whole period needs no look at the day of each contact.
     whole = '(a.start IS NULL OR a.start <= :start) AND (a."end" IS NULL OR a."end" >= :end)'
-    return f"""
-win AS MATERIALIZED (SELECT pk, date, host_pk FROM interactions
+    dated = "i.date >= :start AND i.date <= :end"
+    if dense:
+        people = f"""people AS MATERIALIZED (
+    SELECT s.pk AS pk FROM stakeholders s
+    WHERE EXISTS (SELECT 1 FROM interaction_participants p
+                  JOIN interactions i ON i.pk = p.interaction_pk
+                  WHERE p.stakeholder_pk = s.pk AND {dated})
+       OR EXISTS (SELECT 1 FROM interactions i WHERE i.host_pk = s.pk AND {dated}))"""
+    else:
+        people = f"""win AS MATERIALIZED (SELECT pk, date, host_pk FROM interactions
                      WHERE date >= :start AND date <= :end),
 people AS MATERIALIZED (
     SELECT DISTINCT p.stakeholder_pk AS pk FROM win
     {join} interaction_participants p ON p.interaction_pk = win.pk
-    UNION SELECT host_pk FROM win WHERE host_pk IS NOT NULL),
+    UNION SELECT host_pk FROM win WHERE host_pk IS NOT NULL)"""
+    on_day = active_on_sql("a", "i.date")
+    # Nearly everyone took part in a dense period: reading the ties whole is cheaper
+    # than looking up each person's (the unary + keeps SQLite from doing that).
+    plus = "+" if dialect == "sqlite" else ""
+    ties = (f"relationships rel WHERE {plus}rel.source_pk IN (SELECT pk FROM people) AND"
+            if dense else "people JOIN relationships rel ON rel.source_pk = people.pk WHERE")
+    return f"""
+{people},
 acting AS MATERIALIZED (
     SELECT rel.source_pk AS who, rel.target_pk AS org, rel.start AS start,
-           rel."end" AS "end" FROM people
-    JOIN relationships rel ON rel.source_pk = people.pk
-    WHERE {acting} AND {active_during_sql("rel", ":start", ":end")}),
-reached AS MATERIALIZED (
+           rel."end" AS "end" FROM {ties}
+    {acting} AND {active_during_sql("rel", ":start", ":end")}),
+direct AS MATERIALIZED (
     SELECT pk FROM people
     UNION SELECT s.organisation_pk FROM people JOIN stakeholders s ON s.pk = people.pk
           WHERE s.organisation_pk IS NOT NULL
-    UNION SELECT a.org FROM acting a WHERE {whole}
+    UNION SELECT a.org FROM acting a WHERE {whole}),
+reached AS MATERIALIZED (
+    SELECT pk FROM direct
     UNION SELECT a.org FROM acting a
-          JOIN interaction_participants p ON p.stakeholder_pk = a.who
-          JOIN interactions i ON i.pk = p.interaction_pk
-          WHERE NOT ({whole}) AND i.date >= :start AND i.date <= :end
-            AND {active_on_sql("a", "i.date")}
-    UNION SELECT a.org FROM win {join} acting a ON a.who = win.host_pk
-          WHERE NOT ({whole}) AND {active_on_sql("a", "win.date")})"""
+          WHERE NOT ({whole}) AND a.org NOT IN (SELECT pk FROM direct)
+            AND (EXISTS (SELECT 1 FROM interaction_participants p
+                         JOIN interactions i ON i.pk = p.interaction_pk
+                         WHERE p.stakeholder_pk = a.who AND {dated} AND {on_day})
+                 OR EXISTS (SELECT 1 FROM interactions i
+                            WHERE i.host_pk = a.who AND {dated} AND {on_day})))"""
+
+
+def is_dense(session: Session, start: dt.date, end: dt.date) -> bool:
+    """Whether the period holds at least half of the interactions logged: then
+    :func:`reached_sql` finds the people reached stakeholder by stakeholder (``dense``).
+    Both ways give the same people; this only picks the faster."""
+    total = session.execute(text("SELECT COUNT(*) FROM interactions")).scalar() or 0
+    inside = session.execute(text("SELECT COUNT(*) FROM interactions WHERE date >= :start "
+                                  "AND date <= :end"), {"start": start, "end": end}).scalar()
+    return bool(total) and 2 * int(inside or 0) >= int(total)
 
 
 _ACTIVE = active_during_sql("rel", ":start", ":end")
 
 
-def _reach_sql(groups: Sequence[TargetGroup], dialect: str = "sqlite") -> tuple[Any, dict[
-    str, Any
-]]:
+def _reach_sql(groups: Sequence[TargetGroup], dialect: str = "sqlite",
+               dense: bool = False) -> tuple[Any, dict[str, Any]]:
     """One query: per group, members, weights, direct and network reach.
 
     Ties are looked up only for members not reached directly (for the others the
@@ -161,7 +192,7 @@ def _reach_sql(groups: Sequence[TargetGroup], dialect: str = "sqlite") -> tuple[
         expanding += e
     members = " UNION ALL ".join(selects)
     sql = f"""
-WITH {reached_sql(dialect)},
+WITH {reached_sql(dialect, dense)},
 members AS ({members}),
 unreached AS MATERIALIZED (SELECT DISTINCT pk FROM members WHERE pk NOT IN
                            (SELECT pk FROM reached)),
@@ -199,6 +230,10 @@ FROM rows GROUP BY gkey
 
 def _leaders_by_group(ws: Workspace, groups: Iterable[str], as_of: dt.date,
                       top: int | None = None) -> dict[str, list[str]]:
+    # Deferred: the ranking's numpy and scipy cost a tenth of a second to import, and
+    # coverage read back from the store (interessent.coverage.kept) ranks nothing.
+    from ..graph import rank_leaders
+
     n = top or ws.plan.leaders.top
     return {g: [s.id for s in rank_leaders(ws, group=g, top=n, as_of=as_of)] for g in groups}
 
@@ -211,25 +246,47 @@ def measure_coverage(
     groups: Sequence[str] | None = None,
 ) -> list[GroupCoverage]:
     """Coverage of each target group (or those named) in ``period``, as of ``as_of``
-    (default today), groups in plan order."""
+    (default today), groups in plan order.
+
+    The answer is kept in the store until the next write (:mod:`.kept`): asked again with
+    the data unchanged, it is read back, not computed."""
     as_of = as_of or dt.date.today()
     plan = ws.plan
     chosen = [plan.group(g) for g in groups] if groups else list(plan.groups)
+    # Read before the data the coverage is computed from (see interessent.store.cache).
+    counter = ws.store.change_counter()
+    key = kept.key_of(plan, period, as_of, [g.key for g in chosen])
+    if counter is not None:
+        data = ws.store.cached(key, counter)
+        found = None if data is None else kept.from_json(data, GroupCoverage)
+        if found is not None:
+            return found
+    out = _measure(ws, plan, chosen, period, as_of)
+    if counter is not None:
+        ws.store.keep_cached(key, counter, kept.to_json(out))
+    return out
+
+
+def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: Period,
+             as_of: dt.date) -> list[GroupCoverage]:
     seen_end = min(period.end, as_of)
     leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
     statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
     with ws.store.read() as session:
-        stmt, params = _reach_sql(chosen, session.get_bind().dialect.name)
-        params.update(start=period.start, end=seen_end)
-        reach = {row.gkey: row for row in session.execute(stmt, params)} if (
-            period.start <= seen_end) else {}
+        reach, dense = {}, False
+        if period.start <= seen_end:
+            dense = is_dense(session, period.start, seen_end)
+            stmt, params = _reach_sql(chosen, session.get_bind().dialect.name, dense)
+            params.update(start=period.start, end=seen_end)
+            reach = {row.gkey: row for row in session.execute(stmt, params)}
         log = _Log(ws, session)
         everyone = log.select(Members(ids=tuple({i for g in chosen for i in leaders[g.key]})))
         span = Period(period.start, max(period.start, seen_end))
         hits = log.contacts(everyone, span, None) if period.start <= seen_end else {}
         reached_ids = {sid for pk, sid in everyone.items() if hits.get(pk)}
         informed = {g.key: sum(1 for i in leaders[g.key] if i in reached_ids) for g in chosen}
-        broadcasts = _broadcasts(session, chosen, period.start, seen_end)
+        broadcasts = _broadcasts(session, chosen, period.start, seen_end,
+                                 dense=dense)
     out = []
     for g in chosen:
         row = reach.get(g.key)
@@ -281,15 +338,21 @@ def _count_members(ws: Workspace, group: TargetGroup) -> int:
 
 
 def _broadcasts(session: Session, groups: Sequence[TargetGroup], start: dt.date,
-                end: dt.date) -> dict[str, dict[str, int]]:
+                end: dt.date, dense: bool = False) -> dict[str, dict[str, int]]:
+    """Interactions of the period addressed to each group, by channel. In a period that
+    holds most of the log (``dense``, :func:`is_dense`) the audiences are read whole and
+    each one's interaction looked up; else the period's interactions are read by date."""
     if start > end:
         return {}
+    sqlite = session.get_bind().dialect.name == "sqlite"
     # On SQLite the unary + keeps the planner from probing the key once per interaction
-    # and group; PostgreSQL has no + for text and needs no such hint.
-    key = "+g.group_key" if session.get_bind().dialect.name == "sqlite" else "g.group_key"
+    # and group, and CROSS JOIN fixes which table drives; PostgreSQL has no + for text
+    # and needs no such hint.
+    key = "+g.group_key" if sqlite and not dense else "g.group_key"
+    join = "CROSS JOIN" if sqlite and dense else "JOIN"
     stmt = text(f"""SELECT g.group_key, COALESCE(i.channel, ''), COUNT(*)
                    FROM interaction_groups g
-                   JOIN interactions i ON i.pk = g.interaction_pk
+                   {join} interactions i ON i.pk = g.interaction_pk
                    WHERE i.date >= :start AND i.date <= :end AND {key} IN :keys
                    GROUP BY g.group_key, i.channel""").bindparams(
         bindparam("keys", expanding=True))
