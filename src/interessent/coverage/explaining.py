@@ -41,7 +41,9 @@ class Shown:
     member's first ``per_member`` contacts, in the order of the whole list (what
     :func:`explain_commitments` gives without it). The counts stay exact:
     :attr:`WindowExplanation.contact_count`, :attr:`WindowExplanation.member_count` and
-    :attr:`MemberContacts.reached` count every one."""
+    :attr:`MemberContacts.reached` count every one. Only the first ``members`` members'
+    contacts are read: a members' window lists its members, not also its contacts each
+    once (:attr:`WindowExplanation.contacts_gathered`)."""
 
     contacts: int = 200
     members: int = 200
@@ -106,13 +108,21 @@ class WindowExplanation:
     members: tuple[MemberContacts, ...] = ()
     contacts_total: int | None = None
     """How many contacts the window counted, when ``contacts`` lists only the first
-    (:class:`Shown`); None: it lists them all."""
+    (:class:`Shown`); None: it lists them all, or (a members' window under
+    :class:`Shown`) they were not gathered (:attr:`contact_count`)."""
     members_total: int | None = None
     """How many members the window has, when ``members`` lists only the first."""
 
+    contacts_gathered: bool = True
+    """False for a members' window under :class:`Shown`: it lists its members with their
+    contacts, not the window's contacts each once (``contacts`` is empty)."""
+
     @property
-    def contact_count(self) -> int:
-        """How many contacts the window counted (listed or not)."""
+    def contact_count(self) -> int | None:
+        """How many contacts the window counted (listed or not); None where they were
+        not gathered (``contacts_gathered``)."""
+        if not self.contacts_gathered:
+            return None
         return len(self.contacts) if self.contacts_total is None else self.contacts_total
 
     @property
@@ -161,7 +171,8 @@ def explain_commitments(ws: Workspace, period: Period, *, as_of: dt.date | None 
     """Every commitment (or those named) with what each of its windows that ``period``
     shows counted, on ``as_of``. With ``shown``, each list holds only its first entries
     (the dashboard's), the counts every one."""
-    checked = _check(ws, period, as_of, ids)
+    checked = _check(ws, period, as_of, ids,
+                     members_shown=shown.members if shown is not None else None)
     with ws.store.read() as session:
         log = _Log(ws, session)
         if shown is not None:
@@ -217,8 +228,8 @@ class _Cut(_Checked):
     contacts reached each member kept, and for a members' window its first contacts (each
     once, by day and id) as (pk, day, tagged)."""
 
-    counts: tuple[tuple[int, int, tuple[int, ...], tuple[tuple[int, dt.date, bool], ...]],
-                  ...] = ()
+    counts: tuple[tuple[int | None, int, tuple[int, ...],
+                        tuple[tuple[int, dt.date, bool], ...]], ...] = ()
 
 
 def _cut(log: _Log, checked: _Checked, shown: Shown) -> _Cut:
@@ -226,13 +237,17 @@ def _cut(log: _Log, checked: _Checked, shown: Shown) -> _Cut:
     whole lists, which come in the order an explanation lists them)."""
     details, counts = [], []
     for w in checked.details:
-        once: dict[int, tuple[dt.date, bool]] = {}
-        for _, hits in w.members:
-            for r in hits:
-                once.setdefault(r.pk, (r.date, r.tagged))
-        first = _first_by_id(log, once, shown.contacts) if w.members else ()
-        counts.append((len(once) if w.members else len(w.contacts), len(w.members),
-                       tuple(len(hits) for _, hits in w.members[:shown.members]), first))
+        if w.tally is not None:  # the members' contacts read for the first members only
+            n_members, reached = w.tally
+            counts.append((None, n_members, reached[:shown.members], ()))
+        else:
+            once: dict[int, tuple[dt.date, bool]] = {}
+            for _, hits in w.members:
+                for r in hits:
+                    once.setdefault(r.pk, (r.date, r.tagged))
+            first = _first_by_id(log, once, shown.contacts) if w.members else ()
+            counts.append((len(once) if w.members else len(w.contacts), len(w.members),
+                           tuple(len(hits) for _, hits in w.members[:shown.members]), first))
         details.append(attrs.evolve(
             w, contacts=w.contacts[:shown.contacts],
             members=tuple((m, hits[:shown.per_member])
@@ -300,7 +315,8 @@ def _explain(plan: Plan, checked: _Checked,
             if detail.members:
                 listed = tuple(contact(pk, day, "tagged" if tagged else "selector")
                                for pk, day, tagged in first)
-            windows.append(WindowExplanation(result, listed, members, n_contacts, n_members))
+            windows.append(WindowExplanation(result, listed, members, n_contacts, n_members,
+                                             n_contacts is not None or not detail.tally))
             continue
         if members:  # the window's contacts: every contact that reached a member, once
             once: dict[str, CountedContact] = {}

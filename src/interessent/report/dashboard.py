@@ -81,7 +81,7 @@ def _cut_explanations(report: Report) -> dict[str, str]:
     with the command that lists them all."""
     out = {}
     for e in report.explained:
-        if any(w.contact_count > len(w.contacts) or w.member_count > len(w.members)
+        if any((w.contact_count or 0) > len(w.contacts) or w.member_count > len(w.members)
                or any(m.reached > len(m.contacts) for m in w.members) for w in e.windows):
             out[e.status.id] = (f"interessent coverage --commitment {e.status.id} --period "
                                 f"{report.period} --as-of {report.as_of.isoformat()} "
