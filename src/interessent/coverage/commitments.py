@@ -133,6 +133,9 @@ class _Window:
     tally: tuple[int, tuple[int, ...]] | None = None
     """When ``members`` holds only the first members (``members_shown``): how many
     members in all, and how many contacts reached each member held, in this window."""
+    counted: int | None = None
+    """When ``contacts`` holds only the first contacts (``contacts_shown``): how many
+    counted in all."""
 
 
 @frozen
@@ -205,7 +208,9 @@ def _status(windows: Sequence[WindowResult], as_of: dt.date, *,
 
 def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
               leaders: Sequence[str], explain: bool = True,
-              members_shown: int | None = None) -> _Checked:
+              members_shown: int | None = None, contacts_shown: int | None = None) -> (
+    _Checked
+):
     plan = log.plan
     base: dict[str, Any] = {"id": c.id, "title": c.title, "kind": c.kind, "groups": c.groups,
                             "responsible": c.responsible}
@@ -239,7 +244,9 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
                                  members_shown)
     # By date: the contacts themselves to explain; for a status, how many of each kind
     # counted each day (read and counted in SQL).
-    rows: Sequence[_Counted | _Tally] = log.counted(c, seen) if explain else log.tallied(c, seen)
+    # With ``contacts_shown``, each window's first contacts are read on their own.
+    whole = explain and contacts_shown is None
+    rows: Sequence[_Counted | _Tally] = log.counted(c, seen) if whole else log.tallied(c, seen)
     results: list[WindowResult] = []
     details: list[_Window] = []
     for w in windows:
@@ -257,7 +264,12 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
             met = met and not lacking
         results.append(WindowResult(w, c.count, min(logged, c.count), logged,
                                     _state(w, as_of, met), lacking))
-        details.append(_Window(tuple(r for r in inside if isinstance(r, _Counted))))
+        if whole or not explain:
+            details.append(_Window(tuple(r for r in inside if isinstance(r, _Counted))))
+        else:
+            first = log.counted_first(c, Period(w.start, min(w.end, as_of)),
+                                      contacts_shown or 0) if contacts_shown else []
+            details.append(_Window(tuple(first), counted=logged))
     status, due_on = _status(results, as_of)
     explanation = f"at least {c.count} per {unit.value}"
     if c.including:
@@ -375,7 +387,8 @@ def _finish(base: dict[str, Any], results: tuple[WindowResult, ...], status: Sta
 
 def _check(ws: Workspace, period: Period, as_of: dt.date | None,
            ids: Sequence[str] | None, *, explain: bool = True,
-           members_shown: int | None = None) -> list[_Checked]:
+           members_shown: int | None = None,
+           contacts_shown: int | None = None) -> list[_Checked]:
     """Each commitment (or those named) checked; with ``explain``, with what each window
     counted."""
     as_of = as_of or dt.date.today()
@@ -386,7 +399,7 @@ def _check(ws: Workspace, period: Period, as_of: dt.date | None,
     with ws.store.read() as session:
         log = _Log(ws, session)
         return [_evaluate(log, c, period, as_of, leaders.get(c.id, ()), explain,
-                          members_shown) for c in chosen]
+                          members_shown, contacts_shown) for c in chosen]
 
 
 def check_commitments(

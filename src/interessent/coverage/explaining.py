@@ -172,7 +172,8 @@ def explain_commitments(ws: Workspace, period: Period, *, as_of: dt.date | None 
     shows counted, on ``as_of``. With ``shown``, each list holds only its first entries
     (the dashboard's), the counts every one."""
     checked = _check(ws, period, as_of, ids,
-                     members_shown=shown.members if shown is not None else None)
+                     members_shown=shown.members if shown is not None else None,
+                     contacts_shown=shown.contacts if shown is not None else None)
     with ws.store.read() as session:
         log = _Log(ws, session)
         if shown is not None:
@@ -246,7 +247,8 @@ def _cut(log: _Log, checked: _Checked, shown: Shown) -> _Cut:
                 for r in hits:
                     once.setdefault(r.pk, (r.date, r.tagged))
             first = _first_by_id(log, once, shown.contacts) if w.members else ()
-            counts.append((len(once) if w.members else len(w.contacts), len(w.members),
+            counts.append((len(once) if w.members else w.counted if w.counted is not None
+                           else len(w.contacts), len(w.members),
                            tuple(len(hits) for _, hits in w.members[:shown.members]), first))
         details.append(attrs.evolve(
             w, contacts=w.contacts[:shown.contacts],

@@ -222,7 +222,14 @@ class _Log:
         hit = self._keep(key, span, lambda: self._counted(c, span))
         return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
 
-    def _counted(self, c: Commitment, span: Period) -> list[_Counted]:
+    def counted_first(self, c: Commitment, span: Period, n: int) -> list[_Counted]:
+        """The first ``n`` of :meth:`counted` (by date, then key): what an explanation
+        shows of a window."""
+        return self._counted(c, span, n)
+
+    def _counted(self, c: Commitment, span: Period, limit: int | None = None) -> list[
+        _Counted
+    ]:
         cols = "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk"
         sql = (f"SELECT {cols}, 1 AS tagged FROM interaction_commitments t "
                "JOIN interactions i ON i.pk = t.interaction_pk "
@@ -236,7 +243,8 @@ class _Log:
             sql += (f" UNION ALL SELECT {cols}, 0 FROM interactions i WHERE i.date >= :start "
                     f"AND i.date <= :end AND ({where})")
         stmt = text(f"SELECT x.pk, x.date, x.kind, x.host_pk, MAX(x.tagged) FROM ({sql}) AS x "
-                    "GROUP BY x.pk, x.date, x.kind, x.host_pk ORDER BY x.date, x.pk").bindparams(
+                    "GROUP BY x.pk, x.date, x.kind, x.host_pk ORDER BY x.date, x.pk"
+                    + (f" LIMIT {int(limit)}" if limit is not None else "")).bindparams(
             *(bindparam(n, expanding=True) for n in expanding))
         day = _Days()
         return [_Counted(pk, day(d), k, h, bool(t))
