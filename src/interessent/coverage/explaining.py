@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, text
 
 from ..periods import Period
 from ..plan import Commitment, CommitmentKind, Plan
-from .commitments import CommitmentStatus, WindowResult, _check, _Checked
+from .commitments import CommitmentStatus, WindowResult, _check, _Checked, _Window
 from .interaction_log import _Log, counted_kinds
 
 if TYPE_CHECKING:
@@ -236,7 +236,9 @@ class _Cut(_Checked):
 def _cut(log: _Log, checked: _Checked, shown: Shown) -> _Cut:
     """``checked`` with only the contacts and members ``shown`` keeps (the first of the
     whole lists, which come in the order an explanation lists them)."""
-    details, counts = [], []
+    details: list[_Window] = []
+    counts: list[tuple[int | None, int, tuple[int, ...],
+                       tuple[tuple[int, dt.date, bool], ...]]] = []
     for w in checked.details:
         if w.tally is not None:  # the members' contacts read for the first members only
             n_members, reached = w.tally
