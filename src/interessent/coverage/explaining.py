@@ -177,11 +177,9 @@ def explain_commitments(ws: Workspace, period: Period, *, as_of: dt.date | None 
     with ws.store.read() as session:
         log = _Log(ws, session)
         if shown is not None:
-            checked = [_cut(log, c, shown) for c in checked]
+            checked = [_cut(c, shown) for c in checked]
         contacts = {x.pk for c in checked for w in c.details for x in w.contacts} | {
             r.pk for c in checked for w in c.details for _, hits in w.members for r in hits}
-        contacts |= {pk for c in checked if isinstance(c, _Cut) for *_, first in c.counts
-                     for pk, _, _ in first}
         described = log.described(contacts)
         people = {pk for c in checked for w in c.details for _, hits in w.members
                   for r in hits for pk in r.via}
@@ -225,52 +223,32 @@ def counting_rule(plan: Plan, c: Commitment) -> str:
 @frozen
 class _Cut(_Checked):
     """A commitment checked, its windows' lists cut to what :class:`Shown` keeps, with
-    the counts of the whole lists: per window, how many contacts and members, how many
-    contacts reached each member kept, and for a members' window its first contacts (each
-    once, by day and id) as (pk, day, tagged)."""
+    the counts of the whole lists: per window, how many contacts (None: a members'
+    window, whose contacts each once are not gathered) and members, and how many
+    contacts reached each member kept."""
 
-    counts: tuple[tuple[int | None, int, tuple[int, ...],
-                        tuple[tuple[int, dt.date, bool], ...]], ...] = ()
+    counts: tuple[tuple[int | None, int, tuple[int, ...]], ...] = ()
 
 
-def _cut(log: _Log, checked: _Checked, shown: Shown) -> _Cut:
-    """``checked`` with only the contacts and members ``shown`` keeps (the first of the
-    whole lists, which come in the order an explanation lists them)."""
+def _cut(checked: _Checked, shown: Shown) -> _Cut:
+    """``checked`` (read with ``members_shown`` and ``contacts_shown``) with only the
+    contacts and members ``shown`` keeps: the first of the whole lists, which come in the
+    order an explanation lists them."""
     details: list[_Window] = []
-    counts: list[tuple[int | None, int, tuple[int, ...],
-                       tuple[tuple[int, dt.date, bool], ...]]] = []
+    counts: list[tuple[int | None, int, tuple[int, ...]]] = []
     for w in checked.details:
         if w.tally is not None:  # the members' contacts read for the first members only
             n_members, reached = w.tally
-            counts.append((None, n_members, reached[:shown.members], ()))
+            counts.append((None, n_members, reached[:shown.members]))
         else:
-            once: dict[int, tuple[dt.date, bool]] = {}
-            for _, hits in w.members:
-                for r in hits:
-                    once.setdefault(r.pk, (r.date, r.tagged))
-            first = _first_by_id(log, once, shown.contacts) if w.members else ()
-            counts.append((len(once) if w.members else w.counted if w.counted is not None
-                           else len(w.contacts), len(w.members),
-                           tuple(len(hits) for _, hits in w.members[:shown.members]), first))
+            counts.append((w.counted if w.counted is not None else len(w.contacts),
+                           len(w.members),
+                           tuple(len(hits) for _, hits in w.members[:shown.members])))
         details.append(attrs.evolve(
             w, contacts=w.contacts[:shown.contacts],
             members=tuple((m, hits[:shown.per_member])
                           for m, hits in w.members[:shown.members])))
     return _Cut(checked.status, tuple(details), checked.ties, checked.hosts, tuple(counts))
-
-
-def _first_by_id(log: _Log, once: Mapping[int, tuple[dt.date, bool]],
-                 n: int) -> tuple[tuple[int, dt.date, bool], ...]:
-    """The first ``n`` of the contacts ``once`` (pk → day, tagged) by (day, id): those
-    up to the ``n``-th one's day, sorted by id within their day (only their ids read)."""
-    if not once or n <= 0:
-        return ()
-    days = sorted(d for d, _ in once.values())
-    last = days[min(n, len(days)) - 1]
-    candidates = [pk for pk, (d, _) in once.items() if d <= last]
-    ids = log.described(candidates)
-    chosen = sorted(candidates, key=lambda pk: (once[pk][0], ids[pk][0]))[:n]
-    return tuple((pk, *once[pk]) for pk in chosen)
 
 
 def _ids(session: Session, pks: set[int]) -> dict[int, str]:
@@ -313,14 +291,11 @@ def _explain(plan: Plan, checked: _Checked,
                 for r in hits))
             for member, hits in detail.members)
         if isinstance(checked, _Cut):  # the first of each list, and how many in all
-            n_contacts, n_members, reached, first = checked.counts[len(windows)]
+            n_contacts, n_members, reached = checked.counts[len(windows)]
             members = tuple(attrs.evolve(m, total=n)
                             for m, n in zip(members, reached, strict=True))
-            if detail.members:
-                listed = tuple(contact(pk, day, "tagged" if tagged else "selector")
-                               for pk, day, tagged in first)
             windows.append(WindowExplanation(result, listed, members, n_contacts, n_members,
-                                             n_contacts is not None or not detail.tally))
+                                             n_contacts is not None))
             continue
         if members:  # the window's contacts: every contact that reached a member, once
             once: dict[str, CountedContact] = {}
