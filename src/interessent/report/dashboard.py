@@ -76,6 +76,12 @@ def render_html(report: Report) -> str:
         return env.get_template("dashboard.html.j2").render(context)
 
 
+#: The command a user runs to list a commitment's explanation whole (the dashboard lists
+#: the first entries of each list).
+EXPLAIN_COMMAND = ("interessent coverage --commitment {id} --period {period} --as-of {day} "
+                   "--explain")
+
+
 def _cut_explanations(report: Report) -> dict[str, str]:
     """The commitments whose explanation lists only the first contacts or members, each
     with the command that lists them all."""
@@ -83,9 +89,8 @@ def _cut_explanations(report: Report) -> dict[str, str]:
     for e in report.explained:
         if any((w.contact_count or 0) > len(w.contacts) or w.member_count > len(w.members)
                or any(m.reached > len(m.contacts) for m in w.members) for w in e.windows):
-            out[e.status.id] = (f"interessent coverage --commitment {e.status.id} --period "
-                                f"{report.period} --as-of {report.as_of.isoformat()} "
-                                "--explain")
+            out[e.status.id] = EXPLAIN_COMMAND.format(
+                id=e.status.id, period=report.period, day=report.as_of.isoformat())
     return out
 
 
