@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from interessent import Interaction, Period, Relationship, Stakeholder, Workspace
 from interessent.coverage import GroupCoverage, measure_coverage
 from interessent.coverage.reach import _reach_sql, is_dense
+from interessent.errors import StoreError
 from interessent.registry import log_interaction
 
 D = dt.date
@@ -55,6 +57,13 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
     root.mkdir()
     (root / "interessent.toml").write_text(PLAN, encoding="utf-8")
     w = Workspace(root)
+    fill(w)
+    yield w
+    w.close()
+
+
+def fill(w: Workspace) -> None:
+    """The stakeholders, ties and interactions of :func:`ws`."""
     with w.store.write() as s:
         w.store._save_stakeholders(s, [
             Stakeholder("verft", "Verft AS", kind="organisation", groups=("bedrift",),
@@ -78,8 +87,6 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
             Interaction("i3", D(2026, 6, 1), "meeting", host="tor"),
             Interaction("i4", D(2026, 3, 15), "article", channel="media", groups=("bedrift",)),
         ])
-    yield w
-    w.close()
 
 
 def bedrift(ws: Workspace, period: Period) -> GroupCoverage:
@@ -153,3 +160,31 @@ def test_both_ways_find_the_same_reach(ws: Workspace, start: dt.date, end: dt.da
             params.update(start=start, end=end)
             rows[way] = sorted(tuple(r) for r in session.execute(stmt, params))
     assert rows[True] == rows[False]
+
+
+def test_a_database_in_memory_counts_the_same(ws: Workspace) -> None:
+    # A database file gives each thread its own connection (the reach is counted in a
+    # thread of its own while the ranking runs); one in memory has a single connection
+    # and counts in turn. Same data, same numbers.
+    assert ws.folder is not None
+    memory = Workspace(ws.folder, db="sqlite://")
+    try:
+        fill(memory)
+        for period in (Period.year(2026), Period(D(2026, 5, 1), D(2026, 6, 30))):
+            assert bedrift(memory, period) == bedrift(ws, period)
+        g = bedrift(memory, Period.year(2026))
+        # As counted in test_a_year_of_the_log_counted_by_hand: Fabrikk only, directly;
+        # Verft and Lager through the network.
+        assert (g.members, g.reached_directly, g.reached_through_network) == (3, 1, 2)
+        assert g.broadcasts == {"media": 1}
+    finally:
+        memory.close()
+
+
+def test_a_failing_reach_query_fails_the_coverage(ws: Workspace) -> None:
+    # The reach and broadcast queries run in a thread of their own: their error reaches
+    # the caller as the store's error, and nothing is kept.
+    with ws.store.write() as s:
+        s.execute(text("DROP TABLE interaction_groups"))
+    with pytest.raises(StoreError):
+        bedrift(ws, Period.year(2026))

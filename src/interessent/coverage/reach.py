@@ -23,12 +23,14 @@ does not apply (no leaders, no commitment begun) gives its weight to the others.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import field, frozen
 from sqlalchemy import bindparam, text
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from ..periods import Period
 from ..plaindata import plain, rounded
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ..workspace import Workspace
+
+T = TypeVar("T")
 
 __all__ = ["NEUTRAL_INFLUENCE", "GroupCoverage", "coverage", "measure_coverage", "reached_sql",
            "score"]
@@ -238,6 +242,49 @@ def _leaders_by_group(ws: Workspace, groups: Iterable[str], as_of: dt.date,
     return {g: [s.id for s in rank_leaders(ws, group=g, top=n, as_of=as_of)] for g in groups}
 
 
+def _reach_and_broadcasts(ws: Workspace, chosen: Sequence[TargetGroup], start: dt.date,
+                          end: dt.date) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
+    """The reach query's row for each group and the broadcasts to each, from ``start`` to
+    ``end`` (nothing when ``end`` is before ``start``)."""
+    if start > end:
+        return {}, {}
+    with ws.store.read() as session:
+        dense = is_dense(session, start, end)
+        stmt, params = _reach_sql(chosen, session.get_bind().dialect.name, dense)
+        params.update(start=start, end=end)
+        reach = {row.gkey: row for row in session.execute(stmt, params)}
+        return reach, _broadcasts(session, chosen, start, end, dense=dense)
+
+
+def _meanwhile(ws: Workspace, compute: Callable[[], T]) -> Callable[[], T]:
+    """Start ``compute()`` in a thread of its own and return a function that waits for
+    its result (or raises its error). Each step of a query lets go of the interpreter, so
+    a query that works long for few rows runs alongside work in Python. Each thread
+    reads through its own connection; a store with one connection for all (a SQLite
+    database in memory) computes it here, at once."""
+    if isinstance(ws.store.engine.pool, StaticPool | SingletonThreadPool):
+        value = compute()
+        return lambda: value
+    out: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            out.append(compute())
+        except BaseException as exc:  # handed to the waiting thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="interessent-coverage", daemon=True)
+    worker.start()
+
+    def result() -> T:
+        worker.join()
+        if failed:
+            raise failed[0]
+        return out[0]
+    return result
+
+
 def measure_coverage(
     ws: Workspace,
     period: Period,
@@ -270,23 +317,22 @@ def measure_coverage(
 def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: Period,
              as_of: dt.date) -> list[GroupCoverage]:
     seen_end = min(period.end, as_of)
-    leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
-    statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
+    # The reach and the broadcasts are two queries that each return a row per group, a
+    # long step in the database with the interpreter let go: they run in a thread of
+    # their own while this one ranks and checks the commitments (row by row).
+    counted = _meanwhile(ws, lambda: _reach_and_broadcasts(ws, chosen, period.start, seen_end))
+    try:
+        leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
+        statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
+    finally:  # no query of this call goes on after it returns or fails
+        reach, broadcasts = counted()
     with ws.store.read() as session:
-        reach, dense = {}, False
-        if period.start <= seen_end:
-            dense = is_dense(session, period.start, seen_end)
-            stmt, params = _reach_sql(chosen, session.get_bind().dialect.name, dense)
-            params.update(start=period.start, end=seen_end)
-            reach = {row.gkey: row for row in session.execute(stmt, params)}
         log = _Log(ws, session)
         everyone = log.select(Members(ids=tuple({i for g in chosen for i in leaders[g.key]})))
         span = Period(period.start, max(period.start, seen_end))
         hits = log.contacts(everyone, span, None) if period.start <= seen_end else {}
         reached_ids = {sid for pk, sid in everyone.items() if hits.get(pk)}
         informed = {g.key: sum(1 for i in leaders[g.key] if i in reached_ids) for g in chosen}
-        broadcasts = _broadcasts(session, chosen, period.start, seen_end,
-                                 dense=dense)
     out = []
     for g in chosen:
         row = reach.get(g.key)
