@@ -349,6 +349,7 @@ def test_good_values_are_still_taken() -> None:
 NOT_MESSAGES = {
     ("store/database.py", "pg_dump"),   # pg_dump's own command line, to copy and run
     ("workspace.py", "# The plan of your programme"),  # the plan file init writes
+    ("report/dashboard.py", "interessent coverage --commitment"),  # the command it names
 }
 OPTION = re.compile(r"(?<![\w-])--[a-z]")
 

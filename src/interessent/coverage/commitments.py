@@ -131,6 +131,12 @@ class _Window:
 
     contacts: tuple[_Counted, ...] = ()
     members: tuple[tuple[str, tuple[_Reach, ...]], ...] = ()
+    tally: tuple[int, tuple[int, ...]] | None = None
+    """When ``members`` holds only the first members (``members_shown``): how many
+    members in all, and how many contacts reached each member held, in this window."""
+    counted: int | None = None
+    """When ``contacts`` holds only the first contacts (``contacts_shown``): how many
+    counted in all."""
 
 
 @frozen
@@ -202,7 +208,10 @@ def _status(windows: Sequence[WindowResult], as_of: dt.date, *,
 
 
 def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
-              leaders: Sequence[str], explain: bool = True) -> _Checked:
+              leaders: Sequence[str], explain: bool = True,
+              members_shown: int | None = None, contacts_shown: int | None = None) -> (
+    _Checked
+):
     plan = log.plan
     base: dict[str, Any] = {"id": c.id, "title": c.title, "kind": c.kind, "groups": c.groups,
                             "responsible": c.responsible}
@@ -232,10 +241,13 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
     if c.kind is CommitmentKind.RATIO:
         return _evaluate_ratio(log, c, base, windows, seen, as_of)
     if c.kind in (CommitmentKind.PER_MEMBER, CommitmentKind.LEADERS):
-        return _evaluate_members(log, c, base, windows, seen, as_of, leaders, explain)
+        return _evaluate_members(log, c, base, windows, seen, as_of, leaders, explain,
+                                 members_shown)
     # By date: the contacts themselves to explain; for a status, how many of each kind
     # counted each day (read and counted in SQL).
-    rows: Sequence[_Counted | _Tally] = log.counted(c, seen) if explain else log.tallied(c, seen)
+    # With ``contacts_shown``, each window's first contacts are read on their own.
+    whole = explain and contacts_shown is None
+    rows: Sequence[_Counted | _Tally] = log.counted(c, seen) if whole else log.tallied(c, seen)
     results: list[WindowResult] = []
     details: list[_Window] = []
     for w in windows:
@@ -253,7 +265,12 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
             met = met and not lacking
         results.append(WindowResult(w, c.count, min(logged, c.count), logged,
                                     _state(w, as_of, met), lacking))
-        details.append(_Window(tuple(r for r in inside if isinstance(r, _Counted))))
+        if whole or not explain:
+            details.append(_Window(tuple(r for r in inside if isinstance(r, _Counted))))
+        else:
+            first = log.counted_first(c, Period(w.start, min(w.end, as_of)),
+                                      contacts_shown or 0) if contacts_shown else []
+            details.append(_Window(tuple(first), counted=logged))
     status, due_on = _status(results, as_of)
     explanation = gettext("at least {count} {per}").format(count=c.count,
                                                            per=per_unit(unit.value))
@@ -270,19 +287,26 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
 
 def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
                       windows: Sequence[Period], seen: Period, as_of: dt.date,
-                      leaders: Sequence[str], explain: bool = True) -> _Checked:
+                      leaders: Sequence[str], explain: bool = True,
+                      members_shown: int | None = None) -> _Checked:
     """Each member (or leader) reached ``count`` times per window, by party. Without
-    ``explain``, only each member's days are read, not which contacts they were."""
+    ``explain``, only each member's days are read, not which contacts they were; with
+    ``members_shown``, which contacts they were only for that many members (the first by
+    id), the others' days counted."""
     selector = c.members if c.kind is CommitmentKind.PER_MEMBER else Members(
         ids=tuple(leaders))
     picked = log.select(selector)
     order = sorted(picked, key=lambda pk: picked[pk])
-    reached = log.reached(picked, seen, c, selector=selector) if explain else {}
-    if explain:
+    whole = explain and members_shown is None
+    reached = log.reached(picked, seen, c, selector=selector) if whole else {}
+    if whole:
         days = {pk: [r.date for r in hits] for pk, hits in reached.items()}
         log.keep_days(picked, seen, c, selector, days)
     else:
         days = log.reached_days(picked, seen, c, selector=selector)
+    listed = order if members_shown is None else order[:members_shown]
+    if explain and not whole and listed:
+        reached = log.reached({pk: picked[pk] for pk in listed}, seen, c)
     results, details = [], []
     for w in windows:
         if w.start > as_of:
@@ -298,7 +322,8 @@ def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
         if explain:
             details.append(_Window((), tuple(
                 (picked[pk], tuple(r for r in reached.get(pk, ()) if r.date in w))
-                for pk in order)))
+                for pk in listed), None if whole else (
+                len(order), tuple(counts[pk] for pk in listed))))
         else:
             details.append(_Window())
     status, due_on = _status(results, as_of)
@@ -382,7 +407,9 @@ def _finish(base: dict[str, Any], results: tuple[WindowResult, ...], status: Sta
 
 
 def _check(ws: Workspace, period: Period, as_of: dt.date | None,
-           ids: Sequence[str] | None, *, explain: bool = True) -> list[_Checked]:
+           ids: Sequence[str] | None, *, explain: bool = True,
+           members_shown: int | None = None,
+           contacts_shown: int | None = None) -> list[_Checked]:
     """Each commitment (or those named) checked; with ``explain``, with what each window
     counted."""
     as_of = as_of or dt.date.today()
@@ -392,8 +419,8 @@ def _check(ws: Workspace, period: Period, as_of: dt.date | None,
                if c.kind is CommitmentKind.LEADERS}
     with ws.store.read() as session:
         log = _Log(ws, session)
-        return [_evaluate(log, c, period, as_of, leaders.get(c.id, ()), explain)
-                for c in chosen]
+        return [_evaluate(log, c, period, as_of, leaders.get(c.id, ()), explain,
+                          members_shown, contacts_shown) for c in chosen]
 
 
 def check_commitments(

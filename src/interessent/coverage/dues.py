@@ -36,7 +36,7 @@ from .commitments import (
     _commitment_leaders,
     check_commitments,
 )
-from .interaction_log import _Log
+from .interaction_log import _KEPT, _Log
 from .reach import reached_sql
 
 if TYPE_CHECKING:
@@ -240,7 +240,12 @@ def _reached(session: Session, span: Period) -> set[int]:
     """Everyone reached by a contact within ``span``, by party: what
     ``_Log.contacts(…, span, None)`` tells of each, for everyone at once, by coverage's
     reach query (:func:`~interessent.coverage.reached_sql`, the same rule; a fraction of the
-    time for a year of contacts)."""
+    time for a year of contacts). Within :func:`~.interaction_log.keeping`, a span asked
+    already (kept under ``("reached", start, end)``) is not asked again."""
+    kept = _KEPT.get()
+    key = ("reached", span.start, span.end)
+    if kept is not None and key in kept:  # a report's series asked it already
+        return set(kept[key][1])
     stmt = text(f"WITH {reached_sql(session.get_bind().dialect.name)} "  # noqa: S608
                 "SELECT pk FROM reached")
     return {int(pk) for pk, in session.execute(stmt, {"start": span.start, "end": span.end})}

@@ -16,13 +16,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from attrs import frozen
 from sqlalchemy import bindparam, text
 
 from ..i18n import gettext, kind_word, localized
 from ..periods import Period
 from ..plan import Commitment, CommitmentKind, Plan
-from .commitments import CommitmentStatus, WindowResult, _check, _Checked
+from .commitments import CommitmentStatus, WindowResult, _check, _Checked, _Window
 from .interaction_log import _Log, counted_kinds
 
 if TYPE_CHECKING:
@@ -30,8 +31,24 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-__all__ = ["CommitmentExplanation", "CountedContact", "MemberContacts", "WindowExplanation",
-           "explain_commitment", "explain_commitments"]
+__all__ = ["CommitmentExplanation", "CountedContact", "MemberContacts", "Shown",
+           "WindowExplanation", "explain_commitment", "explain_commitments"]
+
+
+@frozen
+class Shown:
+    """How much of each list an explanation builds, for a page that shows only so much:
+    a window's first ``contacts`` contacts, its first ``members`` members and each
+    member's first ``per_member`` contacts, in the order of the whole list (what
+    :func:`explain_commitments` gives without it). The counts stay exact:
+    :attr:`WindowExplanation.contact_count`, :attr:`WindowExplanation.member_count` and
+    :attr:`MemberContacts.reached` count every one. Only the first ``members`` members'
+    contacts are read: a members' window lists its members, not also its contacts each
+    once (:attr:`WindowExplanation.contacts_gathered`)."""
+
+    contacts: int = 200
+    members: int = 200
+    per_member: int = 20
 
 
 @frozen
@@ -65,10 +82,14 @@ class MemberContacts:
     id: str
     needed: int
     contacts: tuple[CountedContact, ...]
+    total: int | None = None
+    """How many contacts reached the member, when ``contacts`` lists only the first
+    (:class:`Shown`); None: it lists them all."""
 
     @property
     def reached(self) -> int:
-        return len(self.contacts)
+        """How many contacts reached the member (listed or not)."""
+        return len(self.contacts) if self.total is None else self.total
 
     @property
     def met(self) -> bool:
@@ -86,6 +107,29 @@ class WindowExplanation:
     result: WindowResult
     contacts: tuple[CountedContact, ...] = ()
     members: tuple[MemberContacts, ...] = ()
+    contacts_total: int | None = None
+    """How many contacts the window counted, when ``contacts`` lists only the first
+    (:class:`Shown`); None: it lists them all, or (a members' window under
+    :class:`Shown`) they were not gathered (:attr:`contact_count`)."""
+    members_total: int | None = None
+    """How many members the window has, when ``members`` lists only the first."""
+
+    contacts_gathered: bool = True
+    """False for a members' window under :class:`Shown`: it lists its members with their
+    contacts, not the window's contacts each once (``contacts`` is empty)."""
+
+    @property
+    def contact_count(self) -> int | None:
+        """How many contacts the window counted (listed or not); None where they were
+        not gathered (``contacts_gathered``)."""
+        if not self.contacts_gathered:
+            return None
+        return len(self.contacts) if self.contacts_total is None else self.contacts_total
+
+    @property
+    def member_count(self) -> int:
+        """How many members the window has (listed or not)."""
+        return len(self.members) if self.members_total is None else self.members_total
 
     def to_dict(self) -> dict[str, Any]:
         r = self.result
@@ -123,14 +167,20 @@ class CommitmentExplanation:
 
 
 def explain_commitments(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
-                        ids: Sequence[str] | None = None) -> list[CommitmentExplanation]:
+                        ids: Sequence[str] | None = None,
+                        shown: Shown | None = None) -> list[CommitmentExplanation]:
     """Every commitment (or those named) with what each of its windows that ``period``
-    shows counted, on ``as_of``."""
-    checked = _check(ws, period, as_of, ids)
-    contacts = {x.pk for c in checked for w in c.details for x in w.contacts} | {
-        r.pk for c in checked for w in c.details for _, hits in w.members for r in hits}
+    shows counted, on ``as_of``. With ``shown``, each list holds only its first entries
+    (the dashboard's), the counts every one."""
+    checked = _check(ws, period, as_of, ids,
+                     members_shown=shown.members if shown is not None else None,
+                     contacts_shown=shown.contacts if shown is not None else None)
     with ws.store.read() as session:
         log = _Log(ws, session)
+        if shown is not None:
+            checked = [_cut(c, shown) for c in checked]
+        contacts = {x.pk for c in checked for w in c.details for x in w.contacts} | {
+            r.pk for c in checked for w in c.details for _, hits in w.members for r in hits}
         described = log.described(contacts)
         people = {pk for c in checked for w in c.details for _, hits in w.members
                   for r in hits for pk in r.via}
@@ -178,6 +228,37 @@ def counting_rule(plan: Plan, c: Commitment) -> str:
     return rule
 
 
+@frozen
+class _Cut(_Checked):
+    """A commitment checked, its windows' lists cut to what :class:`Shown` keeps, with
+    the counts of the whole lists: per window, how many contacts (None: a members'
+    window, whose contacts each once are not gathered) and members, and how many
+    contacts reached each member kept."""
+
+    counts: tuple[tuple[int | None, int, tuple[int, ...]], ...] = ()
+
+
+def _cut(checked: _Checked, shown: Shown) -> _Cut:
+    """``checked`` (read with ``members_shown`` and ``contacts_shown``) with only the
+    contacts and members ``shown`` keeps: the first of the whole lists, which come in the
+    order an explanation lists them."""
+    details: list[_Window] = []
+    counts: list[tuple[int | None, int, tuple[int, ...]]] = []
+    for w in checked.details:
+        if w.tally is not None:  # the members' contacts read for the first members only
+            n_members, reached = w.tally
+            counts.append((None, n_members, reached[:shown.members]))
+        else:
+            counts.append((w.counted if w.counted is not None else len(w.contacts),
+                           len(w.members),
+                           tuple(len(hits) for _, hits in w.members[:shown.members])))
+        details.append(attrs.evolve(
+            w, contacts=w.contacts[:shown.contacts],
+            members=tuple((m, hits[:shown.per_member])
+                          for m, hits in w.members[:shown.members])))
+    return _Cut(checked.status, tuple(details), checked.ties, checked.hosts, tuple(counts))
+
+
 def _ids(session: Session, pks: set[int]) -> dict[int, str]:
     stmt = text("SELECT pk, id FROM stakeholders WHERE pk IN :pks").bindparams(
         bindparam("pks", expanding=True))
@@ -203,7 +284,7 @@ def _explain(plan: Plan, checked: _Checked,
         return CountedContact(iid, day, kind, topic, reason, who,
                               names.get(host) if host is not None else None)
 
-    windows = []
+    windows: list[WindowExplanation] = []
     for result, detail in zip(status.windows, checked.details, strict=True):
         if c.kind is CommitmentKind.RATIO:
             listed = tuple(contact(x.pk, x.date,
@@ -217,6 +298,13 @@ def _explain(plan: Plan, checked: _Checked,
                 contact(r.pk, r.date, "tagged" if r.tagged else "selector", r.via)
                 for r in hits))
             for member, hits in detail.members)
+        if isinstance(checked, _Cut):  # the first of each list, and how many in all
+            n_contacts, n_members, reached = checked.counts[len(windows)]
+            members = tuple(attrs.evolve(m, total=n)
+                            for m, n in zip(members, reached, strict=True))
+            windows.append(WindowExplanation(result, listed, members, n_contacts, n_members,
+                                             n_contacts is not None))
+            continue
         if members:  # the window's contacts: every contact that reached a member, once
             once: dict[str, CountedContact] = {}
             for m in members:

@@ -222,7 +222,14 @@ class _Log:
         hit = self._keep(key, span, lambda: self._counted(c, span))
         return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
 
-    def _counted(self, c: Commitment, span: Period) -> list[_Counted]:
+    def counted_first(self, c: Commitment, span: Period, n: int) -> list[_Counted]:
+        """The first ``n`` of :meth:`counted` (by date, then key): what an explanation
+        shows of a window."""
+        return self._counted(c, span, n)
+
+    def _counted(self, c: Commitment, span: Period, limit: int | None = None) -> list[
+        _Counted
+    ]:
         cols = "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk"
         sql = (f"SELECT {cols}, 1 AS tagged FROM interaction_commitments t "
                "JOIN interactions i ON i.pk = t.interaction_pk "
@@ -236,7 +243,8 @@ class _Log:
             sql += (f" UNION ALL SELECT {cols}, 0 FROM interactions i WHERE i.date >= :start "
                     f"AND i.date <= :end AND ({where})")
         stmt = text(f"SELECT x.pk, x.date, x.kind, x.host_pk, MAX(x.tagged) FROM ({sql}) AS x "
-                    "GROUP BY x.pk, x.date, x.kind, x.host_pk ORDER BY x.date, x.pk").bindparams(
+                    "GROUP BY x.pk, x.date, x.kind, x.host_pk ORDER BY x.date, x.pk"
+                    + (f" LIMIT {int(limit)}" if limit is not None else "")).bindparams(
             *(bindparam(n, expanding=True) for n in expanding))
         day = _Days()
         return [_Counted(pk, day(d), k, h, bool(t))
@@ -372,7 +380,7 @@ SELECT h.member AS member, win.pk AS pk, win.date AS date, win.tagged AS tagged,
         stmt = text(sql).bindparams(*(bindparam(n, expanding=True) for n in set(expanding)))
         if days:
             return _raw_rows(self.s, stmt, params)
-        return self.s.execute(stmt, params)
+        return _raw_iter(self.s, stmt, params)
 
     def _members(self, pks: Iterable[int]) -> Selection | None:
         """Members given by pk as SQL; None for more than :attr:`FEW` (too many to bind
@@ -507,6 +515,22 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _raw_iter(session: Session, stmt: Any, params: Mapping[str, Any]) -> Iterator[
+    tuple[Any, ...]
+]:
+    """The rows of a statement as the driver gives them, one by one (no Row object each):
+    an explanation reads every (member, contact, who) of a year."""
+    result = session.connection().execute(stmt, dict(params))
+    try:
+        cursor = getattr(result, "cursor", None)
+        if cursor is not None:
+            yield from cursor
+        else:
+            yield from (tuple(r) for r in result)
+    finally:
+        result.close()
 
 
 def _raw_rows(session: Session, stmt: Any, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:

@@ -71,8 +71,27 @@ def render_html(report: Report) -> str:
             "grid": _grid_rows(report),
             "kpis": _kpis(report),
             "limit": NETWORK_LIMIT,
+            "cut": _cut_explanations(report),
         }
         return env.get_template("dashboard.html.j2").render(context)
+
+
+#: The command a user runs to list a commitment's explanation whole (the dashboard lists
+#: the first entries of each list).
+EXPLAIN_COMMAND = ("interessent coverage --commitment {id} --period {period} --as-of {day} "
+                   "--explain")
+
+
+def _cut_explanations(report: Report) -> dict[str, str]:
+    """The commitments whose explanation lists only the first contacts or members, each
+    with the command that lists them all."""
+    out = {}
+    for e in report.explained:
+        if any((w.contact_count or 0) > len(w.contacts) or w.member_count > len(w.members)
+               or any(m.reached > len(m.contacts) for m in w.members) for w in e.windows):
+            out[e.status.id] = EXPLAIN_COMMAND.format(
+                id=e.status.id, period=report.period, day=report.as_of.isoformat())
+    return out
 
 
 def _kpis(report: Report) -> list[dict[str, Any]]:
@@ -90,8 +109,8 @@ def _kpis(report: Report) -> list[dict[str, Any]]:
         {"value": str(overdue),
          "label": ngettext("commitment overdue", "commitments overdue", overdue),
          "tone": "bad" if overdue else "good"},
-        {"value": str(len(report.stories)),
-         "label": ngettext("success story told", "success stories told", len(report.stories)),
+        {"value": _number(report.story_count),
+         "label": ngettext("success story told", "success stories told", report.story_count),
          "tone": "neutral"},
         {"value": _number(report.resources.total),
          "label": ngettext("contact or activity logged", "contacts and activities logged",

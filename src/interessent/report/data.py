@@ -25,6 +25,9 @@ NETWORK_LIMIT = 300
 #: Leaders drawn (and labelled) in the network: the plan's ``[leaders] top``, at least.
 _LEADERS_SHOWN = 10
 
+#: Success stories a report lists, the newest: it says how many there are in all.
+STORIES_SHOWN = 50
+
 #: Colour-blind-safe colours (Okabe & Ito) for target groups, in plan order.
 GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
                  "#8F7A00", "#000000")
@@ -194,6 +197,14 @@ class Report:
     """Who fills in the finance figures (the title of the plan's ``report.finance_role``)."""
     recipients: str = ""
     """Whom the status report goes to (the plan's ``report.recipients``)."""
+    stories_total: int | None = None
+    """How many success stories the period holds up to ``as_of``; ``stories`` lists the
+    newest :data:`STORIES_SHOWN` of them (None: all are listed)."""
+
+    @property
+    def story_count(self) -> int:
+        """How many success stories the period holds, listed or not."""
+        return len(self.stories) if self.stories_total is None else self.stories_total
 
     @property
     def title(self) -> str:

@@ -21,6 +21,7 @@ from ..coverage import (
     explain_commitments,
     measure_coverage,
 )
+from ..coverage.explaining import Shown
 from ..coverage.interaction_log import keeping
 from ..graph import rank_leaders
 from ..graph.leaders import leader_scores
@@ -34,6 +35,7 @@ from .data import (
     _CELL_ORDER,
     _LEADERS_SHOWN,
     GROUP_COLOURS,
+    STORIES_SHOWN,
     CalendarCell,
     CalendarRow,
     CellState,
@@ -60,6 +62,12 @@ from .wording import (
 if TYPE_CHECKING:
     from ..plan import Plan
     from ..workspace import Workspace
+
+#: What the dashboard lists of each explanation: a window's first 200 contacts and
+#: members, a member's first 20 contacts (it says how many more there are, and that
+#: ``coverage --commitment ID --explain`` lists them all).
+EXPLAINED_SHOWN = Shown(contacts=200, members=200, per_member=20)
+
 def _columns(p: Period) -> tuple[Column, ...]:
     """Months of the period; quarters above two years, years above six."""
     months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
@@ -98,7 +106,7 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
     columns = _columns(period)
     colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
     # Explained first: the contacts it reads answer the statuses that follow.
-    explained = tuple(explain_commitments(ws, period, as_of=day))
+    explained = tuple(explain_commitments(ws, period, as_of=day, shown=EXPLAINED_SHOWN))
     headline = tuple(measure_coverage(ws, period, as_of=day))
     series = coverage_series(ws, period, columns, day, colours)
     commitments = tuple(e.status for e in explained)
@@ -114,13 +122,14 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
     grid, unknown = _grid(ws, plan, people, day)
     dues = due(ws, as_of=day)
     reasons = {c.id: _reason(c, plan) for c in dues.contacts}
+    stories, stories_total = _stories(ws, plan, period, day, by_id)
     return Report(
         programme=localized(plan.programme.name),
         municipality=localized(plan.programme.municipality),
         website=plan.programme.website, workspace=ws.name, period=period, as_of=day,
         columns=columns, coverage=headline, series=series, commitments=commitments,
         notes=notes, calendar=calendar, leaders=leaders, network=network, grid=grid,
-        grid_unknown=unknown, stories=tuple(_stories(ws, plan, period, day, by_id)),
+        grid_unknown=unknown, stories=tuple(stories), stories_total=stories_total,
         dues=dues, contact_reasons=reasons, resources=_resources(ws, plan, period, day),
         groups={g.key: localized(g.name) for g in plan.groups}, colours=colours,
         explained=explained, names=_explained_names(explained, by_id),
@@ -315,31 +324,34 @@ def _grid(ws: Workspace, plan: Plan, people: Mapping[int, _Person],
 
 
 def _stories(ws: Workspace, plan: Plan, period: Period, as_of: dt.date,
-             by_id: Mapping[str, _Person]) -> list[Story]:
-    """The success stories of the period up to ``as_of``, newest first: read in SQL with
-    their participants' ids (sorted, as an interaction holds them), not as whole
-    interactions."""
-    from sqlalchemy import select
+             by_id: Mapping[str, _Person]) -> tuple[list[Story], int]:
+    """The :data:`~.data.STORIES_SHOWN` newest success stories of the period up to
+    ``as_of`` (newest first, then by id, last first), and how many there are in all: read
+    in SQL with their participants' ids (sorted, as an interaction holds them), not as
+    whole interactions."""
+    from sqlalchemy import func, select
 
     end = min(period.end, as_of)
     if end < period.start:
-        return []
+        return [], 0
     chosen = (INT.c.success.is_(True), INT.c.date >= period.start, INT.c.date <= end)
     with ws.store.read() as s:
-        rows = s.execute(select(INT.c.pk, INT.c.id, INT.c.date, INT.c.kind, INT.c.topic,
-                                INT.c.notes).where(*chosen)).all()
-        rows = list(rows)
+        total = int(s.scalar(select(func.count()).select_from(INT).where(*chosen)) or 0)
+        rows = list(s.execute(
+            select(INT.c.pk, INT.c.id, INT.c.date, INT.c.kind, INT.c.topic, INT.c.notes)
+            .where(*chosen).order_by(INT.c.date.desc(), INT.c.id.desc())
+            .limit(STORIES_SHOWN)).all())
         taking: dict[int, list[str]] = {}
-        for ipk, sid in s.execute(
-                select(PART.c.interaction_pk, ST.c.id)
-                .join(ST, ST.c.pk == PART.c.stakeholder_pk)
-                .where(PART.c.interaction_pk.in_(select(INT.c.pk).where(*chosen)))):
-            taking.setdefault(ipk, []).append(sid)
+        if rows:
+            for ipk, sid in s.execute(
+                    select(PART.c.interaction_pk, ST.c.id)
+                    .join(ST, ST.c.pk == PART.c.stakeholder_pk)
+                    .where(PART.c.interaction_pk.in_([r.pk for r in rows]))):
+                taking.setdefault(ipk, []).append(sid)
     kinds = kind_names(plan)
-    rows.sort(key=lambda r: (r.date, r.id), reverse=True)
     return [Story(r.id, r.date, kinds.get(r.kind, r.kind), r.topic or "",
                   tuple(_names(sorted(set(taking.get(r.pk, ()))), by_id)), r.notes or "")
-            for r in rows]
+            for r in rows], total
 
 
 def _resources(ws: Workspace, plan: Plan, period: Period, as_of: dt.date) -> Resources:

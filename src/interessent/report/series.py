@@ -31,7 +31,7 @@ from sqlalchemy import text
 
 from ..coverage import NEUTRAL_INFLUENCE, score
 from ..coverage.commitments import check_each
-from ..coverage.interaction_log import _Log
+from ..coverage.interaction_log import _KEPT, _Log
 from ..graph import rank_leaders
 from ..periods import Period
 from ..plan import Members
@@ -132,6 +132,10 @@ class _Reach:
         self.first = np.full(n, self.columns, dtype=np.int64)
         query = text(first_reached_sql(dialect))
         found = _rows(session, query, {"start": start, "end": ends[-1]})
+        kept = _KEPT.get()
+        if kept is not None:  # who was reached in the whole span: what due asks, too
+            kept[("reached", start, ends[-1])] = (Period(start, ends[-1]),
+                                                  frozenset(int(r[0]) for r in found))
         if found:
             pks = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
             days = np.fromiter((_ordinal(r[1]) for r in found), dtype=np.int64,

@@ -93,6 +93,10 @@ def _status_blocks(r: Report) -> list[_Block]:
     blocks.append(_Heading(1, gettext("Success stories")))
     if r.stories:
         blocks.append(_Bullets(tuple(_story_line(s) for s in r.stories)))
+        if r.story_count > len(r.stories):
+            blocks.append(_Para(gettext("The {shown} newest of {total} success stories in "
+                                        "the period.").format(
+                shown=_number(len(r.stories)), total=_number(r.story_count))))
     else:
         blocks.append(_Para(gettext("No contact is logged as a success story in the "
                                     "period.")))
@@ -196,9 +200,9 @@ def _summary(r: Report) -> str:
                                   "for {worst} ({worst_score}).").format(
                 best=localized(best.name), best_score=_percent(best.score),
                 worst=localized(worst.name), worst_score=_percent(worst.score))
-    n = len(r.stories)
+    n = r.story_count
     text += " " + (ngettext("{n} success story told.", "{n} success stories told.", n).format(
-        n=n) if n else gettext("No success stories logged in the period."))
+        n=_number(n)) if n else gettext("No success stories logged in the period."))
     return text
 
 
