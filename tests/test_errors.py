@@ -400,8 +400,9 @@ def _error(args: list[str]) -> str:
 def test_the_cli_hints_the_option_for_a_clearance(osen: Workspace) -> None:
     line = _error(["-w", str(osen.root), "draft", "dialogmote", "-s", "astrid-lian",
                    "--signer", "styreleder", "--dry-run"])
-    assert line == ("Error: Styreleder may speak on løpende aktiviteter only after conferring "
-                    "with daglig leder: add --cleared-by daglig_leder\n")
+    # in English, the roles and the topic by the English names the Osen plan gives them
+    assert line == ("Error: Chair of the board may speak on day-to-day activities only after "
+                    "conferring with managing director: add --cleared-by daglig_leder\n")
 
 
 def test_the_cli_hints_the_options_of_a_log_that_reached_nobody(osen: Workspace) -> None:
