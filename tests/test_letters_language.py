@@ -517,3 +517,67 @@ def test_a_new_workspace_has_the_column(tmp_path: Path) -> None:
     add_stakeholder(ws, name="Per Olav Hansen", first_name="Per Olav")
     assert [s.first_name for s in ws.store.stakeholders()] == ["Per Olav"]
     ws.close()
+
+
+# --- fixb: what an outside tester found in the letters (issue 12 item 6) --------------------
+
+
+def test_every_osen_commitment_title_is_given_in_nb_nn_and_en(osen: Workspace) -> None:
+    """The tester saw «Informere opinionsdannerne» in nynorsk and English tables: each of
+    Osen's 19 commitments (counted in the plan: B1-B6, G1-G4, L1-L2, V1-V4, E1-E3) now has
+    its title in all three languages."""
+    commitments = osen.plan.commitments
+    assert len(commitments) == 19
+    for c in commitments:
+        assert isinstance(c.title, LocalizedText), c.id
+        assert {localized(c.title, lang) for lang in LANGUAGES} >= {localized(c.title, "en")}
+        assert localized(c.title, "en") != localized(c.title, "nb"), c.id
+    b2 = next(c for c in commitments if c.id == "B2")
+    e3 = next(c for c in commitments if c.id == "E3")
+    assert localized(b2.title, "nn") == "Informere opinionsdannarane"
+    assert localized(e3.title, "nn") == "Jamleg kontakt med kompetansemiljø"
+    assert localized(e3.title, "en") == "Regular contact with research and expertise communities"
+
+
+def _en_us_parts(data: bytes) -> list[str]:
+    """The parts of a Word file, unzipped, that still say en-US anywhere."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [name for name in archive.namelist() if b"en-US" in archive.read(name)]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_no_part_of_a_norwegian_word_letter_says_en_us(osen: Workspace, language: str,
+                                                       tmp_path: Path) -> None:
+    """The tester unzipped a letter and found en-US in word/settings.xml
+    (w:themeFontLang) and word/stylesWithEffects.xml (w:lang): none is left, single or
+    combined."""
+    edit_stakeholder(osen, "oda-selnes", language=language)
+    edit_stakeholder(osen, "osen-sjomat", language=language)
+    run = draft(osen, "dialogmote", stakeholders=["oda-selnes"], fmt="docx", as_of=AS_OF,
+                write=False)
+    [letter] = run.letters
+    assert isinstance(letter.content, bytes)
+    assert _en_us_parts(letter.content) == []
+    with zipfile.ZipFile(io.BytesIO(letter.content)) as archive:
+        settings = archive.read("word/settings.xml").decode("utf-8")
+    tag = {"nb": "nb-NO", "nn": "nn-NO"}[language]
+    assert f'<w:themeFontLang w:val="{tag}"' in settings
+    combined = draft(osen, "dialogmote", stakeholders=list(RECIPIENTS), fmt="docx",
+                     combined=True, as_of=AS_OF, out=tmp_path / "out")
+    [path] = combined.files
+    assert _en_us_parts(path.read_bytes()) == []
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_no_part_of_a_norwegian_status_report_says_en_us(osen: Workspace, tmp_path: Path,
+                                                         language: str) -> None:
+    out = tmp_path / f"status-{language}.docx"
+    result = CliRunner().invoke(cli, ["--workspace", str(osen.root), "--lang", language,
+                                      "report", "--format", "docx", "--as-of", "2026-11-26",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert _en_us_parts(data) == []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b'w:val="%s"' % {"nb": b"nb-NO", "nn": b"nn-NO"}[language] in archive.read(
+            "word/stylesWithEffects.xml")
