@@ -236,10 +236,10 @@ STOP = {"nb": NYNORSK_ONLY, "nn": BOKMAL_ONLY, "en": BOKMAL_ONLY + NYNORSK_ONLY}
 
 
 def _reader_text(letter: str) -> str:
-    """What the recipient reads: without the provenance comment, the story titles and
-    topics from the log (the register's data, in the language it was logged in)."""
-    text = re.sub(r"<!--.*?-->", "", letter, flags=re.DOTALL)
-    text = re.sub(r"^- .*\(\d.*\)$", "", text, flags=re.MULTILINE)  # a story and its date
+    """What the recipient reads: without the story titles and topics from the log (the
+    register's data, in the language it was logged in)."""
+    assert "<!--" not in letter  # no provenance comment in a letter
+    text = re.sub(r"^- .*\(\d.*\)$", "", letter, flags=re.MULTILINE)  # a story and its date
     text = re.sub(r"[«“][^»”]*[»”]", "", text)  # a quoted topic, the vision aside
     text = re.sub(r"^## .*$", "", text, flags=re.MULTILINE)  # a subject quoting a story
     return re.sub(r"(Tips om sak|Story tip): .*", "", text)
@@ -581,3 +581,33 @@ def test_no_part_of_a_norwegian_status_report_says_en_us(osen: Workspace, tmp_pa
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert b'w:val="%s"' % {"nb": b"nb-NO", "nn": b"nn-NO"}[language] in archive.read(
             "word/stylesWithEffects.xml")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "eml", "docx"])
+def test_an_english_letter_carries_no_internal_bokmal_provenance(osen: Workspace,
+                                                                 tmp_path: Path,
+                                                                 fmt: str) -> None:
+    """The tester ran ``draft opinionsleder -s arvid-aune --format txt`` and read
+    «[interessent: mal opinionsleder.en.j2; Signert av Marius Høvik (Daglig leder) etter
+    regelen: …]» at the end of an English letter. No format carries the rule's text where
+    the recipient reads; the run's summary still says who signed under which rule, and
+    the journal (``--record``) keeps it."""
+    assert osen.store.stakeholder("arvid-aune").language.value == "en"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--workspace", str(osen.root), "--lang", "en",
+                                      "draft", "opinionsleder", "-s", "arvid-aune",
+                                      "--format", fmt, "--as-of", "2026-11-26",
+                                      "--out", str(out), "--record"])
+    assert result.exit_code == 0, result.output
+    [path] = list(out.iterdir())
+    data = path.read_bytes()
+    if fmt == "docx":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            data = b"".join(archive.read(name) for name in archive.namelist())
+    for internal in ("interessent: mal", "Signert", "etter regelen", "omstillingsorganisasjonen"):
+        assert internal.encode("utf-8") not in data, internal
+    assert b"<!--" not in data
+    # the summary names the signer and the rule; the journal keeps the note
+    assert "Signed by Marius Høvik" in result.output and "rule:" in result.output
+    [item] = osen.store.interactions(stakeholder="arvid-aune", start=AS_OF, end=AS_OF)
+    assert item.notes.startswith("Signert av Marius Høvik (Daglig leder) etter regelen: ")

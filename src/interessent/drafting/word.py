@@ -76,7 +76,7 @@ def _docx_template(drafter: _Drafter, file: str, ctx: dict[str, Any], language: 
     _set_language(doc.docx, language)
     props = doc.docx.core_properties
     props.author = _core(drafter.signature.name)
-    props.comments = _core(drafter.signature.note)
+    props.comments = ""  # who signed under which rule is the run's, never the reader's
     props.keywords = _core(f"interessent; {drafter.name}")
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -165,9 +165,9 @@ def _plain_docx(text: str, subject: str, signature: Signature, template: str,
     _set_language(doc, language)
     props = doc.core_properties
     props.author = _core(signature.name)
+    props.comments = ""  # who signed under which rule is the run's, never the reader's
     props.title = _core(subject)
     props.subject = _core(subject)
-    props.comments = _core(signature.note)
     props.keywords = _core(f"interessent; {template}")
     buffer = io.BytesIO()
     doc.save(buffer)
