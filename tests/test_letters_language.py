@@ -611,3 +611,53 @@ def test_an_english_letter_carries_no_internal_bokmal_provenance(osen: Workspace
     assert "Signed by Marius Høvik" in result.output and "rule:" in result.output
     [item] = osen.store.interactions(stakeholder="arvid-aune", start=AS_OF, end=AS_OF)
     assert item.notes.startswith("Signert av Marius Høvik (Daglig leder) etter regelen: ")
+
+
+KYSTBY = Path(__file__).resolve().parents[1] / "examples" / "kystby"
+
+
+@pytest.fixture(scope="module")
+def kystby_letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The Kystby `oppdrett` letter, as the tester drafted it on 30 June 2027, to a
+    bokmål person, an English-speaking organisation and person, and a nynorsk
+    organisation (the programme's language), as plain text."""
+    root = tmp_path_factory.mktemp("kystby") / "ws"
+    runner = CliRunner()
+    made = runner.invoke(cli, ["init", str(root), "--from", str(KYSTBY)])
+    assert made.exit_code == 0, made.output
+    out = root / "ut"
+    result = runner.invoke(cli, ["-w", str(root), "draft", "oppdrett", "-s", "bjorn-tusvik",
+                                 "-s", "nordvik-oppdrett", "-s", "james-oneill", "-s",
+                                 "kystlaks", "--as-of", "2027-06-30", "--format", "txt",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return {p.stem: p.read_text(encoding="utf-8") for p in out.iterdir()}
+
+
+def test_the_kystby_fish_farm_letter_quotes_no_commitment(kystby_letters: dict[str, str],
+                                                           ) -> None:
+    assert sorted(kystby_letters) == ["bjorn-tusvik", "james-oneill", "kystlaks",
+                                      "nordvik-oppdrett"]
+    for sid, text in kystby_letters.items():
+        for planning in ("minst ein gong i kvartalet", "Dette er kontakten for", "kvartal.",
+                         "oppdrettsselskap i kommunen", "FH1"):
+            assert planning not in text, (sid, planning)
+
+
+def test_the_kystby_fish_farm_letter_follows_the_recipients_language_and_kind(
+        kystby_letters: dict[str, str]) -> None:
+    bjorn = kystby_letters["bjorn-tusvik"]  # a person whose målform is nb
+    assert "Hei Bjørn," in bjorn and "Har du behov for arbeidskraft" in bjorn
+    assert "Bjørn Tusvik" not in bjorn.split("Hei Bjørn,", 1)[1]  # not in the third person
+    assert "Med vennlig hilsen" in bjorn and "frå" not in bjorn and "høyre" not in bjorn
+    james = kystby_letters["james-oneill"]  # a person whose language is en
+    assert "Dear James," in james and "Kind regards" in james
+    assert "at Nordvik Oppdrett AS" in james
+    for word in ("ein", "kvart", "høyre", "Har ", "Med venleg"):
+        assert word not in james, word
+    nordvik = kystby_letters["nordvik-oppdrett"]  # an English-speaking organisation
+    assert "To Nordvik Oppdrett AS" in nordvik and "your business" in nordvik
+    kystlaks = kystby_letters["kystlaks"]  # an organisation in the programme's nynorsk
+    assert "Til Kystlaks AS" in kystlaks and "Har de behov" in kystlaks
+    assert "med dykk" in kystlaks and "Med venleg helsing" in kystlaks
+    assert " du " not in kystlaks and " deg " not in kystlaks
