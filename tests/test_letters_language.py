@@ -610,7 +610,7 @@ def test_an_english_letter_carries_no_internal_bokmal_provenance(osen: Workspace
     # the summary names the signer and the rule; the journal keeps the note
     assert "Signed by Marius Høvik" in result.output and "rule:" in result.output
     [item] = osen.store.interactions(stakeholder="arvid-aune", start=AS_OF, end=AS_OF)
-    assert item.notes.startswith("Signert av Marius Høvik (Daglig leder) etter regelen: ")
+    assert (item.notes or "").startswith("Signert av Marius Høvik (Daglig leder) etter regelen: ")
 
 
 KYSTBY = Path(__file__).resolve().parents[1] / "examples" / "kystby"
@@ -661,3 +661,51 @@ def test_the_kystby_fish_farm_letter_follows_the_recipients_language_and_kind(
     assert "Til Kystlaks AS" in kystlaks and "Har de behov" in kystlaks
     assert "med dykk" in kystlaks and "Med venleg helsing" in kystlaks
     assert " du " not in kystlaks and " deg " not in kystlaks
+
+
+@pytest.fixture
+def kystby(tmp_path: Path) -> Path:
+    root = tmp_path / "kystby"
+    made = CliRunner().invoke(cli, ["init", str(root), "--from", str(KYSTBY)])
+    assert made.exit_code == 0, made.output
+    return root
+
+
+@pytest.mark.parametrize("dry", [True, False])
+def test_draft_warns_of_each_template_and_language_it_falls_back_from(kystby: Path,
+                                                                      dry: bool) -> None:
+    """Kystby's invitation has nynorsk and English variants, no bokmål: its two bokmål
+    readers (bjorn-tusvik, magnus-eide) get nynorsk, and the run says so, once, with the
+    count; the English and nynorsk readers need no warning. Nothing is refused."""
+    args = ["-w", str(kystby), "draft", "invitasjon", "-s", "bjorn-tusvik", "-s",
+            "magnus-eide", "-s", "james-oneill", "-s", "kystlaks", "--as-of", "2027-06-15",
+            "--format", "txt"]
+    result = CliRunner().invoke(cli, [*args, "--dry-run"] if dry else args)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning")]
+    assert warnings == ["Warning: invitasjon.j2 has no variant in bokmål; 2 letters go out "
+                        "in nynorsk."]
+    assert ("Would draft 4 letters" if dry else "Drafted 4 letters") in result.output
+
+
+def test_the_fallback_warning_speaks_the_chosen_language(kystby: Path) -> None:
+    result = CliRunner().invoke(cli, ["-w", str(kystby), "--lang", "nn", "draft", "invitasjon",
+                                      "-s", "bjorn-tusvik", "--as-of", "2027-06-15",
+                                      "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert ("Åtvaring: invitasjon.j2 har ingen variant på bokmål; 1 brev går ut på nynorsk."
+            in result.output)
+
+
+def test_a_run_names_its_fallbacks_in_its_data(kystby: Path) -> None:
+    ws = Workspace(kystby)
+    try:
+        run = draft(ws, "hendelse", stakeholders=["bjorn-tusvik", "james-oneill", "kystlaks"],
+                    as_of=dt.date(2027, 6, 15), write=False, event="Storm")
+    finally:
+        ws.close()
+    # hendelse.j2 is Kystby's nynorsk one only: one bokmål and one English reader fall back
+    assert [(f.template, f.wanted, f.used, f.count) for f in run.fallbacks] == [
+        ("hendelse.j2", "en", "nn", 1), ("hendelse.j2", "nb", "nn", 1)]
+    assert run.to_dict()["fallbacks"][0] == {"template": "hendelse.j2", "wanted": "en",
+                                             "used": "nn", "count": 1}
