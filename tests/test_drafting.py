@@ -91,7 +91,8 @@ def test_markdown_letters_one_file_each(osen: Workspace, tmp_path: Path) -> None
                                                        out / "astrid-lian.md"]
     text = (out / "astrid-lian.md").read_text(encoding="utf-8")
     assert text == run.letters[1].content
-    assert text.startswith("<!-- interessent: mal dialogmote.j2; Signert av Marius Høvik")
+    assert "<!--" not in text and "Signert av" not in text  # no provenance for the reader
+    assert text.startswith("Steinsdalen, 26. november 2026") or "interessent" not in text
     assert "Steinsdalen, 26. november 2026" in text
     assert "## Invitasjon til dialogmøte med næringslivet i Osen" in text
     assert "Astrid Lian  \nOsen kommune  \nTunvegen 42  \n7740 Steinsdalen" in text
@@ -105,14 +106,22 @@ def test_the_default_folder_is_utkast_template_date(osen: Workspace) -> None:
     assert _files(run.out) == ["osen-sjomat.md"]
 
 
-def test_plain_text_ends_with_who_signed_under_which_rule(osen: Workspace,
-                                                          tmp_path: Path) -> None:
+def test_plain_text_ends_with_the_signature_not_the_rule(osen: Workspace,
+                                                         tmp_path: Path) -> None:
     run = draft(osen, "dialogmote", stakeholders=["osen-sjomat"], fmt="txt",
-                out=tmp_path / "out", as_of=AS_OF)
+                out=tmp_path / "out", as_of=AS_OF, record=True)
     text = (tmp_path / "out" / "osen-sjomat.txt").read_text(encoding="utf-8")
     assert "##" not in text and "  \n" not in text
     assert "Invitasjon til dialogmøte med næringslivet i Osen\n\nTil Osen Sjømat AS" in text
-    assert text.rstrip().endswith(f"[interessent: mal dialogmote.j2; {run.signature.note}]")
+    # the recipient reads the letter, not who signed under which rule …
+    assert "[interessent" not in text and "etter regelen" not in text
+    assert text.rstrip().endswith("+47 426 90 909 · marius.hovik@osen-omstilling.no")
+    # … which the journal keeps
+    [logged] = run.recorded
+    [item] = osen.store.interactions(ids=[logged])
+    note = item.notes
+    assert note == run.signature.note
+    assert note.startswith("Signert av Marius Høvik (Daglig leder) etter regelen: ")
 
 
 def test_html_uses_the_html_variant_and_escapes_data(osen: Workspace, tmp_path: Path) -> None:
@@ -125,7 +134,7 @@ def test_html_uses_the_html_variant_and_escapes_data(osen: Workspace, tmp_path: 
     assert "Osen &lt;script&gt;alert(1)&lt;/script&gt; AS" in html
     assert "<h1>Invitasjon til dialogmøte med næringslivet i Osen</h1>" in html
     assert '<p class="dateline">Steinsdalen, 26. november 2026</p>' in html
-    assert html.startswith("<!-- interessent: mal dialogmote.html.j2; Signert av")
+    assert "<!--" not in html and "Signert av" not in html
 
 
 def test_html_without_an_html_variant_is_the_text_escaped(osen: Workspace,
@@ -149,8 +158,12 @@ def test_eml_is_a_mime_message_with_text_and_html(osen: Workspace, tmp_path: Pat
     assert msg["To"] == "Osen Sjømat AS <post@osen-sjomat.example>"
     assert msg["From"] == "Marius Høvik <marius.hovik@osen-omstilling.no>"
     assert msg["Subject"] == "Invitasjon til dialogmøte med næringslivet i Osen"
-    assert msg["X-Interessent-Signer"] == "Marius Høvik (Daglig leder)"
-    assert msg["X-Interessent-Rule"] == run.signature.rule
+    # machine data in English keys, ASCII: no bokmål rule text in the headers
+    assert msg["X-Interessent-Signer"] == "stakeholder=marius-hovik; role=daglig_leder"
+    assert msg["X-Interessent-Rule"] == f"topic={run.signature.topic}; role=daglig_leder"
+    assert msg["X-Interessent-Template"] == "dialogmote.j2"
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert b"Signert" not in head and b"=?utf-8?" not in head.split(b"X-Unsent", 1)[1]
     assert msg["X-Unsent"] == "1"
     assert msg.get_content_type() == "multipart/alternative"
     plain_part, html_part = msg.get_body(("plain",)), msg.get_body(("html",))
@@ -185,7 +198,7 @@ def test_docx_without_a_word_template_is_a_plain_document(osen: Workspace,
                    if p.text == "Invitasjon til dialogmøte med næringslivet i Osen")
     assert all(r.bold for r in subject.runs)
     assert doc.core_properties.author == "Marius Høvik"
-    assert doc.core_properties.comments.startswith("Signert av Marius Høvik (Daglig leder)")
+    assert doc.core_properties.comments == ""  # no rule text where the reader can look
     assert isinstance(run.letters[0].content, bytes)
 
 
@@ -655,7 +668,8 @@ def test_the_signer_follows_the_topic_and_clearance(osen: Workspace) -> None:
     assert (cleared.signature.name, cleared.signature.cleared_by) == ("Liv Ørsjødal",
                                                                       "styreleder")
     assert "Liv Ørsjødal  \nStyremedlem, Osen Omstilling AS" in str(cleared.letters[0].content)
-    assert "Avklart med styreleder." in str(cleared.letters[0].content)
+    assert "Avklart med styreleder." in cleared.signature.note  # the run's, not the letter's
+    assert "Avklart med" not in str(cleared.letters[0].content)
     with pytest.raises(PolicyError, match="only after conferring with") as caught:
         draft(osen, "dialogmote", stakeholders=["astrid-lian"], signer="liv-orsjodal",
               as_of=AS_OF, write=False)

@@ -24,7 +24,8 @@ def _letter(ws: Workspace, source: str, fmt: LetterFormat = "md", **values: str)
                 fmt=fmt, write=False)
     [letter] = run.letters
     text = str(letter.content)
-    return text.split("\n", 1)[1] if fmt == "md" else text.rsplit("\n\n[", 1)[0]
+    # no provenance line or comment in a letter (its run keeps who signed)
+    return text if fmt == "md" else text.rstrip("\n")
 
 
 def test_a_dict_key_reads_as_jinja_reads_it_and_a_dict_method_stays_a_method(

@@ -236,10 +236,10 @@ STOP = {"nb": NYNORSK_ONLY, "nn": BOKMAL_ONLY, "en": BOKMAL_ONLY + NYNORSK_ONLY}
 
 
 def _reader_text(letter: str) -> str:
-    """What the recipient reads: without the provenance comment, the story titles and
-    topics from the log (the register's data, in the language it was logged in)."""
-    text = re.sub(r"<!--.*?-->", "", letter, flags=re.DOTALL)
-    text = re.sub(r"^- .*\(\d.*\)$", "", text, flags=re.MULTILINE)  # a story and its date
+    """What the recipient reads: without the story titles and topics from the log (the
+    register's data, in the language it was logged in)."""
+    assert "<!--" not in letter  # no provenance comment in a letter
+    text = re.sub(r"^- .*\(\d.*\)$", "", letter, flags=re.MULTILINE)  # a story and its date
     text = re.sub(r"[«“][^»”]*[»”]", "", text)  # a quoted topic, the vision aside
     text = re.sub(r"^## .*$", "", text, flags=re.MULTILINE)  # a subject quoting a story
     return re.sub(r"(Tips om sak|Story tip): .*", "", text)
@@ -517,3 +517,195 @@ def test_a_new_workspace_has_the_column(tmp_path: Path) -> None:
     add_stakeholder(ws, name="Per Olav Hansen", first_name="Per Olav")
     assert [s.first_name for s in ws.store.stakeholders()] == ["Per Olav"]
     ws.close()
+
+
+# --- fixb: what an outside tester found in the letters (issue 12 item 6) --------------------
+
+
+def test_every_osen_commitment_title_is_given_in_nb_nn_and_en(osen: Workspace) -> None:
+    """The tester saw «Informere opinionsdannerne» in nynorsk and English tables: each of
+    Osen's 19 commitments (counted in the plan: B1-B6, G1-G4, L1-L2, V1-V4, E1-E3) now has
+    its title in all three languages."""
+    commitments = osen.plan.commitments
+    assert len(commitments) == 19
+    for c in commitments:
+        assert isinstance(c.title, LocalizedText), c.id
+        assert {localized(c.title, lang) for lang in LANGUAGES} >= {localized(c.title, "en")}
+        assert localized(c.title, "en") != localized(c.title, "nb"), c.id
+    b2 = next(c for c in commitments if c.id == "B2")
+    e3 = next(c for c in commitments if c.id == "E3")
+    assert localized(b2.title, "nn") == "Informere opinionsdannarane"
+    assert localized(e3.title, "nn") == "Jamleg kontakt med kompetansemiljø"
+    assert localized(e3.title, "en") == "Regular contact with research and expertise communities"
+
+
+def _en_us_parts(data: bytes) -> list[str]:
+    """The parts of a Word file, unzipped, that still say en-US anywhere."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [name for name in archive.namelist() if b"en-US" in archive.read(name)]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_no_part_of_a_norwegian_word_letter_says_en_us(osen: Workspace, language: str,
+                                                       tmp_path: Path) -> None:
+    """The tester unzipped a letter and found en-US in word/settings.xml
+    (w:themeFontLang) and word/stylesWithEffects.xml (w:lang): none is left, single or
+    combined."""
+    edit_stakeholder(osen, "oda-selnes", language=language)
+    edit_stakeholder(osen, "osen-sjomat", language=language)
+    run = draft(osen, "dialogmote", stakeholders=["oda-selnes"], fmt="docx", as_of=AS_OF,
+                write=False)
+    [letter] = run.letters
+    assert isinstance(letter.content, bytes)
+    assert _en_us_parts(letter.content) == []
+    with zipfile.ZipFile(io.BytesIO(letter.content)) as archive:
+        settings = archive.read("word/settings.xml").decode("utf-8")
+    tag = {"nb": "nb-NO", "nn": "nn-NO"}[language]
+    assert f'<w:themeFontLang w:val="{tag}"' in settings
+    combined = draft(osen, "dialogmote", stakeholders=list(RECIPIENTS), fmt="docx",
+                     combined=True, as_of=AS_OF, out=tmp_path / "out")
+    [path] = combined.files
+    assert _en_us_parts(path.read_bytes()) == []
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_no_part_of_a_norwegian_status_report_says_en_us(osen: Workspace, tmp_path: Path,
+                                                         language: str) -> None:
+    out = tmp_path / f"status-{language}.docx"
+    result = CliRunner().invoke(cli, ["--workspace", str(osen.root), "--lang", language,
+                                      "report", "--format", "docx", "--as-of", "2026-11-26",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert _en_us_parts(data) == []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b'w:val="%s"' % {"nb": b"nb-NO", "nn": b"nn-NO"}[language] in archive.read(
+            "word/stylesWithEffects.xml")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "eml", "docx"])
+def test_an_english_letter_carries_no_internal_bokmal_provenance(osen: Workspace,
+                                                                 tmp_path: Path,
+                                                                 fmt: str) -> None:
+    """The tester ran ``draft opinionsleder -s arvid-aune --format txt`` and read
+    «[interessent: mal opinionsleder.en.j2; Signert av Marius Høvik (Daglig leder) etter
+    regelen: …]» at the end of an English letter. No format carries the rule's text where
+    the recipient reads; the run's summary still says who signed under which rule, and
+    the journal (``--record``) keeps it."""
+    assert osen.store.stakeholder("arvid-aune").language.value == "en"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--workspace", str(osen.root), "--lang", "en",
+                                      "draft", "opinionsleder", "-s", "arvid-aune",
+                                      "--format", fmt, "--as-of", "2026-11-26",
+                                      "--out", str(out), "--record"])
+    assert result.exit_code == 0, result.output
+    [path] = list(out.iterdir())
+    data = path.read_bytes()
+    if fmt == "docx":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            data = b"".join(archive.read(name) for name in archive.namelist())
+    for internal in ("interessent: mal", "Signert", "etter regelen", "omstillingsorganisasjonen"):
+        assert internal.encode("utf-8") not in data, internal
+    assert b"<!--" not in data
+    # the summary names the signer and the rule; the journal keeps the note
+    assert "Signed by Marius Høvik" in result.output and "rule:" in result.output
+    [item] = osen.store.interactions(stakeholder="arvid-aune", start=AS_OF, end=AS_OF)
+    assert (item.notes or "").startswith("Signert av Marius Høvik (Daglig leder) etter regelen: ")
+
+
+KYSTBY = Path(__file__).resolve().parents[1] / "examples" / "kystby"
+
+
+@pytest.fixture(scope="module")
+def kystby_letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The Kystby `oppdrett` letter, as the tester drafted it on 30 June 2027, to a
+    bokmål person, an English-speaking organisation and person, and a nynorsk
+    organisation (the programme's language), as plain text."""
+    root = tmp_path_factory.mktemp("kystby") / "ws"
+    runner = CliRunner()
+    made = runner.invoke(cli, ["init", str(root), "--from", str(KYSTBY)])
+    assert made.exit_code == 0, made.output
+    out = root / "ut"
+    result = runner.invoke(cli, ["-w", str(root), "draft", "oppdrett", "-s", "bjorn-tusvik",
+                                 "-s", "nordvik-oppdrett", "-s", "james-oneill", "-s",
+                                 "kystlaks", "--as-of", "2027-06-30", "--format", "txt",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return {p.stem: p.read_text(encoding="utf-8") for p in out.iterdir()}
+
+
+def test_the_kystby_fish_farm_letter_quotes_no_commitment(kystby_letters: dict[str, str],
+                                                           ) -> None:
+    assert sorted(kystby_letters) == ["bjorn-tusvik", "james-oneill", "kystlaks",
+                                      "nordvik-oppdrett"]
+    for sid, text in kystby_letters.items():
+        for planning in ("minst ein gong i kvartalet", "Dette er kontakten for", "kvartal.",
+                         "oppdrettsselskap i kommunen", "FH1"):
+            assert planning not in text, (sid, planning)
+
+
+def test_the_kystby_fish_farm_letter_follows_the_recipients_language_and_kind(
+        kystby_letters: dict[str, str]) -> None:
+    bjorn = kystby_letters["bjorn-tusvik"]  # a person whose målform is nb
+    assert "Hei Bjørn," in bjorn and "Har du behov for arbeidskraft" in bjorn
+    assert "Bjørn Tusvik" not in bjorn.split("Hei Bjørn,", 1)[1]  # not in the third person
+    assert "Med vennlig hilsen" in bjorn and "frå" not in bjorn and "høyre" not in bjorn
+    james = kystby_letters["james-oneill"]  # a person whose language is en
+    assert "Dear James," in james and "Kind regards" in james
+    assert "at Nordvik Oppdrett AS" in james
+    for word in ("ein", "kvart", "høyre", "Har ", "Med venleg"):
+        assert word not in james, word
+    nordvik = kystby_letters["nordvik-oppdrett"]  # an English-speaking organisation
+    assert "To Nordvik Oppdrett AS" in nordvik and "your business" in nordvik
+    kystlaks = kystby_letters["kystlaks"]  # an organisation in the programme's nynorsk
+    assert "Til Kystlaks AS" in kystlaks and "Har de behov" in kystlaks
+    assert "med dykk" in kystlaks and "Med venleg helsing" in kystlaks
+    assert " du " not in kystlaks and " deg " not in kystlaks
+
+
+@pytest.fixture
+def kystby(tmp_path: Path) -> Path:
+    root = tmp_path / "kystby"
+    made = CliRunner().invoke(cli, ["init", str(root), "--from", str(KYSTBY)])
+    assert made.exit_code == 0, made.output
+    return root
+
+
+@pytest.mark.parametrize("dry", [True, False])
+def test_draft_warns_of_each_template_and_language_it_falls_back_from(kystby: Path,
+                                                                      dry: bool) -> None:
+    """Kystby's invitation has nynorsk and English variants, no bokmål: its two bokmål
+    readers (bjorn-tusvik, magnus-eide) get nynorsk, and the run says so, once, with the
+    count; the English and nynorsk readers need no warning. Nothing is refused."""
+    args = ["-w", str(kystby), "draft", "invitasjon", "-s", "bjorn-tusvik", "-s",
+            "magnus-eide", "-s", "james-oneill", "-s", "kystlaks", "--as-of", "2027-06-15",
+            "--format", "txt"]
+    result = CliRunner().invoke(cli, [*args, "--dry-run"] if dry else args)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning")]
+    assert warnings == ["Warning: invitasjon.j2 has no variant in bokmål; 2 letters go out "
+                        "in nynorsk."]
+    assert ("Would draft 4 letters" if dry else "Drafted 4 letters") in result.output
+
+
+def test_the_fallback_warning_speaks_the_chosen_language(kystby: Path) -> None:
+    result = CliRunner().invoke(cli, ["-w", str(kystby), "--lang", "nn", "draft", "invitasjon",
+                                      "-s", "bjorn-tusvik", "--as-of", "2027-06-15",
+                                      "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert ("Åtvaring: invitasjon.j2 har ingen variant på bokmål; 1 brev går ut på nynorsk."
+            in result.output)
+
+
+def test_a_run_names_its_fallbacks_in_its_data(kystby: Path) -> None:
+    ws = Workspace(kystby)
+    try:
+        run = draft(ws, "hendelse", stakeholders=["bjorn-tusvik", "james-oneill", "kystlaks"],
+                    as_of=dt.date(2027, 6, 15), write=False, event="Storm")
+    finally:
+        ws.close()
+    # hendelse.j2 is Kystby's nynorsk one only: one bokmål and one English reader fall back
+    assert [(f.template, f.wanted, f.used, f.count) for f in run.fallbacks] == [
+        ("hendelse.j2", "en", "nn", 1), ("hendelse.j2", "nb", "nn", 1)]
+    assert run.to_dict()["fallbacks"][0] == {"template": "hendelse.j2", "wanted": "en",
+                                             "used": "nn", "count": 1}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -337,3 +338,32 @@ def kind_word(kind: str, names: Mapping[str, Localized] | None = None,
     if names and kind in names:
         return localized(names[kind], language)
     return kind
+
+
+#: The language tag of a Word document in each language (``w:lang``, core properties).
+WORD_LANGUAGE_TAGS = MappingProxyType({"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"})
+
+_WORD_LANG_ELEMENT = re.compile(rb"<w:(?:lang|themeFontLang)\b[^>]*>")
+_WORD_LANG_PARTS = frozenset(("word/settings.xml", "word/styles.xml",
+                              "word/stylesWithEffects.xml"))
+
+
+def tag_word_file(data: bytes, tag: str) -> bytes:
+    """A saved Word file whose settings and styles no longer name ``en-US`` (python-docx's
+    template does, in ``w:themeFontLang`` of ``word/settings.xml`` and ``w:lang`` of
+    ``word/stylesWithEffects.xml``) but ``tag``: the document's own language."""
+    import io
+    import zipfile
+
+    def retag(match: re.Match[bytes]) -> bytes:
+        return match.group(0).replace(b'"en-US"', b'"' + tag.encode("ascii") + b'"')
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename in _WORD_LANG_PARTS:
+                part = _WORD_LANG_ELEMENT.sub(retag, part)
+            target.writestr(info, part)
+    return buffer.getvalue()

@@ -82,6 +82,14 @@ def _report(run: DraftRun, *, dry_run: bool = False) -> None:
     echo(signed.format(name=sig.name, title=localized(sig.title),
                        cleared=localized(sig.cleared_by_title or ""),
                        topic=localized(sig.topic_name).lower(), rule=localized(sig.rule)))
+    for fallback in run.fallbacks:
+        echo(ngettext(
+            "Warning: {template} has no variant in {wanted}; {count} letter goes out in "
+            "{used}.",
+            "Warning: {template} has no variant in {wanted}; {count} letters go out in "
+            "{used}.", fallback.count).format(
+                template=fallback.template, count=fallback.count,
+                wanted=_language_name(fallback.wanted), used=_language_name(fallback.used)))
     if run.skipped:
         click.echo(gettext("Skipped {count}:").format(count=len(run.skipped)))
         for s in run.skipped:
@@ -92,6 +100,11 @@ def _report(run: DraftRun, *, dry_run: bool = False) -> None:
         click.echo(ngettext("Logged {count} interaction: {span}",
                             "Logged {count} interactions: {span}",
                             len(run.recorded)).format(count=len(run.recorded), span=span))
+
+
+def _language_name(language: str) -> str:
+    names = {"nb": gettext("bokmål"), "nn": gettext("nynorsk"), "en": gettext("English")}
+    return names.get(language, language)
 
 
 def _policy_options(f: click.decorators.FC) -> click.decorators.FC:

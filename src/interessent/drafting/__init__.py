@@ -80,6 +80,7 @@ from .output import DRAFTS_DIR as DRAFTS_DIR
 from .output import safe_filename as safe_filename
 from .record import Record as Record
 from .results import DraftRun as DraftRun
+from .results import Fallback as Fallback
 from .results import Letter as Letter
 from .results import Notice as Notice
 from .results import Skipped as Skipped
@@ -93,6 +94,7 @@ __all__ = [
     "FORMATS",
     "DraftRun",
     "DraftWriteError",
+    "Fallback",
     "Letter",
     "LetterFormat",
     "Notice",

@@ -20,7 +20,6 @@ from .text import (
     _CLOSING,
     LANGUAGES,
     LOCALES,
-    _comment_text,
     _format_date,
     _header_text,
     _language_of_locale,
@@ -87,7 +86,6 @@ class _Drafter:
         self._groups: dict[str, Record] = {}
         self._shared: dict[str, dict[str, Any]] = {}
         self._bases: dict[tuple[str, str], tuple[dict[str, Any], str, str]] = {}
-        self._comments: dict[str, str] = {}
         self._languages: dict[str, str] = {}
         self._variants: dict[tuple[str, str, bool], str | None] = {}
         #: the bytes of each Word template, read once per run
@@ -241,10 +239,9 @@ class _Drafter:
             assert text_result is not None
             text, subject, file, _ = text_result
             subject = subject or self.subject_default()
-            if fmt == "md":
-                content: str | bytes = self._comment(file) + text
-            else:
-                content = f"{text.rstrip()}\n\n[{self._provenance(file)}]\n"
+            # no provenance in what the recipient reads: who signed under which rule is
+            # in the run (its summary, and the journal with --record)
+            content: str | bytes = text if fmt == "md" else f"{text.rstrip()}\n"
         elif fmt == "html":
             # the HTML variant only when it is in the language of the text one (an
             # English recipient of a template with a bokmål HTML variant gets the English
@@ -263,7 +260,7 @@ class _Drafter:
             else:
                 html, subject, file, _ = result
                 subject = subject or self.subject_default()
-            content = self._comment(file) + html
+            content = html
         elif fmt == "eml":
             content, subject, file = render_eml(self, s)
         else:
@@ -272,13 +269,3 @@ class _Drafter:
             recipient=s, file_stem=s.id, ext=fmt, content=content, subject=subject,
             language=self.language_of(file), template=file, serves=self.served_for(s, file),
         )
-
-    def _provenance(self, file: str) -> str:
-        return f"interessent: mal {file}; {self.signature.note}"
-
-    def _comment(self, file: str) -> str:
-        """The provenance as an HTML comment (Markdown and HTML letters), once per file."""
-        found = self._comments.get(file)
-        if found is None:
-            found = self._comments[file] = f"<!-- {_comment_text(self._provenance(file))} -->\n"
-        return found

@@ -85,6 +85,14 @@ def _text_field(name: str, value: str) -> str:
     return _field(name, _tokens(value, _PRINTABLE))
 
 
+def _machine_field(name: str, value: str) -> str:
+    """A header of machine data: ids and keys, ASCII only (any other character, and any
+    control character, percent-encoded as UTF-8)."""
+    from urllib.parse import quote
+
+    return _field(name, quote(_header_text(value), safe=" =;/-_.,:()@+").split(" "))
+
+
 def _mailbox_field(name: str, display_name: str, address: str) -> str:
     """An address header with exactly one mailbox: ``Name <address>``. ``address`` is
     one from :func:`.text._mail_address` (checked, ASCII)."""
@@ -120,11 +128,12 @@ def render_eml(drafter: _Drafter, s: Stakeholder) -> tuple[bytes, str, str]:
         f"Date: {format_datetime(when)}\r\n",
         f"Message-ID: {make_msgid(domain=domain)}\r\n",
         "X-Unsent: 1\r\n",
-        _text_field("X-Interessent-Template", file),
-        _text_field("X-Interessent-Signer", f"{sig.name} ({sig.title})"),
-        _text_field("X-Interessent-Rule", sig.rule),
-        _text_field("X-Interessent-Cleared-By", sig.cleared_by_title)
-        if sig.cleared_by_title else "",
+        # machine data for the sender's records, never read as the letter: ASCII keys
+        _machine_field("X-Interessent-Template", file),
+        _machine_field("X-Interessent-Signer", f"stakeholder={sig.stakeholder}; role={sig.role}"),
+        _machine_field("X-Interessent-Rule", f"topic={sig.topic}; role={sig.role}"),
+        _machine_field("X-Interessent-Cleared-By", f"role={sig.cleared_by}")
+        if sig.cleared_by else "",
     ]
     body = EmailMessage(policy=policy.SMTP)
     body.set_content(text)

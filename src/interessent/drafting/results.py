@@ -14,7 +14,23 @@ from .library import LetterFormat
 if TYPE_CHECKING:
     from ..policy import Notifiee, Signature
 
-__all__ = ["DraftRun", "Letter", "Notice", "Skipped", "TemplateInfo"]
+__all__ = ["DraftRun", "Fallback", "Letter", "Notice", "Skipped", "TemplateInfo"]
+
+
+@frozen
+class Fallback:
+    """Letters that go out in another language than their recipients', because the
+    template has no variant in theirs: ``count`` letters from ``template`` wanted in
+    ``wanted`` and written in ``used``."""
+
+    template: str
+    wanted: str
+    used: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"template": self.template, "wanted": self.wanted, "used": self.used,
+                "count": self.count}
 
 
 @frozen
@@ -33,6 +49,9 @@ class Letter:
     language: str
     template: str
     commitments: tuple[str, ...] = ()
+    #: the recipient's own language; ``language`` differs when the template has no
+    #: variant in it (see :attr:`DraftRun.fallbacks`)
+    wanted_language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: ``content`` is the letter's text, or for docx its bytes as base64
@@ -69,15 +88,28 @@ class DraftRun:
     recorded: tuple[str, ...] = ()
     combined: bool = False
 
+    @property
+    def fallbacks(self) -> tuple[Fallback, ...]:
+        """Each template file and recipients' language it had no variant for, with the
+        language it was written in instead and how many letters: in order of template,
+        wanted language, used language."""
+        counts: dict[tuple[str, str, str], int] = {}
+        for x in self.letters:
+            if x.wanted_language is not None and x.wanted_language != x.language:
+                key = (x.template, x.wanted_language, x.language)
+                counts[key] = counts.get(key, 0) + 1
+        return tuple(Fallback(t, w, u, n) for (t, w, u), n in sorted(counts.items()))
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``draft --json``): paths as text, each letter as
         :meth:`Letter.to_dict`, the signature's fields, the ids of the interactions
-        ``record`` logged."""
+        ``record`` logged, and the language fallbacks (:attr:`fallbacks`)."""
         return {"template": self.template, "format": self.format, "out": plain(self.out),
                 "combined": self.combined, "letters": [x.to_dict() for x in self.letters],
                 "skipped": [s.to_dict() for s in self.skipped],
                 "signature": plain(attrs.asdict(self.signature)),
-                "files": plain(self.files), "recorded": list(self.recorded)}
+                "files": plain(self.files), "recorded": list(self.recorded),
+                "fallbacks": [f.to_dict() for f in self.fallbacks]}
 
 
 @frozen

@@ -181,7 +181,8 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
         return tuple(
             Letter(recipient=r.recipient.id, name=r.recipient.name, path=path,
                    content=r.content, subject=r.subject, language=r.language,
-                   template=r.template, commitments=r.serves)
+                   template=r.template, commitments=r.serves,
+                   wanted_language=r.recipient.language.value)
             for r, path in zip(rendered, paths, strict=True))
 
     if not write:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InteressentError
+from ..i18n import tag_word_file
 from .text import WORD_LANGUAGES, _header_text, _Prepared, _xml_text
 
 if TYPE_CHECKING:
@@ -75,11 +76,11 @@ def _docx_template(drafter: _Drafter, file: str, ctx: dict[str, Any], language: 
     _set_language(doc.docx, language)
     props = doc.docx.core_properties
     props.author = _core(drafter.signature.name)
-    props.comments = _core(drafter.signature.note)
+    props.comments = ""  # who signed under which rule is the run's, never the reader's
     props.keywords = _core(f"interessent; {drafter.name}")
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return tag_word_file(buffer.getvalue(), _tag(language))
 
 
 def _docx_plain_text(data: bytes) -> str:
@@ -112,6 +113,10 @@ _AFTER_LANG = frozenset(
     for name in ("eastAsianLayout", "specVanish", "oMath"))
 
 
+def _tag(language: str) -> str:
+    return WORD_LANGUAGES.get(language, WORD_LANGUAGES["nb"])
+
+
 def _set_language(doc: Any, language: str) -> None:
     """Tag the document as written in ``language`` (``w:lang`` nb-NO, nn-NO or en-GB), so
     Word checks its spelling and reads it aloud in that language: the default of its
@@ -120,7 +125,7 @@ def _set_language(doc: Any, language: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    tag = WORD_LANGUAGES.get(language, WORD_LANGUAGES["nb"])
+    tag = _tag(language)
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -160,13 +165,13 @@ def _plain_docx(text: str, subject: str, signature: Signature, template: str,
     _set_language(doc, language)
     props = doc.core_properties
     props.author = _core(signature.name)
+    props.comments = ""  # who signed under which rule is the run's, never the reader's
     props.title = _core(subject)
     props.subject = _core(subject)
-    props.comments = _core(signature.note)
     props.keywords = _core(f"interessent; {template}")
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return tag_word_file(buffer.getvalue(), _tag(language))
 
 
 def _fill_docx(doc: Any, text: str, subject: str) -> None:
@@ -205,4 +210,4 @@ def _combine_docx(parts: Sequence[bytes]) -> bytes:
                 body.append(clone)
     buffer = io.BytesIO()
     first.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue()  # the parts were tagged each; the first one's settings stay

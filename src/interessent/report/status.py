@@ -11,7 +11,7 @@ from typing import Any
 from attrs import frozen
 
 from ..coverage import CommitmentStatus, Status
-from ..i18n import gettext, localized, ngettext, using
+from ..i18n import gettext, localized, ngettext, tag_word_file, using
 from .data import Report, Resources, Story
 from .wording import _date, _number, _percent, status_words
 
@@ -280,7 +280,7 @@ def render_docx(report: Report) -> bytes:
             doc.add_paragraph()
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return tag_word_file(buffer.getvalue(), tag)
 
 
 def _tag_language(doc: Any, tag: str) -> None:
