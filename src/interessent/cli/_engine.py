@@ -118,8 +118,10 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
         return
     click.echo(gettext("Coverage {period} as of {day}").format(period=span,
                                                                day=day.isoformat()) + "\n")
+    named = _group_names(context)
     table = [
-        {**r, "direct": f"{r['direct_reach']:.0%}", "network": f"{r['network_reach']:.0%}",
+        {**r, "name": named.get(r["key"], localized(r["name"])),
+         "direct": f"{r['direct_reach']:.0%}", "network": f"{r['network_reach']:.0%}",
          "reached": f"{r['reached_directly']}/{r['members']}",
          "leaders_": f"{r['leaders_informed']}/{r['leaders']}", "score_": f"{r['score']:.2f}"}
         for r in rows
