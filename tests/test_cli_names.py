@@ -57,3 +57,42 @@ def test_stakeholder_show_speaks_in_words(osen: Path, language: str, role: str, 
     assert f"← {works} " in sintef and "works_for" not in sintef
     # SINTEF's one contact, 2026-05-28, is a meeting (examples/osen/data/interactions.csv)
     assert any(line.split()[:2] == ["2026-05-28", meeting] for line in sintef.splitlines())
+
+
+@pytest.mark.parametrize(("language", "state", "host"), [
+    ("nb", "ikke hos en vert planen godtar", "vert Osen kommune"),
+    ("nn", "ikkje hos ein vert planen godtek", "vert Osen kommune"),
+    ("en", "not at a host the plan accepts", "host Osen kommune"),
+])
+def test_coverage_explain_says_the_hosts_state_and_name(osen: Path, language: str,
+                                                        state: str, host: str) -> None:
+    out = _run(osen, language, "coverage", "--explain", "-c", "B6", "--as-of", "2026-11-26")
+    # the board meeting of 2026-02-19 (K2026-0045) was hosted by Osen kommune, a host
+    # B6 does not accept
+    line = next(x for x in out.splitlines() if "K2026-0045" in x)
+    assert state in line and host in line
+    assert "osen-kommune" not in out and "not hosted" not in out.replace(state, "")
+
+
+@pytest.mark.parametrize(("language", "heads", "none", "head"), [
+    ("nb", ["tid", "utført av", "handling", "gjelder", "detaljer"],
+     "ingen er over lagringstiden",
+     "0 er over lagringstiden på 36 måneder (ingen aktivitet siden 2023-11-26)"),
+    ("nn", ["tid", "utført av", "handling", "gjeld", "detaljar"], "ingen er over lagringstida",
+     "0 er over lagringstida på 36 månader (ingen aktivitet sidan 2023-11-26)"),
+    ("en", ["at", "actor", "action", "subject", "detail"], "nobody is past the retention period",
+     "0 people past the retention period of 36 months (no activity since 2023-11-26)"),
+])
+def test_privacy_audit_and_retention_speak_the_language(osen: Path, language: str,
+                                                        heads: list[str], none: str,
+                                                        head: str) -> None:
+    audit = CliRunner().invoke(cli, ["-w", str(osen), "--lang", language, "privacy", "audit"])
+    assert audit.exit_code == 0, audit.output
+    first = audit.output.splitlines()[0].split("  ")
+    assert [h.strip() for h in first if h.strip()] == heads
+    # the Osen data were all logged in 2026: 36 months back from 2026-11-26 finds nobody
+    kept = CliRunner().invoke(cli, ["-w", str(osen), "--lang", language, "privacy",
+                                    "retention", "--as-of", "2026-11-26"])
+    assert kept.exit_code == 0, kept.output
+    assert kept.stdout == ""
+    assert kept.stderr.splitlines() == [none, head]
