@@ -96,3 +96,17 @@ def test_privacy_audit_and_retention_speak_the_language(osen: Path, language: st
     assert kept.exit_code == 0, kept.output
     assert kept.stdout == ""
     assert kept.stderr.splitlines() == [none, head]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_stakeholder_list_shows_names_and_keeps_the_id(osen: Path, language: str) -> None:
+    out = _run(osen, language, "stakeholder", "list", "--group", "befolkningen")
+    # Kåre Vingen: organisation osen-fiskarlag (Osen Fiskarlag), group befolkningen
+    row = next(x for x in out.splitlines() if x.startswith("kare-vingen "))
+    assert "Osen Fiskarlag" in row and "osen-fiskarlag" not in row
+    assert PEOPLE[language] in row and " befolkningen " not in row
+    other = _run(osen, language, "stakeholder", "list", "--search", "sintef")
+    assert "osen-fiskarlag" not in other  # ids only in the first column
+    data = CliRunner().invoke(cli, ["-w", str(osen), "--lang", language, "stakeholder",
+                                    "list", "--search", "kare-vingen", "--format", "csv"])
+    assert "osen-fiskarlag" in data.output and "befolkningen" in data.output

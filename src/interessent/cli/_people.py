@@ -38,11 +38,20 @@ def stakeholder_list(
     found = interessent.find_stakeholders(context.workspace, group=group, role=role, tag=tag,
                                           search=search)
     rows = [s.to_dict() for s in found]
-    if fmt == "table":  # words and role names for people; JSON and CSV keep the keys
-        # (groups keep their keys here: a list to find people by, and --group takes them)
-        roles = {r.key: localized(r.name) for r in context.workspace.plan.roles}
+    if fmt == "table":  # words and names for people; JSON and CSV keep the keys and ids
+        # (--group and --role take keys: the plan's, which `coverage` lists for groups)
+        plan = context.workspace.plan
+        roles = {r.key: localized(r.name) for r in plan.roles}
+        groups = {g.key: localized(g.name) for g in plan.groups}
+        names = {s.id: s.name for s in found}
+        missing = sorted({s.organisation for s in found if s.organisation} - set(names))
+        if missing:
+            names |= {s.id: s.name for s in context.workspace.store.stakeholders(ids=missing)}
         rows = [{**r, "kind": pgettext("stakeholder", r["kind"]),
-                 "roles": [roles.get(k, k) for k in r["roles"]]} for r in rows]
+                 "organisation": names.get(r["organisation"], r["organisation"])
+                 if r["organisation"] else r["organisation"],
+                 "roles": [roles.get(k, k) for k in r["roles"]],
+                 "groups": [groups.get(k, k) for k in r["groups"]]} for r in rows]
     emit(rows, _LIST_COLUMNS, fmt, headers=headers(_LIST_COLUMNS),
          empty=N_("no stakeholders match"))
 
