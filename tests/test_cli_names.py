@@ -110,3 +110,19 @@ def test_stakeholder_list_shows_names_and_keeps_the_id(osen: Path, language: str
     data = CliRunner().invoke(cli, ["-w", str(osen), "--lang", language, "stakeholder",
                                     "list", "--search", "kare-vingen", "--format", "csv"])
     assert "osen-fiskarlag" in data.output and "befolkningen" in data.output
+
+
+@pytest.mark.parametrize(("language", "base"), [
+    ("nb", "Grunnoppsett for brev som tekst og Markdown (innebygd i interessent)."),
+    ("nn", "Grunnoppsett for brev som tekst og Markdown (innebygd i interessent)."),
+    ("en", "Base layout for letters as text and Markdown (built into interessent)."),
+])
+def test_templates_list_describes_built_in_templates_in_the_language(
+        tmp_path: Path, language: str, base: str) -> None:
+    made = CliRunner().invoke(cli, ["init", str(tmp_path / "ws"), "--example", "kystby"])
+    assert made.exit_code == 0, made.output
+    out = CliRunner().invoke(cli, ["-w", str(tmp_path / "ws"), "--lang", language,
+                                   "templates", "list"])
+    assert out.exit_code == 0, out.output
+    row = next(x for x in out.output.splitlines() if x.startswith("base "))
+    assert base in row  # the workspace's own templates describe themselves, as written
