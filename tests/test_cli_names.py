@@ -4,6 +4,7 @@ interaction kinds in words, and the ids kept only where the next command needs t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,18 @@ def test_templates_list_describes_built_in_templates_in_the_language(
     assert out.exit_code == 0, out.output
     row = next(x for x in out.output.splitlines() if x.startswith("base "))
     assert base in row  # the workspace's own templates describe themselves, as written
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize("command", [["stakeholder", "add"], ["stakeholder", "edit"], ["log"],
+                                     ["interaction", "edit"]])
+def test_every_option_of_the_register_commands_has_help(language: str,
+                                                         command: list[str]) -> None:
+    out = CliRunner().invoke(cli, ["--lang", language, *command, "--help"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    bare = [x for x in lines if x.startswith("  -") and len(re.split(r"\s{2,}", x.strip())) < 2]
+    assert bare == []
+    said = {"nb": "E-postadressen.", "nn": "E-postadressa.", "en": "The e-mail address."}
+    if command[0] == "stakeholder":
+        assert "--email TEXT" in out.output and said[language] in out.output

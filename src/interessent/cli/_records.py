@@ -120,13 +120,13 @@ def _logged(i: Interaction) -> str:
 @click.option("--group", "groups", multiple=True,
               help=N_("An audience group (repeatable; replaces the groups)."))
 @click.option("--channel", help=N_("The plan's channel key."))
-@click.option("--topic")
+@click.option("--topic", help=N_("What it was about."))
 @click.option("--commitment", "commitments", multiple=True, metavar="ID",
               help=N_("A commitment it fulfils (repeatable; replaces the commitments)."))
 @click.option("--host", help=N_("The stakeholder that hosted it."))
 @click.option("--success/--no-success", "success", default=None,
               help=N_("Whether it is a success story."))
-@click.option("--notes")
+@click.option("--notes", help=N_("Notes for the programme's own use."))
 @click.option("--clear", "clear", multiple=True, metavar="FIELD",
               help=N_("Empty this field (repeatable), e.g. --clear topic."))
 @pass_context
