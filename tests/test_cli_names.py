@@ -142,3 +142,48 @@ def test_every_option_of_the_register_commands_has_help(language: str,
     said = {"nb": "E-postadressen.", "nn": "E-postadressa.", "en": "The e-mail address."}
     if command[0] == "stakeholder":
         assert "--email TEXT" in out.output and said[language] in out.output
+
+
+def _error(args: list[str]) -> str:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("nb", ["ukjent interessent 'nobody'", "ukjent kontakttype 'nokind' (kjente: ",
+            "finnes allerede; endre den i stedet", "filen finnes ikke: ",
+            "er ikke en Excel .xlsx-arbeidsbok", "mappen finnes ikke",
+            "kjør «interessent init MAPPE» eller gi --workspace MAPPE"]),
+    ("nn", ["ukjend interessent 'nobody'", "ukjend kontakttype 'nokind' (kjende: ",
+            "finst alt; endre han i staden", "fila finst ikkje: ",
+            "er ikkje ei Excel .xlsx-arbeidsbok", "mappa finst ikkje",
+            "køyr «interessent init MAPPE» eller gje --workspace MAPPE"]),
+    ("en", ["unknown stakeholder 'nobody'", "unknown interaction kind 'nokind' (known: ",
+            "already exists; edit it instead", "no such file: ",
+            "is not an Excel .xlsx workbook", "no such folder",
+            "run 'interessent init DIR' or pass --workspace DIR"]),
+])
+def test_common_errors_speak_the_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          language: str, words: list[str]) -> None:
+    ws = tmp_path / "ws"
+    assert CliRunner().invoke(cli, ["init", str(ws), "--example", "osen"]).exit_code == 0
+    at = ["-w", str(ws), "--lang", language]
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a zip", encoding="utf-8")
+    said = [
+        _error([*at, "log", "meeting", "--with", "nobody"]),
+        _error([*at, "log", "nokind", "--with", "kare-vingen"]),
+        # kare-vingen ↔ arvid-storvik is a knows tie in the Osen register
+        _error([*at, "relationship", "add", "kare-vingen", "arvid-storvik", "knows"]),
+        _error([*at, "import", "stakeholders", str(tmp_path / "missing.csv")]),
+        _error([*at, "import", "stakeholders", str(bad)]),
+        _error([*at, "report", "--out", str(tmp_path / "nowhere" / "r.html")]),
+    ]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)  # no workspace here nor above (tmp_path holds none)
+    said.append(_error(["--lang", language, "due"]))
+    assert [w for w, line in zip(words, said, strict=True) if w not in line] == []
