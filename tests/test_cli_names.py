@@ -187,3 +187,23 @@ def test_common_errors_speak_the_language(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(empty)  # no workspace here nor above (tmp_path holds none)
     said.append(_error(["--lang", language, "due"]))
     assert [w for w, line in zip(words, said, strict=True) if w not in line] == []
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("nb", "nyhetssak i media 2026-03-02, 0 deltakere, grupper Befolkningen i Osen"),
+    ("nn", "nyheitssak i media 2026-03-02, 0 deltakarar, grupper Innbyggjarane i Osen"),
+    ("en", "news story on 2026-03-02, 0 participants, groups The people of Osen"),
+])
+def test_interaction_edit_and_remove_say_kind_and_groups_in_words(
+        tmp_path: Path, language: str, said: str) -> None:
+    ws = tmp_path / "ws"
+    assert CliRunner().invoke(cli, ["init", str(ws), "--example", "osen"]).exit_code == 0
+    at = ["-w", str(ws), "--lang", language]
+    logged = CliRunner().invoke(cli, [*at, "log", "article", "--group", "befolkningen",
+                                      "--date", "2026-03-02", "--id", "T-1"])
+    assert logged.exit_code == 0, logged.output
+    edited = CliRunner().invoke(cli, [*at, "interaction", "edit", "T-1", "--topic", "x"])
+    assert edited.exit_code == 0, edited.output
+    assert f"T-1: {said}" in edited.output and "befolkningen" not in edited.output
+    removed = CliRunner().invoke(cli, [*at, "interaction", "remove", "T-1"])
+    assert f"T-1: {said}" in removed.output
