@@ -139,11 +139,11 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
 
 
 def _names(context: Context, explained: list[CommitmentExplanation]) -> dict[str, str]:
-    """The names of the hosts and the people counted through in ``explained``, by id: a
-    table people read shows names (JSON and CSV keep the ids)."""
-    ids = {who for e in explained for w in e.windows
-           for x in (*w.contacts, *(y for m in w.members for y in m.contacts))
-           for who in (*x.via, *((x.host,) if x.host else ()))}
+    """The names of the hosts in ``explained``, by id: a table people read shows them
+    (JSON and CSV keep the ids; members and the people a contact counted through keep
+    theirs, the ids ``stakeholder show`` takes)."""
+    ids = {x.host for e in explained for w in e.windows
+           for x in (*w.contacts, *(y for m in w.members for y in m.contacts)) if x.host}
     found = context.workspace.store.stakeholders(ids=sorted(ids)) if ids else []
     return {s.id: s.name for s in found}
 
@@ -221,9 +221,9 @@ def _contact_line(x: CountedContact, kinds: Mapping[str, str],
                   names: Mapping[str, str]) -> str:
     parts = [x.date.isoformat(), x.id, kind_word(x.kind, kinds), pgettext("counted", x.reason)]
     if x.via:
-        # the messages' placeholders say ids; people read names there
-        parts.append(gettext("via {ids}").format(ids=", ".join(names.get(v, v) for v in x.via)))
+        parts.append(gettext("via {ids}").format(ids=", ".join(x.via)))
     if x.host:
+        # the message's placeholder says id; people read the host's name there
         parts.append(gettext("host {id}").format(id=names.get(x.host, x.host)))
     return "  ".join(parts) + (f"  {x.topic}" if x.topic else "")
 
