@@ -135,7 +135,8 @@ def test_coverage_as_json(osen: Path) -> None:
 
 def test_coverage_table_and_csv(osen: Path) -> None:
     table = run("-w", osen, "coverage", "--period", "2026-H2", *AS_OF).output
-    assert "Befolkningen i Osen" in table and "B6" in table
+    # English: the plan's English name of the group befolkningen
+    assert "The people of Osen" in table and "B6" in table
     rows = list(csv.DictReader(io.StringIO(
         run("-w", osen, "coverage", "--period", "2026", "--format", "csv", *AS_OF).output)))
     assert len(rows) == 6 and rows[0]["key"] == "befolkningen"

@@ -330,7 +330,8 @@ def test_stored_control_characters_are_escaped_on_the_terminal(
     for char in HOSTILE:
         assert char not in result.output, (args, repr(char))
     if args[0] != "coverage":  # it shows the plan's groups and commitments, no names
-        assert "\\x1b]0;pwned\\x07\\x1b[2J\\u202e" in result.output
+        # escaped, though a narrow column may wrap it (the list shows organisation names)
+        assert "\\x1b]0;pwned\\x07\\x1b[2J\\u202e" in "".join(result.output.split())
 
 
 def test_stakeholder_show_escapes_names_notes_and_topics(osen: Workspace) -> None:

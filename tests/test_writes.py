@@ -461,8 +461,9 @@ def test_cli_interaction_edit_remove(ws: Workspace) -> None:
     done = run(ws, "interaction", "edit", "k2026-0001", "--with", "kari", "--with", "ola",
                "--group", "befolkningen", "--topic", "Dialog", "--success")
     assert done.exit_code == 0, done.output
+    # the group by its name in the test plan (tests/conftest.py): "Befolkningen i Osen"
     assert done.stdout == ("Updated K2026-0001: meeting on 2026-03-05, 2 participants, "
-                           "groups befolkningen\n")
+                           "groups Befolkningen i Osen\n")
     stored = ws.store.interactions()[0]
     assert (stored.participants, stored.topic, stored.success) == (("kari", "ola"), "Dialog",
                                                                     True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from .errors import PathError
+from .i18n import gettext
 
 __all__ = ["path_error", "write_atomically"]
 
@@ -36,7 +37,7 @@ def write_atomically(path: Path, write: Callable[[TextIO], T], *, encoding: str 
     """
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
-        raise PathError(folder, "no such folder")
+        raise PathError(folder, gettext("no such folder"))
     if path.is_dir():
         raise PathError(path, "is a folder; give a file name")
     if _special(path):

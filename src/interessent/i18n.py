@@ -367,3 +367,28 @@ def tag_word_file(data: bytes, tag: str) -> bytes:
                 part = _WORD_LANG_ELEMENT.sub(retag, part)
             target.writestr(info, part)
     return buffer.getvalue()
+
+
+#: The built-in relationship kinds (``model.BUILTIN_RELATIONSHIP_KINDS``) in words; a
+#: kind of the plan's own is named by the plan.
+RELATIONSHIP_WORDS = (
+    Np_("relationship", "works_for"), Np_("relationship", "board_member"),
+    Np_("relationship", "board_chair"), Np_("relationship", "observer"),
+    Np_("relationship", "member_of"), Np_("relationship", "owner_of"),
+    Np_("relationship", "leads"), Np_("relationship", "knows"),
+    Np_("relationship", "family"), Np_("relationship", "media_contact"),
+    Np_("relationship", "partner"), Np_("relationship", "advises"),
+    Np_("relationship", "funds"),
+)
+
+
+def relationship_word(kind: str, names: Mapping[str, Localized] | None = None,
+                      language: str | None = None) -> str:
+    """A relationship kind in words: a built-in one from the catalog (``works_for`` →
+    «arbeider for»), else its name in ``names`` (the plan's), else the key."""
+    word = pgettext("relationship", kind, language)
+    if word != kind or kind in RELATIONSHIP_WORDS:
+        return word
+    if names and kind in names:
+        return localized(names[kind], language)
+    return kind

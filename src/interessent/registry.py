@@ -21,13 +21,14 @@ from attrs import frozen
 
 from .bounds import cut
 from .errors import ImportRejected, InvalidInput, NotFound, RowProblem
-from .i18n import N_, Np_, gettext, pgettext
+from .i18n import N_, Np_, gettext, kind_word, localized, pgettext, relationship_word
 from .importing import ImportResult, import_rows, slugify
 from .periods import check_date, parse_date
 from .privacy import audit_tie
 from .rules import is_member
 
 if TYPE_CHECKING:
+    from .i18n import Localized
     from .model import Interaction, Kind, Language, Relationship, Stakeholder
     from .workspace import Workspace
 
@@ -80,6 +81,12 @@ class StakeholderProfile:
     relationships: tuple[Relationship, ...]
     interactions: tuple[Interaction, ...]
     names: dict[str, str]
+    #: The plan's names of roles, groups, interaction and relationship kinds, by key,
+    #: for the lines people read (a key the plan does not name is shown as it is).
+    role_names: Mapping[str, Localized] = {}
+    group_names: Mapping[str, Localized] = {}
+    interaction_kinds: Mapping[str, Localized] = {}
+    relationship_kinds: Mapping[str, Localized] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``stakeholder show``): the stakeholder's fields, their
@@ -103,7 +110,8 @@ class StakeholderProfile:
             (N_("id"), s.id), (N_("name"), s.name), (N_("first name"), s.first_name),
             (N_("kind"), pgettext("stakeholder", s.kind.value)), (N_("organisation"), org),
             (N_("email"), s.email), (N_("phone"), s.phone), (N_("address"), s.address),
-            (N_("roles"), ", ".join(s.roles)), (N_("groups"), ", ".join(s.groups)),
+            (N_("roles"), ", ".join(localized(self.role_names.get(k, k)) for k in s.roles)),
+            (N_("groups"), ", ".join(localized(self.group_names.get(k, k)) for k in s.groups)),
             (N_("influence"), s.influence), (N_("interest"), s.interest),
             (N_("language"), s.language.value), (N_("legal basis"), s.legal_basis),
             (N_("tags"), ", ".join(s.tags)), (N_("notes"), s.notes),
@@ -119,13 +127,15 @@ class StakeholderProfile:
             other = r.target if r.source == s.id else r.source
             arrow = "→" if r.source == s.id else "←"
             arrow = arrow if r.directed else "↔"
-            out.append(f"  {arrow} {r.kind:<14} {self.names.get(other, other)} ({other}), "
+            kind = relationship_word(r.kind, self.relationship_kinds)
+            out.append(f"  {arrow} {kind:<14} {self.names.get(other, other)} ({other}), "
                        + gettext("strength {strength:.2f}").format(strength=r.strength))
         out.append("\n" + gettext("Interactions ({count}, newest first):").format(
             count=len(self.interactions)))
         for i in self.interactions[:15]:
             flag = " ★" if i.success else ""
-            out.append(f"  {i.date.isoformat()}  {i.kind:<13} {i.topic or ''}{flag}")
+            kind = kind_word(i.kind, self.interaction_kinds)
+            out.append(f"  {i.date.isoformat()}  {kind:<13} {i.topic or ''}{flag}")
         if len(self.interactions) > 15:
             out.append(gettext("  … and {count} more").format(
                 count=len(self.interactions) - 15))
@@ -149,6 +159,10 @@ def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
         relationships=tuple(rels),
         interactions=tuple(reversed(interactions)),
         names=names,
+        role_names={r.key: r.name for r in ws.plan.roles},
+        group_names={g.key: g.name for g in ws.plan.groups},
+        interaction_kinds=dict(ws.plan.all_interaction_kinds),
+        relationship_kinds={k: v.name for k, v in ws.plan.all_relationship_kinds.items()},
     )
 
 

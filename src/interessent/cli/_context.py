@@ -71,8 +71,9 @@ class Context:
                 try:
                     ws = Workspace.find(db=self.db)
                 except WorkspaceError as exc:
-                    raise WorkspaceError(f"{exc}; run 'interessent init DIR' or pass "
-                                         "--workspace DIR") from None
+                    raise WorkspaceError(gettext(
+                        "{error}; run 'interessent init DIR' or pass --workspace DIR").format(
+                            error=exc)) from None
             ws.actor, ws.busy_timeout_ms = actor, busy  # before its store opens
             self._workspace = ws
         return self._workspace

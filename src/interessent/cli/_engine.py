@@ -99,7 +99,8 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
     if explain:
         with machine(fmt):
             explained = interessent.explain_commitments(ws, span, as_of=day, ids=ids)
-        _show_explained(explained, span, day, fmt, ws.plan.all_interaction_kinds)
+        _show_explained(explained, span, day, fmt, ws.plan.all_interaction_kinds,
+                        _names(context, explained) if fmt == "table" else {})
         return
     if commitments:
         with machine(fmt):
@@ -118,8 +119,10 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
         return
     click.echo(gettext("Coverage {period} as of {day}").format(period=span,
                                                                day=day.isoformat()) + "\n")
+    named = _group_names(context)
     table = [
-        {**r, "direct": f"{r['direct_reach']:.0%}", "network": f"{r['network_reach']:.0%}",
+        {**r, "name": named.get(r["key"], localized(r["name"])),
+         "direct": f"{r['direct_reach']:.0%}", "network": f"{r['network_reach']:.0%}",
          "reached": f"{r['reached_directly']}/{r['members']}",
          "leaders_": f"{r['leaders_informed']}/{r['leaders']}", "score_": f"{r['score']:.2f}"}
         for r in rows
@@ -135,8 +138,19 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
         _emit_commitments(list(seen.values()), fmt)
 
 
+def _names(context: Context, explained: list[CommitmentExplanation]) -> dict[str, str]:
+    """The names of the hosts in ``explained``, by id: a table people read shows them
+    (JSON and CSV keep the ids; members and the people a contact counted through keep
+    theirs, the ids ``stakeholder show`` takes)."""
+    ids = {x.host for e in explained for w in e.windows
+           for x in (*w.contacts, *(y for m in w.members for y in m.contacts)) if x.host}
+    found = context.workspace.store.stakeholders(ids=sorted(ids)) if ids else []
+    return {s.id: s.name for s in found}
+
+
 def _show_explained(explained: list[CommitmentExplanation], span: Period, day: dt.date,
-                    fmt: str, kinds: Mapping[str, str]) -> None:
+                    fmt: str, kinds: Mapping[str, str],
+                    names: Mapping[str, str] | None = None) -> None:
     """``coverage --explain``: each window with the contacts counted in it."""
     if fmt == "json":
         click.echo(json.dumps([e.to_dict() for e in explained], ensure_ascii=False, indent=2))
@@ -147,7 +161,7 @@ def _show_explained(explained: list[CommitmentExplanation], span: Period, day: d
     click.echo(gettext("Commitments {period} as of {day}").format(period=span,
                                                                   day=day.isoformat()))
     for e in explained:
-        _echo_explained(e, kinds)
+        _echo_explained(e, kinds, names or {})
 
 
 #: The columns of ``coverage --explain --format csv``: one row per contact counted (or
@@ -176,7 +190,8 @@ def _explained_rows(e: CommitmentExplanation) -> list[dict[str, Any]]:
     return out
 
 
-def _echo_explained(e: CommitmentExplanation, kinds: Mapping[str, str]) -> None:
+def _echo_explained(e: CommitmentExplanation, kinds: Mapping[str, str],
+                    names: Mapping[str, str]) -> None:
     s = e.status
     of = gettext("{actual} of {expected}")
     done = of.format(actual=s.actual, expected=s.expected)
@@ -196,18 +211,20 @@ def _echo_explained(e: CommitmentExplanation, kinds: Mapping[str, str]) -> None:
             for m in w.members:
                 echo(f"    {m.id}: " + of.format(actual=m.reached, expected=m.needed))
                 for x in m.contacts:
-                    echo(f"      {_contact_line(x, kinds)}")
+                    echo(f"      {_contact_line(x, kinds, names)}")
         else:
             for x in w.contacts:
-                echo(f"    {_contact_line(x, kinds)}")
+                echo(f"    {_contact_line(x, kinds, names)}")
 
 
-def _contact_line(x: CountedContact, kinds: Mapping[str, str]) -> str:
+def _contact_line(x: CountedContact, kinds: Mapping[str, str],
+                  names: Mapping[str, str]) -> str:
     parts = [x.date.isoformat(), x.id, kind_word(x.kind, kinds), pgettext("counted", x.reason)]
     if x.via:
         parts.append(gettext("via {ids}").format(ids=", ".join(x.via)))
     if x.host:
-        parts.append(gettext("host {id}").format(id=x.host))
+        # the message's placeholder says id; people read the host's name there
+        parts.append(gettext("host {id}").format(id=names.get(x.host, x.host)))
     return "  ".join(parts) + (f"  {x.topic}" if x.topic else "")
 
 
@@ -281,7 +298,8 @@ COMMANDS.append(risks)
 #: structural risk, in words; JSON and CSV keep the English values.
 WORDS = (Np_("window", "met"), Np_("window", "missed"), Np_("window", "open"),
          Np_("window", "future"), Np_("risk", "no tie"), Np_("risk", "single person"),
-         Np_("risk", "unknown leader"), Np_("counted", "tagged"), Np_("counted", "selector"))
+         Np_("risk", "unknown leader"), Np_("counted", "tagged"), Np_("counted", "selector"),
+         Np_("counted", "hosted"), Np_("counted", "not hosted"))
 
 
 def _group_names(context: Context) -> dict[str, str]:

@@ -38,11 +38,20 @@ def stakeholder_list(
     found = interessent.find_stakeholders(context.workspace, group=group, role=role, tag=tag,
                                           search=search)
     rows = [s.to_dict() for s in found]
-    if fmt == "table":  # words and role names for people; JSON and CSV keep the keys
-        # (groups keep their keys here: a list to find people by, and --group takes them)
-        roles = {r.key: localized(r.name) for r in context.workspace.plan.roles}
+    if fmt == "table":  # words and names for people; JSON and CSV keep the keys and ids
+        # (--group and --role take keys: the plan's, which `coverage` lists for groups)
+        plan = context.workspace.plan
+        roles = {r.key: localized(r.name) for r in plan.roles}
+        groups = {g.key: localized(g.name) for g in plan.groups}
+        names = {s.id: s.name for s in found}
+        missing = sorted({s.organisation for s in found if s.organisation} - set(names))
+        if missing:
+            names |= {s.id: s.name for s in context.workspace.store.stakeholders(ids=missing)}
         rows = [{**r, "kind": pgettext("stakeholder", r["kind"]),
-                 "roles": [roles.get(k, k) for k in r["roles"]]} for r in rows]
+                 "organisation": names.get(r["organisation"], r["organisation"])
+                 if r["organisation"] else r["organisation"],
+                 "roles": [roles.get(k, k) for k in r["roles"]],
+                 "groups": [groups.get(k, k) for k in r["groups"]]} for r in rows]
     emit(rows, _LIST_COLUMNS, fmt, headers=headers(_LIST_COLUMNS),
          empty=N_("no stakeholders match"))
 
@@ -64,20 +73,28 @@ def stakeholder_show(context: Context, id: str, fmt: str) -> None:
 
 def _stakeholder_options(f: Any) -> Any:
     options = [
-        click.option("--first-name"),
-        click.option("--kind", type=click.Choice(("person", "organisation"))),
-        click.option("--email"),
-        click.option("--phone"),
-        click.option("--address"),
+        click.option("--first-name", help=N_(
+            "The name a letter greets a person by (default: every name but the last).")),
+        click.option("--kind", type=click.Choice(("person", "organisation")),
+                     help=N_("A person or an organisation (default: person).")),
+        click.option("--email", help=N_("The e-mail address.")),
+        click.option("--phone", help=N_("The telephone number.")),
+        click.option("--address", help=N_("The postal address.")),
         click.option("--organisation", help=N_("The organisation's id or name.")),
         click.option("--role", "roles", multiple=True, help=N_("A role key (repeatable).")),
         click.option("--group", "groups", multiple=True, help=N_("A target group (repeatable).")),
-        click.option("--influence", type=Count(1, 5)),
-        click.option("--interest", type=Count(1, 5)),
-        click.option("--language", type=click.Choice(("nb", "nn", "en"))),
-        click.option("--legal-basis"),
+        click.option("--influence", type=Count(1, 5),
+                     help=N_("How much influence they have, 1 (little) to 5 (much).")),
+        click.option("--interest", type=Count(1, 5),
+                     help=N_("How much interest they take, 1 (little) to 5 (much).")),
+        click.option("--language", type=click.Choice(("nb", "nn", "en")),
+                     help=N_("The language their letters are written in.")),
+        click.option("--legal-basis", help=N_(
+            "The GDPR legal basis for holding their data (samtykke, avtale, rettslig "
+            "forpliktelse, vitale interesser, offentlig myndighetsutøvelse, berettiget "
+            "interesse).")),
         click.option("--tag", "tags", multiple=True, help=N_("A tag (repeatable).")),
-        click.option("--notes"),
+        click.option("--notes", help=N_("Notes for the programme's own use.")),
     ]
     for option in reversed(options):
         f = option(f)
@@ -98,7 +115,7 @@ def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: A
 @stakeholder.command("edit", help=N_(
     "Change fields of stakeholder ID; repeatable options replace the whole list."))
 @click.argument("id")
-@click.option("--name")
+@click.option("--name", help=N_("The new name."))
 @_stakeholder_options
 @click.option("--clear", "clear", multiple=True, metavar="FIELD",
               help=N_("Empty this field (repeatable), e.g. --clear email."))
@@ -120,12 +137,12 @@ def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], **fie
               help=N_("A participant reached directly (repeatable)."))
 @click.option("--group", "groups", multiple=True, help=N_("An audience group (repeatable)."))
 @click.option("--channel", help=N_("The plan's channel key."))
-@click.option("--topic")
+@click.option("--topic", help=N_("What it was about."))
 @click.option("--commitment", "commitments", multiple=True, metavar="ID",
               help=N_("A commitment of the plan it fulfils (repeatable)."))
 @click.option("--host", help=N_("The stakeholder that hosted it."))
 @click.option("--success", is_flag=True, help=N_("It is a success story."))
-@click.option("--notes")
+@click.option("--notes", help=N_("Notes for the programme's own use."))
 @click.option("--id", "id_", help=N_("An id (default: the next K<year>-<nnnn>)."))
 @pass_context
 def log(context: Context, /, kind: str, date: str | None, id_: str | None, **fields: Any) -> None:

@@ -11,8 +11,9 @@ import click
 
 import interessent
 
-from ..i18n import N_, gettext
+from ..i18n import N_, Np_, gettext, ngettext, pgettext
 from ._context import Context, pass_context
+from ._language import headers
 from ._options import Count, as_of_option, format_option
 from ._output import echo, emit
 
@@ -330,21 +331,28 @@ def retention_(context: Context, confirm: bool, as_of: str | None, fmt: str) -> 
     except ErasureIncomplete as exc:
         raise InvalidInput(f"{exc}; run 'interessent privacy compact' when there is "
                            "room") from None
-    kept = ", ".join(f"{n} {why}" for why, n in report.kept.items() if n)
-    head = (f"{len(report.candidates)} past the retention period of {report.months} months "
-            f"(no activity since {report.cutoff.isoformat()})"
-            + (f"; kept: {kept}" if kept else ""))
+    kept = ", ".join(f"{n} {pgettext('kept', why)}" for why, n in report.kept.items() if n)
+    head = ngettext("{count} past the retention period of {months} months "
+                    "(no activity since {day})",
+                    "{count} past the retention period of {months} months "
+                    "(no activity since {day})", len(report.candidates)).format(
+        count=len(report.candidates), months=report.months, day=report.cutoff.isoformat())
+    if kept:
+        head += gettext("; kept: {kept}").format(kept=kept)
     if not confirm:
         emit([c.to_dict() for c in report.candidates],
              ["id", "name", "last_activity", "last_interaction"], fmt,
+             headers=headers(["id", "name", "last_activity", "last_interaction"],
+                             {"last_activity": "last activity",
+                              "last_interaction": "last interaction"}),
              empty=N_("nobody is past the retention period"))
-        click.echo(head + ("; dry run: repeat with --confirm to erase them"
+        click.echo(head + (gettext("; dry run: repeat with --confirm to erase them")
                            if report.candidates else ""), err=True)
         return
     emit([e.to_dict() for e in report.erased],
          ["id", "relationships_removed", "participations_kept", "notes_cleared"], fmt,
          empty=N_("nobody is past the retention period; nothing erased"))
-    click.echo(head + f"; erased {len(report.erased)}", err=True)
+    click.echo(head + gettext("; erased {count}").format(count=len(report.erased)), err=True)
     if report.erased and ws.db_url.startswith("sqlite") and not report.compacted:
         raise InvalidInput(
             f"{len(report.erased)} people are erased in the database, but the database "
@@ -368,7 +376,9 @@ def audit(context: Context, subject: str | None, action: str | None, limit: int 
     if fmt != "json":
         for row in rows:
             row["detail"] = ", ".join(f"{k}={_text(v)}" for k, v in row["detail"].items())
+    # the action stays its key: --action takes it
     emit(rows, ["at", "actor", "action", "subject", "detail"], fmt,
+         headers=headers(["at", "actor", "action", "subject", "detail"]),
          empty=N_("the audit log is empty") if not (subject or action)
          else N_("no entries match"))
 
@@ -380,5 +390,12 @@ def _text(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
 
+
+#: Why a person past the retention period is kept, and the audit log's and the
+#: retention list's headers, in words; JSON and CSV keep the English keys.
+WORDS = (Np_("kept", "restricted"), Np_("kept", "programme role"), Np_("kept", "consent"),
+         Np_("column", "at"), Np_("column", "actor"), Np_("column", "action"),
+         Np_("column", "detail"), Np_("column", "last activity"),
+         Np_("column", "last interaction"))
 
 COMMANDS = [privacy]

@@ -9,7 +9,7 @@ import click
 
 import interessent
 
-from ..i18n import N_, gettext, ngettext
+from ..i18n import N_, gettext, kind_word, localized, ngettext
 from ._context import Context, pass_context
 from ._output import echo
 
@@ -100,13 +100,18 @@ def interaction() -> None:
     pass
 
 
-def _logged(i: Interaction) -> str:
+def _logged(context: Context, i: Interaction) -> str:
+    """The interaction in a line people read: its kind in words, its groups by name."""
+    plan = context.workspace.plan
     reached = len(i.participants)
     said = ngettext("{id}: {kind} on {day}, {count} participant",
                     "{id}: {kind} on {day}, {count} participants", reached).format(
-        id=i.id, kind=i.kind, day=i.date.isoformat(), count=reached)
+        id=i.id, kind=kind_word(i.kind, plan.all_interaction_kinds), day=i.date.isoformat(),
+        count=reached)
     if i.groups:
-        said += gettext(", groups {groups}").format(groups=", ".join(i.groups))
+        named = {g.key: localized(g.name) for g in plan.groups}
+        said += gettext(", groups {groups}").format(
+            groups=", ".join(named.get(k, k) for k in i.groups))
     return said
 
 
@@ -120,20 +125,20 @@ def _logged(i: Interaction) -> str:
 @click.option("--group", "groups", multiple=True,
               help=N_("An audience group (repeatable; replaces the groups)."))
 @click.option("--channel", help=N_("The plan's channel key."))
-@click.option("--topic")
+@click.option("--topic", help=N_("What it was about."))
 @click.option("--commitment", "commitments", multiple=True, metavar="ID",
               help=N_("A commitment it fulfils (repeatable; replaces the commitments)."))
 @click.option("--host", help=N_("The stakeholder that hosted it."))
 @click.option("--success/--no-success", "success", default=None,
               help=N_("Whether it is a success story."))
-@click.option("--notes")
+@click.option("--notes", help=N_("Notes for the programme's own use."))
 @click.option("--clear", "clear", multiple=True, metavar="FIELD",
               help=N_("Empty this field (repeatable), e.g. --clear topic."))
 @pass_context
 def interaction_edit(context: Context, /, id: str, clear: tuple[str, ...],
                      **fields: Any) -> None:
     changed = interessent.edit_interaction(context.workspace, id, clear=clear, **_given(fields))
-    echo(gettext("Updated {what}").format(what=_logged(changed)))
+    echo(gettext("Updated {what}").format(what=_logged(context, changed)))
 
 
 @interaction.command("remove", help=N_(
@@ -142,7 +147,7 @@ def interaction_edit(context: Context, /, id: str, clear: tuple[str, ...],
 @pass_context
 def interaction_remove(context: Context, id: str) -> None:
     removed = interessent.remove_interaction(context.workspace, id)
-    echo(gettext("Removed {what}").format(what=_logged(removed)))
+    echo(gettext("Removed {what}").format(what=_logged(context, removed)))
 
 
 COMMANDS = [relationship, interaction]

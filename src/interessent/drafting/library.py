@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 from ..errors import InteressentError, NotFound, TemplateProblem, TemplateSecurityError
-from ..i18n import gettext
+from ..i18n import N_, gettext
 from .problems import _field_hint, _source_line, _template_frame, _undefined_name
 from .sandbox import _environment
 
@@ -42,6 +42,16 @@ _META = ("topic", "serves")
 
 #: What :attr:`_Library.files` names as the source of a template given as a string.
 GIVEN = "given"
+
+#: The built-in templates' descriptions, through the catalog (their files' first comment
+#: line is the bokmål text for people who read the template itself).
+BUILTIN_DESCRIPTIONS: Final = {
+    "base.j2": N_("Base layout for letters as text and Markdown (built into interessent)."),
+    "base.html.j2": N_("Base layout for letters as HTML (built into interessent). Everything "
+                       "inserted is escaped."),
+    "hendelse.j2": N_("Notice of a significant event, to those the plan's information "
+                      "responsibility says are to be notified"),
+}
 
 
 class _Library:
@@ -253,6 +263,9 @@ class _Library:
         return self.call(lambda: self.env.parse(self.source(file), file, file), file, None)
 
     def description(self, file: str) -> str:
+        found = self.files.get(file)
+        if found and found[1] == "built-in" and file in BUILTIN_DESCRIPTIONS:
+            return gettext(BUILTIN_DESCRIPTIONS[file])
         match = _COMMENT.match(self.source(file))
         if not match:
             return ""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ..errors import RowProblem
-from ..i18n import every_text
+from ..i18n import every_text, gettext
 from ..model import Interaction, Relationship
 from ..rules import id_key, nfc
 from ..store import (
@@ -234,8 +234,9 @@ class _Job:
         if self.only_new:
             for number, id_ in zip(self.table.row_numbers, given, strict=True):
                 if id_ is not None and id_ in known:
-                    self.bad(number, "id", f"a stakeholder with id {id_!r} already exists; "
-                                           "edit it instead")
+                    self.bad(number, "id", gettext(
+                        "a stakeholder with id {id} already exists; edit it instead").format(
+                            id=repr(id_)))
         taken = {id_key(i) for i in given if i is not None}
         ids: list[str] = []
         for id_, name in zip(given, fields["name"], strict=True):
@@ -374,8 +375,9 @@ class _Job:
                 start = start if "start" in cells else old[2]
                 end = end if "end" in cells else old[3]
             elif self.only_new and old is not None:
-                self.bad(number, "kind", f"the {k} relationship {a} → {b} already exists; "
-                                         "edit it instead")
+                self.bad(number, "kind", gettext(
+                    "the {kind} relationship {source} → {target} already exists; edit it "
+                    "instead").format(kind=k, source=a, target=b))
                 continue
             if a is not None and a == b:
                 self.bad(number, "target", "a stakeholder cannot be related to itself")

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from ..errors import ImportRejected, InvalidInput, RowProblem
+from ..i18n import gettext
 from .columns import _ALIASES, _KIND_WORDS, _REQUIRED, Kind, _known_columns, _norm, parse_kind
 
 #: Files above these limits are refused before they are read.
@@ -75,7 +76,7 @@ def read_table(
     try:
         _regular_file(path, name, path.stat())
     except FileNotFoundError:
-        raise InvalidInput(f"no such file: {path}") from None
+        raise InvalidInput(gettext("no such file: {path}").format(path=path)) from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     suffix = path.suffix.lower()
@@ -326,7 +327,8 @@ def _check_zip(path: Path, name: str) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InvalidInput(f"{name} is not an Excel .xlsx workbook ({exc})") from None
+        raise InvalidInput(gettext("{name} is not an Excel .xlsx workbook ({reason})").format(
+            name=name, reason=exc)) from None
     total = sum(i.file_size for i in infos)
     if len(infos) > 10_000 or total > MAX_BYTES:
         raise InvalidInput(

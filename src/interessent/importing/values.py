@@ -30,6 +30,7 @@ from typing import Any
 
 from ..bounds import text_problem
 from ..errors import InvalidInput
+from ..i18n import N_, gettext
 from ..periods import parse_date
 from ..rules import id_key
 from .columns import _name_key, _norm
@@ -263,6 +264,18 @@ def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return optional
 
 
+#: What a lookup says of a value it does not know, by what it looks up; the library
+#: speaks the current language (see :mod:`interessent.i18n`).
+_UNKNOWN = {
+    "role": N_("unknown role {value} (known: {known})"),
+    "target group": N_("unknown target group {value} (known: {known})"),
+    "relationship kind": N_("unknown relationship kind {value} (known: {known})"),
+    "interaction kind": N_("unknown interaction kind {value} (known: {known})"),
+    "channel": N_("unknown channel {value} (known: {known})"),
+    "commitment": N_("unknown commitment {value} (known: {known})"),
+}
+
+
 class _Lookup:
     """Plan keys found by key, name or alias, ignoring case, accents (æ = ae), spacing,
     ``_`` and ``-``."""
@@ -285,7 +298,11 @@ class _Lookup:
             hit = self.found.get(_norm(text))
             if hit is None:
                 shown = ", ".join(self.keys[:15]) + (", …" if len(self.keys) > 15 else "")
-                raise _Bad(f"unknown {self.what} {text!r} (known: {shown or 'none'})")
+                said = _UNKNOWN.get(self.what)
+                if said is None:
+                    raise _Bad(f"unknown {self.what} {text!r} (known: {shown or 'none'})")
+                raise _Bad(gettext(said).format(value=repr(text),
+                                                known=shown or gettext("none")))
             self.memo[text] = hit
         return hit
 
@@ -321,7 +338,7 @@ class _People:
         if found:
             listed = ", ".join(sorted(found)[:5])
             raise _Bad(f"{text!r} is the name of {len(found)} stakeholders ({listed}); use the id")
-        raise _Bad(f"unknown stakeholder {text!r}")
+        raise _Bad(gettext("unknown stakeholder {value}").format(value=repr(text)))
 
     def many(self, text: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self(part) for part in _split(text)))

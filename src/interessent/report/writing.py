@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal, TextIO, overload
 
 from ..errors import InvalidInput, PathError
 from ..files import path_error, write_atomically
-from ..i18n import check_language
+from ..i18n import check_language, gettext
 from ..periods import Period
 from .dashboard import render_html
 from .gathering import build_report
@@ -75,7 +75,7 @@ def write_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give the report's file name")
     if out is not None and not path.parent.is_dir():  # before the work, not after it
-        raise PathError(path.parent, "no such folder")
+        raise PathError(path.parent, gettext("no such folder"))
     if language is not None:
         check_language(language)  # before the work, not after it
     content = render_report(ws, period, as_of=day, fmt=fmt, language=language)
