@@ -22,11 +22,14 @@ from interessent.coverage import Status
 from interessent.errors import InvalidInput
 from interessent.workspace import PLAN_FILE as WORKSPACE_PLAN_FILE
 
-SRC = Path(i18n.__file__).parent
+#: The package's source in the repository: the catalogs (``.po``) and what extraction reads.
+#: Not ``i18n.__file__``: an installed package (as CI installs it) carries only the
+#: compiled catalogs.
+SRC = Path(__file__).resolve().parents[1] / "src" / "interessent"
 
 
 def _catalog(language: str):  # type: ignore[no-untyped-def]
-    with i18n.catalog_file(language).open("rb") as f:
+    with i18n.catalog_file(language, root=SRC / "locale").open("rb") as f:
         return read_po(f)
 
 
