@@ -197,7 +197,7 @@ def _echo_explained(e: CommitmentExplanation, kinds: Mapping[str, str],
     done = of.format(actual=s.actual, expected=s.expected)
     if s.due:
         done = gettext("{done}, due {day}").format(done=done, day=s.due.isoformat())
-    echo(f"\n{s.id}  {s.title}: {status_word(s.status.value)} ({done})")
+    echo(f"\n{s.id}  {localized(s.title)}: {status_word(s.status.value)} ({done})")
     echo(gettext("  counts: {counts}").format(counts=e.counts))
     for tie, ok in e.ties:
         echo(f"  {tie}: " + (gettext("exists") if ok else gettext("missing")))

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from ..bounds import printable
-from ..i18n import N_, gettext, using
+from ..i18n import N_, LocalizedText, gettext, localized, using
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -73,7 +73,12 @@ def _cell(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    """A table cell as a terminal may show it (see :func:`printable`)."""
+    """A table cell as a terminal may show it (see :func:`printable`): a plan text given
+    per language in the language spoken, yes and no in words."""
+    if isinstance(value, LocalizedText):
+        return printable(localized(value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     return printable(_cell(value))
 
 
