@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -31,6 +30,7 @@ from types import MappingProxyType
 from .errors import InvalidInput
 
 __all__ = [
+    "BABEL_LOCALES",
     "DEFAULT_LANGUAGE",
     "Localized",
     "LocalizedText",
@@ -59,6 +59,8 @@ __all__ = [
 
 #: The languages interessent speaks: bokmål, nynorsk, English.
 LANGUAGES = ("nb", "nn", "en")
+#: Babel's locale for the dates and numbers of each language.
+BABEL_LOCALES = MappingProxyType({"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"})
 #: The language of messages when nothing chose one.
 DEFAULT_LANGUAGE = "en"
 #: The gettext domain: the catalogs' file name.
@@ -332,41 +334,11 @@ def kind_word(kind: str, names: Mapping[str, Localized] | None = None,
     """An interaction kind in words: a built-in one from the catalog (``annual_report``
     → «årsrapport»), else its name in ``names`` (the plan's), else the key."""
     word = pgettext("kind", kind, language)
-    if word != kind or kind in {"meeting", "letter", "email", "call", "article", "post",
-                                "web", "report", "event", "visit", "presentation"}:
+    if word != kind or kind in KIND_WORDS:
         return word
     if names and kind in names:
         return localized(names[kind], language)
     return kind
-
-
-#: The language tag of a Word document in each language (``w:lang``, core properties).
-WORD_LANGUAGE_TAGS = MappingProxyType({"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"})
-
-_WORD_LANG_ELEMENT = re.compile(rb"<w:(?:lang|themeFontLang)\b[^>]*>")
-_WORD_LANG_PARTS = frozenset(("word/settings.xml", "word/styles.xml",
-                              "word/stylesWithEffects.xml"))
-
-
-def tag_word_file(data: bytes, tag: str) -> bytes:
-    """A saved Word file whose settings and styles no longer name ``en-US`` (python-docx's
-    template does, in ``w:themeFontLang`` of ``word/settings.xml`` and ``w:lang`` of
-    ``word/stylesWithEffects.xml``) but ``tag``: the document's own language."""
-    import io
-    import zipfile
-
-    def retag(match: re.Match[bytes]) -> bytes:
-        return match.group(0).replace(b'"en-US"', b'"' + tag.encode("ascii") + b'"')
-
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename in _WORD_LANG_PARTS:
-                part = _WORD_LANG_ELEMENT.sub(retag, part)
-            target.writestr(info, part)
-    return buffer.getvalue()
 
 
 #: The built-in relationship kinds (``model.BUILTIN_RELATIONSHIP_KINDS``) in words; a

@@ -230,8 +230,26 @@ class _Log:
     def _counted(self, c: Commitment, span: Period, limit: int | None = None) -> list[
         _Counted
     ]:
-        cols = "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk"
-        sql = (f"SELECT {cols}, 1 AS tagged FROM interaction_commitments t "
+        sql, params, expanding = self._tagged_or_matched(
+            c, span, "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk",
+            marked=True)
+        stmt = text(f"SELECT x.pk, x.date, x.kind, x.host_pk, MAX(x.tagged) FROM ({sql}) AS x "
+                    "GROUP BY x.pk, x.date, x.kind, x.host_pk ORDER BY x.date, x.pk"
+                    + (f" LIMIT {int(limit)}" if limit is not None else "")).bindparams(
+            *(bindparam(n, expanding=True) for n in expanding))
+        day = _Days()
+        return [_Counted(pk, day(d), k, h, bool(t))
+                for pk, d, k, h, t in _raw_rows(self.s, stmt, params)]
+
+    def _tagged_or_matched(self, c: Commitment, span: Period, cols: str, *,
+                           marked: bool) -> tuple[str, dict[str, Any], list[str]]:
+        """The SQL of the contacts within ``span`` tagged with ``c`` or matching its
+        criteria, its parameters and its expanding ones. ``marked``: each row says whether
+        it was tagged (``tagged`` 1 or 0; UNION ALL, so the caller groups), else UNION
+        (a contact both tagged and matched once)."""
+        tagged, untagged, union = (", 1 AS tagged", ", 0", "UNION ALL") if marked else (
+            "", "", "UNION")
+        sql = (f"SELECT {cols}{tagged} FROM interaction_commitments t "
                "JOIN interactions i ON i.pk = t.interaction_pk "
                "WHERE t.commitment_id = :c AND i.date >= :start AND i.date <= :end")
         params: dict[str, Any] = {"c": c.id, "start": span.start, "end": span.end}
@@ -240,15 +258,9 @@ class _Log:
         if match is not None:
             where, more, expanding = match
             params.update(more)
-            sql += (f" UNION ALL SELECT {cols}, 0 FROM interactions i WHERE i.date >= :start "
-                    f"AND i.date <= :end AND ({where})")
-        stmt = text(f"SELECT x.pk, x.date, x.kind, x.host_pk, MAX(x.tagged) FROM ({sql}) AS x "
-                    "GROUP BY x.pk, x.date, x.kind, x.host_pk ORDER BY x.date, x.pk"
-                    + (f" LIMIT {int(limit)}" if limit is not None else "")).bindparams(
-            *(bindparam(n, expanding=True) for n in expanding))
-        day = _Days()
-        return [_Counted(pk, day(d), k, h, bool(t))
-                for pk, d, k, h, t in _raw_rows(self.s, stmt, params)]
+            sql += (f" {union} SELECT {cols}{untagged} FROM interactions i "
+                    f"WHERE i.date >= :start AND i.date <= :end AND ({where})")
+        return sql, params, expanding
 
     def tallied(self, c: Commitment, span: Period) -> list[_Tally]:
         """What :meth:`counted` finds, as a status needs it: how many contacts of each kind
@@ -259,19 +271,9 @@ class _Log:
         return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
 
     def _tallied(self, c: Commitment, span: Period) -> list[_Tally]:
-        cols = "i.pk AS pk, i.date AS date, i.kind AS kind"
-        sql = (f"SELECT {cols} FROM interaction_commitments t "
-               "JOIN interactions i ON i.pk = t.interaction_pk "
-               "WHERE t.commitment_id = :c AND i.date >= :start AND i.date <= :end")
-        params: dict[str, Any] = {"c": c.id, "start": span.start, "end": span.end}
-        expanding: list[str] = []
-        match = self._matching(c)
-        if match is not None:
-            where, more, expanding = match
-            params.update(more)
-            sql += (f" UNION SELECT {cols} FROM interactions i WHERE i.date >= :start "
-                    f"AND i.date <= :end AND ({where})")
         # UNION: a contact both tagged and matched counts once.
+        sql, params, expanding = self._tagged_or_matched(
+            c, span, "i.pk AS pk, i.date AS date, i.kind AS kind", marked=False)
         stmt = text(f"SELECT x.date, x.kind, COUNT(*) FROM ({sql}) AS x "
                     "GROUP BY x.date, x.kind ORDER BY x.date, x.kind").bindparams(
             *(bindparam(n, expanding=True) for n in expanding))

@@ -8,12 +8,12 @@ import functools
 import re
 import unicodedata
 
+from ..i18n import BABEL_LOCALES
+
 __all__ = ["LANGUAGES", "LOCALES"]
 
 LANGUAGES = ("nb", "nn", "en")
-LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
-#: The language tag of a Word letter in each language (``w:lang``).
-WORD_LANGUAGES = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
+LOCALES = BABEL_LOCALES
 _LANGUAGE_OF_LOCALE = {locale: language for language, locale in LOCALES.items()}
 
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InteressentError
-from ..i18n import tag_word_file
-from .text import WORD_LANGUAGES, _header_text, _Prepared, _xml_text
+from ..wordfile import tag_document, tag_word_file, word_tag
+from .text import _header_text, _Prepared, _xml_text
 
 if TYPE_CHECKING:
     from ..model import Stakeholder
@@ -73,14 +73,14 @@ def _docx_template(drafter: _Drafter, file: str, ctx: dict[str, Any], language: 
     except Exception as exc:
         raise drafter.library.problem(exc, file, ctx, text=_docx_plain_text(
             drafter.docx_sources[file])) from exc
-    _set_language(doc.docx, language)
+    tag_document(doc.docx, language)
     props = doc.docx.core_properties
     props.author = _core(drafter.signature.name)
     props.comments = ""  # who signed under which rule is the run's, never the reader's
     props.keywords = _core(f"interessent; {drafter.name}")
     buffer = io.BytesIO()
     doc.save(buffer)
-    return tag_word_file(buffer.getvalue(), _tag(language))
+    return tag_word_file(buffer.getvalue(), word_tag(language))
 
 
 def _docx_plain_text(data: bytes) -> str:
@@ -107,62 +107,13 @@ def _core(text: str) -> str:
     return value if len(value) <= 255 else value[:254] + "…"
 
 
-#: The children of a run's properties that come after ``w:lang`` (ECMA-376 CT_RPr).
-_AFTER_LANG = frozenset(
-    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + name
-    for name in ("eastAsianLayout", "specVanish", "oMath"))
-
-
-def _tag(language: str) -> str:
-    return WORD_LANGUAGES.get(language, WORD_LANGUAGES["nb"])
-
-
-def _set_language(doc: Any, language: str) -> None:
-    """Tag the document as written in ``language`` (``w:lang`` nb-NO, nn-NO or en-GB), so
-    Word checks its spelling and reads it aloud in that language: the default of its
-    styles, every style that names a language, every run of its body (so a combined
-    document keeps each letter's own), and its core property ``language``."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tag = _tag(language)
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    if rpr_default.find(qn("w:rPr")) is None:
-        rpr_default.append(OxmlElement("w:rPr"))
-    runs = list(doc.element.body.iter(qn("w:r")))
-    for run in runs:
-        run.get_or_add_rPr()
-    holders = [rpr_default.find(qn("w:rPr")), *(run.rPr for run in runs)]
-    for holder in holders:
-        lang = holder.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            after = next((child for child in holder if child.tag in _AFTER_LANG), None)
-            if after is None:
-                holder.append(lang)
-            else:  # the schema's order: lang before these
-                after.addprevious(lang)
-        lang.set(qn("w:val"), tag)
-    for lang in styles.iter(qn("w:lang")):
-        lang.set(qn("w:val"), tag)
-    doc.core_properties.language = tag
-
-
 def _plain_docx(text: str, subject: str, signature: Signature, template: str,
                 language: str) -> bytes:
     from docx import Document
 
     doc = Document()
     _fill_docx(doc, text, subject)
-    _set_language(doc, language)
+    tag_document(doc, language)
     props = doc.core_properties
     props.author = _core(signature.name)
     props.comments = ""  # who signed under which rule is the run's, never the reader's
@@ -171,7 +122,7 @@ def _plain_docx(text: str, subject: str, signature: Signature, template: str,
     props.keywords = _core(f"interessent; {template}")
     buffer = io.BytesIO()
     doc.save(buffer)
-    return tag_word_file(buffer.getvalue(), _tag(language))
+    return tag_word_file(buffer.getvalue(), word_tag(language))
 
 
 def _fill_docx(doc: Any, text: str, subject: str) -> None:

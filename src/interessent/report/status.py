@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 from attrs import frozen
 
 from ..coverage import CommitmentStatus, Status
-from ..i18n import gettext, localized, ngettext, tag_word_file, using
+from ..i18n import gettext, localized, ngettext, using
+from ..wordfile import tag_document, tag_word_file, word_tag
 from .data import Report, Resources, Story
 from .wording import _date, _number, _percent, status_words
 
@@ -233,10 +233,6 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-#: The language tag of a Word document in each language (``w:lang``, core properties).
-WORD_LANGUAGE = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
-
-
 def render_docx(report: Report) -> bytes:
     """The status report as a Word document, in the report's language and tagged with it
     (``w:lang`` of the document's defaults and its styles, and the core properties), so
@@ -247,17 +243,16 @@ def render_docx(report: Report) -> bytes:
     with using(report.language):
         blocks = _status_blocks(report)
         subject = gettext("Status of the communication strategy")
-    tag = WORD_LANGUAGE.get(report.language, "nb-NO")
+    tag = word_tag(report.language)
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
-    _tag_language(doc, tag)
+    tag_document(doc, report.language)
     props = doc.core_properties
     props.title = _xml(f"{report.title} – {report.programme}")[:255]
     props.subject = subject
     props.author = "interessent"
-    props.language = tag
     for block in blocks:
         if isinstance(block, _Heading):
             doc.add_heading(_xml(block.text), level=block.level)
@@ -281,24 +276,6 @@ def render_docx(report: Report) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return tag_word_file(buffer.getvalue(), tag)
-
-
-def _tag_language(doc: Any, tag: str) -> None:
-    """Set ``w:lang`` to ``tag`` in the document's run defaults and in every style that
-    sets a language of its own (python-docx's template says ``en-US``)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    holders = [] if defaults is None else list(defaults.iter(qn("w:rPr")))
-    holders += [rpr for rpr in styles.iter(qn("w:rPr")) if rpr.find(qn("w:lang")) is not None]
-    for rpr in holders:
-        lang = rpr.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.append(lang)
-        lang.set(qn("w:val"), tag)
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

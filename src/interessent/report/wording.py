@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from ..i18n import (
+    BABEL_LOCALES,
     N_,
     STATUS_WORDS,
     Np_,
@@ -41,14 +42,13 @@ if TYPE_CHECKING:
     from ..plan import Plan
 
 #: Babel's locale for each language's dates and numbers.
-_LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
 
 #: The language of a plan that does not say (``programme.language``'s default).
 LANGUAGE = "nb"
 
 
 def _locale() -> str:
-    return _LOCALES.get(current_language(), "en_GB")
+    return BABEL_LOCALES.get(current_language(), "en_GB")
 
 
 def status_words(language: str | None = None) -> dict[str, str]:
