@@ -18,6 +18,7 @@ import importlib
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 
 import click
@@ -120,9 +121,24 @@ def system_language(environ: Mapping[str, str]) -> str | None:
     return None
 
 
+#: What chose the language of the command line running in this context (see
+#: :func:`choose_language`), for a command whose output follows the plan unless the
+#: person asked for another (``report``).
+_CHOSEN_BY: ContextVar[str] = ContextVar("interessent_language_chosen_by", default="default")
+
+
 def language_from(args: Sequence[str], cwd: Path | None = None) -> str:
-    """:func:`choose_language` for this process's environment."""
-    return choose_language(args, os.environ, cwd)[0]
+    """:func:`choose_language` for this process's environment; remembers what chose it
+    (:func:`asked_for`)."""
+    language, chosen_by = choose_language(args, os.environ, cwd)
+    _CHOSEN_BY.set(chosen_by)
+    return language
+
+
+def asked_for() -> bool:
+    """Whether the person asked for the language of this command line (``--lang`` or
+    ``INTERESSENT_LANG``), rather than the plan, the locale or the default choosing it."""
+    return _CHOSEN_BY.get() in ("--lang", LANG_ENV)
 
 
 #: The messages of click's that interessent's users meet, so that extraction puts them in

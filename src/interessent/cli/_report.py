@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ import interessent
 
 from ..i18n import N_, current_language, gettext
 from ._context import Context, pass_context
-from ._language import LANG_ENV
+from ._language import asked_for
 from ._options import as_of_day, as_of_option, period_option, period_or_year
 
 if TYPE_CHECKING:
@@ -56,10 +55,7 @@ def _chosen_language() -> str | None:
     """The language the report is asked for on the command line (``--lang``, else
     ``INTERESSENT_LANG``); ``None`` leaves it to the plan's ``programme.language``, which
     the system locale does not override: a report speaks the programme's language."""
-    root = click.get_current_context().find_root()
-    if root.params.get("lang") or os.environ.get(LANG_ENV, "").strip():
-        return current_language()  # the root group has set it (and checked the variable)
-    return None
+    return current_language() if asked_for() else None
 
 
 COMMANDS = [report]
