@@ -238,36 +238,38 @@ def catalog_file(language: str, suffix: str = ".po", root: Path = LOCALE_DIR) ->
     return root / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
-def compile_catalog(po: Path, mo: Path) -> None:
-    """Compile the ``.po`` catalog ``po`` into ``mo`` (written whole, or not at all)."""
+def _compiled(po: Path) -> bytes:
+    """The ``.po`` catalog ``po`` compiled (the bytes of its ``.mo``)."""
+    import io
+
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     with po.open("rb") as source:
         catalog = read_po(source)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def compile_catalog(po: Path, mo: Path) -> None:
+    """Compile the ``.po`` catalog ``po`` into ``mo`` (written whole, or not at all)."""
+    data = _compiled(po)
     part = mo.with_name(f".{mo.name}.{os.getpid()}.part")
-    with part.open("wb") as out:
-        write_mo(out, catalog)
+    part.write_bytes(data)
     part.replace(mo)
 
 
 @cache
 def _translations(language: str) -> _gettext.NullTranslations:
+    import io
+
     po, mo = catalog_file(language), catalog_file(language, ".mo")
     if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
         try:  # a source checkout: compile once, beside the source
             compile_catalog(po, mo)
         except OSError:  # a folder we may not write to: read it without keeping it
-            import io
-
-            from babel.messages.mofile import write_mo
-            from babel.messages.pofile import read_po
-
-            with po.open("rb") as source:
-                buffer = io.BytesIO()
-                write_mo(buffer, read_po(source))
-            buffer.seek(0)
-            return _gettext.GNUTranslations(buffer)
+            return _gettext.GNUTranslations(io.BytesIO(_compiled(po)))
     if not mo.is_file():
         return _gettext.NullTranslations()
     with mo.open("rb") as compiled:
