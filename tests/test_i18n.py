@@ -428,3 +428,24 @@ def test_json_and_csv_keep_english_keys_and_values(osen: Path, fmt: str) -> None
     for language in ("nb", "nn"):
         assert _run(osen, language, "due", "--format", fmt) == english
     assert "urgency" in english and "overdue" in english and "forsinket" not in english
+
+
+def test_a_catalog_that_cannot_be_kept_is_read_from_its_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source checkout in a folder interessent may not write to (here: the compiled
+    catalog's folder does not exist, which even root cannot write into): the messages are
+    still translated, from the .po compiled in memory, and nothing is left behind."""
+    po = tmp_path / "nn.po"
+    po.write_bytes(i18n.catalog_file("nn", root=SRC / "locale").read_bytes())
+    nowhere = tmp_path / "not-a-folder" / "nn.mo"
+
+    def redirected(language: str, suffix: str = ".po", root: Path = SRC) -> Path:
+        return po if suffix == ".po" else nowhere
+
+    monkeypatch.setattr(i18n, "catalog_file", redirected)
+    i18n._translations.cache_clear()
+    try:
+        assert i18n.gettext("Usage:", "nn") == "Bruk:"
+    finally:
+        i18n._translations.cache_clear()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nn.po"]
