@@ -207,3 +207,18 @@ def test_interaction_edit_and_remove_say_kind_and_groups_in_words(
     assert f"T-1: {said}" in edited.output and "befolkningen" not in edited.output
     removed = CliRunner().invoke(cli, [*at, "interaction", "remove", "T-1"])
     assert f"T-1: {said}" in removed.output
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("nb", "Feil: velg mottakerne: grupper, interessenter"),
+    ("nn", "Feil: vel mottakarane: grupper, interessentar"),
+    ("en", "Error: choose the recipients: groups, stakeholders"),
+])
+def test_a_draft_without_recipients_says_so_in_the_language(tmp_path: Path, language: str,
+                                                            said: str) -> None:
+    """Found after the outside test: `draft TEMPLATE` with no recipients answered in
+    English under nn."""
+    ws = tmp_path / "osen ?#"
+    assert CliRunner().invoke(cli, ["init", str(ws), "--example", "osen"]).exit_code == 0
+    line = _error(["-w", str(ws), "--lang", language, "draft", "opinionsleder"])
+    assert line.startswith(said)

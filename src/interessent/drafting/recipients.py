@@ -36,8 +36,9 @@ def _choose(run: _Run, groups: Sequence[str], stakeholders: Sequence[str], uncov
     chosen = [plan.group(g).key for g in groups]
     if not chosen and not stakeholders:
         if not (uncovered or leaders):
-            raise InvalidInput("choose the recipients: groups, stakeholders, or the "
-                               "uncovered or the leaders of every group", field="recipients")
+            raise InvalidInput(gettext("choose the recipients: groups, stakeholders, or the "
+                                       "uncovered or the leaders of every group"),
+                               field="recipients")
         chosen = [g.key for g in plan.groups]
     picked: list[Stakeholder] = [run.people[i] for i in stakeholders]
     if chosen:
