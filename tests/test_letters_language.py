@@ -488,7 +488,7 @@ def test_migration_0007_adds_first_name_and_keeps_every_row(tmp_path: Path) -> N
         assert "first_name" not in columns
     raw.close()
     with Store.for_path(path) as store:
-        assert store.revision() == SCHEMA_HEAD == "0007"
+        assert store.revision() == SCHEMA_HEAD == "0008"
         [ola] = store.stakeholders()
     assert (ola.id, ola.name, ola.first_name) == ("ola", "Ola Nordmann", None)
     _downgrade(path, "0006")

@@ -16,7 +16,8 @@ What lives where (each module depends only on those above it):
 
 - :mod:`.schema` — the typed tables, their Core names (``ST``, ``REL``, ``INT``, ``PART``,
   ``ROLES``, ``GROUPS``, ``TAGS``, ``IGROUPS``, ``ICOMM``, ``CONSENTS``, ``AUDIT``,
-  ``STATE``, ``RANKS``), :data:`SCHEMA_HEAD` and the store's clock :func:`~.schema.utc_now`.
+  ``STATE``, ``RANKS``; from 0008 ``IMESSAGES``, ``CONCERNS``, ``CONCERN_PEOPLE``,
+  ``STANCES``, ``TASKS``, ``CLEARANCES``), :data:`SCHEMA_HEAD` and the store's clock :func:`~.schema.utc_now`.
 - :mod:`.dberrors` — a database's refusal as one clear ``StoreError`` / ``StoreBusy``;
   URLs with the password hidden.
 - :mod:`.connection` — the engine (opened from a URL, or one made elsewhere prepared):
@@ -55,17 +56,23 @@ from .queries import chunks, interaction_numbers, last_interaction_number, resol
 from .queries import interactions as stored_interactions
 from .schema import (
     AUDIT,
+    CLEARANCES,
+    CONCERN_PEOPLE,
+    CONCERNS,
     CONSENTS,
     GROUPS,
     ICOMM,
     IGROUPS,
+    IMESSAGES,
     INT,
     PART,
     REL,
     ROLES,
     SCHEMA_HEAD,
     ST,
+    STANCES,
     TAGS,
+    TASKS,
     Base,
     utc_now,
 )
@@ -73,17 +80,23 @@ from .schema import (
 __all__ = [
     "AUDIT",
     "BUSY_TIMEOUT_MS",
+    "CLEARANCES",
+    "CONCERNS",
+    "CONCERN_PEOPLE",
     "CONSENTS",
     "GROUPS",
     "ICOMM",
     "IGROUPS",
+    "IMESSAGES",
     "INT",
     "PART",
     "REL",
     "ROLES",
     "SCHEMA_HEAD",
     "ST",
+    "STANCES",
     "TAGS",
+    "TASKS",
     "Base",
     "Store",
     "chunks",

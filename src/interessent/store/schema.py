@@ -32,6 +32,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "AUDIT",
+    "CLEARANCES",
+    "CONCERNS",
+    "CONCERN_PEOPLE",
+    "IMESSAGES",
+    "STANCES",
+    "TASKS",
+    "ClearanceRow",
+    "ConcernPersonRow",
+    "ConcernRow",
+    "InteractionMessageRow",
+    "StanceRow",
+    "TaskRow",
     "CONSENTS",
     "GROUPS",
     "ICOMM",
@@ -65,7 +77,7 @@ __all__ = [
 ]
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -175,6 +187,22 @@ class InteractionRow(Base):
     )
     success: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    sentiment: Mapped[str | None] = mapped_column(String(20))
+    """How the contact went, as the one who logged it saw it: positive, neutral or
+    negative (0008); NULL: not said."""
+    outlet_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL"), index=True
+    )
+    """The media outlet that published an article (0008)."""
+    tone: Mapped[str | None] = mapped_column(String(20))
+    """An article's tone towards the programme: positive, neutral or negative (0008)."""
+    story_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="SET NULL"), index=True
+    )
+    """The success story an article tells (0008): the story is published once one does."""
+    source_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Where an imported contact came from, hashed (0008): a calendar event's UID and
+    occurrence, a mail's Message-ID. Importing the same source again adds nothing."""
 
 
 class InteractionParticipantRow(Base):
@@ -204,6 +232,111 @@ class InteractionCommitmentRow(Base):
         ForeignKey("interactions.pk", ondelete="CASCADE"), primary_key=True
     )
     commitment_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class InteractionMessageRow(Base):
+    """A key message of the plan an article carried (0008)."""
+
+    __tablename__ = "interaction_messages"
+
+    interaction_pk: Mapped[int] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="CASCADE"), primary_key=True
+    )
+    message_key: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class ConcernRow(Base):
+    """A concern (innspill) a stakeholder raised, and the answer it got (0008)."""
+
+    __tablename__ = "concerns"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    raised_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    interaction_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="SET NULL"), index=True
+    )
+    group_key: Mapped[str | None] = mapped_column(String(100))
+    answer: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class ConcernPersonRow(Base):
+    """Who raised a concern (0008)."""
+
+    __tablename__ = "concern_people"
+
+    concern_pk: Mapped[int] = mapped_column(
+        ForeignKey("concerns.pk", ondelete="CASCADE"), primary_key=True
+    )
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class StanceRow(Base):
+    """A stakeholder's stance on the programme from a day on: support, neutral or oppose.
+    Rows are history; the newest is current (0008)."""
+
+    __tablename__ = "stances"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stakeholder_pk: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="CASCADE"), index=True
+    )
+    stance: Mapped[str] = mapped_column(String(20))
+    since: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class TaskRow(Base):
+    """A follow-up task: what must be done, by whom (a role or a stakeholder), by when
+    (0008). ``event`` is set on the tasks ``notify --record`` creates."""
+
+    __tablename__ = "tasks"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    owner_role: Mapped[str | None] = mapped_column(String(100))
+    owner_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL"), index=True
+    )
+    due: Mapped[dt.date] = mapped_column(Date, index=True)
+    stakeholder_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL"), index=True
+    )
+    commitment_id: Mapped[str | None] = mapped_column(String(100))
+    event: Mapped[str | None] = mapped_column(String(100))
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    interaction_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("interactions.pk", ondelete="SET NULL")
+    )
+    """The contact logged when the task was done (a notify task marks its person informed)."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class ClearanceRow(Base):
+    """A clearance given for a letter (``draft --cleared-by``): who gave it and when (0008)."""
+
+    __tablename__ = "clearances"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now, index=True)
+    template: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str | None] = mapped_column(String(100))
+    signer_role: Mapped[str] = mapped_column(String(100))
+    signer_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL")
+    )
+    cleared_by_role: Mapped[str] = mapped_column(String(100))
+    cleared_by_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholders.pk", ondelete="SET NULL")
+    )
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class ConsentRow(Base):
@@ -285,6 +418,12 @@ ICOMM: Table = cast("Table", InteractionCommitmentRow.__table__)
 CONSENTS: Table = cast("Table", ConsentRow.__table__)
 AUDIT: Table = cast("Table", AuditRow.__table__)
 STATE: Table = cast("Table", StoreStateRow.__table__)
+IMESSAGES: Table = cast("Table", InteractionMessageRow.__table__)
+CONCERNS: Table = cast("Table", ConcernRow.__table__)
+CONCERN_PEOPLE: Table = cast("Table", ConcernPersonRow.__table__)
+STANCES: Table = cast("Table", StanceRow.__table__)
+TASKS: Table = cast("Table", TaskRow.__table__)
+CLEARANCES: Table = cast("Table", ClearanceRow.__table__)
 RANKS: Table = cast("Table", RankCacheRow.__table__)
 
 #: Stakeholder columns that hold one value each (the rest are child tables).
