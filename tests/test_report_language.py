@@ -23,6 +23,7 @@ from interessent.errors import InvalidInput, PlanError
 from interessent.periods import parse_period
 from interessent.plan import load_plan
 from interessent.report import build_report, render_docx, render_markdown, render_report
+from interessent.report.gathering import _resources
 from interessent.workspace import Workspace, init_workspace
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -296,3 +297,16 @@ def test_hostile_recipients_are_text(tmp_path: Path) -> None:
         assert any(p.text.startswith("Til: <script>") for p in doc.paragraphs)
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_parts_read_alongside_speak_the_report_language(osen: Workspace,
+                                                            language: str) -> None:
+    """What the period used is read in a thread of its own while the commitments are
+    checked: it speaks the report's language and counts what the same read counts here."""
+    period = parse_period(OSEN_PERIOD)
+    report = build_report(osen, period, as_of=OSEN_DAY, language=language)
+    with i18n.using(language):
+        alone = _resources(osen, osen.plan, period, OSEN_DAY)
+    assert report.resources == alone
+    assert report.resources.total > 0  # the channels and kinds are named, in words

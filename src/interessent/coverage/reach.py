@@ -23,14 +23,12 @@ does not apply (no leaders, no commitment begun) gives its weight to the others.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 from sqlalchemy import bindparam, text
-from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from ..periods import Period
 from ..plaindata import plain, rounded
@@ -45,7 +43,6 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-T = TypeVar("T")
 
 __all__ = ["NEUTRAL_INFLUENCE", "GroupCoverage", "coverage", "measure_coverage", "reached_sql",
            "score"]
@@ -256,35 +253,6 @@ def _reach_and_broadcasts(ws: Workspace, chosen: Sequence[TargetGroup], start: d
         return reach, _broadcasts(session, chosen, start, end, dense=dense)
 
 
-def _meanwhile(ws: Workspace, compute: Callable[[], T]) -> Callable[[], T]:
-    """Start ``compute()`` in a thread of its own and return a function that waits for
-    its result (or raises its error). Each step of a query lets go of the interpreter, so
-    a query that works long for few rows runs alongside work in Python. Each thread
-    reads through its own connection; a store with one connection for all (a SQLite
-    database in memory) computes it here, at once."""
-    if isinstance(ws.store.engine.pool, StaticPool | SingletonThreadPool):
-        value = compute()
-        return lambda: value
-    out: list[T] = []
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            out.append(compute())
-        except BaseException as exc:  # handed to the waiting thread
-            failed.append(exc)
-
-    worker = threading.Thread(target=run, name="interessent-coverage", daemon=True)
-    worker.start()
-
-    def result() -> T:
-        worker.join()
-        if failed:
-            raise failed[0]
-        return out[0]
-    return result
-
-
 def measure_coverage(
     ws: Workspace,
     period: Period,
@@ -320,7 +288,7 @@ def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: P
     # The reach and the broadcasts are two queries that each return a row per group, a
     # long step in the database with the interpreter let go: they run in a thread of
     # their own while this one ranks and checks the commitments (row by row).
-    counted = _meanwhile(ws, lambda: _reach_and_broadcasts(ws, chosen, period.start, seen_end))
+    counted = ws.store.meanwhile(lambda: _reach_and_broadcasts(ws, chosen, period.start, seen_end))
     try:
         leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
         statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}

@@ -4,10 +4,11 @@ what is due and the resources used (activity counts), once, for a period on a da
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -47,7 +48,7 @@ from .data import (
     cell_word,
 )
 from .network import _network
-from .series import coverage_series
+from .series import coverage_series, first_reached, series_ends
 from .wording import (
     _date,
     _names,
@@ -105,10 +106,24 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
     plan = ws.plan
     columns = _columns(period)
     colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
-    # Explained first: the contacts it reads answer the statuses that follow.
-    explained = tuple(explain_commitments(ws, period, as_of=day, shown=EXPLAINED_SHOWN))
-    headline = tuple(measure_coverage(ws, period, as_of=day))
-    series = coverage_series(ws, period, columns, day, colours)
+    # Two long queries that return few rows for their work (whom the series reached first,
+    # and what the period used) run in threads of their own while this one works in Python.
+    ends = series_ends(period, columns, day)
+    reached = (ws.store.meanwhile(lambda: _first_reached(ws, period.start, ends[-1]))
+               if ends else None)
+    used = ws.store.meanwhile(lambda: _resources(ws, plan, period, day))
+    try:
+        # Explained first: the contacts it reads answer the statuses that follow.
+        explained = tuple(explain_commitments(ws, period, as_of=day, shown=EXPLAINED_SHOWN))
+        headline = tuple(measure_coverage(ws, period, as_of=day))
+        series = coverage_series(ws, period, columns, day, colours, reached=reached)
+    except BaseException:  # no query of this report goes on after it fails
+        for wait in (reached, used):
+            with contextlib.suppress(Exception):
+                if wait:
+                    wait()
+        raise
+    resources = used()
     commitments = tuple(e.status for e in explained)
     people = _people(ws)
     by_id = {s.id: s for s in people.values()}
@@ -130,7 +145,7 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
         columns=columns, coverage=headline, series=series, commitments=commitments,
         notes=notes, calendar=calendar, leaders=leaders, network=network, grid=grid,
         grid_unknown=unknown, stories=tuple(stories), stories_total=stories_total,
-        dues=dues, contact_reasons=reasons, resources=_resources(ws, plan, period, day),
+        dues=dues, contact_reasons=reasons, resources=resources,
         groups={g.key: localized(g.name) for g in plan.groups}, colours=colours,
         explained=explained, names=_explained_names(explained, by_id),
         kind_names=kind_names(plan),
@@ -352,6 +367,11 @@ def _stories(ws: Workspace, plan: Plan, period: Period, as_of: dt.date,
     return [Story(r.id, r.date, kinds.get(r.kind, r.kind), r.topic or "",
                   tuple(_names(sorted(set(taking.get(r.pk, ()))), by_id)), r.notes or "")
             for r in rows], total
+
+
+def _first_reached(ws: Workspace, start: dt.date, end: dt.date) -> list[Any]:
+    with ws.store.read() as session:
+        return first_reached(session, start, end)
 
 
 def _resources(ws: Workspace, plan: Plan, period: Period, as_of: dt.date) -> Resources:

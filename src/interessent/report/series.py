@@ -55,7 +55,8 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
                     colours: Mapping[str, str], *,
                     statuses: Callable[[Sequence[tuple[Period, dt.date]]],
                                        Sequence[Sequence[CommitmentStatus]]]
-                    | None = None) -> tuple[Series, ...]:
+                    | None = None,
+                    reached: Callable[[], list[Any]] | None = None) -> tuple[Series, ...]:
     """Each group's :class:`Series`: a point for each column that has begun by ``as_of``,
     holding the group's coverage of the period from its start to the column's end, as of
     that end (``as_of`` in its own column). ``statuses`` checks the commitments for each
@@ -64,7 +65,7 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
     check = statuses or (lambda days: check_each(ws, days))
     spans = [Period(period.start, col.period.end) for col in columns
              if col.period.start <= as_of]
-    ends = [min(span.end, as_of) for span in spans]
+    ends = series_ends(period, columns, as_of)
     groups = list(plan.groups)
     if not ends:
         return tuple(Series(g.key, g.name, colours[g.key], ()) for g in groups)
@@ -72,7 +73,7 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
     leaders = [{g.key: [s.id for s in rank_leaders(ws, group=g.key, top=top, as_of=end)]
                 for g in groups} for end in ends]
     with ws.store.read() as session:
-        reach = _Reach(session, period.start, ends)
+        reach = _Reach(session, period.start, ends, reached() if reached else None)
         direct, network = {}, {}
         for g in groups:
             direct[g.key], network[g.key] = reach.of(g)
@@ -115,10 +116,10 @@ def _first_contacts(ws: Workspace, session: Session, leaders: Sequence[Mapping[s
 class _Reach:
     """Direct and network reach of any group at the end of each of ``ends``."""
 
-    def __init__(self, session: Session, start: dt.date, ends: Sequence[dt.date]) -> None:
+    def __init__(self, session: Session, start: dt.date, ends: Sequence[dt.date],
+                 found: list[Any] | None = None) -> None:
         self.session = session
         self.columns = len(ends)
-        dialect = session.get_bind().dialect.name
         weighed = text("SELECT pk, COALESCE(influence, :neutral) FROM stakeholders ORDER BY pk")
         people = _array(session, weighed, {"neutral": NEUTRAL_INFLUENCE},
                         [("pk", np.int64), ("w", np.float64)])
@@ -130,8 +131,8 @@ class _Reach:
         # The first column in which each stakeholder was reached (columns: never): the
         # first day each was reached in the whole span, asked once, placed among the ends.
         self.first = np.full(n, self.columns, dtype=np.int64)
-        query = text(first_reached_sql(dialect))
-        found = _rows(session, query, {"start": start, "end": ends[-1]})
+        if found is None:
+            found = first_reached(session, start, ends[-1])
         kept = _KEPT.get()
         if kept is not None:  # who was reached in the whole span: what due asks, too
             kept[("reached", start, ends[-1])] = (Period(start, ends[-1]),
@@ -189,6 +190,17 @@ class _Reach:
             value = np.where(reached, 1.0, self.best[members, c])
             network.append(math.fsum((weights * value).tolist()) / total)
         return direct, network
+
+
+def first_reached(session: Session, start: dt.date, end: dt.date) -> list[Any]:
+    """The rows of :func:`first_reached_sql` from ``start`` to ``end``: (pk, first day)."""
+    query = text(first_reached_sql(session.get_bind().dialect.name))
+    return _rows(session, query, {"start": start, "end": end})
+
+
+def series_ends(period: Period, columns: Sequence[Column], as_of: dt.date) -> list[dt.date]:
+    """The day each begun column of ``period`` is seen from: its end, or ``as_of``."""
+    return [min(col.period.end, as_of) for col in columns if col.period.start <= as_of]
 
 
 def first_reached_sql(dialect: str) -> str:

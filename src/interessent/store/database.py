@@ -9,18 +9,21 @@ to :mod:`.queries` and :mod:`.writes`, in a session of its own or the caller's.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import errno
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from ..errors import InvalidInput, NotFound, PathError, StoreError
 from ..i18n import gettext
@@ -38,6 +41,8 @@ from .connection import (
 )
 from .dberrors import redact, translate
 from .schema import INT, REL, ST
+
+T = TypeVar("T")
 
 __all__ = ["Store"]
 
@@ -166,6 +171,38 @@ class Store:
         return target
 
     # --- transactions ---------------------------------------------------------------------
+
+    def meanwhile(self, compute: Callable[[], T]) -> Callable[[], T]:
+        """Start ``compute()`` in a thread of its own and return a function that waits for
+        its result (or raises its error). Each step of a query lets go of the interpreter,
+        so a query that works long for few rows runs alongside work in Python. The thread
+        runs in a copy of the caller's context (its language, the contacts kept for one
+        report) and reads through its own connection; a store with one connection for all
+        (a SQLite database in memory) computes it here, at once.
+
+        Wait for the result before the work it belongs to ends: no query outlives it."""
+        if isinstance(self.engine.pool, StaticPool | SingletonThreadPool):
+            value = compute()
+            return lambda: value
+        out: list[T] = []
+        failed: list[BaseException] = []
+        context = contextvars.copy_context()
+
+        def run() -> None:
+            try:
+                out.append(context.run(compute))
+            except BaseException as exc:  # handed to the waiting thread
+                failed.append(exc)
+
+        worker = threading.Thread(target=run, name="interessent-meanwhile", daemon=True)
+        worker.start()
+
+        def result() -> T:
+            worker.join()
+            if failed:
+                raise failed[0]
+            return out[0]
+        return result
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
