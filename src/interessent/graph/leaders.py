@@ -100,9 +100,14 @@ def leader_scores(ws: Workspace, *, as_of: dt.date | None = None) -> dict[str, f
     ``rank_leaders(ws, as_of=as_of)`` gives each, without making the ranking (on a large
     network, a :class:`LeaderScore` for each of 100,000 stakeholders costs more than
     scoring them). Those the ranking leaves out (excluded, restricted, the programme's
-    own) are not in it."""
+    own) are not in it. Kept in ``ws`` until the next write, as the ranking is (a report
+    and its list of whom to contact next both ask)."""
     counter = ws.store.change_counter()
     day = _network_day(ws, as_of or dt.date.today(), False, counter)
+    return dict(ws.memo(("scores", day, counter), lambda: _scores(ws, day, counter)))
+
+
+def _scores(ws: Workspace, day: dt.date, counter: int | None) -> dict[str, float]:
     if _stakeholder_count(ws) <= SPARSE_ABOVE:
         return {s.id: s.score for s in rank_leaders(ws, as_of=day)}
     by_pk: dict[int, float] = {}
