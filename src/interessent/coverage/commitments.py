@@ -250,7 +250,10 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
     rows: Sequence[_Counted | _Tally] = log.counted(c, seen) if whole else log.tallied(c, seen)
     results: list[WindowResult] = []
     details: list[_Window] = []
-    for w in windows:
+    begun = [Period(w.start, min(w.end, as_of)) for w in windows if w.start <= as_of]
+    firsts = (log.counted_first_each(c, begun, contacts_shown)
+              if explain and not whole and contacts_shown else [[] for _ in begun])
+    for n, w in enumerate(windows):
         if w.start > as_of:
             results.append(WindowResult(w, 0, 0, 0, WindowState.FUTURE))
             details.append(_Window())
@@ -268,9 +271,7 @@ def _evaluate(log: _Log, c: Commitment, period: Period, as_of: dt.date,
         if whole or not explain:
             details.append(_Window(tuple(r for r in inside if isinstance(r, _Counted))))
         else:
-            first = log.counted_first(c, Period(w.start, min(w.end, as_of)),
-                                      contacts_shown or 0) if contacts_shown else []
-            details.append(_Window(tuple(first), counted=logged))
+            details.append(_Window(tuple(firsts[n]), counted=logged))
     status, due_on = _status(results, as_of)
     explanation = gettext("at least {count} {per}").format(count=c.count,
                                                            per=per_unit(unit.value))

@@ -222,10 +222,37 @@ class _Log:
         hit = self._keep(key, span, lambda: self._counted(c, span))
         return list(self.kept[key][1]) if hit is None else _dated(hit[1], span)
 
-    def counted_first(self, c: Commitment, span: Period, n: int) -> list[_Counted]:
-        """The first ``n`` of :meth:`counted` (by date, then key): what an explanation
-        shows of a window."""
-        return self._counted(c, span, n)
+    def counted_first_each(self, c: Commitment, spans: Sequence[Period], n: int) -> list[
+        list[_Counted]
+    ]:
+        """The first ``n`` of :meth:`counted` (by date, then key) in each of ``spans`` (a
+        commitment's windows, in order): what an explanation shows of each window. One
+        query numbers each window's contacts in the database (a monthly commitment over a
+        year of 60,000 articles costs one scan, not twelve)."""
+        if not spans:
+            return []
+        sql, params, expanding = self._tagged_or_matched(
+            c, Period(spans[0].start, spans[-1].end),
+            "i.pk AS pk, i.date AS date, i.kind AS kind, i.host_pk AS host_pk", marked=True)
+        cases = " ".join(f"WHEN x.date >= :ws{k} AND x.date <= :we{k} THEN {k}"
+                         for k in range(len(spans)))
+        for k, span in enumerate(spans):
+            params[f"ws{k}"], params[f"we{k}"] = span.start, span.end
+        params["first_n"] = n
+        stmt = text(
+            "SELECT pk, date, kind, host_pk, tagged, w FROM ("
+            " SELECT g.pk, g.date, g.kind, g.host_pk, g.tagged, g.w, ROW_NUMBER() OVER"
+            " (PARTITION BY g.w ORDER BY g.date, g.pk) AS rn FROM ("
+            f"  SELECT x.pk, x.date, x.kind, x.host_pk, MAX(x.tagged) AS tagged, CASE {cases}"
+            f"  END AS w FROM ({sql}) AS x GROUP BY x.pk, x.date, x.kind, x.host_pk) AS g"
+            "  WHERE g.w IS NOT NULL) AS r "
+            "WHERE rn <= :first_n ORDER BY w, date, pk"
+        ).bindparams(*(bindparam(e, expanding=True) for e in expanding))
+        day = _Days()
+        out: list[list[_Counted]] = [[] for _ in spans]
+        for pk, d, k, h, t, w in _raw_rows(self.s, stmt, params):
+            out[int(w)].append(_Counted(pk, day(d), k, h, bool(t)))
+        return out
 
     def _counted(self, c: Commitment, span: Period, limit: int | None = None) -> list[
         _Counted
