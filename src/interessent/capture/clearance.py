@@ -15,7 +15,7 @@ from attrs import frozen
 from sqlalchemy import insert, select
 from sqlalchemy.orm import aliased
 
-from ..store import CLEARANCES, ROLES, ST, current_actor, resolve_ids
+from ..store import CLEARANCES, ROLES, ST, current_actor, resolve_ids, utc_now
 from .concern import _stakeholder_pks
 
 if TYPE_CHECKING:
@@ -75,18 +75,24 @@ def clearances(ws: Workspace, *, stakeholder: str | None = None) -> list[Clearan
 
 
 def _record(store: Store, s: Session, signature: Signature, *, template: str,
-            letters: int) -> None:
+            letters: int) -> Clearance | None:
     """Record the clearance ``signature`` carries, in the caller's write transaction (the
     one that writes or logs the letters); nothing when it carries none."""
     if signature.cleared_by is None:
-        return
+        return None
     holders = list(s.scalars(
         select(ST.c.pk).join(ROLES, ROLES.c.stakeholder_pk == ST.c.pk)
         .where((ROLES.c.role == signature.cleared_by) & ST.c.erased_at.is_(None))))
     found = resolve_ids(s, ST, [signature.stakeholder]).get(signature.stakeholder)
+    giver = holders[0] if len(holders) == 1 else None
+    done = Clearance(
+        at=utc_now(), template=template, topic=signature.topic, signer_role=signature.role,
+        cleared_by_role=signature.cleared_by, signer=found[1] if found else None,
+        cleared_by=s.scalar(select(ST.c.id).where(ST.c.pk == giver)) if giver else None,
+        recorded_by=current_actor(s))
     s.execute(insert(CLEARANCES).values(
-        template=template, topic=signature.topic, signer_role=signature.role,
+        at=done.at, template=template, topic=signature.topic, signer_role=signature.role,
         signer_pk=found[0] if found else None, cleared_by_role=signature.cleared_by,
-        cleared_by_pk=holders[0] if len(holders) == 1 else None,
-        recorded_by=current_actor(s)))
+        cleared_by_pk=giver, recorded_by=done.recorded_by))
     store.audit(s, "clearance", "letters", template, {"letters": letters})
+    return done
