@@ -26,6 +26,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import aliased
 
 from ..bounds import cut
+from ..errors import InvalidInput, NotFound
+from ..i18n import gettext, localized
+from ..model import Interaction
+from ..plaindata import plain
+from ..plan import ChannelKind
+from ..store import INT, ST, TASKS, resolve_ids
 from .concern import (
     MAX_TITLE,
     _day,
@@ -35,12 +41,6 @@ from .concern import (
     _stakeholder_pks,
     _text,
 )
-from ..errors import InvalidInput, NotFound
-from ..i18n import gettext, localized
-from ..model import Interaction
-from ..plaindata import plain
-from ..plan import ChannelKind
-from ..store import INT, ST, TASKS, resolve_ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
