@@ -74,8 +74,8 @@ def ws(workspace: Workspace) -> Workspace:
               Stakeholder("per", "Per Li", tags=("innbygger",), influence=1),
               Stakeholder("bedrift", "Bedrift AS", kind="organisation", groups=("firma",))):
         store._add_stakeholder(s)
-    with store.write() as s:
-        store._save_relationships(s, [Relationship("kari", "ola", "knows"),
+    with store.write() as session:
+        store._save_relationships(session, [Relationship("kari", "ola", "knows"),
                                       Relationship("kari", "per", "knows")])
     store._add_interaction(Interaction("K2026-0001", D(2026, 3, 2), "meeting",
                                        participants=("ola",)))

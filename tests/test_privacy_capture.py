@@ -67,13 +67,13 @@ def ws(workspace: Workspace) -> Workspace:
         interessent.add_task(workspace, title=text, owner="dl", due="2026-03-04",
                              stakeholder="ola")
     pks = workspace.store.pk_map
-    with workspace.store.write() as s:
-        pk = pks(s, ["kari", "ola", "dl", "sty"])
-        s.execute(insert(STANCES), [
+    with workspace.store.write() as session:
+        pk = pks(session, ["kari", "ola", "dl", "sty"])
+        session.execute(insert(STANCES), [
             {"stakeholder_pk": pk["kari"], "stance": "oppose", "since": D(2026, 1, 5)},
             {"stakeholder_pk": pk["kari"], "stance": "neutral", "since": D(2026, 4, 5)},
             {"stakeholder_pk": pk["ola"], "stance": "support", "since": D(2026, 1, 5)}])
-        s.execute(insert(CLEARANCES), [
+        session.execute(insert(CLEARANCES), [
             {"at": utc_now(), "template": "hendelse", "topic": "daily",
              "signer_role": "daglig_leder", "signer_pk": pk["dl"],
              "cleared_by_role": "styreleder", "cleared_by_pk": pk["kari"]},

@@ -196,9 +196,9 @@ def add_concern(
                 day = s.scalar(select(INT.c.date).where(INT.c.pk == ipk))
         day = day or dt.date.today()
         new_id = _next_id(s, CONCERNS, "C", day.year)
-        pk = s.execute(insert(CONCERNS).values(
-            id=new_id, title=text, raised_on=day, interaction_pk=ipk, group_key=group,
-        )).inserted_primary_key[0]
+        s.execute(insert(CONCERNS).values(
+            id=new_id, title=text, raised_on=day, interaction_pk=ipk, group_key=group))
+        pk = s.scalar(select(CONCERNS.c.pk).where(CONCERNS.c.id == new_id))
         pks = sorted({p for p, _ in found.values()})
         s.execute(insert(CONCERN_PEOPLE), [{"concern_pk": pk, "stakeholder_pk": p}
                                            for p in pks])

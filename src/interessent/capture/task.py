@@ -194,7 +194,7 @@ def complete_task(ws: Workspace, id: str, *, on: str | dt.date | None = None) ->
 def _log_notice(ws: Workspace, s: Session, row: Any, day: dt.date) -> int:
     """Log the contact a notify task stands for, in the caller's transaction; its pk."""
     plan = ws.plan
-    person = s.scalar(select(ST.c.id).where(ST.c.pk == row["stakeholder_pk"]))
+    person = str(s.scalar(select(ST.c.id).where(ST.c.pk == row["stakeholder_pk"])))
     direct = sorted((c for c in plan.channels if c.kind is ChannelKind.DIRECT),
                     key=lambda c: c.priority)
     store = ws.store
