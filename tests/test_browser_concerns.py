@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from test_browser import HOSTILE, render
 
 import interessent
 from interessent.periods import Period
 from interessent.report import write_report
 from interessent.workspace import Workspace, init_workspace
+from test_browser import HOSTILE, render
 
 AS_OF = dt.date(2026, 11, 26)
 

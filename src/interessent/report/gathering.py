@@ -33,7 +33,6 @@ from ..rules import KindCategory, kinds_in
 from ..store import INT, PART, ST
 from ..store.rules import as_query, members_sql, programme_people_sql
 from .data import (
-    ConcernGroup,
     _CELL_ORDER,
     _LEADERS_SHOWN,
     GROUP_COLOURS,
@@ -42,6 +41,7 @@ from .data import (
     CalendarRow,
     CellState,
     Column,
+    ConcernGroup,
     GridCell,
     Report,
     Resources,
