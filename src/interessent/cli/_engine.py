@@ -273,7 +273,7 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
                              {"raised_on": "raised on", "leaders": "raised by"}))
     if result.tasks:
         click.echo("\n" + gettext("Open tasks:"))
-        late = gettext("overdue")
+        late = status_word("overdue")
         rows = [{**t.to_dict(), "overdue": late if t.overdue(day) else ""}
                 for t in result.tasks]
         emit(rows, ["id", "due", "overdue", "title", "owner", "stakeholder"], fmt,
