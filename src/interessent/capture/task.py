@@ -99,9 +99,8 @@ def _role_key(plan: Plan, text: str) -> str | None:
     """The plan's role ``text`` names (its key, an alias or its name, in any letter case)."""
     wanted = text.strip().casefold()
     for role in plan.roles:
-        names = {role.key, *role.aliases, str(role.name)}
-        if isinstance(role.name, dict):
-            names |= set(role.name.values())
+        names = {role.key, *role.aliases, str(role.name),
+                 *getattr(role.name, "translations", {}).values()}
         if wanted in {n.casefold() for n in names}:
             return role.key
     return None
