@@ -89,7 +89,7 @@ class DraftRun:
     recorded: tuple[str, ...] = ()
     combined: bool = False
     tasks: tuple[str, ...] = ()
-    """The follow-up tasks ``record`` created instead of logging (``notify --record``)."""
+    """The follow-up tasks ``record`` created instead of logging (:func:`notify`)."""
     clearance: Clearance | None = None
     """The clearance recorded with the letters written (``cleared_by``)."""
 
