@@ -43,6 +43,16 @@ if TYPE_CHECKING:
     from . import coverage as coverage
     from .backups import Backup as Backup
     from .backups import backup as backup
+    from .capture import Clearance as Clearance
+    from .capture import Concern as Concern
+    from .capture import Task as Task
+    from .capture import add_concern as add_concern
+    from .capture import add_task as add_task
+    from .capture import clearances as clearances
+    from .capture import close_concern as close_concern
+    from .capture import complete_task as complete_task
+    from .capture import concerns as concerns
+    from .capture import tasks as tasks
     from .coverage import CommitmentExplanation as CommitmentExplanation
     from .coverage import CommitmentStatus as CommitmentStatus
     from .coverage import DueItem as DueItem
@@ -116,10 +126,12 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Backup": "backups",
+    "Clearance": "capture",
     "Commitment": "plan",
     "CommitmentExplanation": "coverage",
     "CommitmentKind": "plan",
     "CommitmentStatus": "coverage",
+    "Concern": "capture",
     "DraftRun": "drafting",
     "DueItem": "coverage",
     "Dues": "coverage",
@@ -133,16 +145,23 @@ _LAZY = {
     "Status": "coverage",
     "Store": "store",
     "TargetGroup": "plan",
+    "Task": "capture",
     "Workspace": "workspace",
+    "add_concern": "capture",
     "add_relationship": "registry",
     "add_stakeholder": "registry",
+    "add_task": "capture",
     "audit_log": "privacy",
     "backup": "backups",
     "build_graph": "graph",
     "build_report": "report",
     "check_commitments": "coverage",
     "check_plan": "plan_check",
+    "clearances": "capture",
+    "close_concern": "capture",
     "compact": "privacy",
+    "complete_task": "capture",
+    "concerns": "capture",
     "consents": "privacy",
     "coverage": "_subpackages",
     "draft": "drafting",
@@ -161,9 +180,9 @@ _LAZY = {
     "import_file": "importing",
     "import_rows": "importing",
     "init_workspace": "workspace",
+    "leader_reasons": "graph",
     "list_templates": "drafting",
     "load_plan": "plan",
-    "leader_reasons": "graph",
     "log_interaction": "registry",
     "measure_coverage": "coverage",
     "notification_list": "policy",
@@ -183,6 +202,7 @@ _LAZY = {
     "retention": "privacy",
     "stakeholder_profile": "registry",
     "structural_risks": "risk",
+    "tasks": "capture",
     "template_source": "drafting",
     "unrestrict": "privacy",
     "withdraw_consent": "privacy",
@@ -192,10 +212,12 @@ _LAZY = {
 
 __all__ = [
     "Backup",
+    "Clearance",
     "Commitment",
     "CommitmentExplanation",
     "CommitmentKind",
     "CommitmentStatus",
+    "Concern",
     "DraftRun",
     "DueItem",
     "Dues",
@@ -228,20 +250,27 @@ __all__ = [
     "StoreBusy",
     "StoreError",
     "TargetGroup",
+    "Task",
     "TemplateProblem",
     "TemplateSecurityError",
     "Unit",
     "Workspace",
     "WorkspaceError",
+    "add_concern",
     "add_relationship",
     "add_stakeholder",
+    "add_task",
     "audit_log",
     "backup",
     "build_graph",
     "build_report",
     "check_commitments",
     "check_plan",
+    "clearances",
+    "close_concern",
     "compact",
+    "complete_task",
+    "concerns",
     "consents",
     "draft",
     "due",
@@ -283,6 +312,7 @@ __all__ = [
     "retention",
     "stakeholder_profile",
     "structural_risks",
+    "tasks",
     "template_source",
     "unrestrict",
     "withdraw_consent",

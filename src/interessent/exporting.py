@@ -1,4 +1,5 @@
-"""Export stakeholders, relationships and interactions as CSV or JSON.
+"""Export stakeholders, relationships and interactions as CSV or JSON; and concerns,
+tasks and clearances (:data:`CAPTURED`), which are not imported back.
 
 CSV files are what :mod:`interessent.importing` reads back, losslessly: English headers
 in the column order of SPEC §4, comma-separated, UTF-8 with a byte-order mark (so Excel
@@ -49,6 +50,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
+from .capture import clearances, concerns, tasks
 from .errors import InvalidInput
 from .importing import COLUMNS, FORMULA_TRIGGERS, Kind, parse_kind
 from .privacy import restricted_ids
@@ -56,12 +58,26 @@ from .privacy import restricted_ids
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-__all__ = ["FORMATS", "ExportFormat", "export", "export_records", "neutralise", "records"]
+__all__ = ["CAPTURED", "FORMATS", "ExportFormat", "export", "export_records", "neutralise",
+           "records"]
 
 #: An export's format: CSV (the import format) or JSON.
 ExportFormat = Literal["csv", "json"]
 Format = ExportFormat  # its first name, kept for those who import it
 FORMATS: tuple[ExportFormat, ...] = ("csv", "json")
+
+
+#: What else exports, with its columns: concerns, tasks (open and done) and clearances,
+#: by stable English keys. A restricted stakeholder is left out of them as above: not
+#: among a concern's people, not a task's owner or person, not a clearance's giver.
+CAPTURED: dict[str, tuple[str, ...]] = {
+    "concerns": ("id", "title", "raised_on", "raised_by", "interaction", "group", "groups",
+                 "answer", "closed_on"),
+    "tasks": ("id", "title", "due", "owner", "owner_kind", "stakeholder", "commitment",
+              "event", "done_on", "interaction"),
+    "clearances": ("at", "template", "topic", "signer_role", "signer", "cleared_by_role",
+                   "cleared_by", "recorded_by"),
+}
 
 
 def neutralise(cell: str) -> str:
@@ -79,11 +95,19 @@ def neutralise(cell: str) -> str:
 
 
 def export(ws: Workspace, kind: str, out: TextIO, *, fmt: ExportFormat = "csv") -> int:
-    """Write all stakeholders, relationships or interactions to ``out`` as ``csv`` or
-    ``json``; returns how many were written."""
-    which = parse_kind(kind)
+    """Write all stakeholders, relationships, interactions, concerns, tasks or
+    clearances to ``out`` as ``csv`` or ``json``; returns how many were written."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r} (expected csv or json)")
+    if isinstance(kind, str) and kind.strip().lower() in CAPTURED:
+        found = _captured(ws, kind.strip().lower())
+        if fmt == "csv":
+            _write_csv(out, CAPTURED[kind.strip().lower()], found)
+        else:
+            json.dump(found, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        return len(found)
+    which = parse_kind(kind)
     if fmt == "csv":
         rows = records(ws, which)
         _write_csv(out, COLUMNS[which], rows)
@@ -139,6 +163,28 @@ def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, 
          "notes": i.notes}
         for i in store.interactions()
     ]
+
+
+def _captured(ws: Workspace, kind: str) -> list[dict[str, Any]]:
+    """Every concern, task or clearance as plain data, restricted people left out."""
+    hidden = restricted_ids(ws)
+    if kind == "concerns":
+        return [{k: v for k, v in c.to_dict().items() if k in CAPTURED["concerns"]}
+                | {"raised_by": [p for p in c.raised_by if p not in hidden]}
+                for c in concerns(ws)]
+    if kind == "tasks":
+        rows = []
+        for t in tasks(ws, open_only=False):
+            row = {k: v for k, v in t.to_dict().items() if k in CAPTURED["tasks"]}
+            if t.owner in hidden:
+                row |= {"owner": None, "owner_kind": None}
+            if t.stakeholder in hidden:
+                row["stakeholder"] = None
+            rows.append(row)
+        return rows
+    return [c.to_dict() | {"signer": None if c.signer in hidden else c.signer,
+                           "cleared_by": None if c.cleared_by in hidden else c.cleared_by}
+            for c in clearances(ws)]
 
 
 def _write_csv(out: TextIO, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:

@@ -14,6 +14,9 @@ __all__ = ["FUNCTIONS"]
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {
     "backup": ("backup",),
+    "concern add": ("add_concern",),
+    "concern close": ("close_concern",),
+    "concern list": ("concerns",),
     "coverage": ("measure_coverage", "check_commitments", "explain_commitments"),
     "draft": ("draft",),
     "due": ("due",),
@@ -47,6 +50,9 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "stakeholder edit": ("edit_stakeholder",),
     "stakeholder list": ("find_stakeholders",),
     "stakeholder show": ("stakeholder_profile",),
+    "task add": ("add_task",),
+    "task done": ("complete_task",),
+    "task list": ("tasks",),
     "templates list": ("list_templates",),
     "templates show": ("template_source",),
 }

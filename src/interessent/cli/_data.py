@@ -27,7 +27,12 @@ PROGRESS_ROWS = 500
 #: What ``export --out`` says it wrote, per kind.
 _WROTE = {"stakeholders": N_("Wrote {count} stakeholders to {out}"),
           "relationships": N_("Wrote {count} relationships to {out}"),
-          "interactions": N_("Wrote {count} interactions to {out}")}
+          "interactions": N_("Wrote {count} interactions to {out}"),
+          "concerns": N_("Wrote {count} concerns to {out}"),
+          "tasks": N_("Wrote {count} tasks to {out}"),
+          "clearances": N_("Wrote {count} clearances to {out}")}
+#: What exports but does not import back.
+CAPTURED = ("concerns", "tasks", "clearances")
 
 
 @click.command("import", help=N_(
@@ -63,10 +68,10 @@ def import_(
 
 
 @click.command("export", help=N_(
-    "Export stakeholders, relationships, interactions (CSV, JSON) or the graph (GraphML,\n"
-    "GEXF for Gephi).\n\n"
+    "Export stakeholders, relationships, interactions, concerns, tasks, clearances (CSV,\n"
+    "JSON) or the graph (GraphML, GEXF for Gephi).\n\n"
     "The CSV is the import format (and safe to open in Excel): export, edit, import back."))
-@click.argument("kind", type=click.Choice((*KINDS, "graph")))
+@click.argument("kind", type=click.Choice((*KINDS, *CAPTURED, "graph")))
 @click.option("--format", "fmt", type=click.Choice(("csv", "json", "graphml", "gexf")),
               help=N_("csv or json for the register (default csv); graphml or gexf for the "
               "graph (default graphml)."))

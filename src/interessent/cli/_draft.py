@@ -100,6 +100,19 @@ def _report(run: DraftRun, *, dry_run: bool = False) -> None:
         click.echo(ngettext("Logged {count} interaction: {span}",
                             "Logged {count} interactions: {span}",
                             len(run.recorded)).format(count=len(run.recorded), span=span))
+    if run.tasks:
+        first, last = run.tasks[0], run.tasks[-1]
+        span = first if first == last else f"{first} … {last}"
+        click.echo(ngettext(
+            "Created {count} task to inform them ({span}); `interessent task done ID` logs "
+            "the contact.",
+            "Created {count} tasks to inform them ({span}); `interessent task done ID` logs "
+            "each contact.", len(run.tasks)).format(count=len(run.tasks), span=span))
+    if run.clearance is not None:
+        c = run.clearance
+        echo(gettext("Recorded the clearance by {role}{person} at {at} UTC").format(
+            role=c.cleared_by_role, person=f" ({c.cleared_by})" if c.cleared_by else "",
+            at=c.at.replace(microsecond=0).isoformat(sep=" ")))
 
 
 def _language_name(language: str) -> str:
@@ -119,7 +132,8 @@ def _policy_options(f: click.decorators.FC) -> click.decorators.FC:
                      help=N_("The role that cleared a letter signed by someone who must confer "
                      "first (board members, staff).")),
         click.option("--record", is_flag=True,
-                     help=N_("Log each letter as an interaction, so coverage moves.")),
+                     help=N_("Log each letter as an interaction, so coverage moves (notify: "
+                     "a task to inform each person; done, it logs the contact).")),
         as_of_option(N_("Date the letters on this day (YYYY-MM-DD; default today).")),
     ]
     for option in reversed(options):

@@ -265,6 +265,19 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
         click.echo("\n" + gettext("Contact next:"))
         emit(people, ["id", "name", "group", "reason"], fmt,
              headers=headers(["id", "name", "group", "reason"]))
+    if result.concerns:
+        click.echo("\n" + gettext("Concerns raised by opinion leaders, still open:"))
+        rows = [{**c.to_dict(), "leaders": ", ".join(c.leaders)} for c in result.concerns]
+        emit(rows, ["id", "raised_on", "title", "leaders"], fmt,
+             headers=headers(["id", "raised_on", "title", "leaders"],
+                             {"raised_on": "raised on", "leaders": "raised by"}))
+    if result.tasks:
+        click.echo("\n" + gettext("Open tasks:"))
+        late = status_word("overdue")
+        rows = [{**t.to_dict(), "overdue": late if t.overdue(day) else ""}
+                for t in result.tasks]
+        emit(rows, ["id", "due", "overdue", "title", "owner", "stakeholder"], fmt,
+             headers=headers(["id", "due", "overdue", "title", "owner", "stakeholder"]))
 
 
 COMMANDS = [leaders, coverage, due]

@@ -109,7 +109,12 @@ def export(context: Context, id: str, out: Path | None) -> None:
 def _erasure_line(e: Erasure) -> str:
     return (f"{e.relationships_removed} relationships removed, {e.participations_kept} "
             f"participations kept, {e.notes_cleared} notes cleared, {e.texts_scrubbed} "
-            f"texts scrubbed, {e.consents_kept} legal bases kept (dates only)")
+            f"texts scrubbed, {e.consents_kept} legal bases kept (dates only)"
+            + (f", removed from {e.concerns_left} concerns, {e.tasks_unlinked} tasks "
+               f"unlinked, {e.stances_deleted} stance rows deleted, "
+               f"{e.clearances_unlinked} clearances unlinked"
+               if e.concerns_left or e.tasks_unlinked or e.stances_deleted
+               or e.clearances_unlinked else ""))
 
 
 def _not_compacted(id: str, new_id: str) -> str:
@@ -181,6 +186,10 @@ def _show_plan(root: Path, p: ErasurePlan) -> None:
         click.echo(f"Not looked for: {_escaped(x)}")
     click.echo(f"{p.relationships} relationships removed, {p.participations} participations "
                f"kept, {p.consents} legal bases kept (dates only).")
+    if p.concerns or p.tasks or p.stances or p.clearances:
+        click.echo(f"Removed from {p.concerns} concerns they raised (the concerns stay), "
+                   f"{p.tasks} tasks about them or theirs unlinked, {p.stances} stance rows "
+                   f"deleted, {p.clearances} clearances unlinked.")
     click.echo(f"Texts that change ({len(p.changes)}):")
     for c in p.changes:
         click.echo(f"  {c.where}: {_quoted(c.before)} → {_quoted(c.after)}")

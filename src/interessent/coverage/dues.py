@@ -12,6 +12,10 @@ commitment, or one of a leaders commitment's leaders, is due a contact when that
 commitment's open window lacks them; anyone else in a target group when they were not
 reached in the current window of the plan's contact interval (``[due] contact_interval``).
 Opinion leaders come first, then the best-ranked.
+
+Open concerns raised by an opinion leader (the same leaders: a group's best-ranked, the
+plan's pinned ones, the leaders of a leaders commitment) are listed with them, and every
+open follow-up task, soonest due first, the overdue ones marked.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 from sqlalchemy import text
 
+from ..capture import Concern, Task, concerns, tasks
 from ..i18n import gettext, localized, ngettext, this_unit
 from ..periods import Period, Unit
 from ..plaindata import plain, rounded
@@ -44,7 +49,7 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-__all__ = ["Contact", "DueItem", "Dues", "due"]
+__all__ = ["Contact", "DueConcern", "DueItem", "Dues", "due"]
 
 
 @frozen
@@ -95,6 +100,20 @@ class Contact:
 
 
 @frozen
+class DueConcern:
+    """An open concern raised by an opinion leader: ``leaders`` are those of its people
+    who are one."""
+
+    concern: Concern
+    leaders: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the concern's :meth:`~interessent.Concern.to_dict` and
+        ``leaders``."""
+        return {**self.concern.to_dict(), "leaders": list(self.leaders)}
+
+
+@frozen
 class Dues:
     """The answer to "what should we do next?" on ``as_of``."""
 
@@ -102,14 +121,20 @@ class Dues:
     within: int
     items: tuple[DueItem, ...]
     contacts: tuple[Contact, ...]
+    concerns: tuple[DueConcern, ...] = ()
+    tasks: tuple[Task, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``due``): ``as_of``, ``within_days``, the
-        ``commitments`` that need action (:meth:`DueItem.to_dict`) and the ``contacts``
-        (:meth:`Contact.to_dict`)."""
+        ``commitments`` that need action (:meth:`DueItem.to_dict`), the ``contacts``
+        (:meth:`Contact.to_dict`), the open ``concerns`` of opinion leaders
+        (:meth:`DueConcern.to_dict`) and the open ``tasks`` (each with ``overdue``)."""
         return {"as_of": plain(self.as_of), "within_days": self.within,
                 "commitments": [i.to_dict() for i in self.items],
-                "contacts": [c.to_dict() for c in self.contacts]}
+                "contacts": [c.to_dict() for c in self.contacts],
+                "concerns": [c.to_dict() for c in self.concerns],
+                "tasks": [{**t.to_dict(), "overdue": t.overdue(self.as_of)}
+                          for t in self.tasks]}
 
 
 _ORDER = {"overdue": 0, "behind": 1, "start now": 2, "due soon": 3}
@@ -118,8 +143,9 @@ _ORDER = {"overdue": 0, "behind": 1, "start now": 2, "due soon": 3}
 def due(ws: Workspace, *, as_of: dt.date | None = None, within_days: int = 30,
         contacts: int = 10) -> Dues:
     """The commitments that need action on ``as_of`` (see the module), those whose work
-    must start within ``within_days`` included, and up to ``contacts`` people to contact
-    next."""
+    must start within ``within_days`` included, up to ``contacts`` people to contact
+    next, the concerns open on ``as_of`` that an opinion leader raised, and the open
+    follow-up tasks (soonest due first)."""
     as_of = as_of or dt.date.today()
     plan = ws.plan
     statuses = check_commitments(ws, Period.year(as_of.year), as_of=as_of)
@@ -127,8 +153,12 @@ def due(ws: Workspace, *, as_of: dt.date | None = None, within_days: int = 30,
              if (item := _item(plan, st, as_of, within_days)) is not None]
     items.sort(key=lambda i: (_ORDER[i.urgency], i.start_by or dt.date.min,
                               i.commitment.due or dt.date.max, i.commitment.id))
-    return Dues(as_of, within_days, tuple(items),
-                tuple(_next_contacts(ws, plan, statuses, as_of, contacts)))
+    chosen, leaders = _next_contacts(ws, plan, statuses, as_of, contacts)
+    raised = [DueConcern(c, tuple(p for p in c.raised_by if p in leaders))
+              for c in concerns(ws)
+              if c.raised_on <= as_of and (c.closed_on is None or c.closed_on > as_of)]
+    return Dues(as_of, within_days, tuple(items), tuple(chosen),
+                tuple(c for c in raised if c.leaders), tuple(tasks(ws)))
 
 
 def _open_window(st: CommitmentStatus, as_of: dt.date) -> WindowResult | None:
@@ -170,8 +200,9 @@ class _Need:
 
 
 def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatus],
-                   as_of: dt.date, limit: int) -> list[Contact]:
-    """Each person due a contact by their own cadence, leaders first, then by rank."""
+                   as_of: dt.date, limit: int) -> tuple[list[Contact], set[str]]:
+    """Each person due a contact by their own cadence, leaders first, then by rank; and
+    who the opinion leaders are (the ids a contact is marked ``leader`` for)."""
     # Deferred: see interessent.coverage.reach._leaders_by_group.
     from ..graph.leaders import leader_scores
 
@@ -179,6 +210,7 @@ def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatu
     pinned = set(plan.leaders.pinned)
     needs: dict[str, _Need] = {}
     covered: set[str] = set()  # people whose cadence a commitment active today sets
+    leading: set[str] = set()  # the leaders of a leaders commitment active today
     with ws.store.read() as session:
         log = _Log(ws, session)
         for st in statuses:
@@ -188,8 +220,11 @@ def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatu
                     window is None or c.cadence is None):
                 continue
             leaders = c.kind is CommitmentKind.LEADERS
-            covered.update(_commitment_leaders(ws, c, as_of) if leaders
-                           else log.select(c.members).values())
+            these = (_commitment_leaders(ws, c, as_of) if leaders
+                     else log.select(c.members).values())
+            covered.update(these)
+            if leaders:
+                leading.update(these)
             if leaders:
                 reason = ngettext("opinion leader in «{title}», not reached {this}",
                                   "opinion leader in «{title}», not reached {count} times "
@@ -233,7 +268,7 @@ def _next_contacts(ws: Workspace, plan: Plan, statuses: Sequence[CommitmentStatu
         chosen.append(Contact(sid, person.name, need.group, value, need.reason, leader,
                               need.unit, need.commitment, need.count))
     chosen.sort(key=lambda c: (-c.value, c.id))
-    return chosen[:limit]
+    return chosen[:limit], top | leading
 
 
 def _reached(session: Session, span: Period) -> set[int]:

@@ -35,7 +35,14 @@ def notify(
     write: bool = True,
 ) -> Notice:
     """Whom to notify of a significant event, in the plan's order; with ``write`` a notice
-    to each of them from ``template`` (the signer excepted, listed as skipped)."""
+    to each of them from ``template`` (the signer excepted, listed as skipped).
+
+    With ``record``, each person written to gets a follow-up task to inform them (due
+    on the day of the notice, owned by the signer's role: the role the plan's
+    information responsibility makes speak on the topic). Marking a task done
+    (:func:`interessent.complete_task`) logs the contact — a letter to the person on the
+    notice's subject, dated the day it is done — so they count as informed from then on,
+    not from the day the notice was drafted."""
     if not event.strip():
         raise InvalidInput("describe the event, e.g. interessent notify \"Brann hos …\"")
     notifiees = tuple(notification_list(ws))
@@ -50,5 +57,5 @@ def notify(
             ws.root / DRAFTS_DIR / f"{template}-{day.isoformat()}")
         run = draft(ws, template, stakeholders=ids, fmt=fmt, out=folder, signer=signer,
                     topic=topic, cleared_by=cleared_by, record=record, as_of=day,
-                    event=event.strip())
+                    event=event.strip(), record_as="tasks")
     return Notice(event=event.strip(), notifiees=notifiees, run=run)

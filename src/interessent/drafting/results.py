@@ -12,6 +12,7 @@ from ..plaindata import plain
 from .library import LetterFormat
 
 if TYPE_CHECKING:
+    from ..capture import Clearance
     from ..policy import Notifiee, Signature
 
 __all__ = ["DraftRun", "Fallback", "Letter", "Notice", "Skipped", "TemplateInfo"]
@@ -87,6 +88,10 @@ class DraftRun:
     files: tuple[Path, ...] = ()
     recorded: tuple[str, ...] = ()
     combined: bool = False
+    tasks: tuple[str, ...] = ()
+    """The follow-up tasks ``record`` created instead of logging (:func:`notify`)."""
+    clearance: Clearance | None = None
+    """The clearance recorded with the letters written (``cleared_by``)."""
 
     @property
     def fallbacks(self) -> tuple[Fallback, ...]:
@@ -103,12 +108,15 @@ class DraftRun:
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``draft --json``): paths as text, each letter as
         :meth:`Letter.to_dict`, the signature's fields, the ids of the interactions
-        ``record`` logged, and the language fallbacks (:attr:`fallbacks`)."""
+        ``record`` logged (or of the ``tasks`` it created), the ``clearance`` recorded,
+        and the language fallbacks (:attr:`fallbacks`)."""
         return {"template": self.template, "format": self.format, "out": plain(self.out),
                 "combined": self.combined, "letters": [x.to_dict() for x in self.letters],
                 "skipped": [s.to_dict() for s in self.skipped],
                 "signature": plain(attrs.asdict(self.signature)),
                 "files": plain(self.files), "recorded": list(self.recorded),
+                "tasks": list(self.tasks),
+                "clearance": self.clearance.to_dict() if self.clearance else None,
                 "fallbacks": [f.to_dict() for f in self.fallbacks]}
 
 

@@ -8,9 +8,14 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+
+from attrs import frozen
 
 from .._bulk import collector_paused
+from ..bounds import cut
+from ..capture.clearance import _record as _record_clearance
+from ..capture.task import _insert as _insert_task
 from ..errors import InvalidInput, NotFound, TemplateProblem
 from ..i18n import gettext
 from ..model import Interaction
@@ -25,6 +30,7 @@ from .recipients import _choose, _skip_reason
 from .results import DraftRun, Letter, Skipped
 
 if TYPE_CHECKING:
+    from ..capture import Clearance
     from ..model import Stakeholder
     from ..plan import Plan
     from ..policy import Signature
@@ -86,6 +92,7 @@ def draft(
     event: str | None = None,
     values: Mapping[str, str] | None = None,
     write: bool = True,
+    record_as: Literal["interactions", "tasks"] = "interactions",
 ) -> DraftRun:
     """Draft one letter per recipient from ``template``, the name of a template of the
     workspace (see the module docstring), or from ``source``, a template given as a string
@@ -104,9 +111,16 @@ def draft(
 
     Letters go to ``out`` (default ``<workspace>/utkast/<template>-<as_of>``), one file
     each or one file with all (``combined``). Nothing is written if any letter fails to
-    render; with ``record`` each letter is logged as an interaction in the same step.
-    ``write=False`` renders without writing (``record`` is then ignored).
+    render; with ``record`` each letter is logged as an interaction in the same step (with
+    ``record_as="tasks"``, a follow-up task to inform its recipient is created instead,
+    owned by the signer's role: see :func:`interessent.complete_task`). A clearance
+    (``cleared_by``) is recorded with the letters written (:func:`interessent.clearances`).
+    ``write=False`` renders without writing (``record`` is then ignored, and no clearance
+    is recorded).
     """
+    if record_as not in ("interactions", "tasks"):
+        raise InvalidInput(f"record_as: interactions or tasks, not {record_as!r}",
+                           field="record_as")
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if combined and fmt == "eml":
@@ -141,14 +155,16 @@ def draft(
         return _draft(ws, library, template, day, groups=groups, stakeholders=stakeholders,
                       uncovered=uncovered, leaders=leaders, fmt=fmt, out=out, signer=signer,
                       topic=chosen_topic, cleared_by=cleared_by, record=record,
-                      combined=combined, event=event, values=values, write=write)
+                      combined=combined, event=event, values=values, write=write,
+                      record_as=record_as)
 
 
 def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
            groups: Sequence[str], stakeholders: Sequence[str], uncovered: bool, leaders: bool,
            fmt: LetterFormat, out: Path | None, signer: str | None, topic: str,
            cleared_by: str | None, record: bool, combined: bool, event: str | None,
-           values: Mapping[str, str] | None, write: bool) -> DraftRun:
+           values: Mapping[str, str] | None, write: bool,
+           record_as: Literal["interactions", "tasks"] = "interactions") -> DraftRun:
     plan = ws.plan
     run = _Run(ws, day)
     signature = resolve_signer(plan, ws, topic=topic, signer_role=signer, cleared_by=cleared_by)
@@ -195,48 +211,78 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
         items = [(safe_filename(template, fmt), data)]
     else:
         items = [(safe_filename(r.file_stem, r.ext), _bytes(r.content)) for r in rendered]
-    recorded: tuple[str, ...] = ()
     if ws.folder is not None:
         _sweep_drafts(ws.root / DRAFTS_DIR)  # what runs killed half-way left
-    if record:
-        paths, recorded = _write_and_record(ws, run, folder, items, rendered, signature, fmt)
+    if record or signature.cleared_by is not None:
+        done = _write_and_record(ws, run, folder, items, rendered, signature, fmt,
+                                 template=template, event=event,
+                                 record=record_as if record else False)
     else:
-        paths = _write_files(folder, items)
+        done = _Recorded(_write_files(folder, items))
+    paths = done.paths
     return DraftRun(template=template, format=fmt, out=folder,
                     letters=letters(paths * len(rendered) if combined else paths),
                     skipped=tuple(skipped), signature=signature, files=tuple(paths),
-                    recorded=recorded, combined=combined)
+                    recorded=done.interactions, combined=combined, tasks=done.tasks,
+                    clearance=done.clearance)
 
 
 def _bytes(content: str | bytes) -> bytes:
     return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
+@frozen
+class _Recorded:
+    """What writing a run's letters wrote: the files, and in the database the
+    interactions logged, the tasks created and the clearance recorded."""
+
+    paths: list[Path]
+    interactions: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    clearance: Clearance | None = None
+
+
 def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tuple[str, bytes]],
                       rendered: Sequence[_Rendered], signature: Signature,
-                      fmt: LetterFormat) -> tuple[list[Path], tuple[str, ...]]:
-    """Log each letter as an interaction and write the files, both or neither."""
+                      fmt: LetterFormat, *, template: str, event: str | None,
+                      record: Literal["interactions", "tasks", False]) -> _Recorded:
+    """Write the files and, in one transaction, log each letter as an interaction (or
+    create a task to inform its recipient) and record the clearance: all or nothing."""
     plan = run.plan
     direct = sorted((c for c in plan.channels if c.kind is ChannelKind.DIRECT),
                     key=lambda c: c.priority)
     channel = direct[0].key if direct else None
     store = ws.store
     publication: _Publication | None = None
+    logged: list[Interaction] = []
+    tasks: list[str] = []
     try:
         with store.write() as session:
-            first = store.next_interaction_id(run.as_of, session)  # this writer's to use
-            prefix, _, number = first.rpartition("-")
-            start = int(number)
-            logged = [
-                Interaction(
-                    id=f"{prefix}-{start + n:04d}", date=run.as_of,
-                    kind="email" if fmt == "eml" else "letter", channel=channel,
-                    participants=(r.recipient.id,), topic=r.subject,
-                    commitments=r.serves, notes=signature.note,
-                )
-                for n, r in enumerate(rendered)
-            ]
-            store._save_interactions(session, logged)
+            if record == "interactions":
+                first = store.next_interaction_id(run.as_of, session)  # this writer's
+                prefix, _, number = first.rpartition("-")
+                start = int(number)
+                logged = [
+                    Interaction(
+                        id=f"{prefix}-{start + n:04d}", date=run.as_of,
+                        kind="email" if fmt == "eml" else "letter", channel=channel,
+                        participants=(r.recipient.id,), topic=r.subject,
+                        commitments=r.serves, notes=signature.note,
+                    )
+                    for n, r in enumerate(rendered)
+                ]
+                store._save_interactions(session, logged)
+            elif record == "tasks":
+                store.take_turn(session, "tasks")
+                pks = store.pk_map(session, [r.recipient.id for r in rendered])
+                tasks = [_insert_task(
+                    store, session, title=cut(r.subject or event or template, 1000),
+                    owner_role=signature.role, owner_pk=None, due=run.as_of,
+                    stakeholder_pk=pks[r.recipient.id],
+                    commitment=r.serves[0] if r.serves else None,
+                    event=(event or template)[:100]) for r in rendered]
+            clearance = _record_clearance(store, session, signature, template=template,
+                                          letters=len(rendered))
             publication = _publish(folder, items)
     except BaseException:
         if publication is not None:
@@ -245,7 +291,7 @@ def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tu
     # committed: a run killed between the commit and here loses its letters to the next
     # run's clean-up, though its interactions stay logged (a moment's window)
     publication.done()
-    return publication.paths, tuple(i.id for i in logged)
+    return _Recorded(publication.paths, tuple(i.id for i in logged), tuple(tasks), clearance)
 
 
 def letter_context(

@@ -10,7 +10,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..rules import KindCategory, kinds_in
-from ..store import AUDIT, ST, _now
+from ..store import (
+    AUDIT,
+    CLEARANCES,
+    CONCERN_PEOPLE,
+    CONCERNS,
+    INT,
+    ST,
+    STANCES,
+    TASKS,
+    _now,
+)
 from .consent import LEGAL_BASES, _consent_from_row, _consent_rows
 from .mentions import _identifiers, _People
 from .records import _person_row
@@ -27,7 +37,9 @@ def export_person(ws: Workspace, id: str, *,
                   deliver: Callable[[dict[str, Any]], object] | None = None) -> dict[str, Any]:
     """Everything the register holds about one person, for a request for access (GDPR
     art. 15) or portability (art. 20): the record, legal bases, relationships,
-    interactions, letters and audit entries, as JSON-ready values.
+    interactions, letters, the concerns they raised, the tasks about them or owned by
+    them, the clearances they gave or signed, their stance history and the audit entries,
+    as JSON-ready values.
 
     Other people's personal data does not leak through: the other end of a relationship
     is named only when it is an organisation; an interaction shows the number of other
@@ -151,10 +163,62 @@ def _export(ws: Workspace, id: str, s: Session) -> dict[str, Any]:
         "relationships": relationships,
         "interactions": contacts,
         "letters": letters,
+        **_captured(s, pk, clean),
         "audit": [{"at": _iso(r["at"]), "action": r["action"],
                    "detail": json.loads(r["detail"]) if r["detail"] else {}}
                   for r in audit_rows],
     }
+
+
+def _captured(s: Session, pk: int, clean: Callable[[str | None], str | None]
+              ) -> dict[str, Any]:
+    """The concerns, tasks, clearances and stances that are about person ``pk``; other
+    people in them are counted or called ``another person``, never named."""
+    from sqlalchemy import func, select
+
+    raised = select(CONCERN_PEOPLE.c.concern_pk).where(CONCERN_PEOPLE.c.stakeholder_pk == pk)
+    others = (select(func.count()).where((CONCERN_PEOPLE.c.concern_pk == CONCERNS.c.pk)
+                                         & (CONCERN_PEOPLE.c.stakeholder_pk != pk))
+              .scalar_subquery())
+    concerns = [{
+        "id": r["id"], "title": clean(r["title"]), "raised_on": _iso(r["raised_on"]),
+        "interaction": r["interaction"], "group": r["group_key"],
+        "other_people": r["others"], "answer": clean(r["answer"]),
+        "closed_on": _iso(r["closed_on"]),
+    } for r in s.execute(
+        select(CONCERNS, INT.c.id.label("interaction"), others.label("others"))
+        .outerjoin(INT, INT.c.pk == CONCERNS.c.interaction_pk)
+        .where(CONCERNS.c.pk.in_(raised)).order_by(CONCERNS.c.raised_on, CONCERNS.c.id)
+    ).mappings()]
+
+    def whose(other: int | None) -> str | None:
+        return None if other is None else "the person" if other == pk else "another person"
+
+    tasks = [{
+        "id": r["id"], "title": clean(r["title"]), "due": _iso(r["due"]),
+        "owner": r["owner_role"] or whose(r["owner_pk"]), "about": whose(r["stakeholder_pk"]),
+        "commitment": r["commitment_id"], "event": clean(r["event"]),
+        "done_on": _iso(r["done_on"]), "interaction": r["interaction"],
+    } for r in s.execute(
+        select(TASKS, INT.c.id.label("interaction"))
+        .outerjoin(INT, INT.c.pk == TASKS.c.interaction_pk)
+        .where((TASKS.c.owner_pk == pk) | (TASKS.c.stakeholder_pk == pk))
+        .order_by(TASKS.c.due, TASKS.c.id)).mappings()]
+    clearances = [{
+        "at": _iso(r["at"]), "template": r["template"], "topic": r["topic"],
+        "signer_role": r["signer_role"], "signed": r["signer_pk"] == pk,
+        "cleared_by_role": r["cleared_by_role"], "cleared": r["cleared_by_pk"] == pk,
+    } for r in s.execute(
+        select(CLEARANCES).where((CLEARANCES.c.signer_pk == pk)
+                                 | (CLEARANCES.c.cleared_by_pk == pk))
+        .order_by(CLEARANCES.c.at, CLEARANCES.c.pk)).mappings()]
+    stances = [{
+        "stance": r["stance"], "since": _iso(r["since"]), "recorded_at": _iso(r["recorded_at"]),
+    } for r in s.execute(
+        select(STANCES).where(STANCES.c.stakeholder_pk == pk)
+        .order_by(STANCES.c.since, STANCES.c.recorded_at, STANCES.c.pk)).mappings()]
+    return {"concerns": concerns, "tasks": tasks, "clearances": clearances,
+            "stances": stances}
 
 
 def _iso(value: Any) -> str | None:

@@ -4,10 +4,15 @@ first what it will change, in the database and in the workspace's files; :func:`
 rebuilds the SQLite file so no copy survives.
 
 Which texts are linked to a person: their own record and its notes, the interactions
-they took part in or hosted (topic and notes), the audit entries about them and their
-consents' sources. Only those change, and in them only what identifies the person (see
-:mod:`.mentions`). A text with no link to them that still names them is left as it is
-and listed (:attr:`ErasurePlan.untouched`), for a person to judge.
+they took part in or hosted (topic and notes), the concerns they raised (title and
+answer), the tasks about them or owned by them (title and event), the audit entries about
+them and their consents' sources. Only those change, and in them only what identifies the
+person (see :mod:`.mentions`). A text with no link to them that still names them is left
+as it is and listed (:attr:`ErasurePlan.untouched`), for a person to judge.
+
+Their links go: they are removed from the concerns they raised (a concern left with
+nobody stays, anonymous), the tasks about them or owned by them lose that link, the
+clearances they gave or signed lose their name, and their stance history is deleted.
 """
 
 from __future__ import annotations
@@ -25,13 +30,18 @@ from ..report import ReportFormat, write_report
 from ..rules import id_key
 from ..store import (
     AUDIT,
+    CLEARANCES,
+    CONCERN_PEOPLE,
+    CONCERNS,
     CONSENTS,
     INT,
     PART,
     REL,
     ROLES,
     ST,
+    STANCES,
     TAGS,
+    TASKS,
     Store,
     _chunks,
     _now,
@@ -108,6 +118,14 @@ class ErasurePlan:
     """Texts that name them but have no link to them: left as they are."""
     files: tuple[FileTrace, ...] = ()
     """Files in the workspace that hold them, and what ``files=True`` would do to each."""
+    concerns: int = 0
+    """Concerns they raised, that they are removed from (the concerns stay)."""
+    tasks: int = 0
+    """Tasks about them or owned by them, that lose the link (the tasks stay)."""
+    stances: int = 0
+    """Rows of their stance history, that are deleted."""
+    clearances: int = 0
+    """Clearances they gave or signed, that lose their name (roles and times stay)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: everything a dry run of the erasure shows (it names the person: it
@@ -116,7 +134,9 @@ class ErasurePlan:
                 "looked_for": list(self.looked_for),
                 "not_looked_for": list(self.not_looked_for),
                 "relationships": self.relationships, "participations": self.participations,
-                "consents": self.consents, "changes": [c.to_dict() for c in self.changes],
+                "consents": self.consents, "concerns": self.concerns, "tasks": self.tasks,
+                "stances": self.stances, "clearances": self.clearances,
+                "changes": [c.to_dict() for c in self.changes],
                 "untouched": [m.to_dict() for m in self.untouched],
                 "files": [f.to_dict() for f in self.files]}
 
@@ -142,13 +162,22 @@ class Erasure:
     files: tuple[FileTrace, ...] = ()
     """The workspace's files that held them: what was done to each, and whether it still
     holds them (:attr:`FileTrace.holds`)."""
+    concerns_left: int = 0
+    """Concerns they were removed from."""
+    tasks_unlinked: int = 0
+    """Tasks about them or owned by them that lost the link."""
+    stances_deleted: int = 0
+    clearances_unlinked: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``privacy retention --confirm``): the new id and the
         counts; no personal data."""
         return {"id": self.id, "relationships_removed": self.relationships_removed,
                 "participations_kept": self.participations_kept,
-                "notes_cleared": self.notes_cleared, "texts_scrubbed": self.texts_scrubbed}
+                "notes_cleared": self.notes_cleared, "texts_scrubbed": self.texts_scrubbed,
+                "concerns_left": self.concerns_left, "tasks_unlinked": self.tasks_unlinked,
+                "stances_deleted": self.stances_deleted,
+                "clearances_unlinked": self.clearances_unlinked}
 
 
 @define
@@ -203,7 +232,8 @@ def plan_erasure(ws: Workspace, id: str, *, files: bool = True) -> ErasurePlan:
         relationships=stats["relationships_removed"],
         participations=stats["participations_kept"], consents=stats["consents_kept"],
         changes=tuple(work.changes[pk]), untouched=tuple(work.untouched[pk]),
-        files=tuple(traces))
+        files=tuple(traces), concerns=stats["concerns_left"], tasks=stats["tasks_unlinked"],
+        stances=stats["stances_deleted"], clearances=stats["clearances_unlinked"])
 
 
 def erase(ws: Workspace, id: str, *, compact: bool = True, files: bool = False) -> Erasure:
@@ -418,10 +448,14 @@ def _collect(s: Session, targets: Sequence[_Target], people: _People) -> _Work:
         work.changes[pk] = []
         work.untouched[pk] = []
         work.stats[pk] = {"relationships_removed": 0, "participations_kept": 0,
-                          "notes_cleared": 0, "texts_scrubbed": 0, "consents_kept": 0}
+                          "notes_cleared": 0, "texts_scrubbed": 0, "consents_kept": 0,
+                          "concerns_left": 0, "tasks_unlinked": 0, "stances_deleted": 0,
+                          "clearances_unlinked": 0}
     linked: dict[int, set[int]] = {}  # interaction → targets who took part or hosted
     sole: dict[int, int] = {}  # interaction → its only participant, a target
     about: dict[int, int] = {}  # audit entry → the target it is about
+    raised: dict[int, set[int]] = {}  # concern → targets who raised it
+    tasked: dict[int, set[int]] = {}  # task → targets it is about or owned by
     for chunk in _chunks(pks, 400):
         for a, b in s.execute(select(REL.c.source_pk, REL.c.target_pk).where(
                 REL.c.source_pk.in_(chunk) | REL.c.target_pk.in_(chunk))):
@@ -443,6 +477,26 @@ def _collect(s: Session, targets: Sequence[_Target], people: _People) -> _Work:
         for apk, pk in s.execute(select(AUDIT.c.pk, AUDIT.c.subject_pk).where(
                 (AUDIT.c.subject_kind == "stakeholder") & AUDIT.c.subject_pk.in_(chunk))):
             about[apk] = pk
+        for cpk, pk in s.execute(select(CONCERN_PEOPLE.c.concern_pk,
+                                        CONCERN_PEOPLE.c.stakeholder_pk)
+                                 .where(CONCERN_PEOPLE.c.stakeholder_pk.in_(chunk))):
+            raised.setdefault(cpk, set()).add(pk)
+            work.stats[pk]["concerns_left"] += 1
+        for tpk, owner, person in s.execute(
+                select(TASKS.c.pk, TASKS.c.owner_pk, TASKS.c.stakeholder_pk)
+                .where(TASKS.c.owner_pk.in_(chunk) | TASKS.c.stakeholder_pk.in_(chunk))):
+            for pk in {owner, person} & set(chunk):
+                tasked.setdefault(tpk, set()).add(pk)
+                work.stats[pk]["tasks_unlinked"] += 1
+        for (pk,) in s.execute(select(STANCES.c.stakeholder_pk)
+                               .where(STANCES.c.stakeholder_pk.in_(chunk))):
+            work.stats[pk]["stances_deleted"] += 1
+        for signer, giver in s.execute(
+                select(CLEARANCES.c.signer_pk, CLEARANCES.c.cleared_by_pk)
+                .where(CLEARANCES.c.signer_pk.in_(chunk)
+                       | CLEARANCES.c.cleared_by_pk.in_(chunk))):
+            for pk in {signer, giver} & set(chunk):
+                work.stats[pk]["clearances_unlinked"] += 1
         for r in s.execute(select(ST).where(ST.c.pk.in_(chunk))).mappings():
             _record_changes(s, work, by_pk[r["pk"]], r)
         for cpk, pk, source in s.execute(select(CONSENTS.c.pk, CONSENTS.c.stakeholder_pk,
@@ -464,6 +518,18 @@ def _collect(s: Session, targets: Sequence[_Target], people: _People) -> _Work:
                 work.stats[sole[ipk]]["notes_cleared"] += 1
                 continue
             _scrub(work, people, INT, column, ipk, where, value, owners)
+    for cpk, cid, title, answer in s.execute(
+            select(CONCERNS.c.pk, CONCERNS.c.id, CONCERNS.c.title, CONCERNS.c.answer)
+            .order_by(CONCERNS.c.pk)):
+        for column, value in (("title", title), ("answer", answer)):
+            _scrub(work, people, CONCERNS, column, cpk, f"concern {cid} {column}", value,
+                   raised.get(cpk, set()))
+    for tpk, tid, title, event in s.execute(
+            select(TASKS.c.pk, TASKS.c.id, TASKS.c.title, TASKS.c.event)
+            .order_by(TASKS.c.pk)):
+        for column, value in (("title", title), ("event", event)):
+            _scrub(work, people, TASKS, column, tpk, f"task {tid} {column}", value,
+                   tasked.get(tpk, set()))
     for spk, sid, notes in s.execute(select(ST.c.pk, ST.c.id, ST.c.notes)
                                      .where(ST.c.notes.is_not(None)).order_by(ST.c.pk)):
         if spk not in by_pk:
@@ -551,8 +617,11 @@ def _erase_targets(store: Store, s: Session, targets: Sequence[_Target],
     pks = [t.pk for t in targets]
     for chunk in _chunks(pks, 400):
         s.execute(delete(REL).where(REL.c.source_pk.in_(chunk) | REL.c.target_pk.in_(chunk)))
-        for table in (ROLES, TAGS):
+        for table in (ROLES, TAGS, CONCERN_PEOPLE, STANCES):
             s.execute(delete(table).where(table.c.stakeholder_pk.in_(chunk)))
+        for table, column in ((TASKS, "owner_pk"), (TASKS, "stakeholder_pk"),
+                              (CLEARANCES, "signer_pk"), (CLEARANCES, "cleared_by_pk")):
+            s.execute(update(table).where(table.c[column].in_(chunk)).values({column: None}))
     for table, column, row, value in work.updates:
         s.execute(update(table).where(table.c.pk == row).values({column: value}))
     now = _now()
@@ -570,6 +639,9 @@ def _erase_targets(store: Store, s: Session, targets: Sequence[_Target],
             pk=t.pk, id=t.new_id, relationships_removed=n["relationships_removed"],
             participations_kept=n["participations_kept"], notes_cleared=n["notes_cleared"],
             texts_scrubbed=n["texts_scrubbed"], consents_kept=n["consents_kept"],
+            concerns_left=n["concerns_left"], tasks_unlinked=n["tasks_unlinked"],
+            stances_deleted=n["stances_deleted"],
+            clearances_unlinked=n["clearances_unlinked"],
             texts=tuple(c.where for c in work.changes[t.pk]),
             untouched=tuple(m.where for m in work.untouched[t.pk])))
     return result

@@ -17,6 +17,7 @@ from ..periods import Period
 from .wording import LANGUAGE, period_label
 
 if TYPE_CHECKING:
+    from ..capture import Concern
     from ..graph import LeaderScore
 
 #: Networks with more stakeholders than this are drawn as the opinion leaders and their
@@ -160,6 +161,17 @@ class Resources:
 
 
 @frozen
+class ConcernGroup:
+    """The concerns of one target group still open on the report's day, oldest first
+    (``key`` ``""``: concerns that belong to no group). A concern of several groups is
+    under each."""
+
+    key: str
+    name: str
+    concerns: tuple[Concern, ...]
+
+
+@frozen
 class Report:
     """Everything a report shows, gathered once by :func:`build_report`."""
 
@@ -200,6 +212,11 @@ class Report:
     stories_total: int | None = None
     """How many success stories the period holds up to ``as_of``; ``stories`` lists the
     newest :data:`STORIES_SHOWN` of them (None: all are listed)."""
+    open_concerns: tuple[ConcernGroup, ...] = ()
+    """The concerns open on ``as_of``, per target group in the plan's order. The open
+    tasks are ``dues.tasks`` (soonest due first: the overdue ones first)."""
+    role_names: Mapping[str, str] = field(factory=dict)
+    """The roles' names, in the report's language (a task's owner)."""
 
     @property
     def story_count(self) -> int:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..capture import concerns
 from ..coverage import (
     CommitmentExplanation,
     CommitmentStatus,
@@ -41,6 +42,7 @@ from .data import (
     CalendarRow,
     CellState,
     Column,
+    ConcernGroup,
     GridCell,
     Report,
     Resources,
@@ -151,7 +153,22 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
         kind_names=kind_names(plan),
         language=current_language(), finance_by=_finance_by(plan),
         recipients=localized(plan.report.recipients),
+        open_concerns=_open_concerns(ws, plan, day),
+        role_names={r.key: localized(r.name) for r in plan.roles},
     )
+
+
+def _open_concerns(ws: Workspace, plan: Plan, day: dt.date) -> tuple[ConcernGroup, ...]:
+    """The concerns open on ``day``, per target group (the plan's order, then those of
+    no group)."""
+    still = [c for c in concerns(ws)
+             if c.raised_on <= day and (c.closed_on is None or c.closed_on > day)]
+    found = [ConcernGroup(g.key, localized(g.name),
+                          tuple(c for c in still if g.key in c.groups)) for g in plan.groups]
+    none = tuple(c for c in still if not c.groups)
+    if none:
+        found.append(ConcernGroup("", gettext("No target group"), none))
+    return tuple(g for g in found if g.concerns)
 
 
 def _finance_by(plan: Plan) -> str:

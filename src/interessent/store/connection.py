@@ -123,7 +123,7 @@ def upgrade_schema(engine: Engine, url: str | URL, revision: str = "head") -> No
 
 #: The advisory lock class of :func:`take_turn` on PostgreSQL, and one lock per table.
 _TURN_CLASS = 7345201
-_TURNS = {"stakeholders": 1, "relationships": 2, "interactions": 3}
+_TURNS = {"stakeholders": 1, "relationships": 2, "interactions": 3, "concerns": 4, "tasks": 5}
 
 
 def take_turn(conn: Any, table: str) -> None:
