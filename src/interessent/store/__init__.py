@@ -17,7 +17,8 @@ What lives where (each module depends only on those above it):
 - :mod:`.schema` — the typed tables, their Core names (``ST``, ``REL``, ``INT``, ``PART``,
   ``ROLES``, ``GROUPS``, ``TAGS``, ``IGROUPS``, ``ICOMM``, ``CONSENTS``, ``AUDIT``,
   ``STATE``, ``RANKS``; from 0008 ``IMESSAGES``, ``CONCERNS``, ``CONCERN_PEOPLE``,
-  ``STANCES``, ``TASKS``, ``CLEARANCES``), :data:`SCHEMA_HEAD` and the store's clock :func:`~.schema.utc_now`.
+  ``STANCES``, ``TASKS``, ``CLEARANCES``), :data:`SCHEMA_HEAD` and the store's clock
+  :func:`~.schema.utc_now`.
 - :mod:`.dberrors` — a database's refusal as one clear ``StoreError`` / ``StoreBusy``;
   URLs with the password hidden.
 - :mod:`.connection` — the engine (opened from a URL, or one made elsewhere prepared):
