@@ -39,6 +39,7 @@ __all__ = [
     "members_sql",
     "party_sql",
     "programme_people_sql",
+    "stance_as_of_sql",
 ]
 
 #: A SELECT of stakeholder pks, its parameters, and which of them expand to lists.
@@ -135,3 +136,18 @@ UNION SELECT rel.source_pk FROM relationships rel JOIN stakeholders o ON o.pk = 
       WHERE o.id = :party_org{n} AND {acting}
         AND {active_on_sql("rel", day)}"""
     return sql, params, expanding
+
+
+def stance_as_of_sql(day: str = ":day") -> str:
+    """:func:`interessent.stance.in_force`: each stakeholder's stance on ``day`` (columns
+    ``pk``, ``stance``): the newest of its stances recorded from that day or earlier
+    (``since`` ≤ ``day``), the one recorded last among those of the same day. A
+    stakeholder without such a stance has no row. A window function, which SQLite (3.25
+    and later) and PostgreSQL both run; ``stances`` holds one row per change of stance,
+    so this reads few rows."""
+    return f"""SELECT ranked.pk AS pk, ranked.stance AS stance FROM (
+    SELECT st.stakeholder_pk AS pk, st.stance AS stance,
+           ROW_NUMBER() OVER (PARTITION BY st.stakeholder_pk
+                              ORDER BY st.since DESC, st.pk DESC) AS newest
+    FROM stances st WHERE st.since <= {day}) AS ranked
+WHERE ranked.newest = 1"""
