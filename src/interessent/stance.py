@@ -37,17 +37,20 @@ if TYPE_CHECKING:
 
     from .workspace import Workspace
 
-__all__ = ["Stance", "StanceRecord", "in_force", "parse_stance", "set_stance",
-           "stance_history", "stance_on"]
+__all__ = ["STANCE_MARKS", "Stance", "StanceRecord", "check_since", "in_force",
+           "parse_stance", "set_stance", "stance_history", "stance_on"]
 
-#: How the stance words are read, besides the values themselves (a person may type the
-#: Norwegian words).
+#: How a stance typed by a person is read, besides the values themselves (the Norwegian
+#: words too); the words shown to people are :data:`interessent.i18n.STANCE_WORDS`.
 _STANCE_WORDS: dict[str, Stance] = {
-    **dict.fromkeys(("support", "supports", "for", "støtter", "støttar", "positiv"),
-                    Stance.SUPPORT),
+    **dict.fromkeys(("support", "supports", "for", "støtter", "støttar"), Stance.SUPPORT),
     **dict.fromkeys(("neutral", "nøytral"), Stance.NEUTRAL),
-    **dict.fromkeys(("oppose", "opposes", "against", "mot", "imot", "negativ"), Stance.OPPOSE),
+    **dict.fromkeys(("oppose", "opposes", "against", "mot", "imot"), Stance.OPPOSE),
 }
+
+#: A stance as a mark that needs no colour to be read (the dashboard's map, print).
+STANCE_MARKS: dict[Stance, str] = {Stance.SUPPORT: "+", Stance.NEUTRAL: "=",
+                                   Stance.OPPOSE: "\u2212"}
 
 
 def parse_stance(value: object) -> Stance:
@@ -92,6 +95,12 @@ def in_force(history: Iterable[StanceRecord], day: dt.date) -> StanceRecord | No
         if record.since <= day and (found is None or record.since >= found.since):
             found = record
     return found
+
+
+def check_since(value: str | dt.date | None) -> dt.date:
+    """The day a stance is recorded from: ``value`` (a date or ISO text, checked as every
+    date entered), or today."""
+    return _day(value, "since")
 
 
 def _day(value: str | dt.date | None, field: str) -> dt.date:
@@ -148,7 +157,7 @@ def set_stance(ws: Workspace, id: str, stance: Stance | str, *,
     names who recorded it (the store's actor) and when; the audit log notes that a stance
     was recorded, not which."""
     value = parse_stance(stance)
-    day = _day(since, "since")
+    day = check_since(since)
     store = ws.store
     with store.read() as s:  # nothing is written for a stance already in force
         pk, registered = _stakeholder(s, id, writing=True)

@@ -55,7 +55,8 @@ def acceptance_sql(groups: Sequence[TargetGroup]) -> tuple[Any, dict[str, Any]]:
     selects, params, expanding = [], {}, []
     for n, group in enumerate(groups):
         sql, p, e = members_sql(group, n)
-        selects.append(f"SELECT CAST(:k{n} AS VARCHAR(100)) AS gkey, pk FROM ({sql}) AS m{n}")
+        selects.append(f"SELECT CAST(:k{n} AS VARCHAR(100)) AS gkey, pk "  # noqa: S608
+                       f"FROM ({sql}) AS m{n}")
         params.update(p)
         params[f"k{n}"] = group.key
         expanding += e
