@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 from sqlalchemy import insert, select
 
-from .bounds import cut, shown
+from .bounds import check_text, cut, shown
 from .errors import InvalidInput, NotFound
 from .i18n import gettext
 from .model import Stance
@@ -120,6 +120,7 @@ def _stakeholder(s: Session, id: object, writing: bool = False) -> tuple[int, st
     if not isinstance(id, str):
         raise InvalidInput(gettext("id: expected text, not {type} {value}").format(
             type=type(id).__name__, value=shown(id)), field="id")
+    check_text(id, "id")  # no id holds a control character (and PostgreSQL takes no NUL)
     found = resolve_ids(s, ST, [id]).get(id)
     if found is None:
         raise NotFound(gettext("no stakeholder with id {id!r}").format(id=cut(id)))
