@@ -133,6 +133,17 @@ class GridCell:
     interest: int
     count: int
     names: tuple[str, ...]
+    stances: tuple[str | None, ...] = ()
+    """The stance on the as-of day of each of ``names`` (``support``, ``neutral``,
+    ``oppose``; None: not known)."""
+    supporting: int = 0
+    neutral: int = 0
+    opposing: int = 0
+    """How many in the cell (named or not) support, are neutral, oppose."""
+
+    @property
+    def stances_known(self) -> int:
+        return self.supporting + self.neutral + self.opposing
 
 
 @frozen
@@ -200,6 +211,8 @@ class Report:
     stories_total: int | None = None
     """How many success stories the period holds up to ``as_of``; ``stories`` lists the
     newest :data:`STORIES_SHOWN` of them (None: all are listed)."""
+    acceptance_weight: float = 0.0
+    """The weight the plan gives acceptance in the coverage score (``[coverage]``)."""
 
     @property
     def story_count(self) -> int:
