@@ -135,7 +135,7 @@ class GridCell:
     names: tuple[str, ...]
     stances: tuple[str | None, ...] = ()
     """The stance on the as-of day of each of ``names`` (``support``, ``neutral``,
-    ``oppose``; None: not known)."""
+    ``oppose``; None: not known); empty when none of them is known."""
     supporting: int = 0
     neutral: int = 0
     opposing: int = 0

@@ -325,9 +325,10 @@ def _grid(ws: Workspace, plan: Plan, people: Mapping[int, _Person],
                              key=lambda p: (-scores.get(p[0].id, 0.0), p[0].name))
             named = [p for p in members if not p[0].restricted][:3]
             held = Counter(stance for _, stance in members if stance is not None)
+            marks = tuple(stance for _, stance in named)
             out.append(GridCell(influence, interest, len(members),
                                 tuple(p.name for p, _ in named),
-                                stances=tuple(stance for _, stance in named),
+                                stances=marks if any(marks) else (),
                                 supporting=held["support"], neutral=held["neutral"],
                                 opposing=held["oppose"]))
     return tuple(out), unknown
