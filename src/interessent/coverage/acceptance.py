@@ -49,25 +49,24 @@ class Acceptance:
 
 def acceptance_sql(groups: Sequence[TargetGroup]) -> tuple[Any, dict[str, Any]]:
     """One statement: per group (``gkey``), its members with a stance in force on ``:day``
-    (``known``) and of them those who support the programme (``supporting``). Groups
-    without such a member have no row. Returns the statement and its parameters but
-    ``day``."""
+    (``known``) and of them those who support the programme (``supporting``), a row a
+    group. Returns the statement and its parameters but ``day``."""
     selects, params, expanding = [], {}, []
     for n, group in enumerate(groups):
         sql, p, e = members_sql(group, n)
-        selects.append(f"SELECT CAST(:k{n} AS VARCHAR(100)) AS gkey, pk "  # noqa: S608
-                       f"FROM ({sql}) AS m{n}")
+        # Driven from the stances known (few), each looked up in the group's members
+        # (one IN list a group, built once): the members are not joined row by row.
+        selects.append(  # noqa: S608 - keys and values are bound parameters
+            f"SELECT CAST(:k{n} AS VARCHAR(100)) AS gkey, COUNT(*) AS known, "
+            f"SUM(CASE WHEN k.stance = :support THEN 1 ELSE 0 END) AS supporting "
+            f"FROM known k WHERE k.pk IN ({sql})")
         params.update(p)
         params[f"k{n}"] = group.key
         expanding += e
     params["support"] = Stance.SUPPORT.value
     sql = f"""
-WITH known AS MATERIALIZED ({stance_as_of_sql(":day")}),
-members AS ({" UNION ALL ".join(selects)})
-SELECT m.gkey AS gkey, COUNT(*) AS known,
-       SUM(CASE WHEN k.stance = :support THEN 1 ELSE 0 END) AS supporting
-FROM members m JOIN known k ON k.pk = m.pk
-GROUP BY m.gkey"""  # noqa: S608 - keys and values are bound parameters
+WITH known AS MATERIALIZED ({stance_as_of_sql(":day")})
+{" UNION ALL ".join(selects)}"""
     stmt = text(sql).bindparams(*(bindparam(name, expanding=True) for name in expanding))
     return stmt, params
 
@@ -80,5 +79,6 @@ def acceptance_by_group(session: Session, groups: Sequence[TargetGroup],
         return out
     stmt, params = acceptance_sql(groups)
     for row in session.execute(stmt, {**params, "day": day}):
-        out[row.gkey] = Acceptance(int(row.known), int(row.supporting or 0))
+        if row.known:
+            out[row.gkey] = Acceptance(int(row.known), int(row.supporting or 0))
     return out
