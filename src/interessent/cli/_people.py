@@ -119,9 +119,9 @@ def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: A
 @_stakeholder_options
 @click.option("--clear", "clear", multiple=True, metavar="FIELD",
               help=N_("Empty this field (repeatable), e.g. --clear email."))
-@click.option("--stance", metavar="support|neutral|oppose", help=N_(
-    "Where they stand on the programme's goals; recorded with its history (the stances "
-    "before are kept)."))
+@click.option("--stance", metavar="STANCE", help=N_(
+    "Where they stand on the programme's goals: support, neutral or oppose; recorded with "
+    "its history (the stances before are kept)."))
 @click.option("--stance-since", metavar="DATE",
               help=N_("The day the stance holds from (default today)."))
 @pass_context
