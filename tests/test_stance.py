@@ -185,7 +185,8 @@ def test_the_rule_in_sql_picks_what_the_rule_in_python_does(workspace: Workspace
         interessent.add_stakeholder(workspace, name=who, id=who)
     histories: dict[str, list[StanceRecord]] = {who: [] for who in ids}
     with workspace.store.write() as s:  # straight in: set_stance would skip repeats
-        pks = dict(s.execute(text("SELECT id, pk FROM stakeholders")).all())
+        rows = s.execute(text("SELECT id, pk FROM stakeholders"))
+        pks: dict[str, int] = {str(i): int(pk) for i, pk in rows}
         for _ in range(200):
             who = rng.choice(ids)
             day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 60))
