@@ -422,3 +422,42 @@ def test_an_erased_person_gets_no_stance(workspace: Workspace) -> None:
     with pytest.raises(InvalidInput, match="was erased"):
         interessent.set_stance(workspace, erased.id, "support")
     assert _stances(workspace) == 0
+
+
+# --- the status report -----------------------------------------------------------------------
+
+
+def test_the_status_report_says_acceptance_per_group(tmp_path: Path) -> None:
+    with _ws(tmp_path, "plain") as plain, _ws(tmp_path, "weighted", WEIGHTED) as weighted:
+        for ws in (plain, weighted):
+            _register(ws)
+        # nothing known and not weighed: not a word
+        text_ = interessent.render_report(plain, YEAR, as_of=AS_OF, fmt="md", language="en")
+        assert "Acceptance" not in text_ and "acceptance" not in text_
+        # weighed, nothing known yet: says so
+        text_ = interessent.render_report(weighted, YEAR, as_of=AS_OF, fmt="md", language="en")
+        assert "No member's stance on the programme is known yet" in text_
+        _record_stances(plain)
+        text_ = interessent.render_report(plain, YEAR, as_of=AS_OF, fmt="md", language="en")
+        # befolkningen 1 of 1, næringslivet 2 of 4 (counted above)
+        [line] = [x for x in text_.splitlines() if x.startswith("Acceptance")]
+        assert "Befolkningen i Osen 100% (1 of 1)" in line
+        assert "Det etablerte næringslivet 50% (2 of 4)" in line
+
+
+def test_the_dashboard_marks_stances_on_the_map(workspace: Workspace) -> None:
+    """The page itself (the browser test opens it in Chromium): a named stakeholder with a
+    known stance has its mark and its word, the cell counts the stances in it."""
+    interessent.add_stakeholder(workspace, name="Kari Berg", id="kari", influence=5,
+                                interest=5, groups=["befolkningen"])
+    interessent.add_stakeholder(workspace, name="Per Dal", id="per", influence=5, interest=5,
+                                groups=["befolkningen"])
+    page = interessent.render_report(workspace, YEAR, as_of=AS_OF, language="en")
+    assert 'class="stance-legend"' not in page  # no stance known: no legend
+    interessent.set_stance(workspace, "kari", "oppose", since="2026-02-01")
+    page = interessent.render_report(workspace, YEAR, as_of=AS_OF, language="en")
+    section = page[page.index('id="makt"'):]
+    assert ('<span class="stance stance-oppose" title="opposes" aria-hidden="true">\u2212'
+            '</span><span class="visually-hidden">opposes: </span>Kari Berg') in section
+    assert '<span class="pig-name">Per Dal</span>' in section  # not known: no mark
+    assert 'class="stance-legend"' in section
