@@ -461,3 +461,24 @@ def test_the_dashboard_marks_stances_on_the_map(workspace: Workspace) -> None:
             '</span><span class="visually-hidden">opposes: </span>Kari Berg') in section
     assert '<span class="pig-name">Per Dal</span>' in section  # not known: no mark
     assert 'class="stance-legend"' in section
+
+
+def test_the_dashboards_curve_weighs_acceptance_as_coverage_does(tmp_path: Path) -> None:
+    """Each month's point is the coverage up to its end, as of that end: with acceptance
+    weighed, the stances in force on each month's end count."""
+    with _ws(tmp_path, "weighted", WEIGHTED) as ws:
+        _register(ws)
+        interessent.log_interaction(ws, kind="meeting", date="2026-01-20", participants=["a"])
+        _record_stances(ws)
+        report = interessent.build_report(ws, YEAR, as_of=AS_OF, language="en")
+        curve = {s.key: s.points for s in report.series}["naeringslivet"]
+        for month in (1, 2, 4, 11):  # January … November; the last column ends on as-of
+            end = min(AS_OF, dt.date(2026, month + 1, 1) - dt.timedelta(days=1))
+            [expected] = interessent.measure_coverage(
+                ws, interessent.Period(dt.date(2026, 1, 1), end), as_of=end,
+                groups=["naeringslivet"])
+            assert curve[month - 1].score == pytest.approx(expected.score), month
+        # by hand on 30 April: direct reach 1/5 = 0.2; a supports (since 10 January), b
+        # supports (since 1 March), c supports (since 1 February; opposes only from 1 May),
+        # d is neutral (since 1 April): 4 known, 3 supporting, 3/4; (0.2 + 0.75) / 2 = 0.475
+        assert curve[3].score == pytest.approx(0.475)
