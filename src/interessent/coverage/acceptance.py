@@ -56,10 +56,11 @@ def acceptance_sql(groups: Sequence[TargetGroup]) -> tuple[Any, dict[str, Any]]:
         sql, p, e = members_sql(group, n)
         # Driven from the stances known (few), each looked up in the group's members
         # (one IN list a group, built once): the members are not joined row by row.
-        selects.append(  # noqa: S608 - keys and values are bound parameters
-            f"SELECT CAST(:k{n} AS VARCHAR(100)) AS gkey, COUNT(*) AS known, "
-            f"SUM(CASE WHEN k.stance = :support THEN 1 ELSE 0 END) AS supporting "
-            f"FROM known k WHERE k.pk IN ({sql})")
+        # (keys and values are bound parameters; ``sql`` is the store's own text)
+        select = (f"SELECT CAST(:k{n} AS VARCHAR(100)) AS gkey, COUNT(*) AS known, "  # noqa: S608
+                  "SUM(CASE WHEN k.stance = :support THEN 1 ELSE 0 END) AS supporting "
+                  f"FROM known k WHERE k.pk IN ({sql})")
+        selects.append(select)
         params.update(p)
         params[f"k{n}"] = group.key
         expanding += e
