@@ -34,6 +34,7 @@ from .model import Relationship as Relationship
 from .model import RelationshipKind as RelationshipKind
 from .model import RoleAssignment as RoleAssignment
 from .model import Stakeholder as Stakeholder
+from .model import Stance as Stance
 from .periods import Period as Period
 from .periods import Unit as Unit
 from .periods import parse_date as parse_date
@@ -120,6 +121,10 @@ if TYPE_CHECKING:
     from .report import write_report as write_report
     from .risk import Risk as Risk
     from .risk import structural_risks as structural_risks
+    from .stance import StanceRecord as StanceRecord
+    from .stance import set_stance as set_stance
+    from .stance import stance_history as stance_history
+    from .stance import stance_on as stance_on
     from .store import Store as Store
     from .workspace import Workspace as Workspace
     from .workspace import init_workspace as init_workspace
@@ -143,6 +148,7 @@ _LAZY = {
     "Risk": "risk",
     "Signature": "policy",
     "Status": "coverage",
+    "StanceRecord": "stance",
     "Store": "store",
     "TargetGroup": "plan",
     "Task": "capture",
@@ -200,7 +206,10 @@ _LAZY = {
     "resolve_signer": "policy",
     "restrict": "privacy",
     "retention": "privacy",
+    "set_stance": "stance",
     "stakeholder_profile": "registry",
+    "stance_history": "stance",
+    "stance_on": "stance",
     "structural_risks": "risk",
     "tasks": "capture",
     "template_source": "drafting",
@@ -245,6 +254,8 @@ __all__ = [
     "RowProblem",
     "Signature",
     "Stakeholder",
+    "Stance",
+    "StanceRecord",
     "Status",
     "Store",
     "StoreBusy",
@@ -310,7 +321,10 @@ __all__ = [
     "resolve_signer",
     "restrict",
     "retention",
+    "set_stance",
     "stakeholder_profile",
+    "stance_history",
+    "stance_on",
     "structural_risks",
     "tasks",
     "template_source",

@@ -36,6 +36,7 @@ __all__ = [
     "LocalizedText",
     "EXTRACT_KEYWORDS",
     "LANGUAGES",
+    "STANCE_WORDS",
     "STATUS_WORDS",
     "N_",
     "Np_",
@@ -52,6 +53,7 @@ __all__ = [
     "ngettext",
     "pgettext",
     "set_language",
+    "stance_word",
     "status_word",
     "this_unit",
     "using",
@@ -98,6 +100,14 @@ STATUS_WORDS = (
     Np_("status", "start now"),
     Np_("status", "due soon"),
 )
+
+#: A stakeholder's stance in words (the English values of ``model.Stance``, which JSON
+#: and CSV keep, → the word people read, translated in the context ``stance``).
+STANCE_WORDS = MappingProxyType({
+    "support": Np_("stance", "supports"),
+    "neutral": Np_("stance", "neutral"),
+    "oppose": Np_("stance", "opposes"),
+})
 
 
 def check_language(language: str) -> str:
@@ -294,6 +304,14 @@ def pgettext(context: str, message: str, language: str | None = None) -> str:
     """``message`` in ``context`` (``status``, ``column``, …) in ``language``: the same
     English word may need different words in another language."""
     return _catalog(language).pgettext(context, message)
+
+
+def stance_word(stance: str, language: str | None = None) -> str:
+    """A stance in words (``support`` → ``supports``, «støtter» in bokmål), from
+    :data:`STANCE_WORDS`; one not in the table is returned as it is."""
+    value = str(stance)
+    word = STANCE_WORDS.get(value)
+    return value if word is None else pgettext("stance", word, language)
 
 
 def status_word(status: str, language: str | None = None) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "RelationshipKind",
     "RoleAssignment",
     "Stakeholder",
+    "Stance",
 ]
 
 E = TypeVar("E", bound=enum.Enum)
@@ -46,6 +47,14 @@ class Language(enum.StrEnum):
     NB = "nb"
     NN = "nn"
     EN = "en"
+
+
+class Stance(enum.StrEnum):
+    """Where a stakeholder stands on the programme's goals (see :mod:`interessent.stance`)."""
+
+    SUPPORT = "support"
+    NEUTRAL = "neutral"
+    OPPOSE = "oppose"
 
 
 def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:

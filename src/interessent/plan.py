@@ -303,6 +303,9 @@ class CoverageWeights:
     network: float = 0.15
     leaders: float = 0.20
     commitments: float = 0.30
+    acceptance: float = 0.0
+    """The share of members with a known stance who support the programme; 0 by default,
+    so a plan that does not weigh it scores as before."""
 
 
 @frozen
@@ -554,7 +557,7 @@ _NUMBER_BOUNDS: dict[tuple[str, str], tuple[float, float] | None] = {
     ("Commitment", "ratio"): None,
     ("Commitment", "top"): (1, 100_000),
     **{("CoverageWeights", name): (0, 1000)
-       for name in ("direct", "network", "leaders", "commitments")},
+       for name in ("direct", "network", "leaders", "commitments", "acceptance")},
     ("LeaderSettings", "top"): (1, 100_000),
     **{("LeaderSettings", name): (0, 1000)
        for name in ("pagerank", "betweenness", "influence", "role")},

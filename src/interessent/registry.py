@@ -21,15 +21,23 @@ from attrs import frozen
 
 from .bounds import cut
 from .errors import ImportRejected, InvalidInput, NotFound, RowProblem
-from .i18n import N_, Np_, gettext, kind_word, localized, pgettext, relationship_word
+from .i18n import N_, Np_, gettext, kind_word, localized, pgettext, relationship_word, stance_word
 from .importing import ImportResult, import_rows, slugify
 from .periods import check_date, parse_date
 from .privacy import audit_tie
 from .rules import is_member
+from .stance import (
+    StanceRecord,
+    check_since,
+    in_force,
+    parse_stance,
+    set_stance,
+    stance_history,
+)
 
 if TYPE_CHECKING:
     from .i18n import Localized
-    from .model import Interaction, Kind, Language, Relationship, Stakeholder
+    from .model import Interaction, Kind, Language, Relationship, Stakeholder, Stance
     from .workspace import Workspace
 
 __all__ = [
@@ -87,14 +95,28 @@ class StakeholderProfile:
     group_names: Mapping[str, Localized] = {}
     interaction_kinds: Mapping[str, Localized] = {}
     relationship_kinds: Mapping[str, Localized] = {}
+    stances: tuple[StanceRecord, ...] = ()
+    """The stakeholder's stances as recorded, oldest first (:func:`stance_history`)."""
+    today: dt.date | None = None
+    """The day the profile was read: the stance in force on it is the current one."""
+
+    @property
+    def stance(self) -> StanceRecord | None:
+        """The stance in force on the day the profile was read, if one is known."""
+        return in_force(self.stances, self.today or dt.date.today())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``stakeholder show``): the stakeholder's fields, their
-        ``relationships`` and ``interactions``, dates as ISO text."""
+        ``relationships`` and ``interactions``, the current ``stance`` (``support``,
+        ``neutral``, ``oppose`` or null) and its history ``stances`` (oldest first), dates
+        as ISO text."""
+        current = self.stance
         return {
             **self.stakeholder.to_dict(),
             "relationships": [r.to_dict() for r in self.relationships],
             "interactions": [i.to_dict() for i in self.interactions],
+            "stance": None if current is None else current.stance.value,
+            "stances": [r.to_dict() for r in self.stances],
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -120,7 +142,18 @@ class StakeholderProfile:
             rows.append((N_("opted out"), yes))
         if s.restricted:
             rows.append((N_("restricted"), yes))
+        current = self.stance
+        if current is not None:
+            rows.append((N_("stance"), gettext("{stance} since {day}").format(
+                stance=stance_word(current.stance), day=current.since.isoformat())))
         out = [f"{gettext(k):<13} {v}" for k, v in rows if v not in (None, "")]
+        if self.stances:
+            out.append("\n" + gettext("Stance history ({count}, oldest first):").format(
+                count=len(self.stances)))
+            for record in self.stances:
+                by = gettext(" (recorded by {who})").format(who=record.recorded_by) \
+                    if record.recorded_by else ""
+                out.append(f"  {record.since.isoformat()}  {stance_word(record.stance)}{by}")
         out.append("\n" + gettext("Relationships ({count}):").format(
             count=len(self.relationships)))
         for r in self.relationships:
@@ -163,6 +196,8 @@ def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
         group_names={g.key: g.name for g in ws.plan.groups},
         interaction_kinds=dict(ws.plan.all_interaction_kinds),
         relationship_kinds={k: v.name for k, v in ws.plan.all_relationship_kinds.items()},
+        stances=tuple(stance_history(ws, s.id)),
+        today=dt.date.today(),
     )
 
 
@@ -271,10 +306,22 @@ def edit_stakeholder(
     interest: int | None = None, language: Language | str | None = None,
     legal_basis: str | None = None, tags: Iterable[str] | None = None,
     notes: str | None = None, clear: Iterable[str] = (), first_name: str | None = None,
+    stance: Stance | str | None = None, stance_since: str | dt.date | None = None,
 ) -> Stakeholder:
     """Change the given fields of a stakeholder; ``clear`` names fields to empty. Lists
     (roles, groups, tags) given are replaced whole. Fields not named (None) keep their
-    values. Values are checked as in :func:`add_stakeholder`."""
+    values. Values are checked as in :func:`add_stakeholder`.
+
+    ``stance`` (from ``stance_since``, default today) is recorded as
+    :func:`~interessent.stance.set_stance` does, after the fields are changed: a stance is
+    history, never a field to overwrite or clear. Both are checked before anything is
+    written."""
+    if stance is None and stance_since is not None:
+        raise InvalidInput(gettext("stance since: say which stance it is since"),
+                           field="stance", problems=[_problem("stance", "not given")])
+    if stance is not None:
+        parse_stance(stance)
+        check_since(stance_since)
     fields = _given(kind=kind, email=email, phone=phone, address=address,
                     organisation=organisation, roles=roles, groups=groups,
                     influence=influence, interest=interest, language=language,
@@ -287,13 +334,16 @@ def edit_stakeholder(
            first_name=first_name)
     current = ws.store.stakeholder(id)  # NotFound for an unknown id; found in any case
     what = f"stakeholder {cut(current.id)}"
-    _changes(what, {**fields, **({} if name is None else {"name": name})}, cleared)
-    if isinstance(name, str) and not name.strip():
-        raise InvalidInput(f"{what}: name: empty; every stakeholder needs a name",
-                           field="name", problems=[_problem("name", "empty")])
-    # no name keeps the name stored when the edit is written, not the one read here
-    row = {"id": current.id, "name": name or "", **fields, **dict.fromkeys(cleared, "")}
-    _one_row(ws, "stakeholders", row, what, "edit", mode="edit")
+    if stance is None or fields or cleared or name is not None:
+        _changes(what, {**fields, **({} if name is None else {"name": name})}, cleared)
+        if isinstance(name, str) and not name.strip():
+            raise InvalidInput(f"{what}: name: empty; every stakeholder needs a name",
+                               field="name", problems=[_problem("name", "empty")])
+        # no name keeps the name stored when the edit is written, not the one read here
+        row = {"id": current.id, "name": name or "", **fields, **dict.fromkeys(cleared, "")}
+        _one_row(ws, "stakeholders", row, what, "edit", mode="edit")
+    if stance is not None:
+        set_stance(ws, current.id, stance, since=stance_since)
     return ws.store.stakeholder(current.id)
 
 

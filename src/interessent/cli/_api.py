@@ -47,7 +47,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "report": ("write_report",),
     "risks": ("structural_risks",),
     "stakeholder add": ("add_stakeholder",),
-    "stakeholder edit": ("edit_stakeholder",),
+    "stakeholder edit": ("edit_stakeholder", "set_stance"),
     "stakeholder list": ("find_stakeholders",),
     "stakeholder show": ("stakeholder_profile",),
     "task add": ("add_task",),

@@ -114,7 +114,8 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
     if fmt != "table":
         columns = ["key", "name", "score", "members", "reached_directly",
                    "reached_through_network", "direct_reach", "network_reach", "leaders",
-                   "leaders_informed", "touchpoints"]
+                   "leaders_informed", "touchpoints", "acceptance", "stances_known",
+                   "supporting"]
         emit(rows, columns, fmt)
         return
     click.echo(gettext("Coverage {period} as of {day}").format(period=span,
@@ -128,6 +129,10 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
         for r in rows
     ]
     shown = ["key", "name", "reached", "direct", "network", "leaders_", "touchpoints", "score_"]
+    if any(r["stances_known"] for r in rows):  # acceptance, once anyone's stance is known
+        for row in table:
+            row["acceptance"] = _acceptance(row)
+        shown.insert(-1, "acceptance")
     emit(table, shown, fmt, headers=headers(shown, {"leaders_": "leaders", "score_": "score"}))
     seen: dict[str, CommitmentStatus] = {}
     for g in result:
@@ -136,6 +141,16 @@ def coverage(context: Context, period: str | None, as_of: str | None, groups: tu
     if seen:
         click.echo("")
         _emit_commitments(list(seen.values()), fmt)
+
+
+def _acceptance(row: Mapping[str, Any]) -> str:
+    """A group's acceptance for people: «50 % (2/4)», or «–» when no member's stance is
+    known."""
+    if not row["stances_known"]:
+        return "–"
+    return gettext("{share} ({supporting}/{known})").format(
+        share=f"{row['supporting'] / row['stances_known']:.0%}", supporting=row["supporting"],
+        known=row["stances_known"])
 
 
 def _names(context: Context, explained: list[CommitmentExplanation]) -> dict[str, str]:

@@ -255,6 +255,7 @@ COLUMNS = (
     Np_("column", "serves"), Np_("column", "description"), Np_("column", "organisation"),
     Np_("column", "roles"), Np_("column", "groups"), Np_("column", "influence"),
     Np_("column", "interest"), Np_("column", "language"), Np_("column", "subject"),
+    Np_("column", "acceptance"),
 )
 
 

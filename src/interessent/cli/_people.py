@@ -8,7 +8,7 @@ import click
 
 import interessent
 
-from ..i18n import N_, gettext, kind_word, localized, pgettext
+from ..i18n import N_, gettext, kind_word, localized, pgettext, stance_word
 from ._context import Context, pass_context
 from ._language import headers
 from ._options import Count, format_option
@@ -119,10 +119,23 @@ def stakeholder_add(context: Context, /, name: str, id_: str | None, **fields: A
 @_stakeholder_options
 @click.option("--clear", "clear", multiple=True, metavar="FIELD",
               help=N_("Empty this field (repeatable), e.g. --clear email."))
+@click.option("--stance", metavar="STANCE", help=N_(
+    "Where they stand on the programme's goals: support, neutral or oppose; recorded with "
+    "its history (the stances before are kept)."))
+@click.option("--stance-since", metavar="DATE",
+              help=N_("The day the stance holds from (default today)."))
 @pass_context
-def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], **fields: Any) -> None:
+def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], stance: str | None,
+                     stance_since: str | None, **fields: Any) -> None:
     values = {k: v for k, v in fields.items() if v not in (None, ())}
-    changed = interessent.edit_stakeholder(context.workspace, id, clear=clear, **values)
+    if stance is not None and not values and not clear:  # only the stance: say it
+        record = interessent.set_stance(context.workspace, id, stance, since=stance_since)
+        echo(gettext("{id} {stance} since {day}").format(
+            id=record.stakeholder, stance=stance_word(record.stance),
+            day=record.since.isoformat()))
+        return
+    changed = interessent.edit_stakeholder(context.workspace, id, clear=clear, stance=stance,
+                                           stance_since=stance_since, **values)
     echo(gettext("Updated {id} ({name})").format(id=changed.id, name=changed.name))
 
 

@@ -12,6 +12,9 @@ Where things live (each module imports only from those above it):
 ``explaining``       :func:`explain_commitment`, :class:`CommitmentExplanation`: each
                      window of a commitment with the contacts counted in it, and for
                      per-member commitments each member with the contacts that reached it
+``acceptance``       :func:`acceptance_by_group`, :class:`Acceptance`: of each group's
+                     members with a known stance on a day, how many support the
+                     programme (one SQL query for all groups)
 ``kept``             the coverage of a period kept in the store under the change counter
                      (until the next write), as exact JSON, and the key it is kept under
 ``reach``            :func:`measure_coverage` (formerly ``coverage``), :class:`GroupCoverage`,
@@ -30,6 +33,8 @@ coverage. The SQL form of group membership, :func:`members_sql`, lives in
 from __future__ import annotations
 
 from ..store.rules import members_sql as members_sql
+from .acceptance import Acceptance as Acceptance
+from .acceptance import acceptance_by_group as acceptance_by_group
 from .commitments import CommitmentStatus, Status, WindowResult, check_commitments
 from .commitments import WindowState as WindowState
 from .dues import Contact, DueItem, Dues, due

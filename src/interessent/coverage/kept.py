@@ -38,7 +38,7 @@ __all__ = ["FORMAT", "from_json", "key_of", "plan_digest", "to_json"]
 
 #: Moves whenever what is kept, or how coverage is computed, changes in a way the package
 #: version would not show (a checkout between releases).
-FORMAT = 1
+FORMAT = 2
 
 
 def _version() -> str:
@@ -96,6 +96,7 @@ def to_json(result: Sequence[Any]) -> bytes:
         "leaders": g.leaders, "leaders_informed": g.leaders_informed,
         "broadcasts": dict(g.broadcasts), "commitments": [_status(c) for c in g.commitments],
         "score": g.score, "components": dict(g.components),
+        "stances_known": g.stances_known, "supporting": g.supporting,
     } for g in result]
     return json.dumps({"format": FORMAT, "groups": rows}).encode("utf-8")
 
@@ -139,6 +140,7 @@ def from_json(data: bytes, group: Callable[..., T], plan: Plan) -> list[T] | Non
             score=float(g["score"]),
             components={str(k): None if v is None else float(v)
                         for k, v in g["components"].items()},
+            stances_known=int(g["stances_known"]), supporting=int(g["supporting"]),
         ) for g in found["groups"]]
     except (ValueError, TypeError, KeyError, AttributeError, NotFound):
         return None

@@ -13,11 +13,15 @@
 - *broadcast touchpoints*: interactions that addressed the group as an audience
   (articles, posts, the website), by channel.
 
+**Acceptance** (:mod:`.acceptance`): of the members whose stance on the as-of day is
+known, the share who support the programme; None when no member's stance is known.
+
 **Score** in [0, 1] = the plan's ``[coverage]`` weights (``direct``, ``network``,
-``leaders``, ``commitments``; normalised to sum to one) applied to direct reach, network
-reach, the share of leaders informed and the commitments' fulfilment (the mean of
-``min(1, actual / expected)`` over the group's commitments that have begun). A part that
-does not apply (no leaders, no commitment begun) gives its weight to the others.
+``leaders``, ``commitments``, ``acceptance``; normalised to sum to one) applied to direct
+reach, network reach, the share of leaders informed, the commitments' fulfilment (the
+mean of ``min(1, actual / expected)`` over the group's commitments that have begun) and
+acceptance. A part that does not apply (no leaders, no commitment begun, no stance known)
+gives its weight to the others; acceptance weighs 0 unless the plan says otherwise.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from ..plaindata import plain, rounded
 from ..plan import Members, Plan, TargetGroup
 from ..store.rules import acting_tie_sql, active_during_sql, active_on_sql, members_sql
 from . import kept
+from .acceptance import acceptance_by_group
 from .commitments import CommitmentStatus, check_commitments
 from .interaction_log import _Log
 
@@ -70,6 +75,16 @@ class GroupCoverage:
     commitments: tuple[CommitmentStatus, ...]
     score: float
     components: Mapping[str, float | None] = field(factory=dict)
+    stances_known: int = 0
+    """Members whose stance on the as-of day is known."""
+    supporting: int = 0
+    """Of those, the members who support the programme."""
+
+    @property
+    def acceptance(self) -> float | None:
+        """The share of the members with a known stance who support the programme; None
+        when no member's stance is known."""
+        return self.supporting / self.stances_known if self.stances_known else None
 
     @property
     def leader_share(self) -> float | None:
@@ -92,6 +107,8 @@ class GroupCoverage:
             "network_reach": rounded(self.network_reach),
             "leaders": self.leaders, "leaders_informed": self.leaders_informed,
             "touchpoints": self.touchpoints, "broadcasts": dict(self.broadcasts),
+            "acceptance": rounded(self.acceptance), "stances_known": self.stances_known,
+            "supporting": self.supporting,
             "components": {k: rounded(v) for k, v in self.components.items()},
             "commitments": [c.to_dict() for c in self.commitments],
         }
@@ -301,6 +318,7 @@ def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: P
         hits = log.contacts(everyone, span, None) if period.start <= seen_end else {}
         reached_ids = {sid for pk, sid in everyone.items() if hits.get(pk)}
         informed = {g.key: sum(1 for i in leaders[g.key] if i in reached_ids) for g in chosen}
+        accepted = acceptance_by_group(session, chosen, as_of)
     out = []
     for g in chosen:
         row = reach.get(g.key)
@@ -315,6 +333,7 @@ def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: P
             "network": network,
             "leaders": informed[g.key] / n_leaders if n_leaders else None,
             "commitments": sum(fulfil) / len(fulfil) if fulfil else None,
+            "acceptance": accepted[g.key].share,
         }
         out.append(GroupCoverage(
             key=g.key, name=g.name, period=period, as_of=as_of,
@@ -324,6 +343,7 @@ def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: P
             direct_reach=direct, network_reach=network, leaders=n_leaders,
             leaders_informed=informed[g.key], broadcasts=broadcasts.get(g.key, {}),
             commitments=mine, score=score(components, plan), components=components,
+            stances_known=accepted[g.key].known, supporting=accepted[g.key].supporting,
         ))
     return out
 
@@ -336,8 +356,9 @@ def score(components: Mapping[str, float | None], plan: Plan) -> float:
     """The weighted score; parts that do not apply give their weight to the others."""
     w = plan.coverage
     weights = {"direct": w.direct, "network": w.network, "leaders": w.leaders,
-               "commitments": w.commitments}
-    used = {k: weights[k] for k, v in components.items() if v is not None and weights[k] > 0}
+               "commitments": w.commitments, "acceptance": w.acceptance}
+    used = {k: weights[k] for k, v in components.items()
+            if v is not None and weights.get(k, 0.0) > 0}
     total = sum(used.values())
     if total <= 0:
         return 0.0

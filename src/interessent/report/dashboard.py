@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..coverage import Status
-from ..i18n import N_, gettext, ngettext, using
+from ..i18n import N_, gettext, ngettext, stance_word, using
+from ..stance import STANCE_MARKS, Stance
 from .data import CELL_WORDS, NETWORK_LIMIT, NO_GROUP_COLOUR, Report, cell_word
 from .wording import _date, _number, _percent, period_label, status_words
 
@@ -69,6 +70,8 @@ def render_html(report: Report) -> str:
             "charts": _coverage_charts(report),
             "net": _network_drawing(report),
             "grid": _grid_rows(report),
+            "stance_legend": _stance_legend(),
+            "stances_known": any(c.stances_known for c in report.grid),
             "kpis": _kpis(report),
             "limit": NETWORK_LIMIT,
             "cut": _cut_explanations(report),
@@ -260,13 +263,30 @@ def _quadrant(influence: int, interest: int) -> str:
     return _QUADRANTS[(influence > 3, interest > 3)]
 
 
+def _stance_legend() -> list[dict[str, str]]:
+    """The stances on the power/interest grid: each a mark that reads without colour (and
+    in print, :data:`~interessent.stance.STANCE_MARKS`), a class for its colour, and its
+    word."""
+    return [{"key": key.value, "mark": mark, "word": stance_word(key)}
+            for key, mark in STANCE_MARKS.items()]
+
+
 def _grid_rows(report: Report) -> list[list[dict[str, Any]]]:
     rows: list[list[dict[str, Any]]] = []
     for i in range(5):
         row = []
         for cell in report.grid[i * 5:(i + 1) * 5]:
             more = cell.count - len(cell.names)
+            stances = list(cell.stances) + [None] * (len(cell.names) - len(cell.stances))
+            people = [{"name": name, "stance": stance,
+                       "mark": STANCE_MARKS[Stance(stance)] if stance else None,
+                       "word": stance_word(stance) if stance else ""}
+                      for name, stance in zip(cell.names, stances, strict=True)]
+            held = [{"key": key, "mark": STANCE_MARKS[Stance(key)], "word": stance_word(key),
+                     "n": n}
+                    for key, n in (("support", cell.supporting), ("neutral", cell.neutral),
+                                   ("oppose", cell.opposing)) if n]
             row.append({"cell": cell, "quadrant": _quadrant(cell.influence, cell.interest),
-                        "more": more})
+                        "more": more, "people": people, "held": held})
         rows.append(row)
     return rows

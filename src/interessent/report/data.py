@@ -134,6 +134,17 @@ class GridCell:
     interest: int
     count: int
     names: tuple[str, ...]
+    stances: tuple[str | None, ...] = ()
+    """The stance on the as-of day of each of ``names`` (``support``, ``neutral``,
+    ``oppose``; None: not known); empty when none of them is known."""
+    supporting: int = 0
+    neutral: int = 0
+    opposing: int = 0
+    """How many in the cell (named or not) support, are neutral, oppose."""
+
+    @property
+    def stances_known(self) -> int:
+        return self.supporting + self.neutral + self.opposing
 
 
 @frozen
@@ -217,6 +228,8 @@ class Report:
     tasks are ``dues.tasks`` (soonest due first: the overdue ones first)."""
     role_names: Mapping[str, str] = field(factory=dict)
     """The roles' names, in the report's language (a task's owner)."""
+    acceptance_weight: float = 0.0
+    """The weight the plan gives acceptance in the coverage score (``[coverage]``)."""
 
     @property
     def story_count(self) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from sqlalchemy import text
 
 from ..capture import concerns
 from ..coverage import (
@@ -32,7 +33,7 @@ from ..periods import Period, Unit
 from ..plan import CommitmentKind
 from ..rules import KindCategory, kinds_in
 from ..store import INT, PART, ST
-from ..store.rules import as_query, members_sql, programme_people_sql
+from ..store.rules import as_query, members_sql, programme_people_sql, stance_as_of_sql
 from .data import (
     _CELL_ORDER,
     _LEADERS_SHOWN,
@@ -155,6 +156,7 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
         recipients=localized(plan.report.recipients),
         open_concerns=_open_concerns(ws, plan, day),
         role_names={r.key: localized(r.name) for r in plan.roles},
+        acceptance_weight=plan.coverage.acceptance,
     )
 
 
@@ -330,11 +332,14 @@ def _reason(contact: Contact, plan: Plan) -> str:
 def _grid(ws: Workspace, plan: Plan, people: Mapping[int, _Person],
           day: dt.date) -> tuple[tuple[GridCell, ...], int]:
     """The 5 × 5 power/interest grid, most influential row first, each cell naming its
-    three strongest leaders (by the ranking's score, then name); and how many have no
-    declared influence or interest."""
+    three strongest leaders (by the ranking's score, then name) with the stance each holds
+    on ``day``, and counting the stances of all in it; and how many have no declared
+    influence or interest."""
     with ws.store.read() as s:
         own = set(s.scalars(as_query(programme_people_sql(plan))))
-    cells: dict[tuple[int, int], list[_Person]] = {}
+        stances = {int(pk): str(stance) for pk, stance in
+                   s.execute(text(stance_as_of_sql()), {"day": day})}
+    cells: dict[tuple[int, int], list[tuple[_Person, str | None]]] = {}
     unknown = 0
     for pk, person in people.items():
         if pk in own:
@@ -342,16 +347,22 @@ def _grid(ws: Workspace, plan: Plan, people: Mapping[int, _Person],
         if person.influence is None or person.interest is None:
             unknown += 1
             continue
-        cells.setdefault((person.influence, person.interest), []).append(person)
+        cells.setdefault((person.influence, person.interest), []).append(
+            (person, stances.get(pk)))
     scores = leader_scores(ws, as_of=day)
     out = []
     for influence in range(5, 0, -1):
         for interest in range(1, 6):
             members = sorted(cells.get((influence, interest), []),
-                             key=lambda p: (-scores.get(p.id, 0.0), p.name))
-            named = [p for p in members if not p.restricted]
+                             key=lambda p: (-scores.get(p[0].id, 0.0), p[0].name))
+            named = [p for p in members if not p[0].restricted][:3]
+            held = Counter(stance for _, stance in members if stance is not None)
+            marks = tuple(stance for _, stance in named)
             out.append(GridCell(influence, interest, len(members),
-                                tuple(p.name for p in named[:3])))
+                                tuple(p.name for p, _ in named),
+                                stances=marks if any(marks) else (),
+                                supporting=held["support"], neutral=held["neutral"],
+                                opposing=held["oppose"]))
     return tuple(out), unknown
 
 

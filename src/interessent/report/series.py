@@ -15,7 +15,9 @@ for the period up to that day, computed together instead of once per column.
   the first contact of each of them in the period, asked once;
 - **commitments**: their fulfilment as of each column's end, as
   :func:`~interessent.coverage.check_commitments` gives it (a commitment's windows are its
-  own), checked for every column together (each commitment's contacts read once).
+  own), checked for every column together (each commitment's contacts read once);
+- **acceptance**: the stances in force on each column's end (one query a column, and
+  only when the plan weighs acceptance: it moves no score otherwise).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import text
 
-from ..coverage import NEUTRAL_INFLUENCE, score
+from ..coverage import NEUTRAL_INFLUENCE, Acceptance, acceptance_by_group, score
 from ..coverage.commitments import check_each
 from ..coverage.interaction_log import _KEPT, _Log
 from ..graph import rank_leaders
@@ -78,6 +80,10 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
         for g in groups:
             direct[g.key], network[g.key] = reach.of(g)
         first_contact = _first_contacts(ws, session, leaders, Period(period.start, ends[-1]))
+        # Acceptance moves a score only where the plan weighs it.
+        accepted = ([acceptance_by_group(session, groups, end) for end in ends]
+                    if plan.coverage.acceptance > 0 else
+                    [dict.fromkeys((g.key for g in groups), Acceptance()) for _ in ends])
     points: dict[str, list[SeriesPoint]] = {g.key: [] for g in groups}
     each = check(list(zip(spans, ends, strict=True)))
     for n, end in enumerate(ends):
@@ -92,6 +98,7 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
                 "network": network[g.key][n],
                 "leaders": informed / len(chosen) if chosen else None,
                 "commitments": sum(fulfil) / len(fulfil) if fulfil else None,
+                "acceptance": accepted[n][g.key].share,
             }
             points[g.key].append(SeriesPoint(n, score(components, plan), direct[g.key][n],
                                              network[g.key][n]))

@@ -68,6 +68,10 @@ def _status_blocks(r: Report) -> list[_Block]:
                       _percent(g.direct_reach), _percent(g.network_reach),
                       _of(g.leaders_informed, g.leaders) if g.leaders else "–",
                       _percent(g.score)) for g in r.coverage)),
+    ]
+    if r.acceptance_weight > 0 or any(g.stances_known for g in r.coverage):
+        blocks.append(_Para(_acceptance_line(r)))
+    blocks += [
         _Heading(1, gettext("Commitments of the communication strategy")),
     ]
     kept = [c for c in r.commitments if c.status in (Status.MET, Status.DUE, Status.NOT_STARTED)]
@@ -146,6 +150,23 @@ def _resources_line(res: Resources, day: str) -> str:
     return gettext("The communication log shows {total} in the period up to {day}: "
                    "{letters} ({recipients}), {meetings}, {board}, and {people}.").format(
         day=day, **{k: v.format(n=_number(counts[k])) for k, v in parts.items()})
+
+
+def _acceptance_line(r: Report) -> str:
+    """One sentence on acceptance per group: of the members whose stance is known on the
+    as-of day, how many support the programme."""
+    known = [g for g in r.coverage if g.stances_known]
+    if not known:
+        return gettext("No member's stance on the programme is known yet, so acceptance "
+                       "does not count in the coverage.")
+    parts = ", ".join(gettext("{group} {share} ({part})").format(
+        group=localized(g.name), share=_percent(g.acceptance),
+        part=_of(g.supporting, g.stances_known)) for g in known)
+    line = gettext("Acceptance, the share of the members with a known stance who support "
+                   "the programme: {groups}.").format(groups=parts)
+    if len(known) < len(r.coverage):
+        line += " " + gettext("No stance is known in the other target groups.")
+    return line
 
 
 def _of(part: int, whole: int) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     text,
 )
 
+from ..model import Stance
 from ..rules import ACTING_TIE_KINDS
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ __all__ = [
     "members_sql",
     "party_sql",
     "programme_people_sql",
+    "stance_as_of_sql",
 ]
 
 #: A SELECT of stakeholder pks, its parameters, and which of them expand to lists.
@@ -135,3 +137,20 @@ UNION SELECT rel.source_pk FROM relationships rel JOIN stakeholders o ON o.pk = 
       WHERE o.id = :party_org{n} AND {acting}
         AND {active_on_sql("rel", day)}"""
     return sql, params, expanding
+
+
+def stance_as_of_sql(day: str = ":day") -> str:
+    """:func:`interessent.stance.in_force`: each stakeholder's stance on ``day`` (columns
+    ``pk``, ``stance``): the newest of its stances recorded from that day or earlier
+    (``since`` ≤ ``day``), the one recorded last among those of the same day. A
+    stakeholder without such a stance has no row; a row that holds no stance interessent
+    knows (written by hand) is passed over, as the Python form passes it over. A window
+    function, which SQLite (3.25 and later) and PostgreSQL both run; ``stances`` holds one
+    row per change of stance, so this reads few rows."""
+    known = ", ".join(f"'{s.value}'" for s in Stance)  # fixed words, never user data
+    return f"""SELECT ranked.pk AS pk, ranked.stance AS stance FROM (
+    SELECT st.stakeholder_pk AS pk, st.stance AS stance,
+           ROW_NUMBER() OVER (PARTITION BY st.stakeholder_pk
+                              ORDER BY st.since DESC, st.pk DESC) AS newest
+    FROM stances st WHERE st.since <= {day} AND st.stance IN ({known})) AS ranked
+WHERE ranked.newest = 1"""
