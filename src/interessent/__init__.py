@@ -33,6 +33,7 @@ from .model import Language as Language
 from .model import Relationship as Relationship
 from .model import RelationshipKind as RelationshipKind
 from .model import RoleAssignment as RoleAssignment
+from .model import Sentiment as Sentiment
 from .model import Stakeholder as Stakeholder
 from .periods import Period as Period
 from .periods import Unit as Unit
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
     from .importing import import_rows as import_rows
     from .plan import Commitment as Commitment
     from .plan import CommitmentKind as CommitmentKind
+    from .plan import KeyMessage as KeyMessage
     from .plan import Plan as Plan
     from .plan import TargetGroup as TargetGroup
     from .plan import load_plan as load_plan
@@ -119,6 +121,7 @@ _LAZY = {
     "Commitment": "plan",
     "CommitmentExplanation": "coverage",
     "CommitmentKind": "plan",
+    "KeyMessage": "plan",
     "CommitmentStatus": "coverage",
     "DraftRun": "drafting",
     "DueItem": "coverage",
@@ -205,6 +208,7 @@ __all__ = [
     "Interaction",
     "InteressentError",
     "InvalidInput",
+    "KeyMessage",
     "Kind",
     "Language",
     "LeaderScore",
@@ -221,6 +225,7 @@ __all__ = [
     "Risk",
     "RoleAssignment",
     "RowProblem",
+    "Sentiment",
     "Signature",
     "Stakeholder",
     "Status",
