@@ -513,8 +513,8 @@ class _Job:
         in_file = {id_key(i): bool(ok) for i, ok in zip(given, fields["success"], strict=True)
                    if i}
         stored = resolve_ids(s, INT, [story for _, _, story in told])
-        success = dict(s.execute(select(INT.c.pk, INT.c.success).where(
-            INT.c.pk.in_([pk for pk, _ in stored.values()]))).tuples().all()) if stored else {}
+        success = {pk: ok for pk, ok in s.execute(select(INT.c.pk, INT.c.success).where(
+            INT.c.pk.in_([pk for pk, _ in stored.values()])))} if stored else {}
         for number, id_, story in told:
             key = id_key(story)
             if id_ is not None and id_key(id_) == key:
