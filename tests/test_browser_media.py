@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_browser import _chromium, _keep, _section, render
-
 from interessent import log_interaction
 from interessent.periods import Period
 from interessent.report import write_report
 from interessent.workspace import Workspace, init_workspace
+from test_browser import _chromium, _keep, _section, render
 
 AS_OF = dt.date(2026, 11, 26)
 HOSTILE = '<script>alert(1);console.error("xss")</script>'
