@@ -114,7 +114,7 @@ class Count(click.IntRange):
 def sentiment_option(f: F) -> F:
     """``--sentiment positive|neutral|negative``: how a contact went (checked by the
     library, so a wrong word is ``Error: …``, exit 1)."""
-    return click.option("--sentiment", metavar="positive|neutral|negative", help=N_(
+    return click.option("--sentiment", metavar="SENTIMENT", help=N_(
         "How it went: positive, neutral or negative."))(f)
 
 
@@ -128,7 +128,7 @@ def media_options(replaces: bool = False) -> Callable[[F], F]:
             "For what the media published (article, post, web): the outlet that published "
             "it (a stakeholder id).")),
         click.option("--message", "messages", multiple=True, metavar="KEY", help=message),
-        click.option("--tone", metavar="positive|neutral|negative", help=N_(
+        click.option("--tone", metavar="TONE", help=N_(
             "Its tone towards the programme: positive, neutral or negative.")),
         click.option("--story", metavar="ID", help=N_(
             "The success story it tells (an interaction id); the story is then published.")),
