@@ -2,9 +2,10 @@
 what an article carried, which success stories are published and by whom, press tips that
 never pitch a story the outlet has run, and the key messages per quarter on the dashboard.
 
-Everything runs on the Osen example (copied per test from one module-wide init), whose
-log holds no article naming an outlet, a story or a key message: every count below is of
-articles logged here, counted by hand in the comments.
+Everything runs on the Osen example (copied per test from one module-wide init). Its log
+names no story an article tells; its articles name their outlet (Osen-Posten, NRK
+Trøndelag) and carry key messages (:data:`EXAMPLE_MESSAGES`, from
+``tools/make_osen_example.py``), which every count below adds in, by hand, in the comments.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ TITLES = {"K2026-0326": "Nytt reiselivsselskap etablerer seg i Osen",
           "K2026-0279": "Første elektriske arbeidsbåt levert – to nye lærlinger",
           "K2026-0233": "Osen Sjømat ansetter fem nye",
           "K2026-0173": "Ny gründer: Kystlys Design åpner verksted i Steinsdalen"}
+#: The key messages the example's articles carry, per quarter of 2026 (PRESS in
+#: tools/make_osen_example.py): bedriftsutvikling 02-11, 05-20, 08-19; grunderkommune
+#: 06-17, 08-26, 11-11; attraktiv 08-26, 11-11, 11-18. Seven articles carry one or more.
+EXAMPLE_MESSAGES = {"grunderkommune": (0, 1, 1, 1), "attraktiv": (0, 0, 1, 2),
+                    "bedriftsutvikling": (1, 1, 1, 0)}
 #: What Osen's press tip says when it has no story to offer (suksesshistorie.j2).
 NO_STORY = "Det skjer mye i omstillingsarbeidet i Osen"
 
@@ -148,11 +154,14 @@ def test_log_an_article_with_outlet_messages_tone_and_story(osen: Workspace) -> 
     [logged] = osen.store.interactions(ids=["A-1"])
     assert (logged.outlet, logged.tone, logged.story, logged.messages) == (
         "osen-posten", Sentiment.POSITIVE, "K2026-0326", ("attraktiv", "grunderkommune"))
-    # the outlet's profile lists what it published; the contacts of others are unchanged
+    # the outlet's profile lists what it published, newest first: A-1 and the example's
+    # eight Osen-Posten articles (01-14, 02-11, 03-18, 05-20, 06-17, 08-19, 08-26, 11-11)
     profile = stakeholder_profile(osen, "osen-posten")
-    assert [i.id for i in profile.published] == ["A-1"]
+    assert [i.id for i in profile.published][:2] == ["A-1", "K2026-0326"]
+    assert len(profile.published) == 9
     assert profile.to_dict()["published"][0]["messages"] == ["attraktiv", "grunderkommune"]
-    assert "Published (1, newest first):" in "\n".join(profile.lines())
+    assert "Published (9, newest first):" in "\n".join(profile.lines())
+    assert "[tone: positive]" in "\n".join(profile.lines())
     # a --message repeated in an edit replaces the messages; --clear empties the fields
     ok(osen, "interaction", "edit", "A-1", "--message", "bedriftsutvikling")
     assert osen.store.interactions(ids=["A-1"])[0].messages == ("bedriftsutvikling",)
@@ -405,15 +414,21 @@ def test_key_messages_per_quarter(osen: Workspace) -> None:
     km = build_report(osen, parse_period("2026-H2"), as_of=AS_OF).messages
     assert km is not None and km.year == 2026
     counts = {m.key: m.counts for m in km.rows}
-    # grunderkommune: Q1 two (01-15, 03-31), Q3 one (09-30); the one of 12-01 is after
-    # the day. attraktiv: Q1 one (03-31), Q2 one (04-01); the one of 2025 is not counted.
-    assert counts == {"grunderkommune": (2, 0, 1, 0), "attraktiv": (1, 1, 0, 0),
-                      "bedriftsutvikling": (0, 0, 0, 0)}
-    assert km.articles == 4  # 01-15, 03-31, 04-01, 09-30
-    assert [m.total for m in km.rows] == [3, 2, 0]
+    # logged here: grunderkommune Q1 two (01-15, 03-31), Q3 one (09-30); the one of 12-01
+    # is after the day. attraktiv Q1 one (03-31), Q2 one (04-01); 2025 is not counted.
+    here = {"grunderkommune": (2, 0, 1, 0), "attraktiv": (1, 1, 0, 0),
+            "bedriftsutvikling": (0, 0, 0, 0)}
+    assert counts == {k: tuple(a + b for a, b in zip(here[k], EXAMPLE_MESSAGES[k],
+                                                     strict=True)) for k in here}
+    assert counts == {"grunderkommune": (2, 1, 2, 1), "attraktiv": (1, 1, 1, 2),
+                      "bedriftsutvikling": (1, 1, 1, 0)}
+    assert km.articles == 4 + 7  # 01-15, 03-31, 04-01, 09-30 and the example's seven
+    assert [m.total for m in km.rows] == [6, 5, 3]
     status = render_markdown(build_report(osen, Period.year(2026), as_of=AS_OF))
-    assert ("Key messages in the media in 2026 (4 articles): «Osen er en gründerkommune» 3"
-            in status)
+    assert ("Key messages in the media in 2026 (11 articles): «Osen er en gründerkommune» 6, "
+            "«Osen er en attraktiv kommune for utenbygds-gründere å flytte bedriften sin "
+            "til» 5, «Omstillingsarbeidet støtter konkrete bedriftsutviklingsprosjekt i "
+            "Osen» 3." in status)
 
 
 def test_the_dashboard_shows_the_key_messages_escaped(osen_folder: Path,
