@@ -256,10 +256,15 @@ def test_what_only_the_media_publish_is_refused_on_a_meeting(osen: Workspace) ->
     with pytest.raises(InvalidInput, match="only what the media published"):
         edit_interaction(osen, aid, kind="meeting", participants=["oda-selnes"])
     assert len(osen.store.interactions()) == len(before) + 1
-    # and a story no longer a success cannot be told: the article is refused, not changed
+    # a story no longer a success cannot be told by a new article; one that told it while
+    # it was keeps it, and can still be edited
+    told = article(osen, "2026-11-20", story="K2026-0326")
     edit_interaction(osen, "K2026-0326", success=False)
     with pytest.raises(InvalidInput, match="is not a success story"):
         article(osen, "2026-11-21", story="K2026-0326")
+    assert edit_interaction(osen, told, topic="Retta sak").story == "K2026-0326"
+    with pytest.raises(InvalidInput, match="is not a success story"):
+        edit_interaction(osen, told, story="K2026-0326")
 
 
 HOSTILE = ["<script>alert(1)</script>", "{{ 7*7 }}", "a\nBcc: x@y.example", "x\x00y",

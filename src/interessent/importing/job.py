@@ -453,7 +453,7 @@ class _Job:
                 if not people and not audience:
                     self.bad(number, "participants", "it would reach nobody: keep a "
                                                      "participant or an audience group")
-        self._media(s, fields, given)
+        self._media(s, fields, given, checked="story" in cells)
         self._repeated_ids(given)
         if self.only_new:
             for number, id_ in zip(self.table.row_numbers, written, strict=True):
@@ -488,11 +488,13 @@ class _Job:
 
         return _Checked(len(items) - existing, existing, write, ids=tuple(i.id for i in items))
 
-    def _media(self, s: Session, fields: dict[str, list[Any]],
-               given: list[str | None]) -> None:
+    def _media(self, s: Session, fields: dict[str, list[Any]], given: list[str | None],
+               *, checked: bool) -> None:
         """What only the media publish (an outlet, a tone, a story, key messages) belongs
         to a broadcast kind (an article, a post …), and the story an article tells must be
-        a success story: a stored one, or one of these rows (which replace stored ones)."""
+        a success story: a stored one, or one of these rows (which replace stored ones).
+        The story is ``checked`` where the rows name it; an edit that does not keeps the
+        story it had (checked when it was set)."""
         media = ("outlet", "tone", "story", "messages")
         rows = zip(self.table.row_numbers, given, fields["kind"], fields["story"],
                    *(fields[col] for col in media), strict=True)
@@ -504,7 +506,7 @@ class _Job:
                     "only what the media published (a broadcast kind such as article, post "
                     "or web) has an outlet, a tone, a story or key messages; {kind} is not "
                     "one").format(kind=kind))
-            if story:
+            if story and checked:
                 told.append((number, id_, story))
         if not told:
             return
