@@ -447,6 +447,8 @@ def test_the_dashboard_shows_the_key_messages_escaped(osen_folder: Path,
         article(ws, "2026-05-05", messages=("farlig",))
         page = write_report(ws, Period.year(2026), as_of=AS_OF,
                             out=tmp_path / "rapport.html").read_text(encoding="utf-8")
+        status = render_markdown(build_report(ws, Period.year(2026), as_of=AS_OF))
+    assert "«\\<script\\>alert(1)\\</script\\> \\{\\{ 7\\*7 \\}\\}» 1" in status
     assert 'id="budskap"' in page
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in page
