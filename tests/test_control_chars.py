@@ -136,7 +136,9 @@ def _value(column: str, char: str) -> str:
             "date": "2026-03-05", "channel": "direkte", "participants": "kari",
             "topic": "Dialogmøte", "commitments": "B5", "host": "ola", "success": "ja",
             "source": "kari", "target": "ola", "strength": "0,5", "directed": "ja",
-            "start": "2026-01-01", "end": "2026-12-31"}[column]
+            "start": "2026-01-01", "end": "2026-12-31", "sentiment": "positive",
+            "outlet": "avisa", "tone": "neutral", "story": "K2026-0001",
+            "messages": "grunder"}[column]
     return good[:1] + char + (good[1:] or good)
 
 

@@ -20,6 +20,7 @@ TABLES = {
     "[[channels]]": plan_module.Channel,
     "[[roles]]": plan_module.Role,
     "[[topics]]": plan_module.Topic,
+    "[[messages]]": plan_module.KeyMessage,
     "[information]": plan_module.Information,
     "[[information.rules]]": plan_module.SpeakingRule,
     "[[commitments]]": plan_module.Commitment,

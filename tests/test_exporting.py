@@ -179,7 +179,8 @@ def test_json_format(workspace: Workspace) -> None:
     first = json.loads(text)[0]
     assert first == {"id": "egen-id", "date": "2025-12-31", "kind": "call", "channel": None,
                      "participants": [], "groups": [], "topic": None, "commitments": [],
-                     "host": None, "success": False, "notes": None}
+                     "host": None, "success": False, "notes": None, "sentiment": None,
+                     "outlet": None, "tone": None, "story": None, "messages": []}
 
 
 def test_export_arguments(workspace: Workspace) -> None:

@@ -761,13 +761,14 @@ def d(text: str) -> dt.date:
 
 def log(date: dt.date | str, kind: str, channel: str, *, participants=(), groups=(),
         topic: str, commitments=(), host: str = "", success: bool = False,
-        notes: str = "") -> None:
+        notes: str = "", outlet: str = "", tone: str = "", messages=()) -> None:
     day = d(date) if isinstance(date, str) else date
     assert START <= day <= LAST, day
     interactions.append({
         "dato": day, "type": kind, "kanal": channel, "deltakere": list(participants),
         "målgrupper": list(groups), "tema": topic, "tiltak": list(commitments),
-        "vert": host, "suksess": success, "notater": notes,
+        "vert": host, "suksess": success, "notater": notes, "stemning": "",
+        "medium": outlet, "tone": tone, "historie": "", "budskap": list(messages),
     })
 
 
@@ -794,10 +795,23 @@ ARTICLES = [
     ("2026-11-18", "NRK Trøndelag: Osen satser på kysten", ["B1"], False,
      "Reportasje på NRK Trøndelag."),
 ]
+# Who ran each article, its tone, and the plan's key messages ([[messages]]) it carried.
+PRESS = {
+    "2026-01-14": ("osen-posten", "positive", []),
+    "2026-02-11": ("osen-posten", "positive", ["bedriftsutvikling"]),
+    "2026-03-18": ("osen-posten", "neutral", []),
+    "2026-05-20": ("osen-posten", "positive", ["bedriftsutvikling"]),
+    "2026-06-17": ("osen-posten", "positive", ["grunderkommune"]),
+    "2026-08-19": ("osen-posten", "positive", ["bedriftsutvikling"]),
+    "2026-08-26": ("osen-posten", "positive", ["grunderkommune", "attraktiv"]),
+    "2026-11-11": ("osen-posten", "positive", ["attraktiv", "grunderkommune"]),
+    "2026-11-18": ("nrk-trondelag", "neutral", ["attraktiv"]),
+}
 for date, topic, tiltak, success, notes in ARTICLES:
     groups = ["grundere", *BN] if "G2" in tiltak else BN
+    outlet, tone, messages = PRESS.get(date, ("", "", []))
     log(date, "article", "media", groups=groups, topic=topic, commitments=tiltak,
-        success=success, notes=notes)
+        success=success, notes=notes, outlet=outlet, tone=tone, messages=messages)
 
 # B2: the opinion leaders informed in person. Three of the most central ones (the leaders
 # of the fiskarlag and the pensjonistforening, and the retired teacher) are not yet: they
@@ -1009,7 +1023,7 @@ ST_HEAD = ["id", "navn", "type", "e-post", "telefon", "adresse", "organisasjon",
            "notater"]
 REL_HEAD = ["fra", "til", "type", "styrke", "rettet", "start", "slutt"]
 INT_HEAD = ["id", "dato", "type", "kanal", "deltakere", "målgrupper", "tema", "tiltak", "vert",
-            "suksess", "notater"]
+            "suksess", "notater", "stemning", "medium", "tone", "historie", "budskap"]
 
 
 def cell(value: object) -> str:

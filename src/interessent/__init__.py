@@ -33,6 +33,7 @@ from .model import Language as Language
 from .model import Relationship as Relationship
 from .model import RelationshipKind as RelationshipKind
 from .model import RoleAssignment as RoleAssignment
+from .model import Sentiment as Sentiment
 from .model import Stakeholder as Stakeholder
 from .model import Stance as Stance
 from .periods import Period as Period
@@ -85,6 +86,7 @@ if TYPE_CHECKING:
     from .importing import import_rows as import_rows
     from .plan import Commitment as Commitment
     from .plan import CommitmentKind as CommitmentKind
+    from .plan import KeyMessage as KeyMessage
     from .plan import Plan as Plan
     from .plan import TargetGroup as TargetGroup
     from .plan import load_plan as load_plan
@@ -135,6 +137,7 @@ _LAZY = {
     "Commitment": "plan",
     "CommitmentExplanation": "coverage",
     "CommitmentKind": "plan",
+    "KeyMessage": "plan",
     "CommitmentStatus": "coverage",
     "Concern": "capture",
     "DraftRun": "drafting",
@@ -236,6 +239,7 @@ __all__ = [
     "Interaction",
     "InteressentError",
     "InvalidInput",
+    "KeyMessage",
     "Kind",
     "Language",
     "LeaderScore",
@@ -252,6 +256,7 @@ __all__ = [
     "Risk",
     "RoleAssignment",
     "RowProblem",
+    "Sentiment",
     "Signature",
     "Stakeholder",
     "Stance",

@@ -160,7 +160,9 @@ def records(ws: Workspace, kind: str, *, extra: bool = False) -> list[dict[str, 
          "participants": tuple(p for p in i.participants if p not in hidden),
          "groups": i.groups, "topic": i.topic, "commitments": i.commitments,
          "host": None if i.host in hidden else i.host, "success": i.success,
-         "notes": i.notes}
+         "notes": i.notes, "sentiment": i.sentiment,
+         "outlet": None if i.outlet in hidden else i.outlet, "tone": i.tone,
+         "story": i.story, "messages": i.messages}
         for i in store.interactions()
     ]
 

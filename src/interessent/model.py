@@ -27,6 +27,7 @@ __all__ = [
     "Relationship",
     "RelationshipKind",
     "RoleAssignment",
+    "Sentiment",
     "Stakeholder",
     "Stance",
 ]
@@ -55,6 +56,14 @@ class Stance(enum.StrEnum):
     SUPPORT = "support"
     NEUTRAL = "neutral"
     OPPOSE = "oppose"
+
+
+class Sentiment(enum.StrEnum):
+    """How a contact went, or an article's tone towards the programme."""
+
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
 
 
 def _tuple_of_str(value: Iterable[str] | None) -> tuple[str, ...]:
@@ -90,6 +99,13 @@ def _kind(value: object) -> Kind:
 
 def _language(value: object) -> Language:
     return _member(Language, value)
+
+
+def _sentiment(value: object) -> Sentiment | None:
+    """A :class:`Sentiment` from itself or its value; None (or empty text) is "not said"."""
+    if value is None or value == "":
+        return None
+    return _member(Sentiment, value)
 
 
 def _number(value: object) -> float:
@@ -250,6 +266,12 @@ class Interaction:
     as a whole (a newspaper article reaches ``befolkningen``, not named people). ``host``
     is the stakeholder that hosted it (a board meeting held at a local company).
     ``commitments`` are the ids of the plan's commitments it fulfils.
+
+    ``sentiment`` is how the contact went, as the one who logged it saw it. For what the
+    media published (an article, a post …): ``outlet`` is the stakeholder id of the
+    outlet that ran it, ``tone`` its tone towards the programme, ``story`` the id of the
+    success story it tells (that story is then *published*) and ``messages`` the keys of
+    the plan's key messages it carried.
     """
 
     id: str = field(validator=_non_empty)
@@ -263,9 +285,14 @@ class Interaction:
     host: str | None = None
     success: bool = False
     notes: str | None = None
+    sentiment: Sentiment | None = field(default=None, converter=_sentiment)
+    outlet: str | None = None
+    tone: Sentiment | None = field(default=None, converter=_sentiment)
+    story: str | None = None
+    messages: tuple[str, ...] = field(default=(), converter=_tuple_of_str)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data: every field, the date as ISO text."""
+        """Plain data: every field, the date as ISO text, sentiment and tone by value."""
         return dict(plain(attrs.asdict(self, recurse=False)))
 
 

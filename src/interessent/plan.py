@@ -51,6 +51,7 @@ __all__ = [
     "DueSettings",
     "Information",
     "InteractionKind",
+    "KeyMessage",
     "LeaderSettings",
     "Members",
     "Phase",
@@ -194,6 +195,16 @@ class Topic:
     name: PlanText = field(converter=plan_text)
     description: str = ""
     forbidden: bool = False
+
+
+@frozen
+class KeyMessage:
+    """A key message (budskap) the programme wants the media to carry («Osen er en
+    gründerkommune»). Articles logged name the keys of the messages they carried."""
+
+    key: str
+    text: PlanText = field(converter=plan_text)
+    description: str = ""
 
 
 #: In a speaking rule's ``roles``: every programme role that no rule of the plan names.
@@ -362,6 +373,7 @@ class Plan:
     leaders: LeaderSettings = LeaderSettings()
     due: DueSettings = DueSettings()
     report: ReportSettings = ReportSettings()
+    messages: tuple[KeyMessage, ...] = ()
     source: str = field(default="<plan>", eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -383,6 +395,9 @@ class Plan:
 
     def channel(self, key: str) -> Channel:
         return _find(self.channels, "key", key, "channel")
+
+    def message(self, key: str) -> KeyMessage:
+        return _find(self.messages, "key", key, "key message")
 
     @property
     def all_relationship_kinds(self) -> dict[str, RelationshipKind]:
@@ -425,6 +440,7 @@ _NOT_IN_PLAN = {
     "role": N_("no role {key!r} in the plan (known: {known})"),
     "phase": N_("no phase {key!r} in the plan (known: {known})"),
     "channel": N_("no channel {key!r} in the plan (known: {known})"),
+    "key message": N_("no key message {key!r} in the plan (known: {known})"),
 }
 
 
@@ -576,6 +592,7 @@ def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
     yield from _unique(plan.commitments, "commitments", "id")
     yield from _unique(plan.interaction_kinds, "interaction_kinds", "key")
     yield from _unique(plan.relationship_kinds, "relationship_kinds", "key")
+    yield from _unique(plan.messages, "messages", "key")
 
     groups = {g.key for g in plan.groups}
     roles = {r.key for r in plan.roles}
@@ -593,6 +610,7 @@ def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
         ("topics", plan.topics, "key"),
         ("interaction_kinds", plan.interaction_kinds, "key"),
         ("relationship_kinds", plan.relationship_kinds, "key"),
+        ("messages", plan.messages, "key"),
     ):
         for i, item in enumerate(items):
             value = getattr(item, attr)

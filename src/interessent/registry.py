@@ -37,7 +37,15 @@ from .stance import (
 
 if TYPE_CHECKING:
     from .i18n import Localized
-    from .model import Interaction, Kind, Language, Relationship, Stakeholder, Stance
+    from .model import (
+        Interaction,
+        Kind,
+        Language,
+        Relationship,
+        Sentiment,
+        Stakeholder,
+        Stance,
+    )
     from .workspace import Workspace
 
 __all__ = [
@@ -58,6 +66,10 @@ __all__ = [
 STAKEHOLDER_FIELDS = ("first_name", "kind", "email", "phone", "address", "organisation",
                       "roles", "groups", "influence", "interest", "language", "legal_basis",
                       "tags", "notes")
+
+#: A sentiment or tone in words (``Sentiment`` keeps the English value in JSON and CSV).
+SENTIMENT_WORDS = {"positive": N_("positive"), "neutral": N_("neutral"),
+                   "negative": N_("negative")}
 
 #: A stakeholder's kind in words (``Kind`` keeps the English value in JSON and CSV).
 KIND_WORDS = (Np_("stakeholder", "person"), Np_("stakeholder", "organisation"))
@@ -99,6 +111,9 @@ class StakeholderProfile:
     """The stakeholder's stances as recorded, oldest first (:func:`stance_history`)."""
     today: dt.date | None = None
     """The day the profile was read: the stance in force on it is the current one."""
+    #: What the stakeholder, a media outlet, published (articles naming it as outlet),
+    #: newest first.
+    published: tuple[Interaction, ...] = ()
 
     @property
     def stance(self) -> StanceRecord | None:
@@ -108,8 +123,8 @@ class StakeholderProfile:
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``stakeholder show``): the stakeholder's fields, their
         ``relationships`` and ``interactions``, the current ``stance`` (``support``,
-        ``neutral``, ``oppose`` or null) and its history ``stances`` (oldest first), dates
-        as ISO text."""
+        ``neutral``, ``oppose`` or null) and its history ``stances`` (oldest first), for an
+        outlet what it ``published``, dates as ISO text."""
         current = self.stance
         return {
             **self.stakeholder.to_dict(),
@@ -117,6 +132,7 @@ class StakeholderProfile:
             "interactions": [i.to_dict() for i in self.interactions],
             "stance": None if current is None else current.stance.value,
             "stances": [r.to_dict() for r in self.stances],
+            "published": [i.to_dict() for i in self.published],
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -166,13 +182,34 @@ class StakeholderProfile:
         out.append("\n" + gettext("Interactions ({count}, newest first):").format(
             count=len(self.interactions)))
         for i in self.interactions[:15]:
-            flag = " ★" if i.success else ""
-            kind = kind_word(i.kind, self.interaction_kinds)
-            out.append(f"  {i.date.isoformat()}  {kind:<13} {i.topic or ''}{flag}")
+            out.append(self._contact_line(i))
         if len(self.interactions) > 15:
             out.append(gettext("  … and {count} more").format(
                 count=len(self.interactions) - 15))
+        if self.published:
+            out.append("\n" + gettext("Published ({count}, newest first):").format(
+                count=len(self.published)))
+            out.extend(self._contact_line(i) for i in self.published[:15])
+            if len(self.published) > 15:
+                out.append(gettext("  … and {count} more").format(
+                    count=len(self.published) - 15))
         return out
+
+    def _contact_line(self, i: Interaction) -> str:
+        """One contact: its day, kind and topic, a star for a success story, how it went
+        and, for an article, its outlet and tone."""
+        flag = " ★" if i.success else ""
+        kind = kind_word(i.kind, self.interaction_kinds)
+        said = []
+        if i.sentiment is not None:
+            said.append(gettext(SENTIMENT_WORDS[i.sentiment.value]))
+        if i.outlet is not None and i.outlet != self.stakeholder.id:
+            said.append(f"{self.names.get(i.outlet, i.outlet)} ({i.outlet})")
+        if i.tone is not None:
+            said.append(gettext("tone: {tone}").format(
+                tone=gettext(SENTIMENT_WORDS[i.tone.value])))
+        more = f"  [{'; '.join(said)}]" if said else ""
+        return f"  {i.date.isoformat()}  {kind:<13} {i.topic or ''}{flag}{more}"
 
 
 def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
@@ -186,6 +223,10 @@ def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
         others.add(s.organisation)
     names = {o.id: o.name for o in store.stakeholders(ids=sorted(others))}
     interactions = store.interactions(stakeholder=s.id)
+    published = store.interactions(outlet=s.id)
+    outlets = {i.outlet for i in (*interactions, *published) if i.outlet} - set(names)
+    if outlets:
+        names |= {o.id: o.name for o in store.stakeholders(ids=sorted(outlets))}
     return StakeholderProfile(
         stakeholder=s,
         organisation_name=names.get(s.organisation) if s.organisation else None,
@@ -198,6 +239,7 @@ def stakeholder_profile(ws: Workspace, id: str) -> StakeholderProfile:
         relationship_kinds={k: v.name for k, v in ws.plan.all_relationship_kinds.items()},
         stances=tuple(stance_history(ws, s.id)),
         today=dt.date.today(),
+        published=tuple(reversed(published)),
     )
 
 
@@ -227,6 +269,16 @@ def _texts(what: str, lists: Mapping[str, Any] | None = None, **values: Any) -> 
             message = f"{field}: expected {due}, not {type(value).__name__} {repr(value)[:40]}"
             raise InvalidInput(f"{what}: {message}" if what else message, field=field,
                                problems=[_problem(field, message)])
+
+
+def _sentiments(**values: Any) -> None:
+    """Refuse a sentiment or tone that is neither a :class:`~interessent.model.Sentiment`
+    nor text (None is "not given"); its text is checked as an imported cell's."""
+    for field, value in values.items():
+        if value is not None and not isinstance(value, str):
+            message = (f"{field}: expected positive, neutral or negative, not "
+                       f"{type(value).__name__} {repr(value)[:40]}")
+            raise InvalidInput(message, field=field, problems=[_problem(field, message)])
 
 
 def _ids(**values: Any) -> None:
@@ -427,7 +479,8 @@ def remove_relationship(ws: Workspace, *, source: str, target: str, kind: str) -
 
 #: Fields of an interaction that an edit may set; all but date and kind may be cleared.
 INTERACTION_FIELDS = ("date", "kind", "channel", "participants", "groups", "topic",
-                      "commitments", "host", "success", "notes")
+                      "commitments", "host", "success", "notes", "sentiment", "outlet", "tone",
+                      "story", "messages")
 
 
 def log_interaction(
@@ -444,15 +497,28 @@ def log_interaction(
     host: str | None = None,
     success: bool = False,
     notes: str | None = None,
+    sentiment: Sentiment | str | None = None,
+    outlet: str | None = None,
+    tone: Sentiment | str | None = None,
+    story: str | None = None,
+    messages: Iterable[str] = (),
 ) -> Interaction:
     """Record one interaction, checked as an imported row is (kinds, channels, groups and
     commitments must be the plan's; participants and host registered stakeholders).
     Without an ``id`` it gets the next ``K<year>-<nnnn>``, chosen in the transaction that
-    writes it; an ``id`` that exists, in any case, is refused."""
+    writes it; an ``id`` that exists, in any case, is refused.
+
+    ``sentiment`` (how it went) is positive, neutral or negative, for any kind. What the
+    media published (a broadcast kind: article, post, web …) may name its ``outlet`` (a
+    registered stakeholder), its ``tone`` (as sentiment), the success ``story`` it tells
+    (an interaction whose ``success`` is set; the story is then published) and the
+    ``messages`` it carried (keys of the plan's key messages); another kind with any of
+    those is refused."""
     _texts("interaction", {"participants": participants, "groups": groups,
-                           "commitments": commitments},
+                           "commitments": commitments, "messages": messages},
            id=id, kind=kind, channel=channel, topic=topic, host=host, notes=notes,
-           date=date if not isinstance(date, dt.date) else None)
+           outlet=outlet, story=story, date=date if not isinstance(date, dt.date) else None)
+    _sentiments(sentiment=sentiment, tone=tone)
     try:
         day = (check_date(date, field="date") if isinstance(date, dt.date)
                else parse_date(date, field="date") if date else dt.date.today())
@@ -468,7 +534,8 @@ def log_interaction(
     row = {"id": id or "", "date": day, "kind": kind, "channel": channel,
            "participants": people, "groups": audience, "topic": topic,
            "commitments": _given(c=commitments).get("c", []), "host": host,
-           "success": success, "notes": notes}
+           "success": success, "notes": notes, "sentiment": sentiment, "outlet": outlet,
+           "tone": tone, "story": story, "messages": _given(m=messages).get("m", [])}
     done = _one_row(ws, "interactions", row, f"interaction {cut(id)}" if id else "interaction",
                     "log", mode="new")
     return _interaction(ws, done.ids[0])
@@ -487,6 +554,9 @@ def edit_interaction(
     groups: Iterable[str] | None = None, topic: str | None = None,
     commitments: Iterable[str] | None = None, host: str | None = None,
     success: bool | None = None, notes: str | None = None, clear: Iterable[str] = (),
+    sentiment: Sentiment | str | None = None, outlet: str | None = None,
+    tone: Sentiment | str | None = None, story: str | None = None,
+    messages: Iterable[str] | None = None,
 ) -> Interaction:
     """Change the given fields of interaction ``id`` (in any case); ``clear`` names fields
     to empty (not ``date`` or ``kind``). Lists given replace the whole list; fields not
@@ -494,13 +564,15 @@ def edit_interaction(
     reach someone: a participant or an audience group."""
     fields = _given(date=date, kind=kind, channel=channel, participants=participants,
                     groups=groups, topic=topic, commitments=commitments, host=host,
-                    success=success, notes=notes)
+                    success=success, notes=notes, sentiment=sentiment, outlet=outlet,
+                    tone=tone, story=story, messages=messages)
     cleared = _check_fields(clear, INTERACTION_FIELDS[2:], "interaction (to clear)")
     _ids(id=id)
     _texts(f"interaction {cut(id)}", {"participants": participants, "groups": groups,
-                                 "commitments": commitments},
-           kind=kind, channel=channel, topic=topic, host=host, notes=notes,
-           date=date if not isinstance(date, dt.date) else None)
+                                 "commitments": commitments, "messages": messages},
+           kind=kind, channel=channel, topic=topic, host=host, notes=notes, outlet=outlet,
+           story=story, date=date if not isinstance(date, dt.date) else None)
+    _sentiments(sentiment=sentiment, tone=tone)
     stored = ws.store.registered_ids([id], "interactions").get(id)
     if stored is None:
         raise NotFound(gettext("no interaction with id {id!r}").format(id=id))

@@ -109,3 +109,34 @@ class Count(click.IntRange):
             raise InvalidInput(f"{name}: must be from {low} to {high}, not a number of "
                                f"{len(digits)} digits")
         return int(check_number(int(text), name, low, high))
+
+
+def sentiment_option(f: F) -> F:
+    """``--sentiment positive|neutral|negative``: how a contact went (checked by the
+    library, so a wrong word is ``Error: …``, exit 1)."""
+    return click.option("--sentiment", metavar="SENTIMENT", help=N_(
+        "How it went: positive, neutral or negative."))(f)
+
+
+def media_options(replaces: bool = False) -> Callable[[F], F]:
+    """``--outlet``, ``--tone``, ``--story`` and ``--message`` (repeatable): what the media
+    published; ``replaces``: a repeated ``--message`` replaces the stored messages."""
+    message = (N_("A key message of the plan it carried (repeatable; replaces the messages).")
+               if replaces else N_("A key message of the plan it carried (repeatable)."))
+    options = [
+        click.option("--outlet", metavar="ID", help=N_(
+            "For what the media published (article, post, web): the outlet that published "
+            "it (a stakeholder id).")),
+        click.option("--message", "messages", multiple=True, metavar="KEY", help=message),
+        click.option("--tone", metavar="TONE", help=N_(
+            "Its tone towards the programme: positive, neutral or negative.")),
+        click.option("--story", metavar="ID", help=N_(
+            "The success story it tells (an interaction id); the story is then published.")),
+    ]
+
+    def decorate(f: F) -> F:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate

@@ -11,7 +11,7 @@ import interessent
 from ..i18n import N_, gettext, kind_word, localized, pgettext, stance_word
 from ._context import Context, pass_context
 from ._language import headers
-from ._options import Count, format_option
+from ._options import Count, format_option, media_options, sentiment_option
 from ._output import echo, emit
 
 _LIST_COLUMNS = ["id", "name", "kind", "organisation", "roles", "groups", "influence",
@@ -156,6 +156,8 @@ def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], stanc
 @click.option("--host", help=N_("The stakeholder that hosted it."))
 @click.option("--success", is_flag=True, help=N_("It is a success story."))
 @click.option("--notes", help=N_("Notes for the programme's own use."))
+@sentiment_option
+@media_options()
 @click.option("--id", "id_", help=N_("An id (default: the next K<year>-<nnnn>)."))
 @pass_context
 def log(context: Context, /, kind: str, date: str | None, id_: str | None, **fields: Any) -> None:

@@ -11,6 +11,7 @@ import interessent
 
 from ..i18n import N_, gettext, kind_word, localized, ngettext
 from ._context import Context, pass_context
+from ._options import media_options, sentiment_option
 from ._output import echo
 
 if TYPE_CHECKING:
@@ -132,6 +133,8 @@ def _logged(context: Context, i: Interaction) -> str:
 @click.option("--success/--no-success", "success", default=None,
               help=N_("Whether it is a success story."))
 @click.option("--notes", help=N_("Notes for the programme's own use."))
+@sentiment_option
+@media_options(replaces=True)
 @click.option("--clear", "clear", multiple=True, metavar="FIELD",
               help=N_("Empty this field (repeatable), e.g. --clear topic."))
 @pass_context

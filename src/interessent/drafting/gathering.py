@@ -80,6 +80,9 @@ class _Stories:
     stories: list[_Event]
     groups: dict[str, frozenset[str]]
     of: dict[str, list[_Event]]
+    published: dict[str, tuple[str, ...]]
+    """Each published story (an article telling it is logged) → the ids of the outlets
+    that ran it, sorted (empty when its articles name no outlet)."""
 
 
 def _day(value: Any) -> dt.date:
@@ -120,6 +123,11 @@ _STORY_PEOPLE = """
 _STORY_GROUPS = """SELECT i.id, g.group_key FROM interactions i
     JOIN interaction_groups g ON g.interaction_pk = i.pk
     WHERE i.success = :yes AND i.date >= :start AND i.date <= :end"""
+#: The articles telling each recent success story, by then, with their outlets' ids.
+_STORY_ARTICLES = """SELECT i.id, o.id FROM interactions a
+    JOIN interactions i ON i.pk = a.story_pk
+    LEFT JOIN stakeholders o ON o.pk = a.outlet_pk
+    WHERE a.date <= :end AND i.success = :yes AND i.date >= :start AND i.date <= :end"""
 
 
 class _Run:
@@ -198,6 +206,9 @@ class _Run:
                 near.setdefault(story, set()).update((who, org) if org else (who,))
             for story, key in session.execute(text(_STORY_GROUPS), span):
                 touched.setdefault(story, set()).add(key)
+            ran: dict[str, set[str]] = {}
+            for story, outlet in session.execute(text(_STORY_ARTICLES), span):
+                ran.setdefault(story, set()).update((outlet,) if outlet else ())
             groups_of = self._groups_of_pks(session, list(pks))
         for story, people in direct.items():
             mine = touched.setdefault(story, set())
@@ -210,7 +221,7 @@ class _Run:
             for who in near.get(st.id, ()):
                 of.setdefault(who, []).append(st)
         return _Stories(stories, {st.id: frozenset(touched.get(st.id, ())) for st in stories},
-                        of)
+                        of, {story: tuple(sorted(outlets)) for story, outlets in ran.items()})
 
     def _groups_of_pks(self, session: Any, pks: list[int]) -> dict[int, set[str]]:
         """The target groups (registered or by rule) of the stakeholders with ``pks``."""
@@ -470,6 +481,8 @@ class _Run:
         key = ("event", item.id, locale)
         view: dict[str, Any] | None = self._cache.get(key)
         if view is None:
+            # whether an article told it: known of the recent success stories
+            ran = self._story_index().published.get(item.id) if item.success else None
             view = self._cache[key] = {
                 "id": item.id, "date": item.date,
                 "date_text": _format_date(item.date, "long", locale),
@@ -479,8 +492,24 @@ class _Run:
                                           or "", _language_of_locale(locale)) or None,
                 "topic": item.topic, "title": item.topic, "notes": item.notes,
                 "success": item.success,
+                "published": ran is not None,
+                "published_by": ran or (),
             }
         return view
+
+    def stories_to_pitch(self, s: Stakeholder, locale: str) -> tuple[dict[str, Any], ...]:
+        """The recent success stories, newest first, but those the recipient's outlet has
+        run: the outlet is the recipient organisation itself, or the recipient person's
+        organisation (a person without one has every story)."""
+        outlet = s.organisation if s.is_person else s.id
+        key = ("pitch", outlet, locale)
+        found: tuple[dict[str, Any], ...] | None = self._cache.get(key)
+        if found is None:
+            ran = self._story_index().published
+            found = self._cache[key] = tuple(
+                self.event_view(st, locale) for st in self.stories
+                if outlet is None or outlet not in ran.get(st.id, ()))
+        return found
 
     def success_stories(self, s: Stakeholder, locale: str) -> tuple[dict[str, Any], ...]:
         """The recent success stories that share a target group with ``s`` or involve

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 #: Variables gathered only for templates that read them (see :meth:`_Drafter.uses`).
 _GATHERED_IF_READ: dict[str, Any] = dict.fromkeys(
     ("commitments", "all_success_stories", "served", "last_interaction", "success_stories",
-     "next_commitment"), "")
+     "next_commitment", "stories_to_pitch"), "")
 
 
 @frozen
@@ -186,6 +186,8 @@ class _Drafter:
             ctx["last_interaction"] = run.last_interaction(s.id, locale)
         if self.uses(file, "success_stories"):
             ctx["success_stories"] = run.success_stories(s, locale)
+        if self.uses(file, "stories_to_pitch"):
+            ctx["stories_to_pitch"] = run.stories_to_pitch(s, locale)
         if self.uses(file, "next_commitment"):
             ctx["next_commitment"] = run.next_commitment(recipient["group_keys"], locale)
         return ctx

@@ -24,7 +24,8 @@ COLUMNS: dict[Kind, tuple[str, ...]] = {
                      "legal_basis", "tags", "notes"),
     "relationships": ("source", "target", "kind", "strength", "directed", "start", "end"),
     "interactions": ("id", "date", "kind", "channel", "participants", "groups", "topic",
-                     "commitments", "host", "success", "notes"),
+                     "commitments", "host", "success", "notes", "sentiment", "outlet",
+                     "tone", "story", "messages"),
 }
 
 #: Header names besides the English ones: bokmål first, then nynorsk where it differs.
@@ -50,6 +51,8 @@ _ALIASES: dict[Kind, dict[str, tuple[str, ...]]] = {
         "participants": ("deltakere", "deltakarar"), "groups": ("målgrupper", "målgruppe"),
         "topic": ("tema",), "commitments": ("tiltak",), "host": ("vert",),
         "success": ("suksess",), "notes": ("notater", "notat"),
+        "sentiment": ("stemning",), "outlet": ("medium", "mediehus"), "tone": (),
+        "story": ("historie", "suksesshistorie"), "messages": ("budskap", "bodskap"),
     },
 }
 

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ..errors import RowProblem
-from ..i18n import every_text, gettext
+from ..i18n import N_, every_text, gettext
 from ..model import Interaction, Relationship
-from ..rules import id_key, nfc
+from ..rules import KindCategory, id_key, kind_categories, nfc
 from ..store import (
     INT,
     PART,
@@ -52,6 +52,7 @@ from .values import (
     _People,
     _required,
     _score,
+    _sentiment,
     _stakeholder_kind,
     _strength,
     _tags,
@@ -412,6 +413,7 @@ class _Job:
         channels = _Lookup("channel", ((c.key, every_text(c.name)) for c in plan.channels))
         groups = _Lookup("target group", ((g.key, every_text(g.name)) for g in plan.groups))
         commitments = _Lookup("commitment", ((c.id, ()) for c in plan.commitments))
+        messages = _Lookup("key message", ((m.key, every_text(m.text)) for m in plan.messages))
         people = _People(*_known_people(s))
         cells = self.cells()
         written = self.column(cells, "id", _optional_id)
@@ -435,6 +437,11 @@ class _Job:
             "host": self.column(cells, "host", _optional(people)),
             "success": self.column(cells, "success", _optional_bool),
             "notes": self.column(cells, "notes", _text),
+            "sentiment": self.column(cells, "sentiment", _sentiment),
+            "outlet": self.column(cells, "outlet", _optional(people)),
+            "tone": self.column(cells, "tone", _sentiment),
+            "story": self.column(cells, "story", _optional_id),
+            "messages": self.column(cells, "messages", messages.many, ()),
         }
         if self.mode == "edit":  # what the row does not name keeps its stored value
             for col, parsed in fields.items():
@@ -446,6 +453,7 @@ class _Job:
                 if not people and not audience:
                     self.bad(number, "participants", "it would reach nobody: keep a "
                                                      "participant or an audience group")
+        self._media(s, fields, given, checked="story" in cells)
         self._repeated_ids(given)
         if self.only_new:
             for number, id_ in zip(self.table.row_numbers, written, strict=True):
@@ -480,6 +488,51 @@ class _Job:
 
         return _Checked(len(items) - existing, existing, write, ids=tuple(i.id for i in items))
 
+    def _media(self, s: Session, fields: dict[str, list[Any]], given: list[str | None],
+               *, checked: bool) -> None:
+        """What only the media publish (an outlet, a tone, a story, key messages) belongs
+        to a broadcast kind (an article, a post …), and the story an article tells must be
+        a success story: a stored one, or one of these rows (which replace stored ones).
+        The story is ``checked`` where the rows name it; an edit that does not keeps the
+        story it had (checked when it was set)."""
+        media = ("outlet", "tone", "story", "messages")
+        rows = zip(self.table.row_numbers, given, fields["kind"], fields["story"],
+                   *(fields[col] for col in media), strict=True)
+        told: list[tuple[int, str | None, str]] = []
+        for number, id_, kind, story, *values in rows:
+            named = [col for col, value in zip(media, values, strict=True) if value]
+            if kind and named and KindCategory.BROADCAST not in kind_categories(kind, self.plan):
+                self.bad(number, named[0], gettext(
+                    "only what the media published (a broadcast kind such as article, post "
+                    "or web) has an outlet, a tone, a story or key messages; {kind} is not "
+                    "one").format(kind=kind))
+            if story and checked:
+                told.append((number, id_, story))
+        if not told:
+            return
+        from sqlalchemy import select
+
+        in_file = {id_key(i): bool(ok) for i, ok in zip(given, fields["success"], strict=True)
+                   if i}
+        stored = resolve_ids(s, INT, [story for _, _, story in told])
+        success = {pk: ok for pk, ok in s.execute(select(INT.c.pk, INT.c.success).where(
+            INT.c.pk.in_([pk for pk, _ in stored.values()])))} if stored else {}
+        for number, id_, story in told:
+            key = id_key(story)
+            if id_ is not None and id_key(id_) == key:
+                self.bad(number, "story", gettext("an article cannot tell itself as its story"))
+            elif key in in_file:
+                if not in_file[key]:
+                    self.bad(number, "story", gettext(_NOT_A_STORY).format(id=repr(story)))
+            elif story not in stored:
+                self.bad(number, "story", gettext("no interaction with id {id!r}").format(
+                    id=story))
+            elif not success[stored[story][0]]:
+                self.bad(number, "story", gettext(_NOT_A_STORY).format(id=repr(stored[story][1])))
+        fixed = {story: stored[story][1] for _, _, story in told
+                 if story in stored and id_key(story) not in in_file}
+        fields["story"] = [fixed.get(v, v) if v else v for v in fields["story"]]
+
     def _stored_interactions(self, s: Session, cells: dict[str, list[str]],
                              given: list[str | None], ids: list[str]) -> dict[str, Interaction]:
         """Edit: the stored interactions the rows name, read in this transaction; a row
@@ -494,6 +547,11 @@ class _Job:
                 cells[col] = [v or (kept[i][n] if i in kept else "")
                               for v, i in zip(cells[col], given, strict=True)]
         return before
+
+
+#: Why an article cannot tell an interaction as its story.
+_NOT_A_STORY = N_("{id} is not a success story (its success is not set); an article tells "
+                  "a success story")
 
 
 _Stored = tuple[float, bool, Any, Any]

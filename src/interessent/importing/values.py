@@ -66,7 +66,8 @@ MULTILINE = frozenset(("address", "notes"))
 
 
 #: Columns whose cells hold several values, separated by ``|``.
-LIST_COLUMNS = frozenset(("roles", "groups", "tags", "participants", "commitments"))
+LIST_COLUMNS = frozenset(("roles", "groups", "tags", "participants", "commitments",
+                          "messages"))
 
 
 def cell_text(value: Any, column: str) -> str:
@@ -240,6 +241,24 @@ def _tags(text: str) -> tuple[str, ...]:
     return tags
 
 
+#: A sentiment or tone in English, bokmål or nynorsk, as its stored (English) value.
+_SENTIMENTS = {"positive": "positive", "positiv": "positive", "+": "positive",
+               "neutral": "neutral", "nøytral": "neutral", "noytral": "neutral",
+               "negative": "negative", "negativ": "negative"}
+
+
+def _sentiment(text: str) -> str | None:
+    """``positive``, ``neutral`` or ``negative`` (or ``positiv``, ``nøytral``,
+    ``negativ``); empty is "not said"."""
+    if not text:
+        return None
+    value = _SENTIMENTS.get(text.casefold())
+    if value is None:
+        raise _Bad(gettext("{value} is not positive, neutral or negative").format(
+            value=repr(text[:60])))
+    return value
+
+
 def _optional_bool(text: str) -> bool | None:
     return _bool(text) if text else None
 
@@ -273,6 +292,7 @@ _UNKNOWN = {
     "interaction kind": N_("unknown interaction kind {value} (known: {known})"),
     "channel": N_("unknown channel {value} (known: {known})"),
     "commitment": N_("unknown commitment {value} (known: {known})"),
+    "key message": N_("unknown key message {value} (known: {known})"),
 }
 
 

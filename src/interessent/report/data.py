@@ -155,6 +155,36 @@ class Story:
     topic: str
     who: tuple[str, ...]
     notes: str
+    published: bool = False
+    """Whether an article telling it is logged (up to the report's day)."""
+    outlets: tuple[str, ...] = ()
+    """The names of the outlets that ran it, in name order (an article may name none)."""
+
+
+@frozen
+class MessageRow:
+    """One key message of the plan and the articles that carried it, per quarter."""
+
+    key: str
+    text: str
+    counts: tuple[int, ...]
+    """Articles carrying it in each of the year's quarters, Q1 to Q4."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@frozen
+class KeyMessages:
+    """The plan's key messages carried in the media in the quarters of one year, up to
+    the report's day: a table of message × quarter → number of articles."""
+
+    year: int
+    quarters: tuple[str, ...]
+    rows: tuple[MessageRow, ...]
+    articles: int
+    """Articles of the year (up to the report's day) that carried any key message."""
 
 
 @frozen
@@ -230,6 +260,8 @@ class Report:
     """The roles' names, in the report's language (a task's owner)."""
     acceptance_weight: float = 0.0
     """The weight the plan gives acceptance in the coverage score (``[coverage]``)."""
+    messages: KeyMessages | None = None
+    """The key messages carried in the media per quarter (None: the plan lists none)."""
 
     @property
     def story_count(self) -> int:

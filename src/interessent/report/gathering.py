@@ -32,7 +32,7 @@ from ..i18n import check_language, current_language, gettext, localized, ngettex
 from ..periods import Period, Unit
 from ..plan import CommitmentKind
 from ..rules import KindCategory, kinds_in
-from ..store import INT, PART, ST
+from ..store import IMESSAGES, INT, PART, ST
 from ..store.rules import as_query, members_sql, programme_people_sql, stance_as_of_sql
 from .data import (
     _CELL_ORDER,
@@ -45,6 +45,8 @@ from .data import (
     Column,
     ConcernGroup,
     GridCell,
+    KeyMessages,
+    MessageRow,
     Report,
     Resources,
     Story,
@@ -157,6 +159,7 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
         open_concerns=_open_concerns(ws, plan, day),
         role_names={r.key: localized(r.name) for r in plan.roles},
         acceptance_weight=plan.coverage.acceptance,
+        messages=_key_messages(ws, plan, period, day),
     )
 
 
@@ -391,15 +394,64 @@ def _stories(ws: Workspace, plan: Plan, period: Period, as_of: dt.date,
                     .join(ST, ST.c.pk == PART.c.stakeholder_pk)
                     .where(PART.c.interaction_pk.in_([r.pk for r in rows]))):
                 taking.setdefault(ipk, []).append(sid)
+        told = _published(s, [r.pk for r in rows], as_of)
     kinds = kind_names(plan)
     return [Story(r.id, r.date, kinds.get(r.kind, r.kind), r.topic or "",
-                  tuple(_names(sorted(set(taking.get(r.pk, ()))), by_id)), r.notes or "")
+                  tuple(_names(sorted(set(taking.get(r.pk, ()))), by_id)), r.notes or "",
+                  published=r.pk in told,
+                  outlets=tuple(sorted(set(_names(told.get(r.pk, ()), by_id)))))
             for r in rows], total
 
 
 def _first_reached(ws: Workspace, start: dt.date, end: dt.date) -> list[Any]:
     with ws.store.read() as session:
         return first_reached(session, start, end)
+
+
+def _published(s: Any, stories: Sequence[int], as_of: dt.date) -> dict[int, list[str]]:
+    """Story pk → the ids of the outlets whose articles (up to ``as_of``) told it; a
+    story told only by articles naming no outlet maps to an empty list."""
+    from sqlalchemy import select
+
+    told: dict[int, list[str]] = {}
+    if not stories:
+        return told
+    for story, outlet in s.execute(
+            select(INT.c.story_pk, ST.c.id).outerjoin(ST, ST.c.pk == INT.c.outlet_pk)
+            .where(INT.c.story_pk.in_(list(stories)), INT.c.date <= as_of)):
+        told.setdefault(story, [])
+        if outlet is not None:
+            told[story].append(outlet)
+    return told
+
+
+def _key_messages(ws: Workspace, plan: Plan, period: Period,
+                  as_of: dt.date) -> KeyMessages | None:
+    """How many articles carried each of the plan's key messages in each quarter of the
+    period's year, up to ``as_of`` (None when the plan lists no key messages)."""
+    from sqlalchemy import select
+
+    if not plan.messages:
+        return None
+    year = period.start.year
+    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), as_of)
+    counts: dict[str, list[int]] = {m.key: [0, 0, 0, 0] for m in plan.messages}
+    articles: set[int] = set()
+    if start <= end:
+        with ws.store.read() as s:
+            for pk, key, day in s.execute(
+                    select(INT.c.pk, IMESSAGES.c.message_key, INT.c.date)
+                    .join(INT, INT.c.pk == IMESSAGES.c.interaction_pk)
+                    .where(INT.c.date >= start, INT.c.date <= end)):
+                if key in counts:
+                    counts[key][(day.month - 1) // 3] += 1
+                    articles.add(pk)
+    return KeyMessages(
+        year=year, quarters=tuple(period_label(Period(dt.date(year, m, 1), dt.date(
+            year, m + 2, 30 if m + 2 in (6, 9) else 31))) for m in (1, 4, 7, 10)),
+        rows=tuple(MessageRow(m.key, localized(m.text), tuple(counts[m.key]))
+                   for m in plan.messages),
+        articles=len(articles))
 
 
 def _resources(ws: Workspace, plan: Plan, period: Period, as_of: dt.date) -> Resources:

@@ -104,6 +104,8 @@ def _status_blocks(r: Report) -> list[_Block]:
     else:
         blocks.append(_Para(gettext("No contact is logged as a success story in the "
                                     "period.")))
+    if r.messages is not None and r.messages.articles:
+        blocks.append(_Para(_messages_line(r)))
     res = r.resources
     blocks += [
         _Heading(1, gettext("Resources used")),
@@ -189,7 +191,22 @@ def _finance_line(r: Report) -> str:
 def _story_line(s: Story) -> str:
     who = f" ({', '.join(s.who)})" if s.who else ""
     notes = f" {s.notes}" if s.notes else ""
-    return f"{_date(s.date)}: {s.topic or s.kind}{who}.{notes}".replace("..", ".")
+    line = f"{_date(s.date)}: {s.topic or s.kind}{who}.{notes}".replace("..", ".")
+    if s.published:
+        line += " " + (gettext("Published by {outlets}.").format(outlets=", ".join(s.outlets))
+                       if s.outlets else gettext("Published."))
+    return line
+
+
+def _messages_line(r: Report) -> str:
+    """The key messages the media carried in the year, with how many articles each."""
+    km = r.messages
+    if km is None:
+        return ""
+    carried = ", ".join(f"«{m.text}» {_number(m.total)}" for m in km.rows if m.total)
+    return ngettext("Key messages in the media in {year} ({n} article): {carried}.",
+                    "Key messages in the media in {year} ({n} articles): {carried}.",
+                    km.articles).format(year=km.year, n=_number(km.articles), carried=carried)
 
 
 def _summary(r: Report) -> str:

@@ -404,11 +404,13 @@ class Store:
         end: dt.date | None = None,
         stakeholder: str | None = None,
         ids: Sequence[str] | None = None,
+        outlet: str | None = None,
     ) -> list[Interaction]:
-        """Interactions, oldest first, optionally in a date range or with one participant."""
+        """Interactions, oldest first, optionally in a date range or with one participant;
+        with ``outlet``, only what that media outlet published."""
         with self.read() as s:
             return queries.interactions(s, start=start, end=end, stakeholder=stakeholder,
-                                        ids=ids)
+                                        ids=ids, outlet=outlet)
 
     # --- writing (see .writes) ------------------------------------------------------------
     # Private: these write what they are given, unchecked against the plan. The public way

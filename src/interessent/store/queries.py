@@ -20,7 +20,19 @@ from sqlalchemy.orm import Session
 
 from ..model import Interaction, Kind, Language, Relationship, Stakeholder
 from ..rules import id_key, nfc
-from .schema import GROUPS, ICOMM, IGROUPS, INT, PART, REL, ROLES, ST, STAKEHOLDER_LISTS, TAGS
+from .schema import (
+    GROUPS,
+    ICOMM,
+    IGROUPS,
+    IMESSAGES,
+    INT,
+    PART,
+    REL,
+    ROLES,
+    ST,
+    STAKEHOLDER_LISTS,
+    TAGS,
+)
 
 __all__ = [
     "chunks",
@@ -232,12 +244,17 @@ def interactions(
     end: dt.date | None = None,
     stakeholder: str | None = None,
     ids: Sequence[str] | None = None,
+    outlet: str | None = None,
 ) -> list[Interaction]:
-    """Interactions, oldest first, optionally in a date range or with one participant."""
-    host = ST.alias("host")
+    """Interactions, oldest first, optionally in a date range or with one participant;
+    with ``outlet``, only what that media outlet published."""
+    host, media, story = ST.alias("host"), ST.alias("outlet"), INT.alias("story")
     query = (
-        select(INT, host.c.id.label("host_id"))
+        select(INT, host.c.id.label("host_id"), media.c.id.label("outlet_id"),
+               story.c.id.label("story_id"))
         .outerjoin(host, host.c.pk == INT.c.host_pk)
+        .outerjoin(media, media.c.pk == INT.c.outlet_pk)
+        .outerjoin(story, story.c.pk == INT.c.story_pk)
         .order_by(INT.c.date, INT.c.id)
     )
     if start is not None:
@@ -259,18 +276,26 @@ def interactions(
             INT.c.pk.in_(select(PART.c.interaction_pk).where(PART.c.stakeholder_pk == who))
             | (INT.c.host_pk == who)
         )
+    if outlet is not None:
+        ran = resolve_ids(s, ST, [outlet]).get(outlet)
+        if ran is None:
+            return []
+        query = query.where(INT.c.outlet_pk == ran[0])
     rows = _only(s.execute(query).mappings().all(), chosen)
     pks = [r["pk"] for r in rows]
     parts = _grouped(s, PART.join(ST, ST.c.pk == PART.c.stakeholder_pk),
                      PART.c.interaction_pk, ST.c.id, pks)
     groups = _grouped(s, IGROUPS, IGROUPS.c.interaction_pk, IGROUPS.c.group_key, pks)
     comms = _grouped(s, ICOMM, ICOMM.c.interaction_pk, ICOMM.c.commitment_id, pks)
+    messages = _grouped(s, IMESSAGES, IMESSAGES.c.interaction_pk, IMESSAGES.c.message_key, pks)
     return [
         Interaction(
             id=r["id"], date=r["date"], kind=r["kind"], channel=r["channel"],
             participants=tuple(parts.get(r["pk"], ())), groups=tuple(groups.get(r["pk"], ())),
             topic=r["topic"], commitments=tuple(comms.get(r["pk"], ())), host=r["host_id"],
-            success=bool(r["success"]), notes=r["notes"],
+            success=bool(r["success"]), notes=r["notes"], sentiment=r["sentiment"],
+            outlet=r["outlet_id"], tone=r["tone"], story=r["story_id"],
+            messages=tuple(messages.get(r["pk"], ())),
         )
         for r in rows
     ]

@@ -28,6 +28,7 @@ from .queries import chunks, id_map, interactions, relationships, resolve_ids
 from .schema import (
     ICOMM,
     IGROUPS,
+    IMESSAGES,
     INT,
     PART,
     REL,
@@ -171,7 +172,8 @@ def save_relationships(s: Session, rels: Sequence[Relationship]) -> tuple[int, i
 
 def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
     """Upsert interactions by id; returns (added, updated)."""
-    people = {p for i in items for p in i.participants} | {i.host for i in items if i.host}
+    people = ({p for i in items for p in i.participants} | {i.host for i in items if i.host}
+              | {i.outlet for i in items if i.outlet})
     pks = id_map(s, ST, people)
     missing = sorted(people - set(pks))
     if missing:
@@ -182,18 +184,25 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
     ids = [found[i.id][1] if i.id in found else nfc(i.id) for i in items]
     _distinct_keys("interaction", ids)
     old_pks = [pk for pk, _ in found.values()]
+    retold = _articles_telling(s, {pk: id_ for pk, id_ in found.values()})
     for chunk in chunks(old_pks, 500):
-        for table in (PART, IGROUPS, ICOMM):
+        for table in (PART, IGROUPS, ICOMM, IMESSAGES):
             s.execute(delete(table).where(table.c.interaction_pk.in_(chunk)))
         s.execute(delete(INT).where(INT.c.pk.in_(chunk)))
     conn = s.connection()
     insert_many(conn, INT, ["id", "id_key", "date", "kind", "channel", "topic", "host_pk",
-                            "success", "notes"], [
+                            "success", "notes", "sentiment", "outlet_pk", "tone"], [
         (id_, id_key(id_), _db_value(conn, i.date), i.kind, i.channel, i.topic,
-         pks[i.host] if i.host else None, i.success, i.notes)
+         pks[i.host] if i.host else None, i.success, i.notes,
+         i.sentiment.value if i.sentiment else None, pks[i.outlet] if i.outlet else None,
+         i.tone.value if i.tone else None)
         for id_, i in zip(ids, items, strict=True)
     ])
     ipks = id_map(s, INT, ids)
+    _link_stories(s, [(ipks[id_], i.story) for id_, i in zip(ids, items, strict=True)
+                      if i.story] + retold)
+    insert_many(conn, IMESSAGES, ["interaction_pk", "message_key"],
+                [(ipks[id_], m) for id_, i in zip(ids, items, strict=True) for m in i.messages])
     insert_many(conn, PART, ["interaction_pk", "stakeholder_pk"],
                 [(ipks[id_], pks[p]) for id_, i in zip(ids, items, strict=True)
                  for p in i.participants])
@@ -205,6 +214,31 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
     existing = found
     note_write(s, "interactions", len(items) - len(existing), len(existing))
     return len(items) - len(existing), len(existing)
+
+
+def _articles_telling(s: Session, replaced: Mapping[int, str]) -> list[tuple[int, str]]:
+    """The articles not among those replaced that tell a story about to be replaced, as
+    (article pk, story id): a story written again gets a new pk, and its articles must
+    follow it there rather than lose it (the database would set their link to NULL)."""
+    told: list[tuple[int, str]] = []
+    for chunk in chunks(list(replaced), 500):
+        told += [(pk, replaced[story]) for pk, story in s.execute(
+            select(INT.c.pk, INT.c.story_pk).where(INT.c.story_pk.in_(chunk)))
+            if pk not in replaced]
+    return told
+
+
+def _link_stories(s: Session, links: Sequence[tuple[int, str]]) -> None:
+    """Point each article (by pk) at the story it tells (by id, stored or just written)."""
+    if not links:
+        return
+    stories = id_map(s, INT, {story for _, story in links})
+    missing = sorted({story for _, story in links} - set(stories))
+    if missing:
+        raise NotFound(gettext("no interaction with id {id!r}").format(id=missing[0]))
+    s.connection().execute(
+        update(INT).where(INT.c.pk == bindparam("b_pk")).values(story_pk=bindparam("b_story")),
+        [{"b_pk": pk, "b_story": stories[story]} for pk, story in links])
 
 
 def delete_relationship(s: Session, source: str, target: str,
@@ -234,7 +268,7 @@ def delete_interaction(s: Session, id: str) -> Interaction | None:
     if found is None:
         return None
     before = interactions(s, ids=[found[1]])
-    for table in (PART, IGROUPS, ICOMM):
+    for table in (PART, IGROUPS, ICOMM, IMESSAGES):
         s.execute(delete(table).where(table.c.interaction_pk == found[0]))
     s.execute(delete(INT).where(INT.c.pk == found[0]))
     note_write(s, "interactions", 0, 1)
