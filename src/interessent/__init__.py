@@ -45,16 +45,6 @@ if TYPE_CHECKING:
     from . import coverage as coverage
     from .backups import Backup as Backup
     from .backups import backup as backup
-    from .capture import Clearance as Clearance
-    from .capture import Concern as Concern
-    from .capture import Task as Task
-    from .capture import add_concern as add_concern
-    from .capture import add_task as add_task
-    from .capture import clearances as clearances
-    from .capture import close_concern as close_concern
-    from .capture import complete_task as complete_task
-    from .capture import concerns as concerns
-    from .capture import tasks as tasks
     from .coverage import CommitmentExplanation as CommitmentExplanation
     from .coverage import CommitmentStatus as CommitmentStatus
     from .coverage import DueItem as DueItem
@@ -74,6 +64,16 @@ if TYPE_CHECKING:
     from .drafting import template_source as template_source
     from .exporting import export as export
     from .exporting import export_records as export_records
+    from .followup import Clearance as Clearance
+    from .followup import Concern as Concern
+    from .followup import Task as Task
+    from .followup import add_concern as add_concern
+    from .followup import add_task as add_task
+    from .followup import clearances as clearances
+    from .followup import close_concern as close_concern
+    from .followup import complete_task as complete_task
+    from .followup import concerns as concerns
+    from .followup import tasks as tasks
     from .graph import LeaderScore as LeaderScore
     from .graph import build_graph as build_graph
     from .graph import explain as explain
@@ -133,13 +133,13 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Backup": "backups",
-    "Clearance": "capture",
+    "Clearance": "followup",
     "Commitment": "plan",
     "CommitmentExplanation": "coverage",
     "CommitmentKind": "plan",
     "KeyMessage": "plan",
     "CommitmentStatus": "coverage",
-    "Concern": "capture",
+    "Concern": "followup",
     "DraftRun": "drafting",
     "DueItem": "coverage",
     "Dues": "coverage",
@@ -154,23 +154,23 @@ _LAZY = {
     "StanceRecord": "stance",
     "Store": "store",
     "TargetGroup": "plan",
-    "Task": "capture",
+    "Task": "followup",
     "Workspace": "workspace",
-    "add_concern": "capture",
+    "add_concern": "followup",
     "add_relationship": "registry",
     "add_stakeholder": "registry",
-    "add_task": "capture",
+    "add_task": "followup",
     "audit_log": "privacy",
     "backup": "backups",
     "build_graph": "graph",
     "build_report": "report",
     "check_commitments": "coverage",
     "check_plan": "plan_check",
-    "clearances": "capture",
-    "close_concern": "capture",
+    "clearances": "followup",
+    "close_concern": "followup",
     "compact": "privacy",
-    "complete_task": "capture",
-    "concerns": "capture",
+    "complete_task": "followup",
+    "concerns": "followup",
     "consents": "privacy",
     "coverage": "_subpackages",
     "draft": "drafting",
@@ -214,7 +214,7 @@ _LAZY = {
     "stance_history": "stance",
     "stance_on": "stance",
     "structural_risks": "risk",
-    "tasks": "capture",
+    "tasks": "followup",
     "template_source": "drafting",
     "unrestrict": "privacy",
     "withdraw_consent": "privacy",

@@ -50,8 +50,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from .capture import clearances, concerns, tasks
 from .errors import InvalidInput
+from .followup import clearances, concerns, tasks
 from .importing import COLUMNS, FORMULA_TRIGGERS, Kind, parse_kind
 from .privacy import restricted_ids
 

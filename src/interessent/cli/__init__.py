@@ -24,7 +24,7 @@ What lives where:
 - ``_data``: ``import``, ``export`` (records and the graph);
 - ``_people``: ``stakeholder …`` and ``log``;
 - ``_records``: ``relationship add|edit|remove``, ``interaction edit|remove``;
-- ``_capture``: ``concern add|list|close``, ``task add|list|done``;
+- ``_followup``: ``concern add|list|close``, ``task add|list|done``;
 - ``_engine``: ``leaders``, ``coverage``, ``due``, ``risks``;
 - ``_draft``: ``draft``, ``notify``, ``templates …``;
 - ``_report``: ``report``;
@@ -164,7 +164,7 @@ _COMMAND_MODULES = (
     "_data",
     "_people",
     "_records",
-    "_capture",
+    "_followup",
     "_engine",
     "_draft",
     "_report",

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 from sqlalchemy import text
 
-from ..capture import Concern, Task, concerns, tasks
+from ..followup import Concern, Task, concerns, tasks
 from ..i18n import gettext, localized, ngettext, this_unit
 from ..periods import Period, Unit
 from ..plaindata import plain, rounded

@@ -12,7 +12,7 @@ from ..plaindata import plain
 from .library import LetterFormat
 
 if TYPE_CHECKING:
-    from ..capture import Clearance
+    from ..followup import Clearance
     from ..policy import Notifiee, Signature
 
 __all__ = ["DraftRun", "Fallback", "Letter", "Notice", "Skipped", "TemplateInfo"]

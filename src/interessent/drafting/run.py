@@ -14,9 +14,9 @@ from attrs import frozen
 
 from .._bulk import collector_paused
 from ..bounds import cut
-from ..capture.clearance import _record as _record_clearance
-from ..capture.task import _insert as _insert_task
 from ..errors import InvalidInput, NotFound, TemplateProblem
+from ..followup.clearance import _record as _record_clearance
+from ..followup.task import _insert as _insert_task
 from ..i18n import gettext
 from ..model import Interaction
 from ..plan import ChannelKind
@@ -30,7 +30,7 @@ from .recipients import _choose, _skip_reason
 from .results import DraftRun, Letter, Skipped
 
 if TYPE_CHECKING:
-    from ..capture import Clearance
+    from ..followup import Clearance
     from ..model import Stakeholder
     from ..plan import Plan
     from ..policy import Signature

@@ -17,7 +17,7 @@ from ..periods import Period
 from .wording import LANGUAGE, period_label
 
 if TYPE_CHECKING:
-    from ..capture import Concern
+    from ..followup import Concern
     from ..graph import LeaderScore
 
 #: Networks with more stakeholders than this are drawn as the opinion leaders and their

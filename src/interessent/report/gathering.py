@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from sqlalchemy import text
 
-from ..capture import concerns
 from ..coverage import (
     CommitmentExplanation,
     CommitmentStatus,
@@ -26,6 +25,7 @@ from ..coverage import (
 )
 from ..coverage.explaining import Shown
 from ..coverage.interaction_log import keeping
+from ..followup import concerns
 from ..graph import rank_leaders
 from ..graph.leaders import leader_scores
 from ..i18n import check_language, current_language, gettext, localized, ngettext, using

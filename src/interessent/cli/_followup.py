@@ -16,7 +16,7 @@ from ._options import format_option
 from ._output import echo, emit
 
 if TYPE_CHECKING:
-    from ..capture import Concern, Task
+    from ..followup import Concern, Task
 
 
 @click.group(help=N_("Record what stakeholders raise (innspill), and the answers."))
