@@ -97,7 +97,8 @@ def _cycle(tmp_path: Path, language: str) -> str:
     run("init", str(ws), "--from", str(OSEN))
     run("--help")
     for command in ("init", "import", "leaders", "coverage", "due", "risks", "draft",
-                    "notify", "report", "log", "stakeholder", "relationship", "privacy"):
+                    "notify", "report", "log", "stakeholder", "relationship", "privacy",
+                    "concern", "task"):
         run(command, "--help")
     run("plan", "check")
     run("import", "stakeholders", str(OSEN / "data" / "stakeholders.csv"), "--dry-run")
@@ -109,7 +110,27 @@ def _cycle(tmp_path: Path, language: str) -> str:
     run("risks", "--as-of", AS_OF)
     run("stakeholder", "list", "--group", "grundere")
     run("templates", "list")
-    run("log", "meeting", "--with", "bodil-haugen", "--commitment", "B5", "--date", AS_OF)
+    run("log", "meeting", "--with", "bodil-haugen", "--commitment", "B5", "--date", AS_OF,
+        "--sentiment", "positive")
+    # what stakeholders say and what follows (issue 14): a concern by the first opinion
+    # leader, a task already late on AS_OF, a stance, an article carrying a key message
+    first = json.loads(runner.invoke(cli, ["-w", str(ws), "leaders", "--as-of", AS_OF,
+                                           "--format", "json"]).output)[0]["id"]
+    run("concern", "add", "Bredbånd Seter", "--raised-by", first, "--date", AS_OF)
+    run("task", "add", "Ring Bodil", "--owner", "daglig_leder", "--due", "2026-11-10",
+        "--stakeholder", "bodil-haugen")
+    run("concern", "list")
+    run("task", "list")
+    run("due", "--as-of", AS_OF)
+    run("concern", "close", "C2026-0001", "--answer", "Avklart")
+    run("task", "done", "T2026-0001")
+    run("task", "list", "--all")
+    run("stakeholder", "edit", "bodil-haugen", "--stance", "support", "--stance-since", AS_OF)
+    run("stakeholder", "show", "bodil-haugen")
+    run("log", "article", "--group", "befolkningen", "--outlet", "osen-posten",
+        "--message", "grunderkommune", "--tone", "positive", "--date", AS_OF)
+    run("stakeholder", "show", "osen-posten")
+    run("coverage", "--as-of", AS_OF)
     run("draft", "dialogmote", "--group", "naeringslivet", "--dry-run", "--as-of", AS_OF)
     run("notify", "Hendelse")
     run("report", "--as-of", AS_OF)

@@ -255,7 +255,10 @@ COLUMNS = (
     Np_("column", "serves"), Np_("column", "description"), Np_("column", "organisation"),
     Np_("column", "roles"), Np_("column", "groups"), Np_("column", "influence"),
     Np_("column", "interest"), Np_("column", "language"), Np_("column", "subject"),
-    Np_("column", "acceptance"),
+    Np_("column", "acceptance"), Np_("column", "raised on"), Np_("column", "raised by"),
+    Np_("column", "closed on"), Np_("column", "answer"), Np_("column", "owner"),
+    Np_("column", "stakeholder"), Np_("column", "commitment"), Np_("column", "done on"),
+    Np_("column", "overdue"),
 )
 
 
