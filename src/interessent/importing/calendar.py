@@ -18,6 +18,7 @@ moved or changed) from the first accepted date up to the as-of day. For each occ
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ __all__ = ["MAX_OCCURRENCES", "import_calendar"]
 
 #: A calendar that expands to more occurrences than this up to the as-of day is refused
 #: (a rule repeating every minute would otherwise never end).
-MAX_OCCURRENCES = 200_000
+MAX_OCCURRENCES = 50_000
 
 
 def import_calendar(
@@ -76,18 +77,14 @@ def _contacts(data: bytes, name: str, as_of: dt.date) -> tuple[list[Contact], in
         series = {str(e.get("UID", "")) for e in calendar.walk("VEVENT")
                   if e.get("RRULE") is not None or e.get("RDATE") is not None
                   or e.get("RECURRENCE-ID") is not None}
-        # after() yields the occurrences in order of their start, one at a time
-        occurrences = recurring_ical_events.of(calendar).after(FIRST_DAY)
+        _bounded(calendar, name, as_of)
+        # two days more: a day's occurrence elsewhere may start on the next day in UTC
+        occurrences = recurring_ical_events.of(calendar).between(
+            FIRST_DAY, as_of + dt.timedelta(days=2))
         contacts: list[Contact] = []
-        cancelled = seen = 0
+        cancelled = 0
         for event in occurrences:
             start = event["DTSTART"].dt
-            if _utc_day(start) > as_of + dt.timedelta(days=2):
-                break
-            seen += 1
-            if seen > MAX_OCCURRENCES:
-                raise InvalidInput(f"{name}: more than {MAX_OCCURRENCES:,} occurrences up to "
-                                   f"{as_of.isoformat()}; import a shorter calendar")
             day = start.date() if isinstance(start, dt.datetime) else start
             if not FIRST_DAY <= day <= as_of:
                 continue
@@ -107,6 +104,48 @@ def _contacts(data: bytes, name: str, as_of: dt.date) -> tuple[list[Contact], in
         raise InvalidInput(f"{name}: not a calendar file that can be read ({reason})") \
             from None
     return contacts, cancelled
+
+
+def _bounded(calendar: Any, name: str, as_of: dt.date) -> None:
+    """Refuse a calendar whose rules repeat more than :data:`MAX_OCCURRENCES` times up to
+    ``as_of``, counted with dateutil's ``rrule`` before anything is expanded (a rule
+    repeating every second would fill the memory). The count ignores timezones, EXDATE and
+    RECURRENCE-ID: it bounds, it does not expand."""
+    from dateutil.rrule import rrulestr
+
+    end = dt.datetime.combine(as_of + dt.timedelta(days=2), dt.time())
+    total = 0
+    for event in calendar.walk("VEVENT"):
+        total += 1
+        rules = event.get("RRULE")
+        start = event.get("DTSTART")
+        if rules is None or start is None:
+            continue
+        first = start.dt if isinstance(start.dt, dt.datetime) else \
+            dt.datetime.combine(start.dt, dt.time())
+        for rule in rules if isinstance(rules, list) else [rules]:
+            text = _NAIVE_UNTIL.sub(r"UNTIL=\1", rule.to_ical().decode("ascii", "replace"))
+            try:
+                total += _count(rrulestr(text, dtstart=first.replace(tzinfo=None)), end,
+                                MAX_OCCURRENCES - total)
+            except (ValueError, TypeError, OverflowError):
+                continue  # a rule dateutil cannot read: recurring-ical-events judges it
+            if total > MAX_OCCURRENCES:
+                raise InvalidInput(f"{name}: more than {MAX_OCCURRENCES:,} occurrences up "
+                                   f"to {as_of.isoformat()}; import a shorter calendar")
+
+
+def _count(rule: Any, end: dt.datetime, limit: int) -> int:
+    """The occurrences of ``rule`` up to ``end``, counted until one more than ``limit``."""
+    n = 0
+    for when in rule:
+        if when > end or n > limit:
+            break
+        n += 1
+    return n
+
+
+_NAIVE_UNTIL = re.compile(r"UNTIL=(\d{8}(?:T\d{6})?)Z?")
 
 
 def _contact(event: Any, day: dt.date, series: set[str]) -> Contact:
@@ -129,13 +168,6 @@ def _contact(event: Any, day: dt.date, series: set[str]) -> Contact:
         key = "\0".join(("ics", uid))
     return Contact(key=key, day=day, topic=summary,
                    addresses=tuple(dict.fromkeys(a for a in addresses if a)))
-
-
-def _utc_day(value: dt.date | dt.datetime) -> dt.date:
-    """The day a start falls on in UTC (its own day when it has no zone)."""
-    if isinstance(value, dt.datetime):
-        return (value.astimezone(dt.UTC) if value.tzinfo is not None else value).date()
-    return value
 
 
 def _instant(value: dt.date | dt.datetime) -> str:

@@ -188,8 +188,8 @@ def save_interactions(s: Session, items: Sequence[Interaction],
     old_pks = [pk for pk, _ in found.values()]
     kept_keys: dict[int, str] = {}
     for chunk in chunks(old_pks, 500):
-        kept_keys.update(s.execute(select(INT.c.pk, INT.c.source_key).where(
-            INT.c.pk.in_(chunk) & INT.c.source_key.is_not(None))).tuples())
+        kept_keys.update((pk, key) for pk, key in s.execute(select(INT.c.pk, INT.c.source_key)
+                         .where(INT.c.pk.in_(chunk) & INT.c.source_key.is_not(None))))
     keys = [source_keys[n] if source_keys is not None and source_keys[n] is not None
             else kept_keys.get(found[i.id][0]) if i.id in found else None
             for n, i in enumerate(items)]
