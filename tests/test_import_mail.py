@@ -49,7 +49,7 @@ def ws(ws_root: Path) -> Iterator[Workspace]:
 
 
 def message(sender: str, to: list[str], subject: str, date: str | None,
-            message_id: str | None, cc: list[str] = (), body: str = "Hei.\n") -> EmailMessage:
+            message_id: str | None, cc: tuple[str, ...] = (), body: str = "Hei.\n") -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = ", ".join(to)
@@ -66,7 +66,7 @@ def message(sender: str, to: list[str], subject: str, date: str | None,
 
 FIRST = message("Kari Nes <Kari@Example.no>", [STAFF], "Søknad om tilskudd",
                 "Tue, 03 Mar 2026 23:30:00 -0500", "<a1@example.no>",
-                cc=["Ola Dal <ola@example.no>"])
+                cc=("Ola Dal <ola@example.no>",))
 HOSTILE_SUBJECT = base64.b64encode("Hei\x1b[2J\r\nBcc: evil@x\u202e".encode()).decode()
 
 
@@ -113,7 +113,7 @@ def mbox_file(tmp_path: Path) -> Path:
     box = mailbox.mbox(path)
     box.add(message("ola@example.no", ["kari@example.no"], "Møtereferat",
                     "Mon, 02 Mar 2026 00:30:00 +0100", "<b1@example.no>",
-                    cc=["per@example.no"], body="Hei Kari,\r\nreferatet ligger ved.\r\n"))
+                    cc=("per@example.no",), body="Hei Kari,\r\nreferatet ligger ved.\r\n"))
     box.add(message(STAFF, ["kari@example.no"], "x" * 100_000,
                     "Tue, 10 Mar 2026 12:00:00 +0100", "<b2@example.no>"))
     box.add(message("ola@example.no", ["kari@example.no"], "Uten dato", None, "<b3@ex.no>"))
@@ -188,7 +188,7 @@ def test_a_capture_kind_the_plan_lacks_is_a_plan_error(ws_root: Path) -> None:
     plan = ws_root / "interessent.toml"
     plan.write_text(plan.read_text(encoding="utf-8") + '\n[capture]\nmail_kind = "fax"\n',
                     encoding="utf-8")
-    with Workspace(ws_root) as ws, pytest.raises(PlanError, match="capture.mail_kind"):
+    with Workspace(ws_root) as ws, pytest.raises(PlanError, match=r"capture\.mail_kind"):
         _ = ws.plan
 
 

@@ -34,7 +34,7 @@ import stat
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..bounds import lines_of, one_line
 from ..errors import InvalidInput
@@ -121,23 +121,19 @@ def _file(path: Path, name: str) -> Iterator[Message]:
 def _mbox(path: Path, name: str, size: int) -> Iterator[Message]:
     if size > MAX_BYTES:  # pragma: no cover - _read_bytes refused it
         raise InvalidInput(f"{name}: larger than {MAX_BYTES // 2**20} MB")
-    box = mailbox.mbox(path, factory=_parse, create=False)
+    box = mailbox.mbox(path, create=False)
     try:
         for key in box.iterkeys():
             try:
-                message = box.get(key)
+                message = email.message_from_bytes(box.get_bytes(key),
+                                                   policy=email.policy.default)
             except _BROKEN:
                 continue
-            if message is not None:
-                yield message
+            yield message
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     finally:
         box.close()
-
-
-def _parse(file: Any) -> Message:
-    return email.message_from_binary_file(file, policy=email.policy.default)
 
 
 def _header(message: Message, name: str) -> list[str]:
