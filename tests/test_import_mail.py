@@ -227,3 +227,19 @@ def test_options_of_another_kind_of_import_are_refused(ws_root: Path, tmp_path: 
     result = run("-w", ws_root, "import", "mail", path, "--as-of", "2026-01-01")
     assert result.exit_code == 2
     assert "--as-of" in result.stderr
+
+
+def test_a_restricted_person_is_named_but_not_logged(ws: Workspace, tmp_path: Path) -> None:
+    interessent.restrict(ws, "ola")
+    path = tmp_path / "one.eml"
+    path.write_bytes(bytes(FIRST))  # Kari to Ingrid (staff), Cc Ola (restricted)
+    result = interessent.import_mail(ws, path)
+    assert result.unknown_addresses == ()  # Ola is registered: not unknown
+    assert ws.store.interactions(ids=list(result.ids))[0].participants == ("kari",)
+
+
+def test_source_keys_are_one_per_row_of_interactions(ws: Workspace) -> None:
+    with pytest.raises(interessent.InvalidInput, match="one key per row"):
+        interessent.import_rows(ws, "interactions", [{"date": "2026-03-01", "kind": "call",
+                                                      "participants": "kari"}],
+                                source_keys=["a", "b"])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._bulk import collector_paused
-from ..errors import ImportRejected, RowProblem
+from ..errors import ImportRejected, InvalidInput, RowProblem
 from ..i18n import gettext, ngettext
 from ..privacy import audit_import, audit_tie
 from ..store import INT
@@ -156,7 +156,8 @@ def import_rows(
     result), and each row written stores its key in ``interactions.source_key``."""
     which = parse_kind(kind)
     if source_keys is not None and (which != "interactions" or len(source_keys) != len(rows)):
-        raise ValueError("source_keys: one per row of interactions")
+        raise InvalidInput("source_keys: one key per row, and only for interactions",
+                           field="source_keys")
     headers = [str(h) for h in rows[0]] if rows else []
     texts, problems = _texts(rows, headers)
     table = Table(headers=headers, rows=texts, row_numbers=list(range(2, len(rows) + 2)),
