@@ -96,7 +96,8 @@ def _contacts(data: bytes, name: str, as_of: dt.date) -> tuple[list[Contact], in
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
             RecursionError) as exc:
-        reason = one_line(cut(str(exc) or type(exc).__name__, 120))
+        reason = (f"an event without {exc.args[0]}" if isinstance(exc, KeyError) and exc.args
+                  else one_line(cut(str(exc) or type(exc).__name__, 120)))
         raise InvalidInput(f"{name}: not a calendar file that can be read ({reason})") \
             from None
     except recurring_ical_events.InvalidCalendar as exc:
