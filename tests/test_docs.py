@@ -28,6 +28,7 @@ TABLES = {
     "[leaders]": plan_module.LeaderSettings,
     "[due]": plan_module.DueSettings,
     "[report]": plan_module.ReportSettings,
+    "[capture]": plan_module.CaptureSettings,
     "[[interaction_kinds]]": plan_module.InteractionKind,
     "[[relationship_kinds]]": RelationshipKind,
     "requires": plan_module.RequiredTie,

@@ -223,7 +223,8 @@ def test_kind_categories() -> None:
     assert kind_categories("article") == {B}
     assert "call" not in kinds_in(G)
     assert kinds_in(G) == ("board_meeting", "event", "meeting", "presentation", "visit")
-    assert kinds_in(W) == ("annual_report", "email", "letter", "report")
+    assert kinds_in(W) == ("annual_report", "email", "letter", "mailing", "report")
+    assert kind_categories("mailing") == {W}  # one message to many: no direct contact
     for category in KindCategory:
         assert set(kinds_in(category)) == {k for k, cs in BUILTIN_KIND_CATEGORIES.items()
                                            if category in cs}

@@ -81,8 +81,11 @@ if TYPE_CHECKING:
     from .graph import rank_graph as rank_graph
     from .graph import rank_leaders as rank_leaders
     from .graph import write_graph as write_graph
+    from .importing import CaptureResult as CaptureResult
     from .importing import ImportResult as ImportResult
+    from .importing import import_calendar as import_calendar
     from .importing import import_file as import_file
+    from .importing import import_mail as import_mail
     from .importing import import_rows as import_rows
     from .plan import Commitment as Commitment
     from .plan import CommitmentKind as CommitmentKind
@@ -144,6 +147,7 @@ _LAZY = {
     "DueItem": "coverage",
     "Dues": "coverage",
     "GroupCoverage": "coverage",
+    "CaptureResult": "importing",
     "ImportResult": "importing",
     "LeaderScore": "graph",
     "Letter": "drafting",
@@ -186,7 +190,9 @@ _LAZY = {
     "export_person": "privacy",
     "export_records": "exporting",
     "find_stakeholders": "registry",
+    "import_calendar": "importing",
     "import_file": "importing",
+    "import_mail": "importing",
     "import_rows": "importing",
     "init_workspace": "workspace",
     "leader_reasons": "graph",
@@ -224,6 +230,7 @@ _LAZY = {
 
 __all__ = [
     "Backup",
+    "CaptureResult",
     "Clearance",
     "Commitment",
     "CommitmentExplanation",
@@ -301,7 +308,9 @@ __all__ = [
     "export_person",
     "export_records",
     "find_stakeholders",
+    "import_calendar",
     "import_file",
+    "import_mail",
     "import_rows",
     "init_workspace",
     "leader_reasons",

@@ -12,6 +12,10 @@
   :func:`numbers_out_of_range` checks every number of a tree of attrs values (a plan).
 - **Nesting**: :func:`nested_deeper` finds what is nested deeper than a limit in parsed
   data (a TOML plan of ``[[[[…]]]]``).
+- **Text from outside** (a mail header, a calendar's summary): :func:`one_line` and
+  :func:`lines_of` turn what :func:`check_text` would refuse into spaces (or line feeds),
+  so a value taken from a file a person did not type is cleaned by the same rule, never
+  stored raw and never refused whole.
 - **Terminals**: :func:`printable` escapes what :func:`check_text` refuses (and carriage
   returns, which move the cursor), for text stored before these checks or from outside
   them, so that no value can drive the terminal it is printed on.
@@ -39,9 +43,11 @@ __all__ = [
     "check_number",
     "check_text",
     "cut",
+    "lines_of",
     "nested_deeper",
     "number_problem",
     "numbers_out_of_range",
+    "one_line",
     "printable",
     "shown",
     "text_problem",
@@ -88,6 +94,28 @@ def check_text(value: str, field: str, *, lines: bool = False) -> str:
     if problem is not None:
         raise InvalidInput(f"{field}: {problem}")
     return value
+
+
+def one_line(value: str, limit: int | None = None) -> str:
+    """``value`` as a field of one line may hold it: every character :func:`check_text`
+    refuses there (controls, tab, line breaks, bidirectional overrides, lone surrogates)
+    a space, runs of white space one space, the ends trimmed, and cut to ``limit``
+    characters with "…" when longer."""
+    text = " ".join(_ONE_LINE.sub(" ", value).split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def lines_of(value: str, limit: int | None = None) -> str:
+    """``value`` as a field of several lines may hold it: line ends as line feeds, every
+    other character :func:`check_text` refuses there a space, trimmed, and cut to
+    ``limit`` characters with "…" when longer."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _LINES.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
 
 
 def printable(text: str) -> str:

@@ -346,6 +346,7 @@ KIND_WORDS = (
     Np_("kind", "call"), Np_("kind", "article"), Np_("kind", "post"), Np_("kind", "web"),
     Np_("kind", "board_meeting"), Np_("kind", "report"), Np_("kind", "annual_report"),
     Np_("kind", "event"), Np_("kind", "visit"), Np_("kind", "presentation"),
+    Np_("kind", "mailing"),
 )
 
 

@@ -223,6 +223,7 @@ BUILTIN_INTERACTION_KINDS: dict[str, str] = {
     "event": "arrangement",
     "visit": "bedriftsbesøk",
     "presentation": "presentasjon",
+    "mailing": "e-postutsending",
 }
 
 

@@ -43,6 +43,7 @@ from .rules import KindCategory, nfc
 from .tomllines import key_lines, line_of
 
 __all__ = [
+    "CaptureSettings",
     "Channel",
     "ChannelKind",
     "Commitment",
@@ -352,6 +353,18 @@ class ReportSettings:
 
 
 @frozen
+class CaptureSettings:
+    """How contacts taken from calendars and mail are logged (``import calendar``,
+    ``import mail``): the interaction kind of a calendar event, of an e-mail, and of a
+    mass mailing, a message to more registered people than ``mass_mail_threshold``."""
+
+    calendar_kind: str = "meeting"
+    mail_kind: str = "email"
+    mailing_kind: str = "mailing"
+    mass_mail_threshold: int = 20
+
+
+@frozen
 class Plan:
     """A whole plan. Look things up with :meth:`group`, :meth:`commitment` …
 
@@ -374,6 +387,7 @@ class Plan:
     due: DueSettings = DueSettings()
     report: ReportSettings = ReportSettings()
     messages: tuple[KeyMessage, ...] = ()
+    capture: CaptureSettings = CaptureSettings()
     source: str = field(default="<plan>", eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -575,6 +589,7 @@ _NUMBER_BOUNDS: dict[tuple[str, str], tuple[float, float] | None] = {
     **{("CoverageWeights", name): (0, 1000)
        for name in ("direct", "network", "leaders", "commitments", "acceptance")},
     ("LeaderSettings", "top"): (1, 100_000),
+    ("CaptureSettings", "mass_mail_threshold"): (1, 1_000_000),
     **{("LeaderSettings", name): (0, 1000)
        for name in ("pagerank", "betweenness", "influence", "role")},
 }
@@ -667,6 +682,11 @@ def _validate(plan: Plan) -> Iterator[tuple[str, str]]:
 
     if plan.report.finance_role is not None and plan.report.finance_role not in roles:
         yield ("report.finance_role", _unknown("role", plan.report.finance_role, roles))
+
+    for name in ("calendar_kind", "mail_kind", "mailing_kind"):
+        key = getattr(plan.capture, name)
+        if key not in ikinds:
+            yield (f"capture.{name}", _unknown("interaction kind", key, ikinds))
 
     if sum(attrs.astuple(plan.coverage)) <= 0:
         yield ("coverage", "at least one weight must be positive")

@@ -148,7 +148,8 @@ _D, _G, _W, _B = KindCategory.DIRECT, KindCategory.GATHERING, KindCategory.WRITT
     KindCategory.BROADCAST
 
 #: The categories of the built-in interaction kinds. A call is direct contact but not a
-#: gathering: the people on a call do not meet each other.
+#: gathering: the people on a call do not meet each other. A mailing (one message to many,
+#: ``import mail``) is written but no direct contact.
 BUILTIN_KIND_CATEGORIES: Mapping[str, frozenset[KindCategory]] = {
     "meeting": frozenset({_D, _G}),
     "board_meeting": frozenset({_D, _G}),
@@ -159,6 +160,7 @@ BUILTIN_KIND_CATEGORIES: Mapping[str, frozenset[KindCategory]] = {
     "letter": frozenset({_D, _W}),
     "email": frozenset({_D, _W}),
     "report": frozenset({_D, _W}),
+    "mailing": frozenset({_W}),
     "annual_report": frozenset({_D, _W}),
     "article": frozenset({_B}),
     "post": frozenset({_B}),

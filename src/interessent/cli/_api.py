@@ -21,7 +21,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "draft": ("draft",),
     "due": ("due",),
     "export": ("export", "write_graph"),
-    "import": ("import_file",),
+    "import": ("import_file", "import_calendar", "import_mail"),
     "init": ("init_workspace",),
     "interaction edit": ("edit_interaction",),
     "interaction remove": ("remove_interaction",),

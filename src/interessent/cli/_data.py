@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..graph import GraphFormat
 
 KINDS = ("stakeholders", "relationships", "interactions")
+#: What ``import`` reads besides tables: contacts from a calendar or from mail.
+CAPTURED = ("calendar", "mail")
 #: Files with more rows than this show a progress bar (on a terminal).
 PROGRESS_ROWS = 500
 #: What ``export --out`` says it wrote, per kind.
@@ -36,24 +38,42 @@ CAPTURED = ("concerns", "tasks", "clearances")
 
 
 @click.command("import", help=N_(
-    "Import stakeholders, relationships or interactions from a CSV or XLSX FILE.\n\n"
+    "Import stakeholders, relationships or interactions from a CSV or XLSX FILE, or log\n"
+    "the contacts of a calendar (an .ics FILE) or of mail (an .eml or .mbox FILE, or a\n"
+    "folder of them).\n\n"
     "Rows are matched by id (stakeholders, interactions) or by source, target and kind\n"
     "(relationships): new ones are added, existing ones updated. A file with any bad row\n"
-    "is rejected whole, every bad row named, and nothing is written."))
-@click.argument("kind", type=click.Choice(KINDS))
+    "is rejected whole, every bad row named, and nothing is written.\n\n"
+    "A calendar logs one interaction per occurrence up to --as-of, mail one per message,\n"
+    "with the registered people outside the programme; importing again adds nothing."))
+@click.argument("kind", type=click.Choice((*KINDS, *CAPTURED)))
 @click.argument("file", type=click.Path(path_type=Path), metavar="FILE")  # folders: the library
 @click.option("--encoding",
               help=N_("Read the file in this encoding (default: detect UTF-8/cp1252)."))
 @click.option("--delimiter", help=N_("Column separator: ',', ';', tab (default: detect)."))
+@as_of_option(N_("Calendar: expand recurring events up to this day (default today)."))
+@click.option("--bodies", is_flag=True,
+              help=N_("Mail: store each message's plain-text body in the notes (default: "
+                      "only the subject)."))
 @click.option("--dry-run", is_flag=True, help=N_("Check the whole file, write nothing."))
 @click.option("--json", "as_json", is_flag=True,
               help=N_("Print the result as JSON (counts, how the file was read, the ids)."))
 @pass_context
 def import_(
     context: Context, kind: str, file: Path, encoding: str | None, delimiter: str | None,
-    dry_run: bool, as_json: bool,
+    as_of: str | None, bodies: bool, dry_run: bool, as_json: bool,
 ) -> None:
     ws = context.workspace
+    _options_fit(kind, encoding=encoding, delimiter=delimiter, as_of=as_of, bodies=bodies)
+    if kind in CAPTURED:
+        captured = (interessent.import_calendar(ws, file, as_of=as_of_day(as_of),
+                                                dry_run=dry_run) if kind == "calendar"
+                    else interessent.import_mail(ws, file, dry_run=dry_run, bodies=bodies))
+        if as_json:
+            click.echo(json.dumps(captured.to_dict(), ensure_ascii=False, indent=2))
+            return
+        echo(captured.summary())
+        return
     # The importer counts each row twice (checked, then written).
     label = (gettext("Checking {file}") if dry_run else gettext("Importing {file}")).format(
         file=file.name)
@@ -65,6 +85,16 @@ def import_(
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     echo(result.summary())
+
+
+def _options_fit(kind: str, **given: object) -> None:
+    """Refuse an option the kind of import has no use for."""
+    used = {"calendar": ("as_of",), "mail": ("bodies",)}.get(kind, ("encoding", "delimiter"))
+    wrong = [name for name, value in given.items() if value and name not in used]
+    if wrong:
+        option = "--" + wrong[0].replace("_", "-")
+        raise click.UsageError(gettext("{option} does not apply to import {kind}").format(
+            option=option, kind=kind))
 
 
 @click.command("export", help=N_(

@@ -1,4 +1,5 @@
-"""Import stakeholders, relationships and interactions from CSV and Excel (XLSX) files.
+"""Import stakeholders, relationships and interactions from CSV and Excel (XLSX) files,
+and log the contacts of calendars and mail (:func:`import_calendar`, :func:`import_mail`).
 
 The file formats are those of SPEC §4: one header row, then one row per record.
 
@@ -71,12 +72,20 @@ Where things live
                        made, the duplicate policy, the writes to the store
 ``transaction``        :func:`import_file`, :func:`import_rows`, :class:`ImportResult`:
                        all or nothing in one transaction, dry runs, the audit entry
+``capture``            contacts from outside: addresses matched to stakeholders, the
+                       participants, logging each contact once by its hashed key,
+                       :class:`CaptureResult`
+``calendar``           :func:`import_calendar`: ``.ics`` events, recurring ones expanded
+``mail``               :func:`import_mail`: ``.eml`` and ``.mbox`` files, folders of them
 =====================  ==================================================================
 """
 
 from __future__ import annotations
 
+from .calendar import import_calendar
+from .capture import CaptureResult
 from .columns import COLUMNS, KINDS, Kind, parse_kind
+from .mail import import_mail
 from .tables import MAX_BYTES, MAX_ROWS, Table, read_table
 from .transaction import ImportResult, import_file, import_rows
 from .values import FORMULA_TRIGGERS, slugify, unneutralise
@@ -87,10 +96,13 @@ __all__ = [
     "KINDS",
     "MAX_BYTES",
     "MAX_ROWS",
+    "CaptureResult",
     "ImportResult",
     "Kind",
     "Table",
+    "import_calendar",
     "import_file",
+    "import_mail",
     "import_rows",
     "parse_kind",
     "read_table",

@@ -108,6 +108,9 @@ class _Job:
         return self.mode == "new"
     problems: list[RowProblem] = attrs.Factory(list)
     checked_columns: int = 0
+    source_keys: Sequence[str | None] | None = None
+    """Interactions: each row's hashed outside key (a calendar occurrence, a message), to
+    store in ``interactions.source_key``; see :func:`.transaction.import_rows`."""
 
     def tick(self, done: int) -> None:
         if self.progress is not None:
@@ -483,7 +486,7 @@ class _Job:
         items = _keeping_restricted(s, items, {found[1] for found in stored.values()})
 
         def write(s: Session) -> None:
-            self.store._save_interactions(s, items)
+            self.store._save_interactions(s, items, self.source_keys)
             self.writing(len(items))
 
         return _Checked(len(items) - existing, existing, write, ids=tuple(i.id for i in items))

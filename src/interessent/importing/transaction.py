@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._bulk import collector_paused
-from ..errors import ImportRejected, RowProblem
+from ..errors import ImportRejected, InvalidInput, RowProblem
 from ..i18n import gettext, ngettext
 from ..privacy import audit_import, audit_tie
+from ..store import INT
 from .columns import Kind, parse_kind
 from .job import Mode, Progress, _Checked, _Job
 from .tables import Table, _columns, read_table
@@ -47,6 +48,8 @@ class ImportResult:
     numbered when the row had none); empty for relationships."""
     ties: tuple[tuple[str, str, str], ...] = attrs.field(default=(), repr=False, eq=False)
     """The (source, target, kind) of each relationship row, by the ids as stored."""
+    left_out: tuple[int, ...] = attrs.field(default=(), repr=False, eq=False)
+    """With ``source_keys``: the index of each row left out because its key was stored."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the JSON of ``import --json``)."""
@@ -131,6 +134,7 @@ def import_rows(
     action: str = "import",
     subject: str | None = None,
     mode: Mode = "import",
+    source_keys: Sequence[str] | None = None,
 ) -> ImportResult:
     """Import rows given as mappings of column → value, with exactly the checks and the
     duplicate policy of a file (the columns are those of the first row). A value is the
@@ -144,14 +148,22 @@ def import_rows(
     ``subject=""`` names the one row's id as it is chosen. ``mode="new"``: the rows must
     be new records: an id that exists (in any case) is a problem, never an update, and an
     id made from a name is one no stored stakeholder has. ``mode="edit"``: the rows change
-    stakeholders that exist when the rows are written, and an empty name keeps theirs."""
+    stakeholders that exist when the rows are written, and an empty name keeps theirs.
+
+    ``source_keys`` (interactions, one per row: a hashed outside key such as a calendar
+    occurrence's or a message's) makes the import idempotent: inside the writing
+    transaction, a row whose key is stored already is left out (``rows - added`` of the
+    result), and each row written stores its key in ``interactions.source_key``."""
     which = parse_kind(kind)
+    if source_keys is not None and (which != "interactions" or len(source_keys) != len(rows)):
+        raise InvalidInput("source_keys: one key per row, and only for interactions",
+                           field="source_keys")
     headers = [str(h) for h in rows[0]] if rows else []
     texts, problems = _texts(rows, headers)
     table = Table(headers=headers, rows=texts, row_numbers=list(range(2, len(rows) + 2)),
                   encoding="utf-8", delimiter=None)
     return _import_table(ws, which, table, source, dry_run, None, action, subject, mode,
-                         problems)
+                         problems, source_keys)
 
 
 def _texts(rows: Sequence[Mapping[str, Any]],
@@ -183,8 +195,11 @@ def _import_table(
     subject: str | None = None,
     mode: Mode = "import",
     problems: Sequence[RowProblem] = (),
+    source_keys: Sequence[str] | None = None,
 ) -> ImportResult:
     cols, labels = _columns(table, which, source)
+    given = len(table)
+    left_out: tuple[int, ...] = ()
     plan = ws.plan
     store = ws.store
     job = _Job(table=table, cols=cols, labels=labels, plan=plan, store=store, source=source,
@@ -198,10 +213,14 @@ def _import_table(
     with opened as s:
         if not dry_run:  # ids are chosen and checked below: no other writer of them now
             store.take_turn(s, which)
-        checked = check[which](s)
+        if source_keys is not None:  # read after take_turn: no other writer adds keys now
+            job.table, job.source_keys, left_out = _new_rows(s, table, source_keys)
+            job.total = 2 * len(job.table)
+        checked = (check[which](s) if len(job.table) or source_keys is None
+                   else _Checked(0, 0, lambda s: None))
         if job.problems:
             raise ImportRejected(source, sorted(job.problems, key=lambda p: p.row))
-        if not dry_run:
+        if not dry_run and len(job.table):
             if subject == "" and checked.ids:
                 subject = checked.ids[0]
             checked.write(s)
@@ -214,8 +233,28 @@ def _import_table(
                              columns=list(cols))
     job.tick(job.total)
     return ImportResult(
-        kind=which, source=source, rows=len(table), added=checked.added,
+        kind=which, source=source, rows=given, added=checked.added,
         updated=checked.updated, created_organisations=checked.created,
         encoding=table.encoding, delimiter=table.delimiter, dry_run=dry_run, ids=checked.ids,
-        ties=checked.ties,
+        ties=checked.ties, left_out=left_out,
     )
+
+
+def _new_rows(s: Session, table: Table, source_keys: Sequence[str],
+              ) -> tuple[Table, list[str | None], tuple[int, ...]]:
+    """The rows of ``table`` whose source key is not stored yet, their keys, and the
+    index of each row left out."""
+    from sqlalchemy import select
+
+    stored: set[str] = set()
+    unique = sorted(set(source_keys))
+    for start in range(0, len(unique), 500):
+        stored.update(s.execute(select(INT.c.source_key).where(
+            INT.c.source_key.in_(unique[start:start + 500]))).scalars())
+    keep = [n for n, key in enumerate(source_keys) if key not in stored]
+    if len(keep) == len(source_keys):
+        return table, list(source_keys), ()
+    return (attrs.evolve(table, rows=[table.rows[n] for n in keep],
+                         row_numbers=[table.row_numbers[n] for n in keep]),
+            [source_keys[n] for n in keep],
+            tuple(n for n, key in enumerate(source_keys) if key in stored))

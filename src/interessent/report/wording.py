@@ -83,6 +83,7 @@ KIND_WORDS = {
     "event": Np_("interaction kind", "event"),
     "visit": Np_("interaction kind", "company visit"),
     "presentation": Np_("interaction kind", "presentation"),
+    "mailing": Np_("interaction kind", "mailing"),
 }
 
 

@@ -456,9 +456,11 @@ class Store:
         """Upsert relationships by (source, target, kind); returns (added, updated)."""
         return writes.save_relationships(s, rels)
 
-    def _save_interactions(self, s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
-        """Upsert interactions by id; returns (added, updated)."""
-        return writes.save_interactions(s, items)
+    def _save_interactions(self, s: Session, items: Sequence[Interaction],
+                           source_keys: Sequence[str | None] | None = None) -> tuple[int, int]:
+        """Upsert interactions by id; returns (added, updated). ``source_keys``: see
+        :func:`.writes.save_interactions`."""
+        return writes.save_interactions(s, items, source_keys)
 
     def _add_interaction(self, interaction: Interaction) -> None:
         """Log one interaction; its id must be new, also in another case."""

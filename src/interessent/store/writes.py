@@ -170,8 +170,12 @@ def save_relationships(s: Session, rels: Sequence[Relationship]) -> tuple[int, i
     return len(new), len(old)
 
 
-def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, int]:
-    """Upsert interactions by id; returns (added, updated)."""
+def save_interactions(s: Session, items: Sequence[Interaction],
+                      source_keys: Sequence[str | None] | None = None) -> tuple[int, int]:
+    """Upsert interactions by id; returns (added, updated). ``source_keys``, one per item
+    (``import calendar``, ``import mail``), are stored in ``interactions.source_key``; an
+    interaction replaced whole without one keeps the key it had, so an imported meeting
+    edited by hand is not imported again."""
     people = ({p for i in items for p in i.participants} | {i.host for i in items if i.host}
               | {i.outlet for i in items if i.outlet})
     pks = id_map(s, ST, people)
@@ -185,18 +189,26 @@ def save_interactions(s: Session, items: Sequence[Interaction]) -> tuple[int, in
     _distinct_keys("interaction", ids)
     old_pks = [pk for pk, _ in found.values()]
     retold = _articles_telling(s, {pk: id_ for pk, id_ in found.values()})
+    kept_keys: dict[int, str] = {}
+    for chunk in chunks(old_pks, 500):
+        kept_keys.update((pk, key) for pk, key in s.execute(select(INT.c.pk, INT.c.source_key)
+                         .where(INT.c.pk.in_(chunk) & INT.c.source_key.is_not(None))))
+    keys = [source_keys[n] if source_keys is not None and source_keys[n] is not None
+            else kept_keys.get(found[i.id][0]) if i.id in found else None
+            for n, i in enumerate(items)]
     for chunk in chunks(old_pks, 500):
         for table in (PART, IGROUPS, ICOMM, IMESSAGES):
             s.execute(delete(table).where(table.c.interaction_pk.in_(chunk)))
         s.execute(delete(INT).where(INT.c.pk.in_(chunk)))
     conn = s.connection()
     insert_many(conn, INT, ["id", "id_key", "date", "kind", "channel", "topic", "host_pk",
-                            "success", "notes", "sentiment", "outlet_pk", "tone"], [
+                            "success", "notes", "sentiment", "outlet_pk", "tone",
+                            "source_key"], [
         (id_, id_key(id_), _db_value(conn, i.date), i.kind, i.channel, i.topic,
          pks[i.host] if i.host else None, i.success, i.notes,
          i.sentiment.value if i.sentiment else None, pks[i.outlet] if i.outlet else None,
-         i.tone.value if i.tone else None)
-        for id_, i in zip(ids, items, strict=True)
+         i.tone.value if i.tone else None, key)
+        for id_, i, key in zip(ids, items, keys, strict=True)
     ])
     ipks = id_map(s, INT, ids)
     _link_stories(s, [(ipks[id_], i.story) for id_, i in zip(ids, items, strict=True)
