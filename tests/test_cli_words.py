@@ -83,6 +83,30 @@ def _found(words: list[str], text: str) -> list[str]:
                                           flags=0 if w[0].isupper() else re.IGNORECASE)]
 
 
+_ICS = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:ord-1@test\r
+DTSTAMP:20261101T080000Z\r
+DTSTART:20261110T090000Z\r
+DTEND:20261110T100000Z\r
+SUMMARY:Samtale\r
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:Kristin.Hallan@osen-posten.example\r
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:ukjent@example.org\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+_EML = """From: Kristin Hallan <kristin.hallan@osen-posten.example>\r
+To: ukjent@example.org\r
+Subject: Sak\r
+Date: Tue, 10 Nov 2026 09:00:00 +0100\r
+Message-ID: <a1@test>\r
+\r
+Tekst.\r
+"""
+
+
 def _cycle(tmp_path: Path, language: str) -> str:
     """The Osen cycle of the README, as a user runs it, under ``--lang language``."""
     runner = CliRunner()
@@ -131,6 +155,16 @@ def _cycle(tmp_path: Path, language: str) -> str:
         "--message", "grunderkommune", "--tone", "positive", "--date", AS_OF)
     run("stakeholder", "show", "osen-posten")
     run("coverage", "--as-of", AS_OF)
+    # contacts from a calendar and from mail: one known attendee, one unknown address
+    ics = tmp_path / f"kalender {language}.ics"
+    ics.write_text(_ICS, encoding="utf-8")
+    run("import", "calendar", str(ics), "--as-of", AS_OF)
+    run("import", "calendar", str(ics), "--as-of", AS_OF)  # again: nothing new
+    mail = tmp_path / f"post {language}"
+    mail.mkdir()
+    (mail / "1.eml").write_text(_EML, encoding="utf-8")
+    run("import", "mail", str(mail), "--dry-run")
+    run("import", "mail", str(mail))
     run("draft", "dialogmote", "--group", "naeringslivet", "--dry-run", "--as-of", AS_OF)
     run("notify", "Hendelse")
     run("report", "--as-of", AS_OF)

@@ -1,5 +1,5 @@
 """Export stakeholders, relationships and interactions as CSV or JSON; and concerns,
-tasks and clearances (:data:`CAPTURED`), which are not imported back.
+tasks and clearances (:data:`FOLLOW_UP`), which are not imported back.
 
 CSV files are what :mod:`interessent.importing` reads back, losslessly: English headers
 in the column order of SPEC §4, comma-separated, UTF-8 with a byte-order mark (so Excel
@@ -58,7 +58,7 @@ from .privacy import restricted_ids
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-__all__ = ["CAPTURED", "FORMATS", "ExportFormat", "export", "export_records", "neutralise",
+__all__ = ["FOLLOW_UP", "FORMATS", "ExportFormat", "export", "export_records", "neutralise",
            "records"]
 
 #: An export's format: CSV (the import format) or JSON.
@@ -70,7 +70,7 @@ FORMATS: tuple[ExportFormat, ...] = ("csv", "json")
 #: What else exports, with its columns: concerns, tasks (open and done) and clearances,
 #: by stable English keys. A restricted stakeholder is left out of them as above: not
 #: among a concern's people, not a task's owner or person, not a clearance's giver.
-CAPTURED: dict[str, tuple[str, ...]] = {
+FOLLOW_UP: dict[str, tuple[str, ...]] = {
     "concerns": ("id", "title", "raised_on", "raised_by", "interaction", "group", "groups",
                  "answer", "closed_on"),
     "tasks": ("id", "title", "due", "owner", "owner_kind", "stakeholder", "commitment",
@@ -99,10 +99,10 @@ def export(ws: Workspace, kind: str, out: TextIO, *, fmt: ExportFormat = "csv") 
     clearances to ``out`` as ``csv`` or ``json``; returns how many were written."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r} (expected csv or json)")
-    if isinstance(kind, str) and kind.strip().lower() in CAPTURED:
+    if isinstance(kind, str) and kind.strip().lower() in FOLLOW_UP:
         found = _captured(ws, kind.strip().lower())
         if fmt == "csv":
-            _write_csv(out, CAPTURED[kind.strip().lower()], found)
+            _write_csv(out, FOLLOW_UP[kind.strip().lower()], found)
         else:
             json.dump(found, out, ensure_ascii=False, indent=2)
             out.write("\n")
@@ -171,13 +171,13 @@ def _captured(ws: Workspace, kind: str) -> list[dict[str, Any]]:
     """Every concern, task or clearance as plain data, restricted people left out."""
     hidden = restricted_ids(ws)
     if kind == "concerns":
-        return [{k: v for k, v in c.to_dict().items() if k in CAPTURED["concerns"]}
+        return [{k: v for k, v in c.to_dict().items() if k in FOLLOW_UP["concerns"]}
                 | {"raised_by": [p for p in c.raised_by if p not in hidden]}
                 for c in concerns(ws)]
     if kind == "tasks":
         rows = []
         for t in tasks(ws, open_only=False):
-            row = {k: v for k, v in t.to_dict().items() if k in CAPTURED["tasks"]}
+            row = {k: v for k, v in t.to_dict().items() if k in FOLLOW_UP["tasks"]}
             if t.owner in hidden:
                 row |= {"owner": None, "owner_kind": None}
             if t.stakeholder in hidden:

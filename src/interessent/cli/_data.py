@@ -33,8 +33,8 @@ _WROTE = {"stakeholders": N_("Wrote {count} stakeholders to {out}"),
           "concerns": N_("Wrote {count} concerns to {out}"),
           "tasks": N_("Wrote {count} tasks to {out}"),
           "clearances": N_("Wrote {count} clearances to {out}")}
-#: What exports but does not import back.
-CAPTURED = ("concerns", "tasks", "clearances")
+#: What ``export`` writes besides the tables ``import`` reads back.
+FOLLOW_UP = ("concerns", "tasks", "clearances")
 
 
 @click.command("import", help=N_(
@@ -101,7 +101,7 @@ def _options_fit(kind: str, **given: object) -> None:
     "Export stakeholders, relationships, interactions, concerns, tasks, clearances (CSV,\n"
     "JSON) or the graph (GraphML, GEXF for Gephi).\n\n"
     "The CSV is the import format (and safe to open in Excel): export, edit, import back."))
-@click.argument("kind", type=click.Choice((*KINDS, *CAPTURED, "graph")))
+@click.argument("kind", type=click.Choice((*KINDS, *FOLLOW_UP, "graph")))
 @click.option("--format", "fmt", type=click.Choice(("csv", "json", "graphml", "gexf")),
               help=N_("csv or json for the register (default csv); graphml or gexf for the "
               "graph (default graphml)."))
