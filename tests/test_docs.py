@@ -69,3 +69,27 @@ def test_python_examples_in_the_docs_run(
     namespace: dict[str, object] = {"__name__": "docs_example"}
     for block in _python_blocks(page):
         exec(compile(block, str(page), "exec"), namespace)
+
+
+def test_the_words_of_concerns_tasks_stance_and_media_are_the_catalogs() -> None:
+    """docs/languages.md's table of the new values says what the catalogs say."""
+    from interessent import i18n
+
+    text = (DOCS / "languages.md").read_text(encoding="utf-8")
+    section = text.split("## Words of concerns, tasks, stance and the media")[1].split("\n## ")[0]
+    rows = re.findall(r"^\| (\w[\w ]*?) `(\w+)` \| (.+?) \| (.+?) \| (.+?) \|$", section,
+                      flags=re.MULTILINE)
+    assert len(rows) == 7
+
+    def word(what: str, value: str, language: str) -> str:
+        with i18n.using(language):
+            if what == "stance":
+                return i18n.stance_word(value, language)
+            if what == "kind":
+                return i18n.pgettext("kind", value)
+            if what == "coverage":
+                return i18n.pgettext("column", value)
+            return i18n.gettext(value)
+
+    for what, value, *words in rows:
+        assert words == [word(what.split()[0], value, lang) for lang in ("nb", "nn", "en")]
