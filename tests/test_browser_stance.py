@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import interessent
+from interessent.i18n import gettext, stance_word, using
 from interessent.model import Stakeholder
 from interessent.periods import Period
 from interessent.report import write_report
@@ -64,8 +65,10 @@ def test_the_map_shows_stances_in_chromium(osen: Workspace, tmp_path: Path) -> N
     # the mayor (influence 5, interest 5) opposes on 26 November: the mark, and the word
     # for a screen reader; not colour alone
     mayor = _cell(section, 5, 5)
-    assert re.search(r'<span class="stance stance-oppose" title="opposes" aria-hidden="true">'
-                     r'\u2212</span><span class="visually-hidden">opposes: </span>Astrid Lian',
+    # (the Osen plan speaks bokmål: the words are the catalog's)
+    oppose, support = stance_word("oppose", "nb"), stance_word("support", "nb")
+    assert re.search(rf'<span class="stance stance-oppose" title="{oppose}" aria-hidden="true">'
+                     rf'\u2212</span><span class="visually-hidden">{oppose}: </span>Astrid Lian',
                      mayor), mayor
     # the hostile name (influence 5, interest 1) is text, marked as supporting
     hostile = _cell(section, 5, 1)
@@ -76,11 +79,13 @@ def test_the_map_shows_stances_in_chromium(osen: Workspace, tmp_path: Path) -> N
     # the legend, in words, names the day and every stance
     legend = section[section.index('class="stance-legend"'):]
     assert "26. november 2026" in legend
-    for word in ("supports", "neutral", "opposes", "no mark: not known"):
+    with using("nb"):
+        unknown = gettext("no mark: not known")
+    for word in (support, stance_word("neutral", "nb"), oppose, unknown):
         assert word in legend, word
     # Jonas Lund's support starts in December: not shown on 26 November
     assert not re.search(r'stance-support[^<]*</span><span class="visually-hidden">'
-                         r'supports: </span>Jonas Lund', section)
+                         rf'{support}: </span>Jonas Lund', section)
     shot = _section(page, "makt", tmp_path / "report-makt-stance.png", (1280, 900))
     assert shot.console == [], shot.console
     _keep(shot.screenshot, "report-makt-stance.png")
