@@ -10,7 +10,6 @@ import click
 
 import interessent
 
-from ..followup.task import owner_name
 from ..i18n import N_, Np_, gettext, kind_word, localized, ngettext, pgettext, status_word
 from ._context import Context, pass_context
 from ._language import headers
@@ -292,6 +291,8 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
     if result.tasks:
         click.echo("\n" + gettext("Open tasks:"))
         late = status_word("overdue")
+        from ..followup.task import owner_name  # not at import: --help loads no database
+
         plan = context.workspace.plan
         rows = [{**t.to_dict(), "overdue": late if t.overdue(day) else "",
                  "owner": owner_name(plan, t), "stakeholder": t.stakeholder_name or t.stakeholder}

@@ -9,7 +9,6 @@ import click
 
 import interessent
 
-from ..followup.task import owner_name
 from ..i18n import N_, gettext, localized
 from ._context import Context, pass_context
 from ._language import headers
@@ -97,6 +96,8 @@ def task() -> None:
 
 
 def _task_line(context: Context, t: Task) -> str:
+    from ..followup.task import owner_name  # not at import: --help loads no database
+
     return gettext("{id}: «{title}», {owner}, due {day}").format(
         id=t.id, title=t.title, owner=owner_name(context.workspace.plan, t),
         day=t.due.isoformat())
@@ -135,6 +136,8 @@ def task_list(context: Context, owner: str | None, everything: bool, fmt: str) -
     found = interessent.tasks(context.workspace, owner=owner, open_only=not everything)
     rows = [t.to_dict() for t in found]
     if fmt == "table":  # people read names; CSV and JSON keep the ids and keys
+        from ..followup.task import owner_name  # not at import: --help loads no database
+
         plan = context.workspace.plan
         rows = [{**r, "owner": owner_name(plan, t),
                  "stakeholder": t.stakeholder_name or t.stakeholder}
