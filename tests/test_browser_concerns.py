@@ -10,10 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 import interessent
 from interessent.periods import Period
 from interessent.report import write_report
+from interessent.store import TASKS
 from interessent.workspace import Workspace, init_workspace
 from test_browser import HOSTILE, render
 
@@ -46,6 +48,10 @@ def test_open_concerns_and_tasks_in_chromium(osen: Workspace, tmp_path: Path) ->
                          due="2026-12-10")
     interessent.add_task(osen, title="Forsinket", owner="styreleder", due="2026-11-01")
     done = interessent.add_task(osen, title="Gjort", owner="daglig_leder", due="2026-10-01")
+    # recorded in September (a task is open from the day it is recorded, and is not done
+    # before it)
+    with osen.store.write() as session:
+        session.execute(update(TASKS).values(created_at=dt.datetime(2026, 9, 1, 9)))
     interessent.complete_task(osen, done.id, on="2026-10-01")
 
     page = write_report(osen, Period.year(2026), as_of=AS_OF, fmt="html",

@@ -94,11 +94,13 @@ def count(ws: Workspace) -> tuple[int, int]:
 
 
 def test_add_list_and_close_through_the_library(ws: Workspace) -> None:
+    ws.store._add_interaction(Interaction("K2026-0002", D(2026, 3, 2), "meeting",
+                                          participants=("ola", "per")))
     first = interessent.add_concern(ws, title="Vegen til kaia er dårlig",
-                                    raised_by=["OLA", "per"], interaction="k2026-0001")
+                                    raised_by=["OLA", "per"], interaction="k2026-0002")
     # no day given: the day of the contact where it was raised
     assert (first.id, first.raised_on, first.raised_by, first.interaction) == (
-        "C2026-0001", D(2026, 3, 2), ("ola", "per"), "K2026-0001")
+        "C2026-0001", D(2026, 3, 2), ("ola", "per"), "K2026-0002")
     # no group given: the groups its people are members of (both are «folk» by the rule)
     assert (first.group, first.groups, first.is_open) == (None, ("folk",), True)
     second = interessent.add_concern(ws, title="Parkering", raised_by="bedrift",
@@ -115,7 +117,7 @@ def test_add_list_and_close_through_the_library(ws: Workspace) -> None:
     assert [c.id for c in interessent.concerns(ws, open_only=True)] == ["C2026-0002"]
     assert closed.to_dict() == {
         "id": "C2026-0001", "title": "Vegen til kaia er dårlig", "raised_on": "2026-03-02",
-        "raised_by": ["ola", "per"], "interaction": "K2026-0001", "group": None,
+        "raised_by": ["ola", "per"], "interaction": "K2026-0002", "group": None,
         "groups": ["folk"], "answer": "Fylket\nasfalterer i mai", "closed_on": "2026-04-10",
         "open": False}
     with pytest.raises(InvalidInput, match="closed already, on 2026-04-10"):
@@ -128,8 +130,9 @@ def test_add_list_and_close_through_the_command_line(ws: Workspace) -> None:
     done = run(ws, "concern", "add", "Bredbånd på Nesset", "--raised-by", "kari",
                "--raised-by", "ola", "--date", "2026-05-05")
     assert done.exit_code == 0, done.output
+    # people read names, in the order of the ids
     assert done.stdout == ("Added C2026-0001: «Bredbånd på Nesset», raised on 2026-05-05 "
-                           "by kari, ola\n")
+                           "by Kari Aune, Ola Nes\n")
     assert run(ws, "concern", "add", "Kaia", "--raised-by", "bedrift", "--group", "firma",
                "--date", "2026-06-01").exit_code == 0
     listed = json.loads(run(ws, "concern", "list", "--format", "json").stdout)
@@ -292,3 +295,67 @@ def test_two_processes_adding_at_once_get_distinct_ids_and_both_are_stored(
     stored = {c.id: c.title for c in interessent.concerns(ws)}
     assert sorted(stored.values()) == sorted(f"{t}-{n}" for t in "ab" for n in range(5))
     assert len(interessent.tasks(ws)) == 10
+
+
+# --- what an outside tester found (fix14a) ---------------------------------------------
+
+
+def test_a_concern_at_a_contact_needs_its_raisers_there_and_not_an_earlier_day(
+        ws: Workspace) -> None:
+    store = ws.store
+    store._add_stakeholder(Stakeholder("berit", "Berit Bedrift", organisation="bedrift"))
+    # K2026-0002: a meeting with Bedrift AS, hosted by Kari; K2026-0003: Berit alone
+    store._add_interaction(Interaction("K2026-0002", D(2026, 4, 1), "meeting",
+                                       participants=("bedrift",), host="kari"))
+    store._add_interaction(Interaction("K2026-0003", D(2026, 4, 2), "letter",
+                                       participants=("berit",)))
+    # K2026-0001 (the fixture's, March 2nd) had Ola alone: Kari was not there
+    wrong = run(ws, "concern", "add", "Kaia", "--raised-by", "kari", "--interaction",
+                "K2026-0001")
+    assert (wrong.exit_code, wrong.stderr) == (
+        1, "Error: Kari Aune (kari) did not take part in interaction K2026-0001 (not a "
+           "participant, not its host, not acting for one): is it the right contact?\n")
+    # two raisers, one of them absent: the absent one is named, nothing is written
+    both = run(ws, "concern", "add", "Kaia", "--raised-by", "ola", "--raised-by", "per",
+               "--interaction", "K2026-0001")
+    assert both.exit_code == 1 and "Per Li (per) did not take part" in both.stderr
+    early = run(ws, "concern", "add", "Kaia", "--raised-by", "ola", "--interaction",
+                "K2026-0001", "--date", "2026-03-01")
+    assert (early.exit_code, early.stderr) == (
+        1, "Error: interaction K2026-0001 was on 2026-03-02; a concern raised there cannot "
+           "be raised before, on 2026-03-01\n")
+    assert count(ws) == (0, 0)
+
+    # a party to the contact: its participant, its host, one acting for a participating
+    # organisation, an organisation one of whose people took part
+    add = interessent.add_concern
+    assert add(ws, title="a", raised_by="ola", interaction="K2026-0001",
+               on="2026-03-02").raised_on == D(2026, 3, 2)  # the contact's day is fine
+    assert add(ws, title="b", raised_by="kari", interaction="K2026-0002").raised_by == (
+        "kari",)
+    assert add(ws, title="c", raised_by="berit", interaction="K2026-0002").raised_by == (
+        "berit",)
+    assert add(ws, title="d", raised_by="bedrift", interaction="K2026-0003",
+               on="2026-05-01").raised_on == D(2026, 5, 1)  # a later day is fine
+    with pytest.raises(InvalidInput, match=r"Ola Nes \(ola\) did not take part"):
+        add(ws, title="e", raised_by="ola", interaction="K2026-0002")
+    assert count(ws) == (4, 4)
+
+
+def test_concern_tables_show_names_json_and_csv_keep_ids(ws: Workspace) -> None:
+    interessent.add_concern(ws, title="Kaia", raised_by=["ola", "kari"], on="2026-05-01")
+    interessent.add_concern(ws, title="Parkering", raised_by="bedrift", group="firma",
+                            on="2026-05-02")
+    table = run(ws, "concern", "list").stdout
+    assert "Kari Aune, Ola Nes" in table and "Bedrift AS" in table
+    assert "Befolkningen" in table and "Næringslivet" in table
+    assert "kari, ola" not in table and "firma" not in table
+    csv_text = run(ws, "concern", "list", "--format", "csv").stdout
+    assert "kari, ola" in csv_text and "firma" in csv_text and "Kari Aune" not in csv_text
+    listed = json.loads(run(ws, "concern", "list", "--format", "json").stdout)
+    assert [(c["raised_by"], c["groups"]) for c in listed] == [
+        (["kari", "ola"], ["folk"]), (["bedrift"], ["firma"])]
+    # due: Kari is «folk»'s opinion leader (see the fixture); her name is shown
+    shown = run(ws, "due", "--as-of", "2026-06-01").stdout
+    section = shown.split("Concerns raised by opinion leaders, still open:")[1]
+    assert "Kari Aune" in section and "kari" not in section.replace("Kari", "")

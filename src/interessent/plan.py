@@ -399,6 +399,12 @@ class Plan:
         return _find(self.groups, "key", key, "target group")
 
     def commitment(self, id: str) -> Commitment:
+        """The commitment with id ``id``, in any letter case (the plan's spelling wins)."""
+        wanted = id.strip().casefold() if isinstance(id, str) else id
+        same = [c for c in self.commitments if c.id.casefold() == wanted]
+        exact = [c for c in same if c.id == id]
+        if exact or len(same) == 1:
+            return (exact or same)[0]
         return _find(self.commitments, "id", id, "commitment")
 
     def role(self, key: str) -> Role:

@@ -100,19 +100,34 @@ def _report(run: DraftRun, *, dry_run: bool = False) -> None:
         click.echo(ngettext("Logged {count} interaction: {span}",
                             "Logged {count} interactions: {span}",
                             len(run.recorded)).format(count=len(run.recorded), span=span))
-    if run.tasks:
-        first, last = run.tasks[0], run.tasks[-1]
-        span = first if first == last else f"{first} … {last}"
-        click.echo(ngettext(
-            "Created {count} task to inform them ({span}); `interessent task done ID` logs "
-            "the contact.",
-            "Created {count} tasks to inform them ({span}); `interessent task done ID` logs "
-            "each contact.", len(run.tasks)).format(count=len(run.tasks), span=span))
+    _task_lines(run.tasks, run.tasks_open)
     if run.clearance is not None:
         c = run.clearance
         echo(gettext("Recorded the clearance by {role}{person} at {at} UTC").format(
             role=c.cleared_by_role, person=f" ({c.cleared_by})" if c.cleared_by else "",
             at=c.at.replace(microsecond=0).isoformat(sep=" ")))
+
+
+def _span(ids: tuple[str, ...]) -> str:
+    first, last = ids[0], ids[-1]
+    return first if first == last else f"{first} … {last}"
+
+
+def _task_lines(made: tuple[str, ...], still_open: tuple[str, ...]) -> None:
+    """What ``--record`` of notify made: the tasks created, and those open already."""
+    if made:
+        click.echo(ngettext(
+            "Created {count} task to inform them ({span}); `interessent task done ID` logs "
+            "the contact.",
+            "Created {count} tasks to inform them ({span}); `interessent task done ID` logs "
+            "each contact.", len(made)).format(count=len(made), span=_span(made)))
+    if still_open:
+        click.echo(ngettext(
+            "A task to inform them of this event is open already ({span}); created no "
+            "second one.",
+            "{count} tasks to inform them of this event are open already ({span}); created "
+            "no second ones.", len(still_open)).format(count=len(still_open),
+                                                       span=_span(still_open)))
 
 
 def _language_name(language: str) -> str:
@@ -191,7 +206,9 @@ def draft(
 
 @click.command(help=N_(
     "Whom to notify of a significant EVENT, in the plan's order, with contact details.\n\n"
-    "With --out, a notice to each of them is drafted there (the signer excepted)."))
+    "With --out, a notice to each of them is drafted there (the signer excepted). With\n"
+    "--record, a task to inform each of them, with or without --out; none for a person\n"
+    "whose task for the same event is still open."))
 @click.argument("event")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help=N_("Also draft a notice to each of them into this folder."))
@@ -222,6 +239,9 @@ def notify(context: Context, event: str, out: Path | None, template: str, fmt: L
     if notice.run is not None:
         click.echo("")
         _report(notice.run)
+    elif notice.tasks or notice.tasks_open:
+        click.echo("")
+        _task_lines(notice.tasks, notice.tasks_open)
 
 
 @click.group(help=N_("List the letter templates and show their source."))

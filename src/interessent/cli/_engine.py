@@ -282,14 +282,20 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
              headers=headers(["id", "name", "group", "reason"]))
     if result.concerns:
         click.echo("\n" + gettext("Concerns raised by opinion leaders, still open:"))
-        rows = [{**c.to_dict(), "leaders": ", ".join(c.leaders)} for c in result.concerns]
+        rows = [{**c.to_dict(), "leaders": ", ".join(
+            dict(zip(c.concern.raised_by, c.concern.raised_by_names, strict=True)).get(i, i)
+            for i in c.leaders)} for c in result.concerns]
         emit(rows, ["id", "raised_on", "title", "leaders"], fmt,
              headers=headers(["id", "raised_on", "title", "leaders"],
                              {"raised_on": "raised on", "leaders": "raised by"}))
     if result.tasks:
         click.echo("\n" + gettext("Open tasks:"))
         late = status_word("overdue")
-        rows = [{**t.to_dict(), "overdue": late if t.overdue(day) else ""}
+        from ..followup.task import owner_name  # not at import: --help loads no database
+
+        plan = context.workspace.plan
+        rows = [{**t.to_dict(), "overdue": late if t.overdue(day) else "",
+                 "owner": owner_name(plan, t), "stakeholder": t.stakeholder_name or t.stakeholder}
                 for t in result.tasks]
         emit(rows, ["id", "due", "overdue", "title", "owner", "stakeholder"], fmt,
              headers=headers(["id", "due", "overdue", "title", "owner", "stakeholder"]))

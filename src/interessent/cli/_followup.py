@@ -9,7 +9,7 @@ import click
 
 import interessent
 
-from ..i18n import N_, gettext
+from ..i18n import N_, gettext, localized
 from ._context import Context, pass_context
 from ._language import headers
 from ._options import format_option
@@ -26,8 +26,8 @@ def concern() -> None:
 
 def _concern_line(c: Concern) -> str:
     return gettext("{id}: «{title}», raised on {day} by {people}").format(
-        id=c.id, title=c.title, day=c.raised_on.isoformat(), people=", ".join(c.raised_by)
-        or "–")
+        id=c.id, title=c.title, day=c.raised_on.isoformat(),
+        people=", ".join(c.raised_by_names) or "–")
 
 
 @concern.command("add", help=N_(
@@ -66,7 +66,12 @@ def concern_list(context: Context, open_only: bool, group: str | None,
     found = interessent.concerns(context.workspace, open_only=open_only, group=group,
                                  stakeholder=stakeholder)
     rows: list[dict[str, Any]] = [c.to_dict() for c in found]
-    if fmt != "json":
+    if fmt == "table":  # people read names; CSV keeps the ids and keys
+        groups = {g.key: localized(g.name) for g in context.workspace.plan.groups}
+        rows = [{**r, "raised_by": ", ".join(c.raised_by_names),
+                 "groups": ", ".join(groups.get(g, g) for g in r["groups"])}
+                for r, c in zip(rows, found, strict=True)]
+    elif fmt != "json":
         rows = [{**r, "raised_by": ", ".join(r["raised_by"]),
                  "groups": ", ".join(r["groups"])} for r in rows]
     emit(rows, CONCERN_COLUMNS, fmt, headers=headers(CONCERN_COLUMNS, {
@@ -90,9 +95,12 @@ def task() -> None:
     pass
 
 
-def _task_line(t: Task) -> str:
+def _task_line(context: Context, t: Task) -> str:
+    from ..followup.task import owner_name  # not at import: --help loads no database
+
     return gettext("{id}: «{title}», {owner}, due {day}").format(
-        id=t.id, title=t.title, owner=t.owner_role or t.owner or "–", day=t.due.isoformat())
+        id=t.id, title=t.title, owner=owner_name(context.workspace.plan, t),
+        day=t.due.isoformat())
 
 
 @task.command("add", help=N_(
@@ -110,7 +118,7 @@ def task_add(context: Context, title: str, owner: str, due: str, stakeholder: st
              commitment: str | None) -> None:
     added = interessent.add_task(context.workspace, title=title, owner=owner, due=due,
                                  stakeholder=stakeholder, commitment=commitment)
-    echo(gettext("Added {what}").format(what=_task_line(added)))
+    echo(gettext("Added {what}").format(what=_task_line(context, added)))
 
 
 #: The columns of ``task list`` in a table or CSV.
@@ -118,13 +126,23 @@ TASK_COLUMNS = ["id", "due", "title", "owner", "stakeholder", "commitment", "don
 
 
 @task.command("list", help=N_("The open tasks, soonest due first."))
-@click.option("--owner", metavar="ROLE|ID", help=N_("Only those of this role or stakeholder."))
+@click.option("--owner", metavar="ROLE|ID", help=N_(
+    "Only those of this role, or of this stakeholder: their own and those of the roles "
+    "they hold."))
 @click.option("--all", "everything", is_flag=True, help=N_("Done tasks too."))
 @format_option
 @pass_context
 def task_list(context: Context, owner: str | None, everything: bool, fmt: str) -> None:
     found = interessent.tasks(context.workspace, owner=owner, open_only=not everything)
-    emit([t.to_dict() for t in found], TASK_COLUMNS, fmt,
+    rows = [t.to_dict() for t in found]
+    if fmt == "table":  # people read names; CSV and JSON keep the ids and keys
+        from ..followup.task import owner_name  # not at import: --help loads no database
+
+        plan = context.workspace.plan
+        rows = [{**r, "owner": owner_name(plan, t),
+                 "stakeholder": t.stakeholder_name or t.stakeholder}
+                for r, t in zip(rows, found, strict=True)]
+    emit(rows, TASK_COLUMNS, fmt,
          headers=headers(TASK_COLUMNS, {"done_on": "done on"}), empty=N_("no tasks"))
 
 
@@ -135,10 +153,10 @@ def task_list(context: Context, owner: str | None, everything: bool, fmt: str) -
 @pass_context
 def task_done(context: Context, id: str, day: str | None) -> None:
     done = interessent.complete_task(context.workspace, id, on=day)
-    echo(gettext("Done: {what}").format(what=_task_line(done)))
+    echo(gettext("Done: {what}").format(what=_task_line(context, done)))
     if done.interaction:
         echo(gettext("Logged {id}: {person} is informed").format(
-            id=done.interaction, person=done.stakeholder))
+            id=done.interaction, person=done.stakeholder_name or done.stakeholder))
 
 
 COMMANDS = [concern, task]

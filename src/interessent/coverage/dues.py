@@ -15,7 +15,8 @@ Opinion leaders come first, then the best-ranked.
 
 Open concerns raised by an opinion leader (the same leaders: a group's best-ranked, the
 plan's pinned ones, the leaders of a leaders commitment) are listed with them, and every
-open follow-up task, soonest due first, the overdue ones marked.
+follow-up task open on the day (created by then, not done by then), soonest due first,
+the overdue ones marked.
 """
 
 from __future__ import annotations
@@ -145,7 +146,8 @@ def due(ws: Workspace, *, as_of: dt.date | None = None, within_days: int = 30,
     """The commitments that need action on ``as_of`` (see the module), those whose work
     must start within ``within_days`` included, up to ``contacts`` people to contact
     next, the concerns open on ``as_of`` that an opinion leader raised, and the open
-    follow-up tasks (soonest due first)."""
+    follow-up tasks open on ``as_of`` (created by then, not done by then; soonest due
+    first)."""
     as_of = as_of or dt.date.today()
     plan = ws.plan
     statuses = check_commitments(ws, Period.year(as_of.year), as_of=as_of)
@@ -158,7 +160,7 @@ def due(ws: Workspace, *, as_of: dt.date | None = None, within_days: int = 30,
               for c in concerns(ws)
               if c.raised_on <= as_of and (c.closed_on is None or c.closed_on > as_of)]
     return Dues(as_of, within_days, tuple(items), tuple(chosen),
-                tuple(c for c in raised if c.leaders), tuple(tasks(ws)))
+                tuple(c for c in raised if c.leaders), tuple(tasks(ws, open_on=as_of)))
 
 
 def _open_window(st: CommitmentStatus, as_of: dt.date) -> WindowResult | None:

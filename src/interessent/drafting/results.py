@@ -90,6 +90,9 @@ class DraftRun:
     combined: bool = False
     tasks: tuple[str, ...] = ()
     """The follow-up tasks ``record`` created instead of logging (:func:`notify`)."""
+    tasks_open: tuple[str, ...] = ()
+    """The tasks for the same event still open, whose people ``record`` made no second
+    task for (:func:`notify`)."""
     clearance: Clearance | None = None
     """The clearance recorded with the letters written (``cleared_by``)."""
 
@@ -127,6 +130,10 @@ class Notice:
     event: str
     notifiees: tuple[Notifiee, ...]
     run: DraftRun | None
+    tasks: tuple[str, ...] = ()
+    """The follow-up tasks ``record`` created, one per person (with letters or without)."""
+    tasks_open: tuple[str, ...] = ()
+    """The tasks for the event still open, whose people got no second task."""
 
 
 @frozen

@@ -16,7 +16,7 @@ from .._bulk import collector_paused
 from ..bounds import cut
 from ..errors import InvalidInput, NotFound, TemplateProblem
 from ..followup.clearance import _record as _record_clearance
-from ..followup.task import _insert as _insert_task
+from ..followup.task import _notice_tasks
 from ..i18n import gettext
 from ..model import Interaction
 from ..plan import ChannelKind
@@ -224,7 +224,7 @@ def _draft(ws: Workspace, library: _Library, template: str, day: dt.date, *,
                     letters=letters(paths * len(rendered) if combined else paths),
                     skipped=tuple(skipped), signature=signature, files=tuple(paths),
                     recorded=done.interactions, combined=combined, tasks=done.tasks,
-                    clearance=done.clearance)
+                    clearance=done.clearance, tasks_open=done.tasks_open)
 
 
 def _bytes(content: str | bytes) -> bytes:
@@ -240,6 +240,7 @@ class _Recorded:
     interactions: tuple[str, ...] = ()
     tasks: tuple[str, ...] = ()
     clearance: Clearance | None = None
+    tasks_open: tuple[str, ...] = ()
 
 
 def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tuple[str, bytes]],
@@ -256,6 +257,7 @@ def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tu
     publication: _Publication | None = None
     logged: list[Interaction] = []
     tasks: list[str] = []
+    still_open: list[str] = []
     try:
         with store.write() as session:
             if record == "interactions":
@@ -275,12 +277,11 @@ def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tu
             elif record == "tasks":
                 store.take_turn(session, "tasks")
                 pks = store.pk_map(session, [r.recipient.id for r in rendered])
-                tasks = [_insert_task(
-                    store, session, title=cut(r.subject or event or template, 1000),
-                    owner_role=signature.role, owner_pk=None, due=run.as_of,
-                    stakeholder_pk=pks[r.recipient.id],
-                    commitment=r.serves[0] if r.serves else None,
-                    event=(event or template)[:100]) for r in rendered]
+                tasks, still_open = _notice_tasks(
+                    store, session, owner_role=signature.role, due=run.as_of,
+                    event=(event or template)[:100],
+                    letters=[(pks[r.recipient.id], cut(r.subject or event or template, 1000),
+                              r.serves[0] if r.serves else None) for r in rendered])
             clearance = _record_clearance(store, session, signature, template=template,
                                           letters=len(rendered))
             publication = _publish(folder, items)
@@ -291,7 +292,8 @@ def _write_and_record(ws: Workspace, run: _Run, folder: Path, items: Sequence[tu
     # committed: a run killed between the commit and here loses its letters to the next
     # run's clean-up, though its interactions stay logged (a moment's window)
     publication.done()
-    return _Recorded(publication.paths, tuple(i.id for i in logged), tuple(tasks), clearance)
+    return _Recorded(publication.paths, tuple(i.id for i in logged), tuple(tasks), clearance,
+                     tuple(still_open))
 
 
 def letter_context(

@@ -45,9 +45,10 @@ class Clearance:
     recorded_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data: ``at`` as ISO text (UTC), roles as the plan's keys, people as ids
-        (null when not known, or erased)."""
-        return {"at": self.at.replace(microsecond=0).isoformat(), "template": self.template,
+        """Plain data: ``at`` as ISO text in UTC, with its zone (``+00:00``), roles as the
+        plan's keys, people as ids (null when not known, or erased)."""
+        return {"at": self.at.replace(microsecond=0, tzinfo=dt.UTC).isoformat(),
+                "template": self.template,
                 "topic": self.topic, "signer_role": self.signer_role, "signer": self.signer,
                 "cleared_by_role": self.cleared_by_role, "cleared_by": self.cleared_by,
                 "recorded_by": self.recorded_by}

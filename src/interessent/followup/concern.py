@@ -19,16 +19,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import field, frozen
 from sqlalchemy import Table, insert, select, update
 
 from ..bounds import check_text, cut
 from ..errors import InvalidInput, NotFound
-from ..i18n import gettext
+from ..i18n import gettext, ngettext
 from ..periods import check_date, parse_date
 from ..plaindata import plain
-from ..rules import is_member
+from ..rules import is_member, party_of
 from ..store import CONCERN_PEOPLE, CONCERNS, INT, ST, resolve_ids
+from ..store import queries as store_queries
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,7 +50,9 @@ MAX_ANSWER = 20_000
 class Concern:
     """A concern a stakeholder raised. ``group`` is the target group it was given;
     ``groups`` the groups it belongs to: that one, else every group its people are
-    members of. Open until it is answered (``closed_on``)."""
+    members of. Open until it is answered (``closed_on``). ``raised_by_names`` are the
+    names of ``raised_by``, for people to read (not in :meth:`to_dict`, which keeps
+    ids)."""
 
     id: str
     title: str
@@ -60,6 +63,7 @@ class Concern:
     groups: tuple[str, ...] = ()
     answer: str | None = None
     closed_on: dt.date | None = None
+    raised_by_names: tuple[str, ...] = field(default=(), eq=False)
 
     @property
     def is_open(self) -> bool:
@@ -192,8 +196,7 @@ def add_concern(
                 raise NotFound(gettext("no interaction with id {id!r}").format(
                     id=cut(interaction.strip())))
             ipk = hit[0]
-            if day is None:
-                day = s.scalar(select(INT.c.date).where(INT.c.pk == ipk))
+            day = _check_contact(s, hit[1], [i for _pk, i in found.values()], day)
         day = day or dt.date.today()
         new_id = _next_id(s, CONCERNS, "C", day.year)
         s.execute(insert(CONCERNS).values(
@@ -204,6 +207,38 @@ def add_concern(
                                            for p in pks])
         store.audit(s, "add", "concern", new_id, {"raised_by": len(pks)})
     return _one(ws, new_id)
+
+
+def _check_contact(s: Session, interaction: str, people: Sequence[str],
+                   day: dt.date | None) -> dt.date:
+    """The day a concern raised at ``interaction`` by ``people`` is raised on (``day``,
+    else the contact's): each of them must have been a party to the contact — a
+    participant, its host, or of the party of one of them (an organisation and those who
+    act for it, :func:`interessent.rules.party_of`) — and ``day`` not before it."""
+    [contact] = store_queries.interactions(s, ids=[interaction])
+    if day is not None and day < contact.date:
+        raise InvalidInput(gettext("interaction {id} was on {contact}; a concern raised "
+                                   "there cannot be raised before, on {day}").format(
+            id=contact.id, contact=contact.date.isoformat(), day=day.isoformat()), field="on")
+    present = {*contact.participants, *([contact.host] if contact.host else [])}
+    everyone = store_queries.stakeholders(s)
+    ties = store_queries.relationships(s)
+    parties = set(present)
+    for org in {*present, *people}:
+        party = party_of(org, everyone, ties, contact.date)
+        if party & present:
+            parties |= party
+    absent = [p for p in people if p not in parties]
+    if absent:
+        named = {p.id: p.name for p in everyone}
+        raise InvalidInput(ngettext(
+            "{people} did not take part in interaction {id} (not a participant, not its "
+            "host, not acting for one): is it the right contact?",
+            "{people} did not take part in interaction {id} (not participants, not its "
+            "host, not acting for one): is it the right contact?", len(absent)).format(
+            people=", ".join(f"{named.get(p, p)} ({p})" for p in absent), id=contact.id),
+            field="interaction")
+    return day or contact.date
 
 
 def close_concern(ws: Workspace, id: str, *, answer: str,
@@ -268,10 +303,12 @@ def _read(ws: Workspace, s: Session, *, open_only: bool = False,
             .where(CONCERN_PEOPLE.c.stakeholder_pk == stakeholder_pk)))
     rows = list(s.execute(query).mappings())
     people: dict[int, list[str]] = {}
-    for cpk, sid in s.execute(
-            select(CONCERN_PEOPLE.c.concern_pk, ST.c.id)
+    names: dict[int, list[str]] = {}
+    for cpk, sid, name in s.execute(
+            select(CONCERN_PEOPLE.c.concern_pk, ST.c.id, ST.c.name)
             .join(ST, ST.c.pk == CONCERN_PEOPLE.c.stakeholder_pk).order_by(ST.c.id)):
         people.setdefault(cpk, []).append(sid)
+        names.setdefault(cpk, []).append(name or sid)
     known = {p.id: p for p in ws.store.stakeholders(
         ids=sorted({i for r in rows for i in people.get(r["pk"], [])}))}
     plan = ws.plan
@@ -281,7 +318,8 @@ def _read(ws: Workspace, s: Session, *, open_only: bool = False,
         group=r["group_key"],
         groups=_groups(plan, r["group_key"],
                        [known[i] for i in people.get(r["pk"], []) if i in known]),
-        answer=r["answer"], closed_on=r["closed_on"]) for r in rows]
+        answer=r["answer"], closed_on=r["closed_on"],
+        raised_by_names=tuple(names.get(r["pk"], []))) for r in rows]
 
 
 def _groups(plan: Plan, given: str | None, people: Sequence[Stakeholder]) -> tuple[str, ...]:

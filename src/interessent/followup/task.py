@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import field, frozen
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import aliased
 
@@ -31,7 +31,7 @@ from ..i18n import gettext, localized
 from ..model import Interaction
 from ..plaindata import plain
 from ..plan import ChannelKind
-from ..store import INT, ST, TASKS, resolve_ids
+from ..store import INT, ROLES, ST, TASKS, resolve_ids
 from .concern import (
     MAX_TITLE,
     _day,
@@ -60,7 +60,9 @@ class Task:
     """A follow-up task. ``owner_role`` (a role key of the plan) or ``owner`` (a
     stakeholder id) owns it; ``stakeholder`` is whom it is about; ``event`` is set on the
     tasks ``notify --record`` creates; ``interaction`` is the contact logged when such a
-    task was done."""
+    task was done. ``created_on`` is the day it was recorded (UTC); ``owner_name`` and
+    ``stakeholder_name`` are the people's names, for people to read (not in
+    :meth:`to_dict`, which keeps ids)."""
 
     id: str
     title: str
@@ -72,11 +74,19 @@ class Task:
     event: str | None = None
     done_on: dt.date | None = None
     interaction: str | None = None
+    created_on: dt.date | None = None
+    owner_name: str | None = field(default=None, eq=False)
+    stakeholder_name: str | None = field(default=None, eq=False)
 
     @property
     def is_open(self) -> bool:
         """Whether it is still to be done."""
         return self.done_on is None
+
+    def open_on(self, day: dt.date) -> bool:
+        """Whether it was open on ``day``: created on or before it, not done by then."""
+        return ((self.created_on is None or self.created_on <= day)
+                and (self.done_on is None or self.done_on > day))
 
     def overdue(self, as_of: dt.date) -> bool:
         """Whether it is open and its due day is before ``as_of``."""
@@ -169,6 +179,41 @@ def _insert(store: Store, s: Session, *, title: str, owner_role: str | None,
     return new_id
 
 
+def _notice_tasks(store: Store, s: Session, *, owner_role: str, due: dt.date, event: str,
+                  letters: Sequence[tuple[int, str, str | None]]
+                  ) -> tuple[list[str], list[str]]:
+    """In the caller's write transaction (which took its turn at ``tasks``), a task to
+    inform each (stakeholder pk, title, commitment) of ``letters`` of ``event``, except
+    those who have a task for the same event still open: (ids created, ids open
+    already)."""
+    pks = [pk for pk, _t, _c in letters]
+    already: dict[int, str] = {
+        int(r.stakeholder_pk): str(r.id) for r in s.execute(
+            select(TASKS.c.stakeholder_pk, TASKS.c.id)
+            .where(TASKS.c.event == event, TASKS.c.done_on.is_(None),
+                   TASKS.c.stakeholder_pk.in_(pks))
+            .order_by(TASKS.c.id.desc()))}
+    made = [_insert(store, s, title=title, owner_role=owner_role, owner_pk=None, due=due,
+                    stakeholder_pk=pk, commitment=commitment, event=event)
+            for pk, title, commitment in letters if pk not in already]
+    return made, sorted(already[pk] for pk in dict.fromkeys(pks) if pk in already)
+
+
+def record_notice_tasks(ws: Workspace, *, owner_role: str, due: dt.date, event: str,
+                        letters: Sequence[tuple[str, str, str | None]]
+                        ) -> tuple[list[str], list[str]]:
+    """A task to inform each (stakeholder id, title, commitment) of ``letters`` of
+    ``event`` (what :func:`interessent.notify` records when no letters are written),
+    none for those whose task for that event is still open: (ids created, ids open
+    already)."""
+    store = ws.store
+    with store.write() as s:
+        store.take_turn(s, "tasks")
+        pks = store.pk_map(s, [i for i, _t, _c in letters])
+        return _notice_tasks(store, s, owner_role=owner_role, due=due, event=event,
+                             letters=[(pks[i], t, c) for i, t, c in letters])
+
+
 def complete_task(ws: Workspace, id: str, *, on: str | dt.date | None = None) -> Task:
     """Mark task ``id`` (in any letter case) done on ``on`` (today by default). A task
     ``notify --record`` created logs, in the same step, the contact it stands for: a
@@ -181,6 +226,7 @@ def complete_task(ws: Workspace, id: str, *, on: str | dt.date | None = None) ->
         if row["done_on"] is not None:
             raise InvalidInput(gettext("task {id} was done already, on {day}").format(
                 id=row["id"], day=row["done_on"].isoformat()), field="id")
+        _check_done_day(row, day)
         ipk = None
         if row["event"] is not None and row["stakeholder_pk"] is not None:
             ipk = _log_notice(ws, s, row, day)
@@ -188,6 +234,25 @@ def complete_task(ws: Workspace, id: str, *, on: str | dt.date | None = None) ->
             done_on=day, interaction_pk=ipk))
         store.audit(s, "done", "task", row["id"], {"interactions": int(ipk is not None)})
     return _one(ws, row["id"])
+
+
+def _check_done_day(row: Any, day: dt.date) -> None:
+    """Refuse a day before the task was created (for a notify task, before its notice)
+    or after today."""
+    today = dt.date.today()
+    if day > today:
+        raise InvalidInput(gettext("task {id} cannot be done on {day}, a day still to come "
+                                   "(today is {today})").format(
+            id=row["id"], day=day.isoformat(), today=today.isoformat()), field="on")
+    created = row["created_at"].date() if row["created_at"] is not None else None
+    if created is not None and day < created:
+        raise InvalidInput(gettext("task {id} was created on {created}; it cannot be done "
+                                   "before, on {day}").format(
+            id=row["id"], created=created.isoformat(), day=day.isoformat()), field="on")
+    if row["event"] is not None and day < row["due"]:
+        raise InvalidInput(gettext("task {id} stands for a notice of {notice}; its contact "
+                                   "cannot be logged before, on {day}").format(
+            id=row["id"], notice=row["due"].isoformat(), day=day.isoformat()), field="on")
 
 
 def _log_notice(ws: Workspace, s: Session, row: Any, day: dt.date) -> int:
@@ -208,14 +273,23 @@ def _log_notice(ws: Workspace, s: Session, row: Any, day: dt.date) -> int:
     return int(pk)
 
 
-def tasks(ws: Workspace, *, owner: str | None = None, open_only: bool = True) -> list[Task]:
-    """The tasks, soonest due first: the open ones (all with ``open_only=False``), those
-    of ``owner`` (a role or a stakeholder, looked up as :func:`add_task` does)."""
+def tasks(ws: Workspace, *, owner: str | None = None, open_only: bool = True,
+          open_on: dt.date | None = None) -> list[Task]:
+    """The tasks, soonest due first: the open ones (all with ``open_only=False``; with
+    ``open_on``, those open on that day: created on or before it and not done by then),
+    those of ``owner`` — a role, or a stakeholder (looked up as :func:`add_task` does):
+    the tasks they own and those of the roles they hold."""
+    day = None if open_on is None else _day(open_on, "open_on")
     with ws.store.read() as s:
         role = pk = None
+        roles: list[str] = []
         if owner is not None:
             role, pk = _owner(ws, s, owner)
-        return _read(s, open_only=open_only, owner_role=role, owner_pk=pk)
+            if pk is not None:
+                roles = list(s.scalars(select(ROLES.c.role).where(ROLES.c.stakeholder_pk == pk)))
+        found = _read(s, open_only=open_only and day is None, owner_role=role, owner_pk=pk,
+                      owner_roles=roles)
+    return [t for t in found if day is None or t.open_on(day)]
 
 
 def _one(ws: Workspace, id: str) -> Task:
@@ -225,13 +299,14 @@ def _one(ws: Workspace, id: str) -> Task:
 
 def _read(s: Session, *, open_only: bool, owner_role: str | None = None,
           owner_pk: int | None = None, ids: Sequence[str] | None = None,
-          stakeholder_pk: int | None = None) -> list[Task]:
+          stakeholder_pk: int | None = None, owner_roles: Sequence[str] = ()) -> list[Task]:
     own = aliased(ST)
     about = aliased(ST)
     query = (select(TASKS.c.id, TASKS.c.title, TASKS.c.due, TASKS.c.owner_role,
                     own.c.id.label("owner"), about.c.id.label("stakeholder"),
+                    own.c.name.label("owner_name"), about.c.name.label("stakeholder_name"),
                     TASKS.c.commitment_id, TASKS.c.event, TASKS.c.done_on,
-                    INT.c.id.label("interaction"))
+                    TASKS.c.created_at, INT.c.id.label("interaction"))
              .outerjoin(own, own.c.pk == TASKS.c.owner_pk)
              .outerjoin(about, about.c.pk == TASKS.c.stakeholder_pk)
              .outerjoin(INT, INT.c.pk == TASKS.c.interaction_pk)
@@ -241,7 +316,8 @@ def _read(s: Session, *, open_only: bool, owner_role: str | None = None,
     if owner_role is not None:
         query = query.where(TASKS.c.owner_role == owner_role)
     if owner_pk is not None:
-        query = query.where(TASKS.c.owner_pk == owner_pk)
+        query = query.where((TASKS.c.owner_pk == owner_pk)
+                            | TASKS.c.owner_role.in_(list(owner_roles)))
     if stakeholder_pk is not None:
         query = query.where((TASKS.c.owner_pk == stakeholder_pk)
                             | (TASKS.c.stakeholder_pk == stakeholder_pk))
@@ -250,15 +326,18 @@ def _read(s: Session, *, open_only: bool, owner_role: str | None = None,
     return [Task(id=r["id"], title=r["title"], due=r["due"], owner_role=r["owner_role"],
                  owner=r["owner"], stakeholder=r["stakeholder"],
                  commitment=r["commitment_id"], event=r["event"], done_on=r["done_on"],
-                 interaction=r["interaction"])
+                 interaction=r["interaction"],
+                 created_on=r["created_at"].date() if r["created_at"] else None,
+                 owner_name=r["owner_name"], stakeholder_name=r["stakeholder_name"])
             for r in s.execute(query).mappings()]
 
 
 def owner_name(plan: Plan, task: Task) -> str:
-    """The owner in words: the role's name in the current language, or the id."""
+    """The owner in words: the role's name in the current language, or the person's
+    name."""
     if task.owner_role:
         try:
             return localized(plan.role(task.owner_role).name)
         except NotFound:
             return task.owner_role
-    return task.owner or "–"
+    return task.owner_name or task.owner or "–"
