@@ -229,7 +229,7 @@ def test_stakeholder_add_edit_and_log_move_coverage(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["stakeholder", "add", "Per", "--group", "befolkningn"],
-         "groups: unknown target group 'befolkningn'"),
+         "--group: unknown target group 'befolkningn'"),
         (["stakeholder", "add", "Kari", "--id", "siri-brekken"], "already exists"),
         (["stakeholder", "edit", "nobody", "--email", "x@example.no"],
          "no stakeholder with id 'nobody'"),

@@ -179,7 +179,7 @@ def test_unknown_ids_are_one_error_and_nothing_is_written(
 def test_a_hostile_title_is_refused_and_nothing_is_written(ws: Workspace, title: str) -> None:
     done = run(ws, "concern", "add", title, "--raised-by", "kari")
     assert done.exit_code == 1, done.output
-    assert done.stderr.startswith("Error: title") and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("Error: TITLE: ") and done.stderr.count("\n") == 1
     assert count(ws) == (0, 0)
     with pytest.raises(InvalidInput):
         interessent.add_concern(ws, title=title, raised_by="kari")
@@ -196,7 +196,7 @@ def test_markup_in_a_title_or_answer_is_kept_as_text(ws: Workspace) -> None:
     assert json.loads(shown)[0]["title"] == title
     for bad in ("svar\x1b[2J", "null\x00", "x" * 20_001):
         done = run(ws, "concern", "close", added.id, "--answer", bad)
-        assert done.exit_code == 1 and done.stderr.startswith("Error: answer")
+        assert done.exit_code == 1 and done.stderr.startswith("Error: --answer: ")
 
 
 def test_values_that_are_not_text_are_refused(ws: Workspace) -> None:

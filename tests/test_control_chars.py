@@ -232,15 +232,17 @@ def test_stakeholder_add_refuses_a_control_character_in_any_field(
 ) -> None:
     before = state(ws)
     line = refused(run(ws, "stakeholder", "add", f"Per{char}Berg"))
-    assert f"name: holds {HOSTILE[char]}" in line
+    assert f"NAME: holds {HOSTILE[char]}" in line  # the command's argument
     line = refused(run(ws, "stakeholder", "add", "Per Berg", "--id", f"per{char}"))
     assert f"id: holds {HOSTILE[char]}" in line
     for option in ADD_OPTIONS:
         field = option[2:].replace("-", "_").replace("role", "roles").replace("group", "groups")
         field = {"tag": "tags"}.get(field, field)
         line = refused(run(ws, "stakeholder", "add", "Per Berg", option, f"x{char}y"))
-        assert line.startswith("Error: stakeholder per-berg: ") and \
-            f"{field}: holds {HOSTILE[char]} at character 2" in line, (option, line)
+        # the option when the field is the one problem, else the field (roles, groups)
+        assert line.startswith("Error: stakeholder per-berg: ") and any(
+            f"{name}: holds {HOSTILE[char]} at character 2" in line
+            for name in (option, field)), (option, line)
     assert state(ws) == before
 
 
@@ -281,7 +283,7 @@ def test_a_consent_s_source_refuses_control_characters(ws: Workspace) -> None:
     before = state(ws)
     line = refused(run(ws, "privacy", "consent", "kari", "--basis", "samtykke",
                        "--source", f"skjema{ATTACK}"))
-    assert line.startswith("Error: source: holds the control character U+001B (ESC)")
+    assert line.startswith("Error: --source: holds the control character U+001B (ESC)")
     assert state(ws) == before
 
 

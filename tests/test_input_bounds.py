@@ -130,13 +130,13 @@ def test_the_range_of_dates_is_one_rule() -> None:
     (["coverage", "--period", "2026-01-01..9999-12-31"], "--period"),
     (["risks", "--period", "1800-Q1"], "--period"),
     (["report", "--as-of", "9999-12-31"], "--as-of"),
-    (["log", "meeting", "--date", "9999-12-31", "--with", "kari"], "date"),
-    (["log", "meeting", "--date", "01.01.1800", "--with", "kari"], "date"),
+    (["log", "meeting", "--date", "9999-12-31", "--with", "kari"], "--date"),
+    (["log", "meeting", "--date", "01.01.1800", "--with", "kari"], "--date"),
     (["privacy", "consent", "kari", "--basis", "samtykke", "--source", "skjema",
-      "--given", "1899-12-31"], "given"),
+      "--given", "1899-12-31"], "--given"),
     (["privacy", "consent", "kari", "--basis", "samtykke", "--source", "skjema",
-      "--expires", "2201-01-01"], "expires"),
-    (["privacy", "withdraw", "kari", "--date", "9999-12-31"], "withdrawn"),
+      "--expires", "2201-01-01"], "--expires"),
+    (["privacy", "withdraw", "kari", "--date", "9999-12-31"], "--date"),
     (["privacy", "retention", "--as-of", "1800-01-01"], "as-of day"),
 ])
 def test_a_date_out_of_range_on_the_command_line_names_its_field(
@@ -205,28 +205,28 @@ DIGITS_35 = "9" * 35
 
 @pytest.mark.parametrize(("old", "new", "path", "message"), [
     ('language = "nn"', 'language = "nn"\nretention_months = 24400',
-     "programme.retention_months", "must be at most 1200, not 24400"),
+     "programme.retention_months", "must be at most 1,200, not 24,400"),
     ('language = "nn"', f'language = "nn"\nretention_months = {DIGITS_35}',
-     "programme.retention_months", "must be at most 1200, not a number of 35 digits"),
+     "programme.retention_months", "must be at most 1,200, not a number of 35 digits"),
     ('language = "nn"', 'language = "nn"\nretention_months = 0',
      "programme.retention_months", "must be at least 1, not 0"),
     ("number = 1\n", "number = -5\n", "groups[0].number", "must not be negative, not -5"),
     ('kind = "direct"', 'kind = "direct"\npriority = 1000000000000',
-     "channels[0].priority", "must be at most 1000, not 1000000000000"),
+     "channels[0].priority", "must be at most 1,000, not 1,000,000,000,000"),
     ("programme = true", "programme = true\nweight = 1e300", "roles[0].weight",
-     "must be at most 1000, not 1e+300"),
+     "must be at most 1,000, not 1e+300"),
     ('channel = "media"', 'channel = "media"\ncount = 10000000000', "commitments[0].count",
-     "must be at most 1000000, not 10000000000"),
+     "must be at most 1,000,000, not 10,000,000,000"),
     ('channel = "media"', 'channel = "media"\ncount = 0', "commitments[0].count",
      "must be at least 1, not 0"),
     (END, END + '\n\n[coverage]\ndirect = inf', "coverage.direct",
-     "inf is not a number from 0 to 1000"),
+     "inf is not a number from 0 to 1,000"),
     (END, END + '\n\n[coverage]\nnetwork = nan',
-     "coverage.network", "nan is not a number from 0 to 1000"),
+     "coverage.network", "nan is not a number from 0 to 1,000"),
     (END, END + '\n\n[leaders]\ntop = 0', "leaders.top",
      "must be at least 1, not 0"),
     (END, END + f'\n\n[leaders]\ntop = {DIGITS_35}', "leaders.top",
-     "must be at most 100000, not a number of 35 digits"),
+     "must be at most 100,000, not a number of 35 digits"),
     (END, END + '\n\n[leaders]\npagerank = -0.5',
      "leaders.pagerank", "must not be negative, not -0.5"),
 ])
@@ -247,19 +247,19 @@ def test_a_huge_retention_period_is_refused_before_it_counts_back(ws: Workspace)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.splitlines() == [
         f"Error: {ws.plan_path}: 1 problem in the plan",
-        "  programme.retention_months (line 6): must be at most 1200, not 24400"]
+        "  programme.retention_months (line 6): must be at most 1,200, not 24,400"]
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["privacy", "audit", "--limit", "99999999999999999999"],
-     "--limit: must be at most 1000000, not a number of 20 digits"),
+     "--limit: must be at most 1,000,000, not a number of 20 digits"),
     (["privacy", "audit", "--limit", "0"], "--limit: must be at least 1, not 0"),
     (["leaders", "--top", "0"], "--top: must be at least 1, not 0"),
-    (["leaders", "--top", "100001"], "--top: must be at most 100000, not 100001"),
+    (["leaders", "--top", "100001"], "--top: must be at most 100,000, not 100,001"),
     (["leaders", "--top", "ten"], "--top: 'ten' is not a whole number"),
     (["leaders", "--top", "9" * 5000], "--top: must be from 1 to 100000, not a number of "
                                        "5000 digits"),
-    (["due", "--contacts", "10001"], "--contacts: must be at most 10000, not 10001"),
+    (["due", "--contacts", "10001"], "--contacts: must be at most 10,000, not 10,001"),
     (["due", "--within", "99999999999999d"], "--within: at most 3660 days (ten years), "
                                              "not 99999999999999d"),
     (["due", "--within", "523w"], "--within: at most 3660 days (ten years), not 523w"),

@@ -37,6 +37,7 @@ from typing import Any
 import attrs
 
 from .errors import InvalidInput
+from .i18n import N_, format_number, gettext, ngettext
 
 __all__ = [
     "SHOWN_CHARS",
@@ -62,29 +63,49 @@ _LINES = re.compile(f"[{_ALWAYS}]|\r(?!\n)")
 #: What :func:`printable` escapes: everything refused anywhere, and every carriage return.
 _UNPRINTABLE = re.compile(f"[{_ALWAYS}\r]")
 
-_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "backspace", "\t": "tab", "\n": "line feed",
-          "\r": "carriage return", "\x1b": "ESC", "\x7f": "DEL", "\x9b": "CSI"}
+#: The characters :func:`check_text` refuses that have a name people know (the control
+#: characters' abbreviations stay as they are in every language).
+_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": N_("backspace"), "\t": N_("tab"),
+          "\n": N_("line feed"), "\r": N_("carriage return"), "\x1b": "ESC", "\x7f": "DEL",
+          "\x9b": "CSI", "\u202a": N_("left-to-right embedding"),
+          "\u202b": N_("right-to-left embedding"),
+          "\u202c": N_("pop directional formatting"),
+          "\u202d": N_("left-to-right override"), "\u202e": N_("right-to-left override"),
+          "\u2066": N_("left-to-right isolate"), "\u2067": N_("right-to-left isolate"),
+          "\u2068": N_("first strong isolate"), "\u2069": N_("pop directional isolate"),
+          "\u2028": N_("line separator"), "\u2029": N_("paragraph separator")}
 
 
 def _describe(char: str) -> str:
+    """The character ``char`` in words of the current language."""
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return gettext("a byte that is not text (0x{byte:02x})").format(byte=code - 0xDC00)
     if 0xD800 <= code <= 0xDFFF:
-        return f"a byte that is not text (0x{code - 0xDC00:02x})" if code >= 0xDC80 else \
-            f"a lone surrogate U+{code:04X}"
-    name = _NAMES.get(char) or unicodedata.name(char, "")
-    kind = "the control character" if unicodedata.category(char) == "Cc" else "the character"
-    return f"{kind} U+{code:04X}" + (f" ({name.lower() if len(name) > 4 else name})"
-                                      if name else "")
+        return gettext("a lone surrogate U+{code:04X}").format(code=code)
+    name = _NAMES.get(char)
+    if unicodedata.category(char) == "Cc":
+        if name is None:
+            return gettext("the control character U+{code:04X}").format(code=code)
+        return gettext("the control character U+{code:04X} ({name})").format(
+            code=code, name=gettext(name))
+    if name is None:
+        return gettext("the character U+{code:04X}").format(code=code)
+    return gettext("the character U+{code:04X} ({name})").format(code=code, name=gettext(name))
 
 
 def text_problem(value: str, *, lines: bool = False) -> str | None:
-    """Why ``value`` may not be stored in a text field, or None when it may. ``lines``:
-    the field holds several lines (tab and line feed allowed)."""
+    """Why ``value`` may not be stored in a text field, or None when it may, in the
+    current language. ``lines``: the field holds several lines (tab and line feed
+    allowed)."""
     found = (_LINES if lines else _ONE_LINE).search(value)
     if found is None:
         return None
-    where = f" at character {found.start() + 1}" if len(value) > 1 else ""
-    return f"holds {_describe(found.group()[0])}{where}; it is not allowed in this field"
+    what = _describe(found.group()[0])
+    if len(value) > 1:
+        return gettext("holds {what} at character {at}; it is not allowed in this field"
+                       ).format(what=what, at=format_number(found.start() + 1))
+    return gettext("holds {what}; it is not allowed in this field").format(what=what)
 
 
 def check_text(value: str, field: str, *, lines: bool = False) -> str:
@@ -92,7 +113,7 @@ def check_text(value: str, field: str, *, lines: bool = False) -> str:
     :class:`InvalidInput` naming ``field``."""
     problem = text_problem(value, lines=lines)
     if problem is not None:
-        raise InvalidInput(f"{field}: {problem}")
+        raise InvalidInput(f"{field}: {problem}", field=field)
     return value
 
 
@@ -135,14 +156,18 @@ def _escape(found: re.Match[str]) -> str:
 
 def number_problem(value: int | float, low: float, high: float) -> str | None:
     """Why ``value`` is out of its field's range ``low`` … ``high`` (or not finite), or
-    None when it is in it."""
+    None when it is in it, in the current language."""
     if isinstance(value, float) and not math.isfinite(value):
-        return f"{value} is not a number from {_n(low)} to {_n(high)}"
+        return gettext("{value} is not a number from {low} to {high}").format(
+            value=value, low=_n(low), high=_n(high))
     if value < low:
-        bound = "must not be negative" if low == 0 else f"must be at least {_n(low)}"
-        return f"{bound}, not {_n(value)}"
+        if low == 0:
+            return gettext("must not be negative, not {value}").format(value=_n(value))
+        return gettext("must be at least {low}, not {value}").format(low=_n(low),
+                                                                     value=_n(value))
     if value > high:
-        return f"must be at most {_n(high)}, not {_n(value)}"
+        return gettext("must be at most {high}, not {value}").format(high=_n(high),
+                                                                     value=_n(value))
     return None
 
 
@@ -151,7 +176,7 @@ def check_number(value: int | float, field: str, low: float, high: float) -> int
     naming ``field`` and the range."""
     problem = number_problem(value, low, high)
     if problem is not None:
-        raise InvalidInput(f"{field}: {problem}")
+        raise InvalidInput(f"{field}: {problem}", field=field)
     return value
 
 
@@ -197,15 +222,20 @@ def nested_deeper(data: Any, limit: int) -> str | None:
 
 
 def _n(value: int | float) -> str:
-    """A number for a message: whole numbers without ``.0``, huge ones by their size."""
+    """A number for a message as the current language writes it: whole numbers without
+    ``.0``, huge ones by their size."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     if isinstance(value, int) and abs(value) >= 10**15:
         size = abs(value)
         digits = (len(str(size)) if size.bit_length() < 10_000
                   else int(size.bit_length() * math.log10(2)) + 1)  # str() stops at 4300
-        return f"a number of {digits} digits"
-    return str(value) if isinstance(value, int) else f"{value:g}"
+        return ngettext("a number of {n} digit", "a number of {n} digits", digits).format(
+            n=format_number(digits))
+    if isinstance(value, int):
+        return format_number(value)
+    short = f"{value:g}"  # six significant digits
+    return short if "e" in short else format_number(float(short), fmt="#,##0.######")
 
 
 #: How many characters of a value a message quotes (:func:`shown`).
@@ -224,9 +254,10 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     ``limit`` characters cut there, with "…" and its length: a message stays one short
     line whatever a person typed."""
     if isinstance(value, str) and len(value) > limit:
-        return f"{value[:limit] + '…'!r} ({len(value):,} characters)"
+        return f"{value[:limit] + '…'!r} " + gettext("({count} characters)").format(
+            count=format_number(len(value)))
     try:
         text = repr(value)
     except ValueError:  # an int of more than 4,300 digits has no repr
-        return f"a number of more than {limit} digits"
+        return gettext("a number of more than {limit} digits").format(limit=limit)
     return text if len(text) <= limit + 2 else f"{text[:limit]}…"

@@ -141,7 +141,10 @@ class PlanProblem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path} (line {self.line})" if self.line else self.path
+        from .i18n import gettext  # here: i18n imports this module
+
+        where = gettext("{path} (line {line})").format(path=self.path, line=self.line) \
+            if self.line else self.path
         return f"{where}: {self.message}"
 
 
@@ -151,8 +154,12 @@ class PlanError(InteressentError, ValueError):
     def __init__(self, source: str, problems: Sequence[PlanProblem]) -> None:
         self.source = source
         self.problems = list(problems)
+        from .i18n import ngettext  # here: i18n imports this module
+
         count = len(self.problems)
-        head = f"{source}: {count} problem{'s' if count != 1 else ''} in the plan"
+        head = ngettext("{source}: {count} problem in the plan",
+                        "{source}: {count} problems in the plan", count).format(
+            source=source, count=count)
         super().__init__(head + "".join(f"\n  {p}" for p in self.problems))
 
 

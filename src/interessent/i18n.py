@@ -45,6 +45,7 @@ __all__ = [
     "compile_catalog",
     "current_language",
     "every_text",
+    "format_number",
     "gettext",
     "kind_word",
     "language_of",
@@ -304,6 +305,17 @@ def pgettext(context: str, message: str, language: str | None = None) -> str:
     """``message`` in ``context`` (``status``, ``column``, …) in ``language``: the same
     English word may need different words in another language."""
     return _catalog(language).pgettext(context, message)
+
+
+def format_number(value: int | float, language: str | None = None,
+                  fmt: str | None = None) -> str:
+    """``value`` as ``language`` (default: the current one) writes it: ``100 000`` in
+    bokmål and nynorsk, ``100,000`` in English (Babel's ``format_decimal``, in its number
+    pattern ``fmt`` if given)."""
+    from babel.numbers import format_decimal
+
+    locale = BABEL_LOCALES[check_language(language) if language else _current.get()]
+    return str(format_decimal(value, format=fmt, locale=locale))
 
 
 def stance_word(stance: str, language: str | None = None) -> str:

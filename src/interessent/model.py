@@ -15,6 +15,7 @@ import attrs
 from attrs import field, frozen
 
 from .errors import InvalidInput
+from .i18n import gettext
 from .plaindata import plain
 from .rules import tie_active_on
 
@@ -110,11 +111,12 @@ def _sentiment(value: object) -> Sentiment | None:
 
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidInput(f"expected a number, not {value!r}")
+        raise InvalidInput(gettext("expected a number, not {value!r}").format(value=value))
     try:
         return float(value)
     except ValueError:
-        raise InvalidInput(f"expected a number, not {value!r}") from None
+        raise InvalidInput(gettext("expected a number, not {value!r}").format(
+            value=value)) from None
 
 
 def _score(_inst: Any, attribute: attrs.Attribute[int | None], value: int | None) -> None:

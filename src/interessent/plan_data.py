@@ -22,7 +22,7 @@ from typing import Any, NewType
 import attrs
 
 from .bounds import shown, text_problem
-from .i18n import LANGUAGES, Localized, LocalizedText
+from .i18n import LANGUAGES, Localized, LocalizedText, gettext
 from .periods import Days, Unit, check_date, parse_days
 
 __all__ = ["PlanText", "cattrs_problems", "converter", "plain_data", "plan_text",
@@ -149,12 +149,13 @@ def converter() -> Any:
 
     def float_hook(value: Any, _: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"expected a number, not {value!r}")
+            raise ValueError(gettext("expected a number, not {value!r}").format(value=value))
         return float(value)
 
     def int_hook(value: Any, _: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"expected a whole number, not {value!r}")
+            raise ValueError(gettext("expected a whole number, not {value!r}").format(
+                value=value))
         return value
 
     def bool_hook(value: Any, _: Any) -> bool:

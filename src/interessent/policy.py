@@ -146,8 +146,9 @@ def _topic(plan: Plan, text: str) -> Topic:
     for topic in plan.topics:
         if wanted in (_norm(topic.key), *(_norm(n) for n in every_text(topic.name))):
             return topic
-    known = ", ".join(t.key for t in plan.topics) or "none"
-    raise InvalidInput(f"unknown topic {text!r} (the plan's topics: {known})")
+    known = ", ".join(t.key for t in plan.topics) or gettext("none")
+    raise InvalidInput(gettext("unknown topic {text!r} (the plan's topics: {known})").format(
+        text=text, known=known))
 
 
 def _asked(plan: Plan, signer: str | None) -> str | None:
@@ -191,12 +192,13 @@ def _rule_text(plan: Plan, rule: SpeakingRule, topic: Topic, role_key: str) -> s
 def _who_may(plan: Plan, rules: Sequence[SpeakingRule]) -> str:
     parts = []
     for rule in rules:
-        roles = ", ".join("every other programme role" if r == OTHER_PROGRAMME_ROLES else r
-                          for r in rule.roles)
+        roles = ", ".join(gettext("every other programme role") if r == OTHER_PROGRAMME_ROLES
+                          else r for r in rule.roles)
         if rule.cleared_by:
-            parts.append(f"{roles} (cleared by {' or '.join(rule.cleared_by)})")
+            parts.append(gettext("{roles} (cleared by {whom})").format(
+                roles=roles, whom=gettext(" or ").join(rule.cleared_by)))
         else:
-            parts.append(f"{roles} (on their own authority)")
+            parts.append(gettext("{roles} (on their own authority)").format(roles=roles))
     return "; ".join(parts)
 
 
@@ -250,7 +252,7 @@ def _not_cleared(plan: Plan, rule: SpeakingRule, role_key: str, matter: Topic,
     """Why speaking under ``rule`` as ``role_key`` is not cleared (``signer`` is the
     stakeholder or role that would sign)."""
     others = [r for r in rule.cleared_by if r != role_key]
-    options = " or ".join(others)
+    options = gettext(" or ").join(others)
     who = _title(plan, role_key)
     rule_name: PolicyRule
     if cleared is None:
@@ -306,16 +308,18 @@ def resolve_signer(
     rules = _rules_for(plan, matter)
     if not rules:
         raise PolicyError(
-            f"the plan names nobody who may speak on {localized(matter.name).lower()} "
-            f"(topic {matter.key!r}); add an [[information.rules]] entry for it",
+            gettext("the plan names nobody who may speak on {topic} (topic {key!r}); add an "
+                    "[[information.rules]] entry for it").format(
+                topic=localized(matter.name).lower(), key=matter.key),
             rule="nobody may speak", topic=matter.key, signer=asked)
     cleared: Role | None = None
     if cleared_by is not None:
         cleared = _role(plan, cleared_by)
         if cleared is None:
-            known = ", ".join(r.key for r in plan.roles) or "none"
-            raise InvalidInput(f"the clearing role {cleared_by!r} is not a role of the plan "
-                               f"({known})", field="cleared_by")
+            known = ", ".join(r.key for r in plan.roles) or gettext("none")
+            raise InvalidInput(gettext(
+                "the clearing role {role!r} is not a role of the plan ({known})").format(
+                role=cleared_by, known=known), field="cleared_by")
     directory = _Directory(source)
     person: Stakeholder | None = None
     if signer_role is None:
@@ -323,8 +327,9 @@ def resolve_signer(
                     and any(k != OTHER_PROGRAMME_ROLES for k in r.roles)), None)
         if own is None:
             raise PolicyError(
-                f"no role speaks on {localized(matter.name).lower()} on its own authority; "
-                f"name the signer and who cleared it: {_who_may(plan, rules)}",
+                gettext("no role speaks on {topic} on its own authority; name the signer and "
+                        "who cleared it: {may}").format(
+                    topic=localized(matter.name).lower(), may=_who_may(plan, rules)),
                 rule="no own authority", topic=matter.key)
         rule = own
         role_key = next(k for k in own.roles if k != OTHER_PROGRAMME_ROLES)
@@ -333,39 +338,47 @@ def resolve_signer(
         if role is None:
             found = directory.by_ids([signer_role])
             if not found:
-                known = ", ".join(r.key for r in plan.roles) or "none"
-                raise InvalidInput(
-                    f"the signer {signer_role!r} is neither a role of the plan ({known}) nor "
-                    "a registered stakeholder", field="signer")
+                known = ", ".join(r.key for r in plan.roles) or gettext("none")
+                raise InvalidInput(gettext(
+                    "the signer {signer!r} is neither a role of the plan ({known}) nor a "
+                    "registered stakeholder").format(signer=signer_role, known=known),
+                    field="signer")
             person = found[signer_role]
             if person.restricted:
-                raise PolicyError(f"{signer_role}: processing of their data is restricted "
-                                  "(GDPR art. 18), so their name may not sign a letter; name "
-                                  "another signer", rule="restricted", topic=matter.key,
-                                  signer=person.id)
+                raise PolicyError(gettext(
+                    "{signer}: processing of their data is restricted (GDPR art. 18), so "
+                    "their name may not sign a letter; name another signer").format(
+                    signer=signer_role), rule="restricted", topic=matter.key,
+                    signer=person.id)
             keys = [k for k in person.roles if k in plan.programme_roles]
             if not keys:
                 raise PolicyError(
-                    f"{person.name} ({person.id}) holds no role of the programme's own, and "
-                    "the programme's letters are signed by its own people under its "
-                    "information responsibility (which binds nobody else)",
+                    gettext("{name} ({id}) holds no role of the programme's own, and the "
+                            "programme's letters are signed by its own people under its "
+                            "information responsibility (which binds nobody else)").format(
+                        name=person.name, id=person.id),
                     rule="not the programme's own", topic=matter.key, signer=person.id)
         elif role.key not in plan.programme_roles:
             raise PolicyError(
-                f"{localized(role.name)} is not one of the programme's own roles: the programme's "
-                "letters are signed by its own people under its information responsibility "
-                "(which binds nobody else)",
+                gettext("{role} is not one of the programme's own roles: the programme's "
+                        "letters are signed by its own people under its information "
+                        "responsibility (which binds nobody else)").format(
+                    role=localized(role.name)),
                 rule="not the programme's own", topic=matter.key, signer=role.key)
         else:
             keys = [role.key]
         allowed = [(r, k) for r in rules for k in keys if _covers(plan, r, k)]
         if not allowed:
-            who = f"{person.name} ({person.id}) holds no role that" if person else (
-                f"{_title(plan, keys[0])}")
+            words = dict(topic=localized(matter.name).lower(), key=matter.key,
+                         may=_who_may(plan, rules))
+            message = gettext(
+                "{name} ({id}) holds no role that may sign on {topic} (topic {key!r}) under "
+                "the plan's information responsibility; may: {may}").format(
+                name=person.name, id=person.id, **words) if person else gettext(
+                "{role} may not sign on {topic} (topic {key!r}) under the plan's information "
+                "responsibility; may: {may}").format(role=_title(plan, keys[0]), **words)
             raise PolicyError(
-                f"{who} may not sign on {localized(matter.name).lower()} (topic "
-                f"{matter.key!r}) under the plan's information responsibility; may: "
-                f"{_who_may(plan, rules)}",
+                message,
                 rule="may not sign", topic=matter.key, signer=person.id if person else keys[0])
         rule, role_key = next(((r, k) for r, k in allowed if _clears(r, k, cleared)),
                               allowed[0])
@@ -409,15 +422,16 @@ def _holder(plan: Plan, directory: _Directory, role_key: str, matter: Topic) -> 
             "(with that role), or name another signer").format(role=role_key))
     if len(holders) > 1:
         names = ", ".join(f"{s.name} ({s.id})" for s in holders)
-        raise InvalidInput(
-            f"several stakeholders hold the role {role_key!r}: {names}; name the person "
-            "who signs", field="signer")
+        raise InvalidInput(gettext(
+            "several stakeholders hold the role {role!r}: {names}; name the person who "
+            "signs").format(role=role_key, names=names), field="signer")
     return holders[0]
 
 
 def _restricted_signer(plan: Plan, role_key: str) -> str:
-    return (f"{_title(plan, role_key)} is held only by people whose data is restricted "
-            "(GDPR art. 18), so their name may not sign a letter; name another signer")
+    return gettext("{role} is held only by people whose data is restricted (GDPR art. 18), "
+                   "so their name may not sign a letter; name another signer").format(
+        role=_title(plan, role_key))
 
 
 # --- significant events -------------------------------------------------------------------

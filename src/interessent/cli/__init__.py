@@ -75,7 +75,9 @@ class _Root(click.Group):
         try:
             return super().invoke(ctx)
         except InteressentError as exc:
-            raise click.ClickException(printable(_bytes_escaped(with_hint(exc)))) from None
+            command = ctx.obj.command if isinstance(ctx.obj, Context) else None
+            raise click.ClickException(
+                printable(_bytes_escaped(with_hint(exc, command)))) from None
         except BrokenPipeError:  # `interessent … | head`
             ctx.exit(0)
         except OSError as exc:  # not a path the user chose: a template folder, say

@@ -8,9 +8,11 @@ to ``busy_timeout_ms``.
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import click
 
@@ -31,6 +33,9 @@ class Context:
         self.workspace_path = workspace_path
         self.db = db
         self._workspace: Workspace | None = None
+        #: The command that ran (set by :func:`pass_context`), whose options an error
+        #: names (``cli._hints``).
+        self.command: click.Command | None = None
 
     @property
     def actor(self) -> str | None:
@@ -83,4 +88,22 @@ class Context:
             self._workspace.close()
 
 
-pass_context = click.make_pass_decorator(Context)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def pass_context(f: Callable[Concatenate[Context, _P], _R]) -> Callable[_P, _R]:
+    """Pass the :class:`Context` as the command's first argument (as
+    ``click.make_pass_decorator`` does), noting the command that runs, so that an error
+    can name its options rather than the library's parameters."""
+
+    @functools.wraps(f)
+    def new(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        ctx = click.get_current_context()
+        context = ctx.find_object(Context)
+        if context is None:  # pragma: no cover - every command runs under the root group
+            raise RuntimeError("no interessent context")
+        context.command = ctx.command
+        return ctx.invoke(f, context, *args, **kwargs)
+
+    return new

@@ -7,6 +7,8 @@ error's fields (``field``, ``rule``, ``cleared_by``), never by reading its words
 
 from __future__ import annotations
 
+import click
+
 from ..errors import ImportRejected, InteressentError, InvalidInput, PolicyError
 from ..i18n import N_, gettext
 
@@ -24,9 +26,25 @@ _OPTIONS = {
 }
 
 
-def with_hint(exc: InteressentError) -> str:
-    """The message of ``exc``, with the option that answers it where there is one."""
+#: The names a command's parameter may have for a library parameter named otherwise
+#: (``add_concern(on=…)`` is ``concern add --date``, whose parameter is ``day``).
+_PARAMS = {
+    "on": ("day", "date"),
+    "since": ("stance_since", "day", "date"),
+    "date": ("day",),
+    "withdrawn": ("on",),
+}
+
+
+def with_hint(exc: InteressentError, command: click.Command | None = None) -> str:
+    """The message of ``exc``, with the option that answers it where there is one: the
+    library parameter it names (``on: not a date``) written as ``command``'s option or
+    argument (``--date: not a date``), else the option added in brackets."""
     message = str(exc)
+    if isinstance(exc, InvalidInput) and command is not None:
+        named = _named_as_option(exc, message, command)
+        if named is not None:
+            return named
     if isinstance(exc, PolicyError):
         return message + _policy_hint(exc)
     if isinstance(exc, ImportRejected):
@@ -36,6 +54,31 @@ def with_hint(exc: InteressentError) -> str:
     if isinstance(exc, InvalidInput) and exc.field in _OPTIONS:
         return f"{message} ({gettext(_OPTIONS[exc.field])})"
     return message
+
+
+def _named_as_option(exc: InvalidInput, message: str, command: click.Command) -> str | None:
+    """``message`` with the library parameter it names first (``title: …``, or after
+    what it is about: ``interaction: topic: …``) written as ``command`` names it (``TITLE:
+    …``, ``--topic: …``); None when ``command`` has no such parameter."""
+    field = exc.field
+    if field is None and len(exc.problems) == 1:
+        field = exc.problems[0].column
+    if not field:
+        return None
+    by_name = {p.name: p for p in command.params if p.name}
+    param = next((by_name[n] for n in (field, *_PARAMS.get(field, ())) if n in by_name), None)
+    if param is None:
+        return None
+    if isinstance(param, click.Option):
+        name = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+    else:
+        name = param.human_readable_name
+    if message.startswith(f"{field}: "):
+        return f"{name}: {message[len(field) + 2:]}"
+    head, sep, rest = message.partition(f": {field}: ")
+    if sep and ": " not in head:
+        return f"{head}: {name}: {rest}"
+    return None
 
 
 def _policy_hint(exc: PolicyError) -> str:

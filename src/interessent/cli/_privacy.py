@@ -107,21 +107,38 @@ def export(context: Context, id: str, out: Path | None) -> None:
 
 
 def _erasure_line(e: Erasure) -> str:
-    return (f"{e.relationships_removed} relationships removed, {e.participations_kept} "
-            f"participations kept, {e.notes_cleared} notes cleared, {e.texts_scrubbed} "
-            f"texts scrubbed, {e.consents_kept} legal bases kept (dates only)"
-            + (f", removed from {e.concerns_left} concerns, {e.tasks_unlinked} tasks "
-               f"unlinked, {e.stances_deleted} stance rows deleted, "
-               f"{e.clearances_unlinked} clearances unlinked"
-               if e.concerns_left or e.tasks_unlinked or e.stances_deleted
-               or e.clearances_unlinked else ""))
+    parts = [
+        ngettext("{n} relationship removed", "{n} relationships removed",
+                 e.relationships_removed).format(n=e.relationships_removed),
+        ngettext("{n} participation kept", "{n} participations kept",
+                 e.participations_kept).format(n=e.participations_kept),
+        ngettext("{n} note cleared", "{n} notes cleared",
+                 e.notes_cleared).format(n=e.notes_cleared),
+        ngettext("{n} text scrubbed", "{n} texts scrubbed",
+                 e.texts_scrubbed).format(n=e.texts_scrubbed),
+        ngettext("{n} legal basis kept (dates only)", "{n} legal bases kept (dates only)",
+                 e.consents_kept).format(n=e.consents_kept),
+    ]
+    if e.concerns_left or e.tasks_unlinked or e.stances_deleted or e.clearances_unlinked:
+        parts += [
+            ngettext("removed from {n} concern", "removed from {n} concerns",
+                     e.concerns_left).format(n=e.concerns_left),
+            ngettext("{n} task unlinked", "{n} tasks unlinked",
+                     e.tasks_unlinked).format(n=e.tasks_unlinked),
+            ngettext("{n} stance row deleted", "{n} stance rows deleted",
+                     e.stances_deleted).format(n=e.stances_deleted),
+            ngettext("{n} clearance unlinked", "{n} clearances unlinked",
+                     e.clearances_unlinked).format(n=e.clearances_unlinked),
+        ]
+    return ", ".join(parts)
 
 
 def _not_compacted(id: str, new_id: str) -> str:
-    return (f"{id} is erased in the database (now {new_id}), but the database file could "
-            "not be rebuilt: another process is using it, and the erased data may remain in "
-            "the file's free space and write-ahead log until 'interessent privacy compact' "
-            "succeeds")
+    return gettext(
+        "{id} is erased in the database (now {new_id}), but the database file could not be "
+        "rebuilt: another process is using it, and the erased data may remain in the file's "
+        "free space and write-ahead log until 'interessent privacy compact' succeeds").format(
+        id=id, new_id=new_id)
 
 
 #: The longest text the dry run shows whole.
@@ -135,7 +152,7 @@ def _quoted(text: str | None) -> str:
     """A stored text as a terminal may show it: quoted, control and format characters
     escaped (a name may hold an ESC sequence), a long text shortened."""
     if text is None:
-        return "(cleared)"
+        return gettext("(cleared)")
     return f"«{_escaped(text)}»"
 
 
@@ -156,67 +173,122 @@ def _path(root: Path, path: Path) -> str:
         return str(path)
 
 
+#: A file's kind (``FileTrace.kind``) in words.
+_FILE_KINDS = {"list": N_("a list"), "letter": N_("a letter to them"), "report": N_("a report"),
+               "database": N_("a database file"), "file": N_("a file")}
+#: What ``--files`` would do to a file (``FileTrace.action``), in words.
+_FILE_ACTIONS = {"remove rows": N_("--files removes their rows"),
+                 "delete": N_("--files deletes it"),
+                 "remake": N_("--files makes it again (or deletes it)"),
+                 "none": N_("edit or delete it by hand")}
+
+
+def _done(t: FileTrace) -> str:
+    """What was done to a file (``FileTrace.done``) in words of the current language."""
+    if t.done.startswith("removed "):
+        return ngettext("removed {n} row", "removed {n} rows", len(t.rows)).format(
+            n=len(t.rows))
+    if t.done in ("deleted", "made again"):
+        return {"deleted": gettext("deleted"), "made again": gettext("made again")}[t.done]
+    return t.done
+
+
 def _file_line(root: Path, t: FileTrace, *, plan: bool) -> str:
-    what = {"list": "a list", "letter": "a letter to them", "report": "a report",
-            "database": "a database file", "file": "a file"}.get(t.kind, t.kind)
-    parts = [what]
+    parts = [gettext(_FILE_KINDS[t.kind]) if t.kind in _FILE_KINDS else t.kind]
     if t.rows:
-        parts.append(f"their rows {', '.join(t.rows)}")
+        parts.append(gettext("their rows {rows}").format(rows=", ".join(t.rows)))
     if t.other_rows:
-        parts.append(f"other rows naming them (kept): {', '.join(t.other_rows)}")
+        parts.append(gettext("other rows naming them (kept): {rows}").format(
+            rows=", ".join(t.other_rows)))
     if t.note:
         parts.append(t.note)
     if plan:
-        todo = {"remove rows": "--files removes their rows", "delete": "--files deletes it",
-                "remake": "--files makes it again (or deletes it)",
-                "none": "edit or delete it by hand"}.get(t.action, t.action)
-        parts.append(todo)
+        parts.append(gettext(_FILE_ACTIONS[t.action]) if t.action in _FILE_ACTIONS
+                     else t.action)
     else:
         if t.done:
-            parts.append(t.done)
-        parts.append("still holds them" if t.holds else "no longer holds them")
+            parts.append(_done(t))
+        parts.append(gettext("still holds them") if t.holds
+                     else gettext("no longer holds them"))
     return f"  {_escaped(_path(root, t.path))}: {'; '.join(parts)}"
 
 
+#: The first words of a text's place (``TextChange.where``: ``record notes``,
+#: ``interaction K2026-0004 topic``, ``audit entry #12 detail``) in words; the id and
+#: the column after them stay as they are.
+_PLACES = {"record": N_("record"), "interaction": N_("interaction"), "concern": N_("concern"),
+           "task": N_("task"), "stakeholder": N_("stakeholder"),
+           "audit entry": N_("audit entry"), "legal basis": N_("legal basis")}
+
+
+def _where(where: str) -> str:
+    """A text's place in words of the current language."""
+    for head, word in _PLACES.items():
+        if where.startswith(f"{head} "):
+            return f"{gettext(word)}{where[len(head):]}"
+    return where
+
+
 def _show_plan(root: Path, p: ErasurePlan) -> None:
-    click.echo(f"Erasing {p.id} ({_escaped(p.name)}) would make it {p.new_id}.")
-    click.echo("Looked for: " + (", ".join(_escaped(x) for x in p.looked_for)
-                                 or "nothing: nothing identifies them distinctly"))
+    click.echo(gettext("Erasing {id} ({name}) would make it {new_id}.").format(
+        id=p.id, name=_escaped(p.name), new_id=p.new_id))
+    click.echo(gettext("Looked for: {what}").format(
+        what=", ".join(_escaped(x) for x in p.looked_for)
+        or gettext("nothing: nothing identifies them distinctly")))
     for x in p.not_looked_for:
-        click.echo(f"Not looked for: {_escaped(x)}")
-    click.echo(f"{p.relationships} relationships removed, {p.participations} participations "
-               f"kept, {p.consents} legal bases kept (dates only).")
+        click.echo(gettext("Not looked for: {what}").format(what=_escaped(x)))
+    click.echo(gettext("{relationships}, {participations}, {consents}.").format(
+        relationships=ngettext("{n} relationship removed", "{n} relationships removed",
+                               p.relationships).format(n=p.relationships),
+        participations=ngettext("{n} participation kept", "{n} participations kept",
+                                p.participations).format(n=p.participations),
+        consents=ngettext("{n} legal basis kept (dates only)",
+                          "{n} legal bases kept (dates only)", p.consents).format(
+            n=p.consents)))
     if p.concerns or p.tasks or p.stances or p.clearances:
-        click.echo(f"Removed from {p.concerns} concerns they raised (the concerns stay), "
-                   f"{p.tasks} tasks about them or theirs unlinked, {p.stances} stance rows "
-                   f"deleted, {p.clearances} clearances unlinked.")
-    click.echo(f"Texts that change ({len(p.changes)}):")
+        click.echo(gettext("{concerns}, {tasks}, {stances}, {clearances}.").format(
+            concerns=ngettext("Removed from {n} concern they raised (the concern stays)",
+                              "Removed from {n} concerns they raised (the concerns stay)",
+                              p.concerns).format(n=p.concerns),
+            tasks=ngettext("{n} task about them or theirs unlinked",
+                           "{n} tasks about them or theirs unlinked", p.tasks).format(
+                n=p.tasks),
+            stances=ngettext("{n} stance row deleted", "{n} stance rows deleted",
+                             p.stances).format(n=p.stances),
+            clearances=ngettext("{n} clearance unlinked", "{n} clearances unlinked",
+                                p.clearances).format(n=p.clearances)))
+    click.echo(gettext("Texts that change ({count}):").format(count=len(p.changes)))
     for c in p.changes:
-        click.echo(f"  {c.where}: {_quoted(c.before)} → {_quoted(c.after)}")
+        click.echo(f"  {_where(c.where)}: {_quoted(c.before)} → {_quoted(c.after)}")
     if p.untouched:
-        click.echo(f"Texts that name them but have no link to them, left as they are "
-                   f"({len(p.untouched)}; edit them by hand if they must go):")
+        click.echo(gettext("Texts that name them but have no link to them, left as they are "
+                           "({count}; edit them by hand if they must go):").format(
+            count=len(p.untouched)))
         for m in p.untouched:
-            click.echo(f"  {m.where}: {_quoted(m.text)}")
+            click.echo(f"  {_where(m.where)}: {_quoted(m.text)}")
     if p.files:
-        click.echo(f"Files in the workspace that hold them ({len(p.files)}):")
+        click.echo(gettext("Files in the workspace that hold them ({count}):").format(
+            count=len(p.files)))
         for t in p.files:
             click.echo(_file_line(root, t, plan=True))
     else:
-        click.echo("No file in the workspace holds them.")
-    click.echo("Dry run: nothing was changed. Repeat with --yes to erase"
-               + (", and --files to clean the files." if p.files else "."))
+        click.echo(gettext("No file in the workspace holds them."))
+    click.echo(gettext("Dry run: nothing was changed. Repeat with --yes to erase, and --files "
+                       "to clean the files.") if p.files else
+               gettext("Dry run: nothing was changed. Repeat with --yes to erase."))
 
 
 def _show_erasure(root: Path, id: str, e: Erasure, files: bool) -> None:
-    click.echo(f"Erased {id}: now {e.id}; {_erasure_line(e)}")
+    click.echo(gettext("Erased {id}: now {new_id}; {counts}").format(
+        id=id, new_id=e.id, counts=_erasure_line(e)))
     if e.untouched:
-        click.echo("Left as they are, no link to them (edit by hand if they must go): "
-                   + ", ".join(e.untouched))
+        click.echo(gettext("Left as they are, no link to them (edit by hand if they must "
+                           "go): {places}").format(
+            places=", ".join(_where(w) for w in e.untouched)))
     shown = [t for t in e.files if files or t.holds]
     if shown:
-        click.echo("Files in the workspace" + (":" if files else " that still hold them "
-                                               "(--files cleans what it can):"))
+        click.echo(gettext("Files in the workspace:") if files else gettext(
+            "Files in the workspace that still hold them (--files cleans what it can):"))
         for t in shown:
             click.echo(_file_line(root, t, plan=False))
 
@@ -254,7 +326,8 @@ def erase_(context: Context, id: str, yes: bool, dry_run: bool, files: bool) -> 
         done = interessent.erase(ws, id, files=files)
     except ErasureIncomplete as exc:
         _show_erasure(ws.root, id, exc.erasure, files)  # type: ignore[arg-type]
-        raise InvalidInput(f"{exc}; run 'interessent privacy compact' when there is room"
+        raise InvalidInput(gettext("{error}; run 'interessent privacy compact' when there is "
+                                   "room").format(error=exc)
                            if "compacted" in str(exc) else str(exc)) from None
     _show_erasure(ws.root, id, done, files)
     if not ws.db_url.startswith("sqlite"):

@@ -67,15 +67,17 @@ def _choose(run: _Run, groups: Sequence[str], stakeholders: Sequence[str], uncov
 
 
 def _skip_reason(s: Stakeholder, fmt: str, signer: str) -> str | None:
+    """Why ``s`` gets no letter, in the current language, or None."""
     if s.opted_out:
-        return "opted out of communication from the programme"
+        return gettext("opted out of communication from the programme")
     if s.restricted:
-        return "processing of their data is restricted (GDPR)"
+        return gettext("processing of their data is restricted (GDPR)")
     if s.id == signer:
-        return "is the signer of the letters"
+        return gettext("is the signer of the letters")
     if fmt == "eml":
         if not s.email:
-            return "no e-mail address"
+            return gettext("no e-mail address")
         if not _valid_email(s.email):
-            return f"invalid e-mail address {_header_text(s.email)!r}"
+            return gettext("invalid e-mail address {address!r}").format(
+                address=_header_text(s.email))
     return None

@@ -24,7 +24,7 @@ from sqlalchemy import Table, insert, select, update
 
 from ..bounds import check_text, cut
 from ..errors import InvalidInput, NotFound
-from ..i18n import gettext, ngettext
+from ..i18n import format_number, gettext, ngettext
 from ..periods import check_date, parse_date
 from ..plaindata import plain
 from ..rules import is_member, party_of
@@ -92,8 +92,8 @@ def _text(value: object, field: str, limit: int, *, lines: bool = False) -> str:
     if not text:
         raise InvalidInput(gettext("{field}: empty").format(field=field), field=field)
     if len(text) > limit:
-        raise InvalidInput(gettext("{field}: at most {limit:,} characters, not {count:,}")
-                           .format(field=field, limit=limit, count=len(text)), field=field)
+        raise InvalidInput(gettext("{field}: at most {limit} characters, not {count}").format(
+            field=field, limit=format_number(limit), count=format_number(len(text))), field=field)
     try:
         return check_text(text, field, lines=lines)
     except InvalidInput as exc:

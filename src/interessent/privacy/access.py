@@ -192,7 +192,9 @@ def _captured(s: Session, pk: int, clean: Callable[[str | None], str | None]
     ).mappings()]
 
     def whose(other: int | None) -> str | None:
-        return None if other is None else "the person" if other == pk else "another person"
+        """``self`` (the person asking), ``other`` (another person, not named) or None:
+        values, not words, as JSON keeps its values English and stable."""
+        return None if other is None else "self" if other == pk else "other"
 
     tasks = [{
         "id": r["id"], "title": clean(r["title"]), "due": _iso(r["due"]),

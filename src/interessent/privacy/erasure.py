@@ -25,6 +25,7 @@ import attrs
 from attrs import define, field, frozen
 
 from ..errors import ErasureIncomplete, InvalidInput, StoreError
+from ..i18n import N_, gettext
 from ..periods import parse_date, parse_period
 from ..report import ReportFormat, write_report
 from ..rules import id_key
@@ -385,35 +386,56 @@ def _targets(s: Session, rows: Sequence[Any]) -> tuple[list[_Target], frozenset[
                 if r["name"] in t.texts:
                     t.texts.append(value)  # looked for as their name already
                 continue
+            shown = _what(label, value)
             if seq is None:
-                t.not_looked_for.append(f"{label} «{value}»: one word is not a person")
+                t.not_looked_for.append(_why(shown, gettext("one word is not a person")))
             elif seq in sequences:
-                t.not_looked_for.append(f"{label} «{value}»: {sequences[seq]} has it too")
+                t.not_looked_for.append(_why(shown, _too(sequences[seq])))
             else:
                 t.texts.append(value)
-                t.looked_for.append(f"{label} «{value}»")
+                t.looked_for.append(shown)
         if r["email"]:
-            key = _email_key(r["email"])
+            key, shown = _email_key(r["email"]), _what("e-mail", r["email"])
             if key is None:
-                t.not_looked_for.append(f"e-mail «{r['email']}»: not an e-mail address")
+                t.not_looked_for.append(_why(shown, gettext("not an e-mail address")))
             elif key in emails:
-                t.not_looked_for.append(f"e-mail «{r['email']}»: {emails[key]} has it too")
+                t.not_looked_for.append(_why(shown, _too(emails[key])))
             else:
                 t.texts.append(r["email"])
-                t.looked_for.append(f"e-mail «{r['email']}»")
+                t.looked_for.append(shown)
         if r["phone"]:
-            key = _phone_key(r["phone"])
+            key, shown = _phone_key(r["phone"]), _what("phone", r["phone"])
             if key is None:
-                t.not_looked_for.append(f"phone «{r['phone']}»: too few digits")
+                t.not_looked_for.append(_why(shown, gettext("too few digits")))
             elif key in phones:
-                t.not_looked_for.append(f"phone «{r['phone']}»: {phones[key]} has it too")
+                t.not_looked_for.append(_why(shown, _too(phones[key])))
             else:
                 t.phone = r["phone"]
-                t.looked_for.append(f"phone «{r['phone']}»")
+                t.looked_for.append(shown)
         if r["address"]:
-            t.not_looked_for.append(f"address «{r['address']}»: a place is not a person")
+            t.not_looked_for.append(_why(_what("address", r["address"]),
+                                         gettext("a place is not a person")))
         targets.append(t)
     return targets, frozenset(other_ids)
+
+
+#: What may identify a person in texts (:attr:`ErasurePlan.looked_for`), in words.
+_LABELS = {"full name": N_("full name"), "id": N_("id"), "e-mail": N_("e-mail"),
+           "phone": N_("phone"), "address": N_("address")}
+
+
+def _what(label: str, value: str) -> str:
+    """``full name «Kari Aune»`` in the current language."""
+    return gettext("{label} «{value}»").format(label=gettext(_LABELS[label]), value=value)
+
+
+def _why(what: str, reason: str) -> str:
+    """Why ``what`` is not looked for: ``phone «12»: too few digits``."""
+    return gettext("{what}: {reason}").format(what=what, reason=reason)
+
+
+def _too(other: str) -> str:
+    return gettext("{other} has it too").format(other=other)
 
 
 def _new_id(s: Session, pk: int) -> str:

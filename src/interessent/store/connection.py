@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -67,7 +68,7 @@ def open_engine(url: str | URL, busy_timeout_ms: int | None = None) -> Engine:
                 engine = create_engine(url, poolclass=StaticPool,
                                        connect_args={"check_same_thread": False})
             else:
-                engine = create_engine(url)
+                engine = create_engine(_read_only(parsed) or url)
             return prepare_engine(engine, timeout)
         if backend == "postgresql":
             # A writer waits for another's row locks as long as SQLite's busy timeout,
@@ -77,6 +78,31 @@ def open_engine(url: str | URL, busy_timeout_ms: int | None = None) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # an unknown dialect, a missing driver …
         raise StoreError(f"cannot use database {redact(url)}: {exc}") from None
+
+
+def _read_only(url: URL) -> URL | None:
+    """A URL that opens the SQLite file of ``url`` for reading only, when this process may
+    not write the file or its folder; None when it may (or ``url`` says how to open it).
+
+    SQLite opens such a file read-only by itself, but a database in WAL mode whose
+    ``-wal`` and ``-shm`` files are gone (as the last connection leaves it) cannot even be
+    read then: SQLite would have to make them in the folder. Opened ``mode=ro``, a file
+    whose folder may be written reads as always; in a folder nobody here may write, and
+    with no ``-wal`` file (so nothing is in one), the file is opened ``immutable``: read
+    as it is, without locks. A write fails either way, as SQLite's read-only error.
+    """
+    name = url.database or ""
+    if name.startswith("file:") or url.query or not Path(name).is_file():
+        return None
+    path = Path(name).absolute()
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return None
+    from urllib.parse import quote
+
+    sidecars = all(path.with_name(f"{path.name}{s}").exists() for s in ("-wal", "-shm"))
+    mode = ({"mode": "ro"} if sidecars or os.access(path.parent, os.W_OK)
+            else {"immutable": "1"})
+    return url.set(database=f"file:{quote(str(path))}", query={**mode, "uri": "true"})
 
 
 def prepare_engine(engine: Engine, busy_timeout_ms: int | None = None) -> Engine:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import StoreBusy, StoreError
+from ..i18n import gettext
 
 __all__ = ["redact", "translate"]
 
@@ -35,7 +36,8 @@ def translate(exc: DBAPIError, url: str | URL) -> StoreError:
                          f"was written, try again: {where}")
     if code.startswith("SQLITE_READONLY") or code == "25006" or (
             not code and ("readonly" in lowered or "read-only" in lowered)):
-        return StoreError(f"the database is read-only, nothing was written: {where}")
+        return StoreError(gettext("the database is read-only, nothing was written: {where}"
+                                  ).format(where=where))
     if code in ("SQLITE_FULL", "53100") or any(
             w in lowered for w in ("disk is full", "no space left", "disk full")):
         return StoreError(f"the disk is full, nothing was written: {where}")
