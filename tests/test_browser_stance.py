@@ -36,11 +36,11 @@ def osen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     with ws.store.write() as s:
         ws.store._save_stakeholders(s, [Stakeholder(
             id="hostile", name=HOSTILE, groups=("befolkningen",), influence=5, interest=1)])
-    interessent.set_stance(ws, "astrid-lian", "support", since="2026-02-01")
-    interessent.set_stance(ws, "astrid-lian", "oppose", since="2026-09-01")
-    interessent.set_stance(ws, "hostile", "support", since="2026-03-01")
-    interessent.set_stance(ws, "rune-aune", "neutral", since="2026-03-01")
-    interessent.set_stance(ws, "jonas-lund", "support", since="2026-12-05")  # after as-of
+    interessent.set_stance(ws, "astrid-lian", stance="support", since="2026-02-01")
+    interessent.set_stance(ws, "astrid-lian", stance="oppose", since="2026-09-01")
+    interessent.set_stance(ws, "hostile", stance="support", since="2026-03-01")
+    interessent.set_stance(ws, "rune-aune", stance="neutral", since="2026-03-01")
+    interessent.set_stance(ws, "jonas-lund", stance="support", since="2026-12-05")  # after as-of
     yield ws
     ws.close()
 

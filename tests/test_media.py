@@ -225,7 +225,7 @@ def test_an_imported_article_with_norwegian_headers(osen: Workspace, tmp_path: P
 
 REFUSED = [
     (("--outlet", "ingen-avis"), "outlet: unknown stakeholder 'ingen-avis'"),
-    (("--message", "ukjent"), "messages: unknown key message 'ukjent' (known: attraktiv, "
+    (("--message", "ukjent"), "--message: unknown key message 'ukjent' (known: attraktiv, "
                               "bedriftsutvikling, grunderkommune)"),
     (("--story", "K2026-0001"), "story: 'K2026-0001' is not a success story"),
     (("--story", "K1999-0001"), "story: no interaction with id 'K1999-0001'"),
@@ -349,8 +349,11 @@ def test_a_story_becomes_published_once_an_article_tells_it(osen: Workspace) -> 
     assert stories["K2026-0279"].outlets == ("NRK Trøndelag", "Osen-Posten")
     assert stories["K2026-0233"].published and stories["K2026-0233"].outlets == ()
     assert not stories["K2026-0173"].published and not stories["K2026-0326"].published
-    status = render_markdown(report)
-    assert "Published by NRK Trøndelag, Osen-Posten." in status
+    status = render_markdown(report)  # the plan's bokmål
+    assert "Publisert av NRK Trøndelag, Osen-Posten." in status
+    english = render_markdown(build_report(osen, Period.year(2026), as_of=AS_OF,
+                                           language="en"))
+    assert "Published by NRK Trøndelag, Osen-Posten." in english
     page = write_report(osen, Period.year(2026), as_of=AS_OF,
                         out=osen.root / "rapport.html").read_text(encoding="utf-8")
     assert "Published by NRK Trøndelag, Osen-Posten" in page or "Publisert av" in page
@@ -430,10 +433,16 @@ def test_key_messages_per_quarter(osen: Workspace) -> None:
     assert km.articles == 4 + 7  # 01-15, 03-31, 04-01, 09-30 and the example's seven
     assert [m.total for m in km.rows] == [6, 5, 3]
     status = render_markdown(build_report(osen, Period.year(2026), as_of=AS_OF))
-    assert ("Key messages in the media in 2026 (11 articles): «Osen er en gründerkommune» 6, "
+    assert ("Hovedbudskap i media i 2026 (11 saker): «Osen er en gründerkommune» 6, "
             "«Osen er en attraktiv kommune for utenbygds-gründere å flytte bedriften sin "
             "til» 5, «Omstillingsarbeidet støtter konkrete bedriftsutviklingsprosjekt i "
             "Osen» 3." in status)
+    english = render_markdown(build_report(osen, Period.year(2026), as_of=AS_OF,
+                                           language="en"))
+    assert ("Key messages in the media in 2026 (11 articles): «Osen is a municipality for "
+            "entrepreneurs» 6, «Osen is an attractive place for entrepreneurs from elsewhere "
+            "to move their business to» 5, «The programme supports concrete business "
+            "development projects in Osen» 3." in english)
 
 
 def test_the_dashboard_shows_the_key_messages_escaped(osen_folder: Path,

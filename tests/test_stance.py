@@ -49,13 +49,13 @@ def _register(ws: Workspace) -> None:
 
 
 def _record_stances(ws: Workspace) -> None:
-    interessent.set_stance(ws, "a", "support", since="2026-01-10")
-    interessent.set_stance(ws, "b", Stance.SUPPORT, since=dt.date(2026, 3, 1))
-    interessent.set_stance(ws, "c", "support", since="2026-02-01")
-    interessent.set_stance(ws, "c", "oppose", since="2026-05-01")  # c changed their mind
-    interessent.set_stance(ws, "d", "neutral", since="2026-04-01")
-    interessent.set_stance(ws, "d", "support", since="2026-12-01")  # after the as-of day
-    interessent.set_stance(ws, "f", "support", since="2026-01-05")  # not in næringslivet
+    interessent.set_stance(ws, "a", stance="support", since="2026-01-10")
+    interessent.set_stance(ws, "b", stance=Stance.SUPPORT, since=dt.date(2026, 3, 1))
+    interessent.set_stance(ws, "c", stance="support", since="2026-02-01")
+    interessent.set_stance(ws, "c", stance="oppose", since="2026-05-01")  # c changed their mind
+    interessent.set_stance(ws, "d", stance="neutral", since="2026-04-01")
+    interessent.set_stance(ws, "d", stance="support", since="2026-12-01")  # after the as-of day
+    interessent.set_stance(ws, "f", stance="support", since="2026-01-05")  # not in næringslivet
     # e: no stance known
 
 
@@ -64,9 +64,9 @@ def _record_stances(ws: Workspace) -> None:
 
 def test_the_history_keeps_every_change(workspace: Workspace) -> None:
     _register(workspace)
-    interessent.set_stance(workspace, "a", "oppose", since="2026-02-01")
-    interessent.set_stance(workspace, "a", "neutral", since="2026-05-01")
-    interessent.set_stance(workspace, "A", "support", since="2026-09-15")  # id in any case
+    interessent.set_stance(workspace, "a", stance="oppose", since="2026-02-01")
+    interessent.set_stance(workspace, "a", stance="neutral", since="2026-05-01")
+    interessent.set_stance(workspace, "A", stance="support", since="2026-09-15")  # id in any case
     history = interessent.stance_history(workspace, "a")
     assert [(r.stance, r.since) for r in history] == [
         (Stance.OPPOSE, dt.date(2026, 2, 1)), (Stance.NEUTRAL, dt.date(2026, 5, 1)),
@@ -91,16 +91,16 @@ def test_the_history_keeps_every_change(workspace: Workspace) -> None:
 
 def test_the_same_stance_again_writes_nothing(workspace: Workspace) -> None:
     _register(workspace)
-    first = interessent.set_stance(workspace, "a", "support", since="2026-03-01")
+    first = interessent.set_stance(workspace, "a", stance="support", since="2026-03-01")
     counter = workspace.store.change_counter()
-    again = interessent.set_stance(workspace, "a", "support", since="2026-06-01")
+    again = interessent.set_stance(workspace, "a", stance="support", since="2026-06-01")
     assert again == first  # the stance in force since March is returned
     assert workspace.store.change_counter() == counter and _stances(workspace) == 1
     # the same stance before it was in force is a change: it holds from earlier on
-    interessent.set_stance(workspace, "a", "support", since="2026-01-01")
+    interessent.set_stance(workspace, "a", stance="support", since="2026-01-01")
     assert _stances(workspace) == 2
     # two stances recorded for one day: the one recorded last holds
-    interessent.set_stance(workspace, "a", "oppose", since="2026-03-01")
+    interessent.set_stance(workspace, "a", stance="oppose", since="2026-03-01")
     assert interessent.stance_on(workspace, "a", "2026-03-01").stance is Stance.OPPOSE  # type: ignore[union-attr]
     assert interessent.stance_on(workspace, "a", "2026-02-28").stance is Stance.SUPPORT  # type: ignore[union-attr]
 
@@ -108,7 +108,7 @@ def test_the_same_stance_again_writes_nothing(workspace: Workspace) -> None:
 def test_recording_a_stance_is_audited_without_saying_which(workspace: Workspace) -> None:
     _register(workspace)
     workspace.store.actor = "marius"
-    interessent.set_stance(workspace, "a", "oppose", since="2026-02-01")
+    interessent.set_stance(workspace, "a", stance="oppose", since="2026-02-01")
     [entry] = interessent.audit_log(workspace, action="stance")
     assert (entry.actor, entry.subject_kind, entry.subject) == ("marius", "stakeholder", "a")
     assert "oppose" not in json.dumps(entry.to_dict())
@@ -125,7 +125,7 @@ def test_a_stance_that_is_not_one_is_refused_and_nothing_written(
     _register(workspace)
     counter = workspace.store.change_counter()
     with pytest.raises(InvalidInput, match=r"^stance: unknown stance") as caught:
-        interessent.set_stance(workspace, "a", value)  # type: ignore[arg-type]
+        interessent.set_stance(workspace, "a", stance=value)  # type: ignore[arg-type]
     assert "\n" not in str(caught.value) and len(str(caught.value)) < 300
     assert _stances(workspace) == 0 and workspace.store.change_counter() == counter
 
@@ -135,7 +135,7 @@ def test_a_stance_that_is_not_one_is_refused_and_nothing_written(
 def test_a_bad_day_is_refused(workspace: Workspace, since: object) -> None:
     _register(workspace)
     with pytest.raises(InvalidInput) as caught:
-        interessent.set_stance(workspace, "a", "support", since=since)  # type: ignore[arg-type]
+        interessent.set_stance(workspace, "a", stance="support", since=since)  # type: ignore[arg-type]
     assert "\n" not in str(caught.value) and len(str(caught.value)) < 300
     assert _stances(workspace) == 0
 
@@ -144,7 +144,7 @@ def test_a_bad_day_is_refused(workspace: Workspace, since: object) -> None:
 def test_an_unknown_id_is_not_found(workspace: Workspace, who: str) -> None:
     _register(workspace)
     with pytest.raises(NotFound) as caught:
-        interessent.set_stance(workspace, who, "support")
+        interessent.set_stance(workspace, who, stance="support")
     assert len(str(caught.value)) < 300
     with pytest.raises(NotFound):
         interessent.stance_history(workspace, who)
@@ -153,11 +153,11 @@ def test_an_unknown_id_is_not_found(workspace: Workspace, who: str) -> None:
 
 def test_a_stance_is_read_in_any_case_and_in_norwegian(workspace: Workspace) -> None:
     _register(workspace)
-    assert interessent.set_stance(workspace, "a", " Support \n", since="2026-01-01").stance \
+    assert interessent.set_stance(workspace, "a", stance=" Support \n", since="2026-01-01").stance \
         is Stance.SUPPORT
-    assert interessent.set_stance(workspace, "a", "mot", since="2026-02-01").stance \
+    assert interessent.set_stance(workspace, "a", stance="mot", since="2026-02-01").stance \
         is Stance.OPPOSE
-    assert interessent.set_stance(workspace, "a", "NØYTRAL", since="2026-03-01").stance \
+    assert interessent.set_stance(workspace, "a", stance="NØYTRAL", since="2026-03-01").stance \
         is Stance.NEUTRAL
 
 
@@ -165,13 +165,13 @@ def test_a_stance_is_read_in_any_case_and_in_norwegian(workspace: Workspace) -> 
 def test_an_id_with_a_control_character_is_refused(workspace: Workspace, who: str) -> None:
     _register(workspace)
     with pytest.raises(InvalidInput, match=r"^id: "):
-        interessent.set_stance(workspace, who, "support")
+        interessent.set_stance(workspace, who, stance="support")
     assert _stances(workspace) == 0
 
 
 def test_an_id_that_is_not_text_is_refused(workspace: Workspace) -> None:
     with pytest.raises(InvalidInput, match=r"^id: expected text"):
-        interessent.set_stance(workspace, None, "support")  # type: ignore[arg-type]
+        interessent.set_stance(workspace, None, stance="support")  # type: ignore[arg-type]
 
 
 # --- the rule in Python and in SQL -----------------------------------------------------------
@@ -253,8 +253,8 @@ def test_acceptance_counts_members_by_the_groups_rule(tmp_path: Path) -> None:
     with _ws(tmp_path, "rule", plan) as ws:
         interessent.add_stakeholder(ws, name="Ordføreren", id="ordforer", roles=["ordforer"])
         interessent.add_stakeholder(ws, name="Annen", id="annen")
-        interessent.set_stance(ws, "ordforer", "oppose", since="2026-01-01")
-        interessent.set_stance(ws, "annen", "support", since="2026-01-01")
+        interessent.set_stance(ws, "ordforer", stance="oppose", since="2026-01-01")
+        interessent.set_stance(ws, "annen", stance="support", since="2026-01-01")
         with ws.store.read() as s:
             found = acceptance_by_group(s, [ws.plan.group("befolkningen")], AS_OF)
         # the mayor is a member by the rule (opposes); "annen" is no member: 0 of 1
@@ -307,12 +307,12 @@ def test_the_plan_checks_the_weight(tmp_path: Path) -> None:
 
 def test_kept_coverage_is_computed_again_after_a_stance(workspace: Workspace) -> None:
     _register(workspace)
-    interessent.set_stance(workspace, "a", "support", since="2026-01-01")
+    interessent.set_stance(workspace, "a", stance="support", since="2026-01-01")
     [first] = interessent.measure_coverage(workspace, YEAR, as_of=AS_OF, groups=["naeringslivet"])
     counter = workspace.store.change_counter()
     [kept] = interessent.measure_coverage(workspace, YEAR, as_of=AS_OF, groups=["naeringslivet"])
     assert kept == first and (kept.stances_known, kept.supporting) == (1, 1)  # read back
-    interessent.set_stance(workspace, "b", "oppose", since="2026-01-01")
+    interessent.set_stance(workspace, "b", stance="oppose", since="2026-01-01")
     assert workspace.store.change_counter() != counter  # the write moved the counter
     [fresh] = interessent.measure_coverage(workspace, YEAR, as_of=AS_OF, groups=["naeringslivet"])
     # a supports, b opposes: 1 of 2
@@ -420,7 +420,7 @@ def test_an_erased_person_gets_no_stance(workspace: Workspace) -> None:
     _register(workspace)
     erased = interessent.erase(workspace, "a", compact=False)
     with pytest.raises(InvalidInput, match="was erased"):
-        interessent.set_stance(workspace, erased.id, "support")
+        interessent.set_stance(workspace, erased.id, stance="support")
     assert _stances(workspace) == 0
 
 
@@ -454,7 +454,7 @@ def test_the_dashboard_marks_stances_on_the_map(workspace: Workspace) -> None:
                                 groups=["befolkningen"])
     page = interessent.render_report(workspace, YEAR, as_of=AS_OF, language="en")
     assert 'class="stance-legend"' not in page  # no stance known: no legend
-    interessent.set_stance(workspace, "kari", "oppose", since="2026-02-01")
+    interessent.set_stance(workspace, "kari", stance="oppose", since="2026-02-01")
     page = interessent.render_report(workspace, YEAR, as_of=AS_OF, language="en")
     section = page[page.index('id="makt"'):]
     assert ('<span class="stance stance-oppose" title="opposes" aria-hidden="true">\u2212'

@@ -1048,7 +1048,7 @@ def write(path: Path, head: list[str], rows: list[dict]) -> None:
 
 BUILTIN_INTERACTION_KINDS = ["meeting", "letter", "email", "call", "article", "post", "web",
                              "board_meeting", "report", "annual_report", "event", "visit",
-                             "presentation"]
+                             "presentation", "mailing"]
 BUILTIN_RELATIONSHIP_KINDS = ["works_for", "board_member", "board_chair", "observer",
                               "member_of", "owner_of", "leads", "knows", "family",
                               "media_contact", "partner", "advises", "funds"]

@@ -395,7 +395,7 @@ def edit_stakeholder(
         row = {"id": current.id, "name": name or "", **fields, **dict.fromkeys(cleared, "")}
         _one_row(ws, "stakeholders", row, what, "edit", mode="edit")
     if stance is not None:
-        set_stance(ws, current.id, stance, since=stance_since)
+        set_stance(ws, current.id, stance=stance, since=stance_since)
     return ws.store.stakeholder(current.id)
 
 

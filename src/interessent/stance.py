@@ -147,7 +147,7 @@ def _history(s: Session, pk: int, id: str) -> list[StanceRecord]:
     return out
 
 
-def set_stance(ws: Workspace, id: str, stance: Stance | str, *,
+def set_stance(ws: Workspace, id: str, *, stance: Stance | str,
                since: str | dt.date | None = None) -> StanceRecord:
     """Record that stakeholder ``id`` (in any case) holds ``stance`` from ``since``
     (default today; a date or ISO text) on, and return the stance in force on that day.

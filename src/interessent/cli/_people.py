@@ -129,7 +129,7 @@ def stakeholder_edit(context: Context, /, id: str, clear: tuple[str, ...], stanc
                      stance_since: str | None, **fields: Any) -> None:
     values = {k: v for k, v in fields.items() if v not in (None, ())}
     if stance is not None and not values and not clear:  # only the stance: say it
-        record = interessent.set_stance(context.workspace, id, stance, since=stance_since)
+        record = interessent.set_stance(context.workspace, id, stance=stance, since=stance_since)
         echo(gettext("{id} {stance} since {day}").format(
             id=record.stakeholder, stance=stance_word(record.stance),
             day=record.since.isoformat()))
