@@ -43,11 +43,32 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
 import attrs
+
+#: The message catalog, handed over by :mod:`interessent.i18n` when it loads (it imports
+#: this module, so this one cannot import it). English until then.
+_CATALOG: list[tuple[Callable[[str], str], Callable[[str, str, int], str]]] = [
+    (lambda message: message, lambda one, many, n: one if n == 1 else many)]
+
+
+def use_catalog(gettext: Callable[[str], str],
+                ngettext: Callable[[str, str, int], str]) -> None:
+    """Speak through these from now on (called once, by :mod:`interessent.i18n`)."""
+    _CATALOG[0] = (gettext, ngettext)
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current language (see :func:`use_catalog`)."""
+    return _CATALOG[0][0](message)
+
+
+def ngettext(one: str, many: str, n: int) -> str:
+    """``one`` or ``many`` for ``n``, in the current language."""
+    return _CATALOG[0][1](one, many, n)
 
 __all__ = [
     "DraftWriteError",
@@ -141,8 +162,6 @@ class PlanProblem:
     line: int | None = None
 
     def __str__(self) -> str:
-        from .i18n import gettext  # here: i18n imports this module
-
         where = gettext("{path} (line {line})").format(path=self.path, line=self.line) \
             if self.line else self.path
         return f"{where}: {self.message}"
@@ -154,8 +173,6 @@ class PlanError(InteressentError, ValueError):
     def __init__(self, source: str, problems: Sequence[PlanProblem]) -> None:
         self.source = source
         self.problems = list(problems)
-        from .i18n import ngettext  # here: i18n imports this module
-
         count = len(self.problems)
         head = ngettext("{source}: {count} problem in the plan",
                         "{source}: {count} problems in the plan", count).format(

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import InvalidInput
+from .errors import InvalidInput, use_catalog
 
 __all__ = [
     "BABEL_LOCALES",
@@ -397,3 +397,7 @@ def relationship_word(kind: str, names: Mapping[str, Localized] | None = None,
     if names and kind in names:
         return localized(names[kind], language)
     return kind
+
+
+# errors.py speaks through the catalog from here on (it cannot import this module).
+use_catalog(gettext, ngettext)

@@ -291,11 +291,11 @@ def due(context: Context, as_of: str | None, within: str, contacts: int, fmt: st
     if result.tasks:
         click.echo("\n" + gettext("Open tasks:"))
         late = status_word("overdue")
-        from ..followup.task import owner_name  # not at import: --help loads no database
 
         plan = context.workspace.plan
         rows = [{**t.to_dict(), "overdue": late if t.overdue(day) else "",
-                 "owner": owner_name(plan, t), "stakeholder": t.stakeholder_name or t.stakeholder}
+                 "owner": t.owner_in_words(plan),
+                 "stakeholder": t.stakeholder_name or t.stakeholder}
                 for t in result.tasks]
         emit(rows, ["id", "due", "overdue", "title", "owner", "stakeholder"], fmt,
              headers=headers(["id", "due", "overdue", "title", "owner", "stakeholder"]))

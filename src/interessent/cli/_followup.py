@@ -96,10 +96,9 @@ def task() -> None:
 
 
 def _task_line(context: Context, t: Task) -> str:
-    from ..followup.task import owner_name  # not at import: --help loads no database
 
     return gettext("{id}: «{title}», {owner}, due {day}").format(
-        id=t.id, title=t.title, owner=owner_name(context.workspace.plan, t),
+        id=t.id, title=t.title, owner=t.owner_in_words(context.workspace.plan),
         day=t.due.isoformat())
 
 
@@ -136,10 +135,9 @@ def task_list(context: Context, owner: str | None, everything: bool, fmt: str) -
     found = interessent.tasks(context.workspace, owner=owner, open_only=not everything)
     rows = [t.to_dict() for t in found]
     if fmt == "table":  # people read names; CSV and JSON keep the ids and keys
-        from ..followup.task import owner_name  # not at import: --help loads no database
 
         plan = context.workspace.plan
-        rows = [{**r, "owner": owner_name(plan, t),
+        rows = [{**r, "owner": t.owner_in_words(plan),
                  "stakeholder": t.stakeholder_name or t.stakeholder}
                 for r, t in zip(rows, found, strict=True)]
     emit(rows, TASK_COLUMNS, fmt,

@@ -88,6 +88,16 @@ class Task:
         return ((self.created_on is None or self.created_on <= day)
                 and (self.done_on is None or self.done_on > day))
 
+    def owner_in_words(self, plan: Plan) -> str:
+        """The owner as people read it: the role's name in the current language, or the
+        person's name (else their id; «–» when the owner was erased)."""
+        if self.owner_role:
+            try:
+                return localized(plan.role(self.owner_role).name)
+            except NotFound:
+                return self.owner_role
+        return self.owner_name or self.owner or "–"
+
     def overdue(self, as_of: dt.date) -> bool:
         """Whether it is open and its due day is before ``as_of``."""
         return self.is_open and self.due < as_of
@@ -330,14 +340,3 @@ def _read(s: Session, *, open_only: bool, owner_role: str | None = None,
                  created_on=r["created_at"].date() if r["created_at"] else None,
                  owner_name=r["owner_name"], stakeholder_name=r["stakeholder_name"])
             for r in s.execute(query).mappings()]
-
-
-def owner_name(plan: Plan, task: Task) -> str:
-    """The owner in words: the role's name in the current language, or the person's
-    name."""
-    if task.owner_role:
-        try:
-            return localized(plan.role(task.owner_role).name)
-        except NotFound:
-            return task.owner_role
-    return task.owner_name or task.owner or "–"
