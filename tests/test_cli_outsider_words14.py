@@ -324,6 +324,7 @@ def test_the_new_messages_are_marked_for_translation(path: str) -> None:
 # --- a workspace this user may not write: reading works, writing is one line ----------
 
 
+@pytest.mark.sqlite_only(reason="opens the workspace's SQLite file read-only")
 @pytest.mark.parametrize(("language", "sidecars"), [("nb", False), ("nn", True),
                                                     ("en", False), ("en", True)])
 def test_a_database_the_user_may_not_write_is_read_and_refuses_writes(
