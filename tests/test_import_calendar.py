@@ -7,12 +7,10 @@ The Osen example's register, plus Kari, Ola and Per (outside the programme). Ing
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -152,9 +150,10 @@ def ws(ws_root: Path) -> Iterator[Workspace]:
 
 
 def interactions_in(root: Path) -> int:
-    """The rows of the interactions table, read with sqlite3 itself."""
-    with contextlib.closing(sqlite3.connect(root / "interessent.db")) as conn:
-        return int(conn.execute("SELECT count(*) FROM interactions").fetchone()[0])
+    """The rows of the interactions table, read through a store of its own (SQLite or
+    PostgreSQL, as the suite runs)."""
+    with Workspace(root) as opened:
+        return opened.store.counts()["interactions"]
 
 
 def write_ics(folder: Path, body: str = ICS, name: str = "kalender ? #1.ics") -> Path:
@@ -292,6 +291,7 @@ print(json.dumps(result.to_dict()))
 """
 
 
+@pytest.mark.sqlite_only(reason="its worker processes open the workspace's own database")
 def test_two_processes_at_once_log_each_occurrence_once(ws_root: Path, tmp_path: Path) -> None:
     before = interactions_in(ws_root)
     path = write_ics(tmp_path)
