@@ -109,9 +109,9 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = reach_module._measure
 
-    def counting(ws, plan, chosen, period, as_of):  # type: ignore[no-untyped-def]
+    def counting(ws, plan, chosen, period, as_of, *known):  # type: ignore[no-untyped-def]
         calls.append(",".join(g.key for g in chosen))
-        return real(ws, plan, chosen, period, as_of)
+        return real(ws, plan, chosen, period, as_of, *known)
 
     monkeypatch.setattr(reach_module, "_measure", counting)
     return calls

@@ -268,6 +268,41 @@ def test_the_report_series_on_other_registers(tmp_path: Path, seed: int) -> None
         ws.close()
 
 
+@pytest.mark.parametrize(("period", "as_of", "through_ties"), [
+    (Period.year(2026), D(2026, 12, 31), False),  # everyone met in a year of this log
+    (Period.year(2026), D(2026, 1, 20), True),    # 18 members reached only through ties
+    (Period.year(2026), D(2027, 3, 1), False),    # seen after the period ended
+    (Period(D(2026, 7, 1), D(2026, 12, 31)), D(2026, 11, 26), True),
+    (Period(D(2026, 7, 1), D(2026, 12, 31)), D(2026, 7, 20), True),
+    (Period.year(2026), D(2026, 1, 1), False),    # one day of it: nobody reached yet
+    (Period.year(2026), D(2025, 12, 31), False),  # before it began
+])
+def test_the_report_headline_is_what_the_reach_query_gives(
+        generated_ws: Workspace, period: Period, as_of: dt.date, through_ties: bool) -> None:
+    """The report takes each group's reach from its series' last point instead of asking
+    the reach query of coverage(): the two must agree, group by group."""
+    from interessent.coverage import reach as reach_module
+
+    plan = generated_ws.plan
+    with keeping():  # the reach query itself, never a coverage kept in the store
+        reference = {g.key: g for g in reach_module._measure(
+            generated_ws, plan, list(plan.groups), period, as_of)}
+    report = build_report(generated_ws, period, as_of=as_of)
+    assert [g.key for g in report.coverage] == [g.key for g in plan.groups]
+    for mine in report.coverage:
+        theirs = reference[mine.key]
+        assert (mine.members, mine.reached_directly, mine.reached_through_network) == (
+            theirs.members, theirs.reached_directly, theirs.reached_through_network), mine.key
+        assert mine.direct_reach == theirs.direct_reach, mine.key  # whole influences
+        assert mine.network_reach == pytest.approx(theirs.network_reach, rel=1e-12, abs=1e-15)
+        assert mine.score == pytest.approx(theirs.score, rel=1e-12, abs=1e-15)
+        assert mine.broadcasts == theirs.broadcasts
+    if through_ties:  # the comparison covers people reached directly and through ties
+        assert any(g.reached_directly for g in report.coverage)
+        assert any(g.reached_through_network for g in report.coverage)
+    assert any(g.members == 0 for g in report.coverage)  # and a group without members
+
+
 HAND_PLAN = """\
 [programme]
 name = "Håndtelling"

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
@@ -256,17 +256,38 @@ def _leaders_by_group(ws: Workspace, groups: Iterable[str], as_of: dt.date,
     return {g: [s.id for s in rank_leaders(ws, group=g, top=n, as_of=as_of)] for g in groups}
 
 
-def _reach_and_broadcasts(ws: Workspace, chosen: Sequence[TargetGroup], start: dt.date,
-                          end: dt.date) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
-    """The reach query's row for each group and the broadcasts to each, from ``start`` to
-    ``end`` (nothing when ``end`` is before ``start``)."""
+@frozen
+class ReachTotals:
+    """What the reach of one group adds up to over a period: its members, their weight,
+    how many were reached directly and through the network, and the weights reached (the
+    reach query's row for the group)."""
+
+    members: int
+    weight: float
+    reached: int
+    direct_weight: float
+    network_weight: float
+    through_network: int
+
+
+def _reach_and_broadcasts(
+    ws: Workspace, chosen: Sequence[TargetGroup], start: dt.date, end: dt.date,
+    reach: Mapping[str, ReachTotals | None] | None = None,
+) -> tuple[Mapping[str, ReachTotals | None], dict[str, dict[str, int]]]:
+    """The reach of each group (the reach query's, unless ``reach`` already holds it) and
+    the broadcasts to each, from ``start`` to ``end`` (nothing when ``end`` is before
+    ``start``)."""
     if start > end:
         return {}, {}
     with ws.store.read() as session:
         dense = is_dense(session, start, end)
-        stmt, params = _reach_sql(chosen, session.get_bind().dialect.name, dense)
-        params.update(start=start, end=end)
-        reach = {row.gkey: row for row in session.execute(stmt, params)}
+        if reach is None:
+            stmt, params = _reach_sql(chosen, session.get_bind().dialect.name, dense)
+            params.update(start=start, end=end)
+            reach = {row.gkey: ReachTotals(
+                int(row.members), float(row.weight or 0), int(row.reached or 0),
+                float(row.direct_weight or 0), float(row.network_weight or 0),
+                int(row.through_network or 0)) for row in session.execute(stmt, params)}
         return reach, _broadcasts(session, chosen, start, end, dense=dense)
 
 
@@ -282,7 +303,15 @@ def measure_coverage(
 
     The answer is kept in the store until the next write (:mod:`.kept`): asked again with
     the data unchanged, it is read back, not computed."""
-    as_of = as_of or dt.date.today()
+    return _coverage(ws, period, as_of or dt.date.today(), groups)
+
+
+def _coverage(ws: Workspace, period: Period, as_of: dt.date, groups: Sequence[str] | None,
+              reach: Callable[[], Mapping[str, ReachTotals | None]] | None = None,
+              ) -> list[GroupCoverage]:
+    """:func:`measure_coverage`, with each group's reach over the period up to ``as_of``
+    from ``reach()`` when given (a report has it from its series; called only when the
+    coverage is not kept), else from the reach query."""
     plan = ws.plan
     chosen = [plan.group(g) for g in groups] if groups else list(plan.groups)
     # Read before the data the coverage is computed from (see interessent.store.cache).
@@ -293,19 +322,22 @@ def measure_coverage(
         found = None if data is None else kept.from_json(data, GroupCoverage, plan)
         if found is not None:
             return found
-    out = _measure(ws, plan, chosen, period, as_of)
+    out = _measure(ws, plan, chosen, period, as_of,
+                   reach() if reach is not None and period.start <= as_of else None)
     if counter is not None:
         ws.store.keep_cached(key, counter, kept.to_json(out))
     return out
 
 
 def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: Period,
-             as_of: dt.date) -> list[GroupCoverage]:
+             as_of: dt.date, known: Mapping[str, ReachTotals | None] | None = None,
+             ) -> list[GroupCoverage]:
     seen_end = min(period.end, as_of)
     # The reach and the broadcasts are two queries that each return a row per group, a
     # long step in the database with the interpreter let go: they run in a thread of
     # their own while this one ranks and checks the commitments (row by row).
-    counted = ws.store.meanwhile(lambda: _reach_and_broadcasts(ws, chosen, period.start, seen_end))
+    counted = ws.store.meanwhile(
+        lambda: _reach_and_broadcasts(ws, chosen, period.start, seen_end, known))
     try:
         leaders = _leaders_by_group(ws, [g.key for g in chosen], as_of)
         statuses = {c.id: c for c in check_commitments(ws, period, as_of=as_of)}
@@ -322,9 +354,9 @@ def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: P
     out = []
     for g in chosen:
         row = reach.get(g.key)
-        weight = float(row.weight or 0) if row else 0.0
-        direct = float(row.direct_weight or 0) / weight if row and weight else 0.0
-        network = float(row.network_weight or 0) / weight if row and weight else 0.0
+        weight = row.weight if row else 0.0
+        direct = row.direct_weight / weight if row and weight else 0.0
+        network = row.network_weight / weight if row and weight else 0.0
         mine = tuple(statuses[c.id] for c in plan.commitments if g.key in c.groups)
         fulfil = [f for f in (c.fulfilment for c in mine) if f is not None]
         n_leaders = len(leaders[g.key])
@@ -337,9 +369,9 @@ def _measure(ws: Workspace, plan: Plan, chosen: Sequence[TargetGroup], period: P
         }
         out.append(GroupCoverage(
             key=g.key, name=g.name, period=period, as_of=as_of,
-            members=int(row.members) if row else _count_members(ws, g),
-            reached_directly=int(row.reached or 0) if row else 0,
-            reached_through_network=int(row.through_network or 0) if row else 0,
+            members=row.members if row else _count_members(ws, g),
+            reached_directly=row.reached if row else 0,
+            reached_through_network=row.through_network if row else 0,
             direct_reach=direct, network_reach=network, leaders=n_leaders,
             leaders_informed=informed[g.key], broadcasts=broadcasts.get(g.key, {}),
             commitments=mine, score=score(components, plan), components=components,

@@ -21,10 +21,10 @@ from ..coverage import (
     WindowState,
     due,
     explain_commitments,
-    measure_coverage,
 )
 from ..coverage.explaining import Shown
 from ..coverage.interaction_log import keeping
+from ..coverage.reach import _coverage
 from ..followup import concerns
 from ..graph import rank_leaders
 from ..graph.leaders import leader_scores
@@ -53,7 +53,7 @@ from .data import (
     cell_word,
 )
 from .network import _network
-from .series import coverage_series, first_reached, series_ends
+from .series import first_reached, series_and_reach, series_ends
 from .wording import (
     _date,
     _names,
@@ -120,8 +120,10 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
     try:
         # Explained first: the contacts it reads answer the statuses that follow.
         explained = tuple(explain_commitments(ws, period, as_of=day, shown=EXPLAINED_SHOWN))
-        headline = tuple(measure_coverage(ws, period, as_of=day))
-        series = coverage_series(ws, period, columns, day, colours, reached=reached)
+        # The series' last point is the period's reach up to the day: the headline takes
+        # it from there rather than asking the reach query again.
+        series, totals = series_and_reach(ws, period, columns, day, colours, reached=reached)
+        headline = tuple(_coverage(ws, period, day, None, lambda: totals))
     except BaseException:  # no query of this report goes on after it fails
         for wait in (reached, used):
             with contextlib.suppress(Exception):

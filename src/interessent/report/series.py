@@ -34,6 +34,7 @@ from sqlalchemy import text
 from ..coverage import NEUTRAL_INFLUENCE, Acceptance, acceptance_by_group, score
 from ..coverage.commitments import check_each
 from ..coverage.interaction_log import _KEPT, _Log
+from ..coverage.reach import ReachTotals
 from ..graph import rank_leaders
 from ..periods import Period
 from ..plan import Members
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from ..plan import TargetGroup
     from ..workspace import Workspace
 
-__all__ = ["coverage_series"]
+__all__ = ["coverage_series", "series_and_reach"]
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -63,6 +64,21 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
     holding the group's coverage of the period from its start to the column's end, as of
     that end (``as_of`` in its own column). ``statuses`` checks the commitments for each
     (period, day) (default :func:`~interessent.coverage.commitments.check_each`)."""
+    return series_and_reach(ws, period, columns, as_of, colours, statuses=statuses,
+                            reached=reached)[0]
+
+
+def series_and_reach(
+    ws: Workspace, period: Period, columns: Sequence[Column], as_of: dt.date,
+    colours: Mapping[str, str], *,
+    statuses: Callable[[Sequence[tuple[Period, dt.date]]], Sequence[Sequence[CommitmentStatus]]]
+    | None = None,
+    reached: Callable[[], list[Any]] | None = None,
+) -> tuple[tuple[Series, ...], dict[str, ReachTotals | None]]:
+    """:func:`coverage_series`, and what each group's reach adds up to at the last
+    column's end (the period up to ``as_of``): what the reach query of
+    :func:`~interessent.coverage.measure_coverage` gives, so that a report need not ask
+    it (None for a group without members; nothing when no column has begun)."""
     plan = ws.plan
     check = statuses or (lambda days: check_each(ws, days))
     spans = [Period(period.start, col.period.end) for col in columns
@@ -70,15 +86,15 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
     ends = series_ends(period, columns, as_of)
     groups = list(plan.groups)
     if not ends:
-        return tuple(Series(g.key, g.name, colours[g.key], ()) for g in groups)
+        return tuple(Series(g.key, g.name, colours[g.key], ()) for g in groups), {}
     top = plan.leaders.top
     leaders = [{g.key: [s.id for s in rank_leaders(ws, group=g.key, top=top, as_of=end)]
                 for g in groups} for end in ends]
     with ws.store.read() as session:
         reach = _Reach(session, period.start, ends, reached() if reached else None)
-        direct, network = {}, {}
+        direct, network, totals = {}, {}, {}
         for g in groups:
-            direct[g.key], network[g.key] = reach.of(g)
+            direct[g.key], network[g.key], totals[g.key] = reach.of(g)
         first_contact = _first_contacts(ws, session, leaders, Period(period.start, ends[-1]))
         # Acceptance moves a score only where the plan weighs it.
         accepted = ([acceptance_by_group(session, groups, end) for end in ends]
@@ -102,7 +118,8 @@ def coverage_series(ws: Workspace, period: Period, columns: Sequence[Column], as
             }
             points[g.key].append(SeriesPoint(n, score(components, plan), direct[g.key][n],
                                              network[g.key][n]))
-    return tuple(Series(g.key, g.name, colours[g.key], tuple(points[g.key])) for g in groups)
+    return (tuple(Series(g.key, g.name, colours[g.key], tuple(points[g.key])) for g in groups),
+            totals)
 
 
 def _first_contacts(ws: Workspace, session: Session, leaders: Sequence[Mapping[str, list[str]]],
@@ -178,25 +195,32 @@ class _Reach:
             np.maximum.at(best, (member[keep], column[keep]), rows["w"][keep])
         return np.maximum.accumulate(best, axis=1)
 
-    def of(self, group: TargetGroup) -> tuple[list[float], list[float]]:
+    def of(self, group: TargetGroup) -> tuple[list[float], list[float], ReachTotals | None]:
         """The group's direct and network reach at the end of each column: the members'
         influence-weighted share reached directly, and with each member not reached
-        directly counted as much as its strongest tie to someone reached."""
+        directly counted as much as its strongest tie to someone reached; and what it
+        adds up to at the last column's end (None: the group has no members)."""
         found = _array(self.session, as_query(members_sql(group, 0)), {},
                        [("pk", np.int64)])["pk"]
         members = self.lookup[np.unique(found)]
         members = members[members >= 0]
         weights = self.weight[members]
         total = math.fsum(weights.tolist())
-        if not total:
-            return [0.0] * self.columns, [0.0] * self.columns
         direct, network = [], []
+        last = None
         for c in range(self.columns):
             reached = self.first[members] <= c
-            direct.append(math.fsum(weights[reached].tolist()) / total)
-            value = np.where(reached, 1.0, self.best[members, c])
-            network.append(math.fsum((weights * value).tolist()) / total)
-        return direct, network
+            direct_weight = math.fsum(weights[reached].tolist())
+            best = self.best[members, c]
+            network_weight = math.fsum((weights * np.where(reached, 1.0, best)).tolist())
+            direct.append(direct_weight / total if total else 0.0)
+            network.append(network_weight / total if total else 0.0)
+            if c == self.columns - 1 and len(members):
+                last = ReachTotals(
+                    members=len(members), weight=total, reached=int(reached.sum()),
+                    direct_weight=direct_weight, network_weight=network_weight,
+                    through_network=int(((~reached) & (best > 0)).sum()))
+        return direct, network, last
 
 
 def first_reached(session: Session, start: dt.date, end: dt.date) -> list[Any]:
