@@ -351,7 +351,7 @@ def _evaluate_members(log: _Log, c: Commitment, base: dict[str, Any],
 def _names(log: _Log, ids: Sequence[str]) -> list[str]:
     """The names of the stakeholders ``ids``, for a sentence people read (the ids stay
     in ``missing``)."""
-    named = {s.id: s.name for s in log.ws.store.stakeholders(ids=list(ids))}
+    named = log.names(ids)
     return [named.get(i, i) for i in ids]
 
 

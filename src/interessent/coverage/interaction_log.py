@@ -108,6 +108,10 @@ def keeping() -> Iterator[None]:
         _KEPT.reset(token)
 
 
+#: The span of what holds on any day (kept once for every span asked).
+_ALWAYS = Period(dt.date.min, dt.date.max)
+
+
 class _Log:
     """Queries over the interaction log for one evaluation."""
 
@@ -157,11 +161,27 @@ class _Log:
         return " UNION ".join(sql for sql, _, _ in parts), params, expanding
 
     def select(self, sel: Members) -> dict[int, str]:
-        """pk → id of the stakeholders a selector picks."""
+        """pk → id of the stakeholders a selector picks (read once for all the statuses
+        of a report: whom a selector picks does not depend on the day)."""
+        key = ("select", sel)
+        hit = self._keep(key, _ALWAYS, lambda: self._select(sel))
+        return dict(self.kept[key][1] if hit is None else hit[1])
+
+    def _select(self, sel: Members) -> dict[int, str]:
         sql, params, expanding = self.selection(sel)
         stmt = text(f"SELECT s.pk, s.id FROM stakeholders s WHERE s.pk IN ({sql})").bindparams(
             *(bindparam(n, expanding=True) for n in expanding))
-        return {pk: sid for pk, sid in self.s.execute(stmt, params)}
+        return dict(_raw_rows(self.s, stmt, params))
+
+    def names(self, ids: Sequence[str]) -> dict[str, str]:
+        """id → name of the stakeholders ``ids`` (as the store spells them)."""
+        stmt = text("SELECT id, name FROM stakeholders WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True))
+        wanted = sorted(set(ids))
+        out: dict[str, str] = {}
+        for n in range(0, len(wanted), 5_000):  # SQLite's limit on bound parameters
+            out.update(_raw_rows(self.s, stmt, {"ids": wanted[n:n + 5_000]}))
+        return out
 
     # --- what counts for a commitment ------------------------------------------------------
 

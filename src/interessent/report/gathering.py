@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -17,6 +17,7 @@ from ..coverage import (
     CommitmentExplanation,
     CommitmentStatus,
     Contact,
+    GroupCoverage,
     Status,
     WindowState,
     due,
@@ -111,40 +112,45 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
     plan = ws.plan
     columns = _columns(period)
     colours = {g.key: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(plan.groups)}
-    # Two long queries that return few rows for their work (whom the series reached first,
-    # and what the period used) run in threads of their own while this one works in Python.
+    # Long queries that return few rows for their work run in a thread of their own while
+    # this one works in Python: whom the series reached first while the commitments are
+    # explained; then what the period used and the headline's broadcasts while the
+    # network, the grid and what is due are gathered here.
     ends = series_ends(period, columns, day)
     reached = (ws.store.meanwhile(lambda: _first_reached(ws, period.start, ends[-1]))
                if ends else None)
-    used = ws.store.meanwhile(lambda: _resources(ws, plan, period, day))
+    used: Callable[[], tuple[Resources, tuple[GroupCoverage, ...]]] | None = None
     try:
         # Explained first: the contacts it reads answer the statuses that follow.
         explained = tuple(explain_commitments(ws, period, as_of=day, shown=EXPLAINED_SHOWN))
         # The series' last point is the period's reach up to the day: the headline takes
         # it from there rather than asking the reach query again.
         series, totals = series_and_reach(ws, period, columns, day, colours, reached=reached)
-        headline = tuple(_coverage(ws, period, day, None, lambda: totals))
+        used = ws.store.meanwhile(lambda: (
+            _resources(ws, plan, period, day),
+            tuple(_coverage(ws, period, day, None, lambda: totals))))
+        commitments = tuple(e.status for e in explained)
+        people = _people(ws)
+        by_id = {s.id: s for s in people.values()}
+        notes = {c.id: _explain(plan, c, by_id) for c in commitments}
+        calendar = tuple(_calendar_row(plan, c, columns, day, notes[c.id])
+                         for c in commitments)
+        top = max(plan.leaders.top, _LEADERS_SHOWN)
+        leaders = tuple(attrs.evolve(s, name=_shown_name(by_id.get(s.id), s.name))
+                        for s in rank_leaders(ws, top=top, as_of=day))
+        first_group = _first_groups(ws, plan, people)
+        network = _network(ws, day, leaders, first_group, by_id)
+        grid, unknown = _grid(ws, plan, people, day)
+        dues = due(ws, as_of=day)
+        reasons = {c.id: _reason(c, plan) for c in dues.contacts}
+        stories, stories_total = _stories(ws, plan, period, day, by_id)
     except BaseException:  # no query of this report goes on after it fails
         for wait in (reached, used):
             with contextlib.suppress(Exception):
                 if wait:
                     wait()
         raise
-    resources = used()
-    commitments = tuple(e.status for e in explained)
-    people = _people(ws)
-    by_id = {s.id: s for s in people.values()}
-    notes = {c.id: _explain(plan, c, by_id) for c in commitments}
-    calendar = tuple(_calendar_row(plan, c, columns, day, notes[c.id]) for c in commitments)
-    top = max(plan.leaders.top, _LEADERS_SHOWN)
-    leaders = tuple(attrs.evolve(s, name=_shown_name(by_id.get(s.id), s.name))
-                    for s in rank_leaders(ws, top=top, as_of=day))
-    first_group = _first_groups(ws, plan, people)
-    network = _network(ws, day, leaders, first_group, by_id)
-    grid, unknown = _grid(ws, plan, people, day)
-    dues = due(ws, as_of=day)
-    reasons = {c.id: _reason(c, plan) for c in dues.contacts}
-    stories, stories_total = _stories(ws, plan, period, day, by_id)
+    resources, headline = used()
     return Report(
         programme=localized(plan.programme.name),
         municipality=localized(plan.programme.municipality),
