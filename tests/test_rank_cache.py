@@ -253,6 +253,43 @@ def test_a_ranking_computed_while_a_write_committed_is_not_kept(url: str) -> Non
         store.close()
 
 
+def test_a_steady_view_reads_the_counter_once_and_anew_after_its_own_write(
+        url: str) -> None:
+    """Within ``Store.steady()`` (one report) the counter is read at the first question
+    only: another process's write is not seen until it ends, this store's own write is
+    seen at once, and a thread started by ``meanwhile`` shares the same reading."""
+    from interessent.store import Store
+
+    store = Store(url)
+    other = create_engine(url)
+    try:
+        with store.write() as s:
+            store._save_stakeholders(s, [Stakeholder("en", "En Person")])
+        before = store.change_counter()
+        assert before is not None
+
+        def bump() -> None:  # a write by someone else: the counter moves by one
+            with other.begin() as conn:
+                conn.execute(text("UPDATE store_state SET change_counter = change_counter + 1"))
+
+        with store.steady():
+            assert store.change_counter() == before
+            bump()
+            assert store.change_counter() == before  # read once: the same view
+            assert store.meanwhile(store.change_counter)() == before
+            with store.steady():  # nested: the outer reading holds
+                assert store.change_counter() == before
+            with store.write() as s:  # its own write: read anew
+                store._save_stakeholders(s, [Stakeholder("to", "To Personer")])
+            assert store.change_counter() == before + 2
+            bump()
+            assert store.change_counter() == before + 2
+        assert store.change_counter() == before + 3  # outside it, every question reads
+    finally:
+        other.dispose()
+        store.close()
+
+
 def test_ranking_while_another_process_writes_does_not_wait_for_it(root: Path,
                                                                    url: str) -> None:
     """A writer in the middle of its transaction (holding SQLite's write lock, or the

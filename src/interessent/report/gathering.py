@@ -103,7 +103,7 @@ def build_report(ws: Workspace, period: Period, *, as_of: dt.date | None = None,
     ``nn`` or ``en``; default: the plan's ``programme.language``). Nothing here reads the
     locale or the environment."""
     chosen = check_language(language or ws.plan.programme.language)
-    with keeping(), using(chosen):
+    with keeping(), using(chosen), ws.store.steady():
         return _build_report(ws, period, as_of)
 
 
@@ -139,7 +139,8 @@ def _build_report(ws: Workspace, period: Period, as_of: dt.date | None) -> Repor
         leaders = tuple(attrs.evolve(s, name=_shown_name(by_id.get(s.id), s.name))
                         for s in rank_leaders(ws, top=top, as_of=day))
         first_group = _first_groups(ws, plan, people)
-        network = _network(ws, day, leaders, first_group, by_id)
+        network = _network(ws, day, leaders, first_group, by_id,
+                           {pk: p.id for pk, p in people.items()})
         grid, unknown = _grid(ws, plan, people, day)
         dues = due(ws, as_of=day)
         reasons = {c.id: _reason(c, plan) for c in dues.contacts}

@@ -24,16 +24,18 @@ if TYPE_CHECKING:
 
 
 def _network(ws: Workspace, as_of: dt.date, leaders: Sequence[LeaderScore],
-             first_group: Mapping[str, str], by_id: Mapping[str, _Named]) -> Network:
+             first_group: Mapping[str, str], by_id: Mapping[str, _Named],
+             ids: Mapping[int, str] | None = None) -> Network:
     """The network as drawn: everyone, or above :data:`NETWORK_LIMIT` the leaders and their
-    strongest ties; positions from a seeded spring layout.
+    strongest ties; positions from a seeded spring layout. ``ids``: every stakeholder's id
+    by pk, when the caller has read them (else read here).
 
     The network is :func:`~interessent.graph.build_graph`'s without co-participation (a
     node per stakeholder, an edge per pair tied on the day, weighted by its strongest
     tie), read as arrays: only the nodes drawn become a graph."""
     import networkx as nx
 
-    ties = _Ties(ws, as_of)
+    ties = _Ties(ws, as_of, ids)
     total_nodes, total_edges = len(ties.ids), len(ties.lo)
     ranks = {s.id: s.rank for s in leaders[:_LEADERS_SHOWN] if s.id in ties.pk}
     limited = total_nodes > NETWORK_LIMIT
@@ -70,9 +72,11 @@ class _Ties:
     weight the strongest of its ties, at least 0), with every stakeholder's degree (a tie
     to oneself counts twice, as networkx counts it)."""
 
-    def __init__(self, ws: Workspace, day: dt.date) -> None:
+    def __init__(self, ws: Workspace, day: dt.date, ids: Mapping[int, str] | None = None,
+                 ) -> None:
         with ws.store.read() as session:
-            people = _rows(session, "SELECT pk, id FROM stakeholders", {})
+            people = (list(ids.items()) if ids is not None
+                      else _rows(session, "SELECT pk, id FROM stakeholders", {}))
             active = active_on_sql("rel", ":day")
             sql = f"SELECT source_pk, target_pk, strength FROM relationships rel WHERE {active}"  # noqa: S608
             rows = _array(session, text(sql), {"day": day},
@@ -80,6 +84,13 @@ class _Ties:
         self.ids = {int(pk): str(sid) for pk, sid in people}
         self.pk = {sid: pk for pk, sid in self.ids.items()}
         size = max(self.ids, default=0) + 1
+        # Ties of the people read (given ids were read in a transaction of their own).
+        known = np.zeros(size, dtype=bool)
+        known[list(self.ids)] = True
+        inside = ((rows["a"] < size) & (rows["b"] < size)) if len(rows) else (
+            np.zeros(0, dtype=bool))
+        inside[inside] &= known[rows["a"][inside]] & known[rows["b"][inside]]
+        rows = rows[inside]
         a, b = np.ascontiguousarray(rows["a"]), np.ascontiguousarray(rows["b"])
         w = np.maximum(0.0, rows["w"])
         key = np.minimum(a, b) * size + np.maximum(a, b)

@@ -44,6 +44,10 @@ from .schema import INT, REL, ST
 
 T = TypeVar("T")
 
+#: The change counter of each store as read once within :meth:`Store.steady`.
+_STEADY: contextvars.ContextVar[dict[Store, int | None] | None] = contextvars.ContextVar(
+    "interessent_steady_counter", default=None)
+
 __all__ = ["Store"]
 
 
@@ -228,6 +232,9 @@ class Store:
             raise translate(exc, self.url) from None
         finally:
             self.generation += 1
+            steady = _STEADY.get()
+            if steady is not None:
+                steady.pop(self, None)
             if self.on_write is not None:
                 self.on_write()
 
@@ -244,9 +251,32 @@ class Store:
     def change_counter(self) -> int | None:
         """How many write transactions the database has seen, in any process (None for a
         database without the counter). Read it before the data a result is computed
-        from, and keep the result under it (:meth:`keep_cached`)."""
+        from, and keep the result under it (:meth:`keep_cached`). Within
+        :meth:`steady`, it is read once."""
+        steady = _STEADY.get()
+        if steady is not None and self in steady:
+            return steady[self]
         with self.read() as s:
-            return cache.current_counter(s)
+            value = cache.current_counter(s)
+        if steady is not None:
+            steady[self] = value
+        return value
+
+    @contextlib.contextmanager
+    def steady(self) -> Iterator[None]:
+        """Work that reads the data as one view (a report, with its hundreds of rankings
+        and statuses each asking whether the data changed): within it the change counter
+        is read once, at the first question, and given again after (each question costs a
+        transaction). A write through this store reads it anew. Threads started by
+        :meth:`meanwhile` inside it share it; nested, it keeps to the outer one."""
+        if _STEADY.get() is not None:
+            yield
+            return
+        token = _STEADY.set({})
+        try:
+            yield
+        finally:
+            _STEADY.reset(token)
 
     def cached(self, key: str, counter: int) -> bytes | None:
         """The result kept under ``key`` while the change counter was ``counter``."""
