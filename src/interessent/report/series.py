@@ -244,14 +244,17 @@ def first_reached_sql(dialect: str) -> str:
     join = "CROSS JOIN" if dialect == "sqlite" else "JOIN"
     acting, _, _ = acting_tie_sql("rel", literal=True)
     whole = '(a.start IS NULL OR a.start <= :start) AND (a."end" IS NULL OR a."end" >= :end)'
+    # Each participant's first day is read from the date index (the date and the pk,
+    # nothing else of the interaction), the hosts' from the few hosted interactions.
     return f"""WITH
 win AS MATERIALIZED (SELECT pk, date, host_pk FROM interactions
-                     WHERE date >= :start AND date <= :end),
+                     WHERE date >= :start AND date <= :end AND host_pk IS NOT NULL),
 people AS MATERIALIZED (
-    SELECT pk, MIN(date) AS first FROM (
-        SELECT p.stakeholder_pk AS pk, win.date AS date FROM win
-        {join} interaction_participants p ON p.interaction_pk = win.pk
-        UNION ALL SELECT host_pk, date FROM win WHERE host_pk IS NOT NULL) AS taking
+    SELECT pk, MIN(first) AS first FROM (
+        SELECT p.stakeholder_pk AS pk, MIN(i.date) AS first FROM interactions i
+            JOIN interaction_participants p ON p.interaction_pk = i.pk
+            WHERE i.date >= :start AND i.date <= :end GROUP BY p.stakeholder_pk
+        UNION ALL SELECT host_pk, MIN(date) FROM win GROUP BY host_pk) AS taking
     GROUP BY pk),
 acting AS MATERIALIZED (
     SELECT rel.source_pk AS who, rel.target_pk AS org, rel.start AS start,
