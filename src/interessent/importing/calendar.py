@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..bounds import cut, one_line
 from ..errors import InvalidInput
+from ..i18n import format_number, gettext
 from ..periods import FIRST_DAY, check_date
 from .capture import TOPIC_CHARS, CaptureResult, Contact, address, log_contacts
 from .tables import _read_bytes, _regular_file
@@ -60,9 +61,10 @@ def _read(path: Path, name: str) -> bytes:
         _regular_file(path, name, path.stat())
         return _read_bytes(path, name)
     except FileNotFoundError:
-        raise InvalidInput(f"no such file: {path}") from None
+        raise InvalidInput(gettext("no such file: {path}").format(path=path)) from None
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(gettext("cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
 
 
 def _contacts(data: bytes, name: str, as_of: dt.date) -> tuple[list[Contact], int]:
@@ -96,14 +98,15 @@ def _contacts(data: bytes, name: str, as_of: dt.date) -> tuple[list[Contact], in
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
             RecursionError) as exc:
-        reason = (f"an event without {exc.args[0]}" if isinstance(exc, KeyError) and exc.args
+        reason = (gettext("an event without {field}").format(field=exc.args[0])
+                  if isinstance(exc, KeyError) and exc.args
                   else one_line(cut(str(exc) or type(exc).__name__, 120)))
-        raise InvalidInput(f"{name}: not a calendar file that can be read ({reason})") \
-            from None
+        raise InvalidInput(gettext("{name}: not a calendar file that can be read "
+                                   "({reason})").format(name=name, reason=reason)) from None
     except recurring_ical_events.InvalidCalendar as exc:
         reason = one_line(cut(str(exc) or type(exc).__name__, 120))
-        raise InvalidInput(f"{name}: not a calendar file that can be read ({reason})") \
-            from None
+        raise InvalidInput(gettext("{name}: not a calendar file that can be read "
+                                   "({reason})").format(name=name, reason=reason)) from None
     return contacts, cancelled
 
 
@@ -132,8 +135,10 @@ def _bounded(calendar: Any, name: str, as_of: dt.date) -> None:
             except (ValueError, TypeError, OverflowError):
                 continue  # a rule dateutil cannot read: recurring-ical-events judges it
             if total > MAX_OCCURRENCES:
-                raise InvalidInput(f"{name}: more than {MAX_OCCURRENCES:,} occurrences up "
-                                   f"to {as_of.isoformat()}; import a shorter calendar")
+                raise InvalidInput(gettext(
+                    "{name}: more than {limit} occurrences up to {day}; import a shorter "
+                    "calendar").format(name=name, limit=format_number(MAX_OCCURRENCES),
+                                       day=as_of.isoformat()))
 
 
 def _count(rule: Any, end: dt.datetime, limit: int) -> int:

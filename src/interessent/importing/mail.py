@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from ..bounds import lines_of, one_line
 from ..errors import InvalidInput
+from ..i18n import gettext
 from ..periods import FIRST_DAY, LAST_DAY
 from .capture import TOPIC_CHARS, CaptureResult, Contact, address, log_contacts
 from .tables import MAX_BYTES, _read_bytes, _regular_file
@@ -85,9 +86,10 @@ def _messages(path: Path, name: str) -> Iterator[Message]:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InvalidInput(f"no such file or folder: {path}") from None
+        raise InvalidInput(gettext("no such file or folder: {path}").format(path=path)) from None
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(gettext("cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     if not stat.S_ISDIR(info.st_mode):
         yield from _file(path, name)
         return
@@ -95,9 +97,11 @@ def _messages(path: Path, name: str) -> Iterator[Message]:
         files = sorted(p for p in path.rglob("*")
                        if p.suffix.lower() in MAIL_SUFFIXES and p.is_file())
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(gettext("cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     if not files:
-        raise InvalidInput(f"{path}: no .eml or .mbox file in this folder")
+        raise InvalidInput(gettext("{path}: no .eml or .mbox file in this folder").format(
+            path=path))
     for file in files:
         yield from _file(file, file.name)
 
@@ -105,13 +109,15 @@ def _messages(path: Path, name: str) -> Iterator[Message]:
 def _file(path: Path, name: str) -> Iterator[Message]:
     suffix = path.suffix.lower()
     if suffix == ".msg":
-        raise InvalidInput(f"{name}: Outlook .msg files cannot be read; save the messages "
-                           "as .eml (or export an .mbox) and import those")
+        raise InvalidInput(gettext("{name}: Outlook .msg files cannot be read; save the "
+                                   "messages as .eml (or export an .mbox) and import "
+                                   "those").format(name=name))
     try:
         _regular_file(path, name, path.stat())
         data = _read_bytes(path, name)
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(gettext("cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     if suffix == ".mbox" or (suffix != ".eml" and data.startswith(b"From ")):
         yield from _mbox(path, name, len(data))
         return
@@ -120,7 +126,8 @@ def _file(path: Path, name: str) -> Iterator[Message]:
 
 def _mbox(path: Path, name: str, size: int) -> Iterator[Message]:
     if size > MAX_BYTES:  # pragma: no cover - _read_bytes refused it
-        raise InvalidInput(f"{name}: larger than {MAX_BYTES // 2**20} MB")
+        raise InvalidInput(gettext("{name}: larger than {limit} MB").format(
+            name=name, limit=MAX_BYTES // 2**20))
     box = mailbox.mbox(path, create=False)
     try:
         for key in box.iterkeys():
@@ -131,7 +138,8 @@ def _mbox(path: Path, name: str, size: int) -> Iterator[Message]:
                 continue
             yield message
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(gettext("cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     finally:
         box.close()
 

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from ..errors import ImportRejected, InvalidInput, RowProblem
-from ..i18n import gettext
+from ..i18n import format_number, gettext, ngettext
 from .columns import _ALIASES, _KIND_WORDS, _REQUIRED, Kind, _known_columns, _norm, parse_kind
 
 #: Files above these limits are refused before they are read.
@@ -78,16 +78,19 @@ def read_table(
     except FileNotFoundError:
         raise InvalidInput(gettext("no such file: {path}").format(path=path)) from None
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(gettext("cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     suffix = path.suffix.lower()
     if suffix in (".xls", ".ods", ".numbers"):
-        raise InvalidInput(f"{name}: {suffix} files cannot be read; save it as .xlsx or .csv")
+        raise InvalidInput(gettext("{name}: {suffix} files cannot be read; save it as .xlsx or "
+                                   ".csv").format(name=name, suffix=suffix))
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, name, parse_kind(kind) if kind else None)
     try:
         data = _read_bytes(path, name)
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(gettext("cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     return _read_csv(data, name, encoding, delimiter)
 
 
@@ -95,16 +98,15 @@ def _regular_file(path: Path, name: str, info: os.stat_result) -> None:
     """Refuse what is no regular file (a folder, a device such as ``/dev/zero``, a pipe,
     which would never end or never begin) and files above :data:`MAX_BYTES`."""
     if stat.S_ISDIR(info.st_mode):
-        raise InvalidInput(f"{path} is a folder, not a file")
+        raise InvalidInput(gettext("{path} is a folder, not a file").format(path=path))
     if not stat.S_ISREG(info.st_mode):
-        raise InvalidInput(f"{path} is not a regular file (a device, a pipe or a socket); "
-                           "give a saved CSV or Excel file")
+        raise InvalidInput(gettext("{path} is not a regular file (a device, a pipe or a "
+                                   "socket); give a saved CSV or Excel file").format(path=path))
     size = info.st_size
     if size > MAX_BYTES:
-        raise InvalidInput(
-            f"{name} is {size / 2**20:.0f} MB; files above {MAX_BYTES // 2**20} MB are refused"
-            " (split it)"
-        )
+        raise InvalidInput(gettext(
+            "{name} is {size} MB; files above {limit} MB are refused (split it)").format(
+            name=name, size=format_number(round(size / 2**20)), limit=MAX_BYTES // 2**20))
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
@@ -118,7 +120,8 @@ def _read_bytes(path: Path, name: str) -> bytes:
     finally:
         os.close(fd)
     if len(data) > MAX_BYTES:
-        raise InvalidInput(f"{name} grew above {MAX_BYTES // 2**20} MB while it was read")
+        raise InvalidInput(gettext("{name} grew above {limit} MB while it was read").format(
+            name=name, limit=MAX_BYTES // 2**20))
     return data
 
 
@@ -127,7 +130,7 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        raise InvalidInput(f"{name} is empty")
+        raise InvalidInput(gettext("{name} is empty").format(name=name))
     sep = _delimiter(text, delimiter)
     # strict: a quote that is never closed is an error, not one cell holding the rest of
     # the file (as is a stray quote after a quoted cell)
@@ -149,16 +152,19 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
             rows.append(record)
             numbers.append(number)
             if len(rows) > MAX_ROWS:
-                raise InvalidInput(f"{name} has more than {MAX_ROWS:,} rows; split it")
+                raise InvalidInput(gettext("{name} has more than {rows} rows; split it").format(
+                    name=name, rows=format_number(MAX_ROWS)))
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
-            raise InvalidInput(f"{name} line {read_lines + 1}: a quoted cell (\") is never "
-                               "closed; not valid CSV") from None
-        raise InvalidInput(f"{name} line {reader.line_num}: not valid CSV ({exc})") from None
+            raise InvalidInput(gettext("{name} line {line}: a quoted cell (\") is never "
+                                       "closed; not valid CSV").format(
+                name=name, line=read_lines + 1)) from None
+        raise InvalidInput(gettext("{name} line {line}: not valid CSV ({reason})").format(
+            name=name, line=reader.line_num, reason=exc)) from None
     if headers is None:
-        raise InvalidInput(f"{name} is empty")
+        raise InvalidInput(gettext("{name} is empty").format(name=name))
     if not rows:
-        raise InvalidInput(f"{name} has a header but no rows")
+        raise InvalidInput(gettext("{name} has a header but no rows").format(name=name))
     return Table(headers=headers, rows=rows, row_numbers=numbers, encoding=used,
                  delimiter=sep, header_row=header_row)
 
@@ -166,44 +172,45 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
 def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     """The file's text and the encoding it was read with."""
     if data.startswith(_ZIP_MAGIC):
-        raise InvalidInput(
-            f"{name} is not a text CSV file: it looks like an Excel workbook; rename it to .xlsx"
-        )
+        raise InvalidInput(gettext("{name} is not a text CSV file: it looks like an Excel "
+                                   "workbook; rename it to .xlsx").format(name=name))
     if data.startswith(_OLE_MAGIC):
-        raise InvalidInput(
-            f"{name} is not a text CSV file: it looks like an old Excel .xls workbook; "
-            "save it as .xlsx or CSV"
-        )
+        raise InvalidInput(gettext("{name} is not a text CSV file: it looks like an old "
+                                   "Excel .xls workbook; save it as .xlsx or CSV").format(
+            name=name))
     if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"  # Excel's "Unicode text"
     if encoding is not None:
         try:
             codec = codecs.lookup(encoding).name
         except LookupError:
-            raise InvalidInput(f"unknown encoding {encoding!r} (try utf-8 or cp1252)") from None
+            raise InvalidInput(gettext("unknown encoding {encoding} (try utf-8 or cp1252)").format(
+                encoding=repr(encoding))) from None
         try:
             text = data.decode(codec)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise InvalidInput(
-                f"{name} cannot be read as {codec}: byte 0x{data[exc.start]:02x} on line {line}"
-            ) from None
+            raise InvalidInput(gettext(
+                "{name} cannot be read as {codec}: byte {byte} on line {line}").format(
+                name=name, codec=codec, byte=f"0x{data[exc.start]:02x}", line=line)) from None
         if "\x00" in text:
-            raise InvalidInput(f"{name} is not a text CSV file (it holds NUL characters)")
+            raise InvalidInput(gettext("{name} is not a text CSV file (it holds NUL "
+                                       "characters)").format(name=name))
         return text, codec
     head = data[:65536]
     controls = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROLS)
     if b"\x00" in head or controls > max(8, len(head) // 100):
-        raise InvalidInput(f"{name} is not a text CSV file (it holds binary data)")
+        raise InvalidInput(gettext("{name} is not a text CSV file (it holds binary "
+                                   "data)").format(name=name))
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             at = exc.start + len(codecs.BOM_UTF8)  # the decoder counts after the BOM
             line = data[:at].count(b"\n") + 1
-            raise InvalidInput(
-                f"{name} starts like UTF-8 but is not: byte 0x{data[at]:02x} on line {line}"
-            ) from None
+            raise InvalidInput(gettext(
+                "{name} starts like UTF-8 but is not: byte {byte} on line {line}").format(
+                name=name, byte=f"0x{data[at]:02x}", line=line)) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -211,9 +218,9 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        raise InvalidInput(
-            f"{name} is neither UTF-8 nor Windows-1252 (cp1252) text; give its encoding",
-            field="encoding") from None
+        raise InvalidInput(gettext(
+            "{name} is neither UTF-8 nor Windows-1252 (cp1252) text; give its encoding"
+        ).format(name=name), field="encoding") from None
     utf8 = _UTF8_LETTER.search(data)
     if utf8 is not None:  # UTF-8 with a few wrong bytes: cp1252 would garble the rest
         raise InvalidInput(_mixed(data, name, data[: utf8.start()].count(b"\n") + 1),
@@ -243,18 +250,23 @@ def _mixed(data: bytes, name: str, utf8_line: int) -> str:
     more = ""
     if len(bad) > 1:
         lines = ", ".join(str(n) for n, _ in bad[1:6]) + (", …" if len(bad) > 6 else "")
-        more = f" (and on {len(bad) - 1} more line{'s' if len(bad) > 2 else ''}: {lines})"
-    return (f"{name} mixes encodings: it is UTF-8 (line {utf8_line}), but byte 0x{byte:02x} "
-            f"on line {line} is not{more}. Read as Windows-1252 its UTF-8 letters would be "
-            "garbled, so nothing is read: save it again as UTF-8, or give its encoding as "
-            "cp1252 if all of it is Windows-1252")
+        more = " " + ngettext("(and on {n} more line: {lines})",
+                              "(and on {n} more lines: {lines})", len(bad) - 1).format(
+            n=len(bad) - 1, lines=lines)
+    return gettext(
+        "{name} mixes encodings: it is UTF-8 (line {utf8_line}), but byte {byte} on line "
+        "{line} is not{more}. Read as Windows-1252 its UTF-8 letters would be garbled, so "
+        "nothing is read: save it again as UTF-8, or give its encoding as cp1252 if all of "
+        "it is Windows-1252").format(name=name, utf8_line=utf8_line, byte=f"0x{byte:02x}",
+                                     line=line, more=more)
 
 
 def _delimiter(text: str, given: str | None) -> str:
     if given is not None:
         sep = _DELIMITER_WORDS.get(given.lower() if len(given) > 1 else given)
         if sep is None:
-            raise InvalidInput(f"unknown delimiter {given!r} (expected ',', ';' or tab)")
+            raise InvalidInput(gettext("unknown delimiter {given} (expected ',', ';' or "
+                                       "tab)").format(given=repr(given)))
         return sep
     counts = {",": 0, ";": 0, "\t": 0}
     quoted = False
@@ -284,11 +296,12 @@ def _read_xlsx(path: Path, name: str, kind: Kind | None) -> Table:
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:
-            raise InvalidInput(f"{name} is not a readable Excel workbook ({exc})") from None
+            raise InvalidInput(gettext("{name} is not a readable Excel workbook ({reason})").format(
+                name=name, reason=exc)) from None
         try:
             sheets = book.worksheets
             if not sheets:
-                raise InvalidInput(f"{name} has no worksheet")
+                raise InvalidInput(gettext("{name} has no worksheet").format(name=name))
             sheet = next((s for s in sheets
                           if kind and _KIND_WORDS.get(s.title.strip().lower()) == kind), sheets[0])
             if hasattr(sheet, "reset_dimensions"):
@@ -303,20 +316,24 @@ def _read_xlsx(path: Path, name: str, kind: Kind | None) -> Table:
                 rows.append(cells)
                 numbers.append(number)
                 if len(rows) > MAX_ROWS:
-                    raise InvalidInput(f"{name} has more than {MAX_ROWS:,} rows; split it")
+                    raise InvalidInput(gettext("{name} has more than {rows} rows; split it").format(
+                    name=name, rows=format_number(MAX_ROWS)))
             title = sheet.title
         except InvalidInput:
             raise
         except Exception as exc:
-            raise InvalidInput(f"{name} is not a readable Excel workbook ({exc})") from None
+            raise InvalidInput(gettext("{name} is not a readable Excel workbook ({reason})").format(
+                name=name, reason=exc)) from None
         finally:
             book.close()
     if headers is None:
-        raise InvalidInput(f"{name}: the sheet {title!r} is empty")
+        raise InvalidInput(gettext("{name}: the sheet {sheet} is empty").format(
+            name=name, sheet=repr(title)))
     while headers and not headers[-1].strip():
         headers.pop()
     if not rows:
-        raise InvalidInput(f"{name}: the sheet {title!r} has a header but no rows")
+        raise InvalidInput(gettext("{name}: the sheet {sheet} has a header but no rows").format(
+            name=name, sheet=repr(title)))
     return Table(headers=headers, rows=rows, row_numbers=numbers, encoding="xlsx",
                  delimiter=None, header_row=header_row, sheet=title)
 
@@ -331,13 +348,13 @@ def _check_zip(path: Path, name: str) -> None:
             name=name, reason=exc)) from None
     total = sum(i.file_size for i in infos)
     if len(infos) > 10_000 or total > MAX_BYTES:
-        raise InvalidInput(
-            f"{name} unpacks to {total / 2**20:.0f} MB; workbooks above "
-            f"{MAX_BYTES // 2**20} MB are refused"
-        )
+        raise InvalidInput(gettext(
+            "{name} unpacks to {size} MB; workbooks above {limit} MB are refused").format(
+            name=name, size=format_number(round(total / 2**20)), limit=MAX_BYTES // 2**20))
     for info in infos:
         if info.file_size > 2**20 and info.file_size > 200 * max(info.compress_size, 1):
-            raise InvalidInput(f"{name} is compressed suspiciously well; refused (zip bomb?)")
+            raise InvalidInput(gettext("{name} is compressed suspiciously well; refused (zip "
+                                       "bomb?)").format(name=name))
 
 
 def _xlsx_cell(value: Any) -> str:
