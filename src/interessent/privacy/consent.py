@@ -12,6 +12,7 @@ from attrs import frozen
 
 from ..bounds import check_text
 from ..errors import InvalidInput
+from ..i18n import gettext
 from ..plaindata import plain
 from ..store import CONSENTS, ST, _now, current_actor
 from .records import _date, _day, _not_erased, _person_row
@@ -53,8 +54,9 @@ def parse_basis(text: str) -> str:
     key = re.sub(r"^(?:art\.? ?6 ?\(1\) ?)?\(?([a-f])\)?$", r"\1", key)
     found = _BASIS_WORDS.get(key)
     if found is None:
-        raise InvalidInput(f"unknown legal basis {text!r} (expected one of: "
-                           f"{', '.join(LEGAL_BASES)})")
+        raise InvalidInput(gettext("unknown legal basis {basis} (expected one of: "
+                                   "{bases})").format(basis=repr(text),
+                                                      bases=", ".join(LEGAL_BASES)))
     return found
 
 
@@ -125,16 +127,18 @@ def record_consent(
     name = parse_basis(basis)
     where = check_text((source or "").strip(), "source")
     if not where:
-        raise InvalidInput("say where the consent or legal basis came from (source)")
+        raise InvalidInput(gettext("say where the consent or legal basis came from "
+                                   "(source)"))
     since = _day(given, dt.date.today(), "given")
     assert since is not None
     until = _day(expires, field="expires")
     if until is not None and until < since:
-        raise InvalidInput(f"expires ({until}) before it is given ({since})")
+        raise InvalidInput(gettext("expires ({until}) before it is given ({since})").format(
+            until=until, since=since))
     store = ws.store
     with store.write() as s:
         row = _person_row(s, id)
-        _not_erased(row, "record a legal basis")
+        _not_erased(row, gettext("record a legal basis"))
         s.execute(insert(CONSENTS).values(
             stakeholder_pk=row["pk"], basis=name, source=where, given=since, expires=until,
             withdrawn=None, recorded_at=_now(), recorded_by=current_actor(s)))
@@ -158,17 +162,20 @@ def withdraw_consent(ws: Workspace, id: str, *, on: str | dt.date | None = None)
     store = ws.store
     with store.write() as s:
         row = _person_row(s, id)
-        _not_erased(row, "withdraw a consent")
+        _not_erased(row, gettext("withdraw a consent"))
         rows = _consent_rows(s, row["pk"])
         if not rows:
-            raise InvalidInput(f"no consent or legal basis is recorded for {id}")
+            raise InvalidInput(gettext("no consent or legal basis is recorded for {id}").format(
+                id=id))
         current = rows[0]
         if current["withdrawn"] is not None:
-            raise InvalidInput(f"the current {current['basis']} of {id} was withdrawn already "
-                               f"on {_date(current['withdrawn']).isoformat()}")
+            raise InvalidInput(gettext("the current {basis} of {id} was withdrawn already "
+                                       "on {day}").format(
+                basis=current["basis"], id=id, day=_date(current["withdrawn"]).isoformat()))
         if day < _date(current["given"]):
-            raise InvalidInput(f"withdrawn ({day}) before it was given "
-                               f"({_date(current['given'])})")
+            raise InvalidInput(gettext("withdrawn ({day}) before it was given "
+                                       "({given})").format(
+                day=day, given=_date(current["given"])))
         s.execute(update(CONSENTS).where(CONSENTS.c.pk == current["pk"]).values(withdrawn=day))
         values: dict[str, Any] = {"legal_basis": None, "updated_at": _now()}
         if current["basis"] == "samtykke":

@@ -335,7 +335,8 @@ def _remaker(ws: Workspace) -> Callable[[Path], None]:
     def remake(path: Path) -> None:
         match = _REPORT.fullmatch(path.name)
         if match is None:
-            raise InvalidInput(f"{path.name} is not named as interessent names reports")
+            raise InvalidInput(gettext("{name} is not named as interessent names reports").format(
+                name=path.name))
         period = parse_period(match["period"].replace("--", ".."))
         fmt = cast(ReportFormat, path.suffix[1:])  # html, md or docx: the pattern says
         write_report(ws, period, as_of=parse_date(match["day"]), fmt=fmt, out=path)
@@ -344,9 +345,10 @@ def _remaker(ws: Workspace) -> Callable[[Path], None]:
 
 def _check_erasable(row: Any) -> None:
     if row["kind"] != "person":
-        raise InvalidInput(f"{row['id']} is an organisation, not a person; its data is not "
-                           "personal data (edit it, or erase its contact people)")
-    _not_erased(row, "erase it again")
+        raise InvalidInput(gettext("{id} is an organisation, not a person; its data is not "
+                                   "personal data (edit it, or erase its contact "
+                                   "people)").format(id=row["id"]))
+    _not_erased(row, gettext("erase them again"))
 
 
 # --- who they are -------------------------------------------------------------------------

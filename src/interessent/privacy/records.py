@@ -49,5 +49,5 @@ def _person_row(s: Session, id: str) -> Any:
 
 def _not_erased(row: Any, doing: str) -> None:
     if row["erased_at"] is not None:
-        raise InvalidInput(f"{row['id']} was erased on {_date(row['erased_at']).isoformat()}; "
-                           f"cannot {doing}")
+        raise InvalidInput(gettext("{id} was erased on {day}; cannot {doing}").format(
+            id=row["id"], day=_date(row["erased_at"]).isoformat(), doing=doing))

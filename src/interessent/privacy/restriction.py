@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..i18n import gettext
 from ..store import ST, _now
 from .records import _not_erased, _person_row
 
@@ -19,7 +20,8 @@ def _set_flag(ws: Workspace, id: str, column: str, value: bool, action: str) -> 
     with store.write() as s:
         row = _person_row(s, id)
         if row["erased_at"] is not None and not value:
-            _not_erased(row, action.replace("_", "-"))
+            _not_erased(row, gettext("opt them in") if action == "opt_in"
+                        else gettext("lift the restriction"))
         if bool(row[column]) == value:
             return False
         s.execute(update(ST).where(ST.c.pk == row["pk"])

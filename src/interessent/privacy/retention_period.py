@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from ..errors import ErasureIncomplete, InvalidInput, StoreError
+from ..i18n import gettext
 from ..plaindata import plain
 from ..store import CONSENTS, INT, PART, ST
 from ..store.rules import as_query, programme_people_sql
@@ -91,16 +92,18 @@ def retention(
     plan = ws.plan
     months = plan.programme.retention_months
     if months is None:
-        raise InvalidInput("the plan sets no retention period: add retention_months to "
-                           "[programme] in interessent.toml (months to keep the data of "
-                           "people the programme no longer has contact with)")
+        raise InvalidInput(gettext(
+            "the plan sets no retention period: add retention_months to [programme] in "
+            "interessent.toml (months to keep the data of people the programme no longer "
+            "has contact with)"))
     today = dt.date.today()
     day = _day(as_of, today, "as-of day")
     assert day is not None
     if confirm and day > today:  # people whose time has not come; a dry run may look ahead
-        raise InvalidInput(f"as-of day: {day.isoformat()} is after today "
-                           f"({today.isoformat()}); people are erased only when their time "
-                           "has come (a dry run may look ahead)")
+        raise InvalidInput(gettext(
+            "as-of day: {day} is after today ({today}); people are erased only when their "
+            "time has come (a dry run may look ahead)").format(
+            day=day.isoformat(), today=today.isoformat()))
     cutoff = _months_before(day, months)
     store = ws.store
     opened = store.write() if confirm else store.read()
